@@ -1,1 +1,4 @@
-export {};
+export { CliError } from "./cli-error.js";
+export type { CliIo } from "./cli-io.js";
+export { processIo } from "./cli-io.js";
+export { run } from "./run.js";
