@@ -1,0 +1,242 @@
+/**
+ * The part of `AgentVault` a credential provider needs: one read. Typed structurally so a
+ * provider can wrap anything that reads secrets (a subagent's `AgentVault`, a test double).
+ */
+export type SecretReader = {
+  getSecret(
+    path: string,
+    options?: { token?: string; version?: number; signal?: AbortSignal },
+  ): Promise<{ value: string; version: number; expiresAt: Date | null }>;
+};
+
+/** Options of {@link createCredentialProvider} (and `vault.credential(path, options)`). */
+export type CredentialProviderOptions = {
+  /**
+   * Scoped token to read the secret with, instead of the vault client's own credential.
+   * @default the client's credential
+   */
+  token?: string;
+  /**
+   * Pin one version of the secret. A pinned provider still re-reads after `refreshAfter`
+   * (the version may have been retired), but never moves to a newer version.
+   * @default the current version
+   */
+  version?: number;
+  /**
+   * Re-read the secret once the cached value is this old, in milliseconds, so that a
+   * rotation is picked up without a restart. The secret's own `expiresAt` forces a re-read
+   * earlier when it comes first.
+   * @default 300_000 (5 minutes)
+   */
+  refreshAfter?: number;
+  /** Aborts every read the provider makes; once aborted, each call rejects. */
+  signal?: AbortSignal;
+};
+
+/** What the provider tells about the value it holds; never the value itself. */
+export type CredentialMetadata = {
+  /** Version of the secret the cached value belongs to. */
+  readonly version: number;
+  /** When the cached value was read from the vault. */
+  readonly fetchedAt: Date;
+  /** When the secret stops being valid, or `null` when it does not expire. */
+  readonly expiresAt: Date | null;
+};
+
+/**
+ * A lazily fetched, cached credential. Call it to get the secret's value: it can be passed
+ * wherever a library accepts `() => Promise<string>` as a key (openai's `apiKey`, a model
+ * constructor's key option).
+ */
+export type CredentialProvider = {
+  (): Promise<string>;
+  /** The secret path the provider reads. */
+  readonly path: string;
+  /**
+   * Fetch a fresh value now, bypassing the cache (for example after the model API
+   * answered 401 because the key was rotated). Never falls back to the cached value.
+   */
+  refresh(): Promise<string>;
+  /** Drop the cached value; the next call fetches again. */
+  invalidate(): void;
+  /** Metadata of the cached value, `undefined` before the first successful fetch. */
+  readonly current: CredentialMetadata | undefined;
+};
+
+const DEFAULT_REFRESH_AFTER_MS = 5 * 60 * 1000;
+// After a refresh failed for a transient reason and the cached value was served, wait this
+// long before asking the vault again, so an outage does not add the client's whole retry
+// budget to every model call.
+const STALE_RETRY_DELAY_MS = 30 * 1000;
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+type CachedCredential = CredentialMetadata & { readonly value: string };
+type Fetch = { readonly promise: Promise<string>; readonly forced: boolean };
+
+/**
+ * Create a credential provider for the secret at `path`.
+ *
+ * Behaviour:
+ * - Nothing is fetched at creation; the first call reads the secret.
+ * - The value is cached and re-read after `refreshAfter` ms, or as soon as the secret's
+ *   `expiresAt` has passed, whichever comes first, so rotations reach running agents.
+ * - Concurrent calls share one in-flight read.
+ * - When a re-read fails with 401, 403 or 404 the credential is gone (revoked token,
+ *   narrowed scope, deleted secret): the cache is dropped and the error is thrown.
+ * - When a re-read fails for a transient reason (network error, timeout, 429, 5xx) the
+ *   cached value is served while it has not passed its `expiresAt`, and the vault is asked
+ *   again after at most 30 s; an expired value is never served. Any other error is thrown.
+ * - `refresh()` never falls back: it resolves with a newly read value or rejects.
+ *
+ * The value lives only inside the provider's closure: `String(provider)`,
+ * `JSON.stringify(provider)` and `util.inspect(provider)` show the path and metadata only,
+ * and errors come from the vault client, whose messages never carry values.
+ *
+ * @example
+ * const apiKey = createCredentialProvider(vault, "production/openai/api-key", { token });
+ * const openai = new OpenAI({ apiKey });
+ */
+export function createCredentialProvider(
+  vault: SecretReader,
+  path: string,
+  options: CredentialProviderOptions = {},
+): CredentialProvider {
+  const refreshAfter = options.refreshAfter ?? DEFAULT_REFRESH_AFTER_MS;
+  if (!Number.isFinite(refreshAfter) || refreshAfter < 0) {
+    throw new RangeError(
+      `refreshAfter must be a non-negative number of milliseconds, got ${refreshAfter}`,
+    );
+  }
+  const readOptions: { token?: string; version?: number; signal?: AbortSignal } = {};
+  if (options.token !== undefined) readOptions.token = options.token;
+  if (options.version !== undefined) readOptions.version = options.version;
+  if (options.signal !== undefined) readOptions.signal = options.signal;
+
+  let cached: CachedCredential | undefined;
+  let nextReadAt = 0;
+  let inFlight: Fetch | undefined;
+  // Bumped by invalidate()/refresh() so that a read started earlier cannot refill the cache.
+  let generation = 0;
+
+  const isExpired = (credential: CachedCredential, now: number) =>
+    credential.expiresAt !== null && now >= credential.expiresAt.getTime();
+
+  const read = (forced: boolean): Promise<string> => {
+    const readGeneration = generation;
+    const promise = vault.getSecret(path, readOptions).then(
+      (secret) => {
+        if (readGeneration === generation) {
+          const fetchedAt = Date.now();
+          cached = {
+            value: secret.value,
+            version: secret.version,
+            fetchedAt: new Date(fetchedAt),
+            expiresAt: secret.expiresAt,
+          };
+          nextReadAt = fetchedAt + refreshAfter;
+          if (secret.expiresAt !== null) {
+            nextReadAt = Math.min(nextReadAt, secret.expiresAt.getTime());
+          }
+        }
+        return secret.value;
+      },
+      (error: unknown) => {
+        if (readGeneration !== generation) throw error;
+        if (isCredentialGone(error)) {
+          cached = undefined;
+          throw error;
+        }
+        const now = Date.now();
+        if (
+          !forced &&
+          cached !== undefined &&
+          !isExpired(cached, now) &&
+          !options.signal?.aborted &&
+          isTransient(error)
+        ) {
+          nextReadAt = now + STALE_RETRY_DELAY_MS;
+          if (cached.expiresAt !== null) {
+            nextReadAt = Math.min(nextReadAt, cached.expiresAt.getTime());
+          }
+          return cached.value;
+        }
+        throw error;
+      },
+    );
+    const entry: Fetch = { promise, forced };
+    inFlight = entry;
+    const clear = () => {
+      if (inFlight === entry) inFlight = undefined;
+    };
+    promise.then(clear, clear);
+    return promise;
+  };
+
+  const provider = (): Promise<string> => {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (inFlight !== undefined) return inFlight.promise;
+    if (cached !== undefined && Date.now() < nextReadAt) return Promise.resolve(cached.value);
+    return read(false);
+  };
+
+  const refresh = (): Promise<string> => {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    // Concurrent refresh() calls share one forced read; a read begun by an ordinary call
+    // might return the value the caller just found to be bad, so it is not reused.
+    if (inFlight?.forced) return inFlight.promise;
+    generation += 1;
+    return read(true);
+  };
+
+  const invalidate = (): void => {
+    generation += 1;
+    cached = undefined;
+    inFlight = undefined;
+  };
+
+  const describe = () => ({
+    path,
+    current: cached === undefined ? undefined : metadataOf(cached),
+  });
+
+  Object.defineProperties(provider, {
+    name: { value: "credentialProvider" },
+    path: { value: path, enumerable: true },
+    current: {
+      get: () => (cached === undefined ? undefined : metadataOf(cached)),
+      enumerable: true,
+    },
+    refresh: { value: refresh },
+    invalidate: { value: invalidate },
+    toString: { value: () => `[CredentialProvider ${path}]` },
+    toJSON: { value: describe },
+    [INSPECT]: { value: () => `CredentialProvider ${JSON.stringify(describe())}` },
+  });
+  return provider as CredentialProvider;
+}
+
+function metadataOf(credential: CachedCredential): CredentialMetadata {
+  return {
+    version: credential.version,
+    fetchedAt: new Date(credential.fetchedAt.getTime()),
+    expiresAt: credential.expiresAt === null ? null : new Date(credential.expiresAt.getTime()),
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null || !("status" in error)) return undefined;
+  return typeof error.status === "number" ? error.status : undefined;
+}
+
+/** 401/403/404: the token was revoked or used up, the scope no longer covers the path, or the secret is gone. */
+function isCredentialGone(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 401 || status === 403 || status === 404;
+}
+
+/** Failures that say nothing about the credential itself: the vault was unreachable or overloaded. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof Error && error.name === "AgentVaultNetworkError") return true;
+  const status = statusOf(error);
+  return status !== undefined && (status === 408 || status === 429 || status >= 500);
+}
