@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+
+/** The hashed content of one audit event (API.md, `GET /v1/audit`). Never holds a secret value. */
+export type AuditEventContent = {
+  id: string;
+  /** ISO-8601 UTC timestamp. */
+  at: string;
+  tenantId: string;
+  event: string;
+  actorType: string;
+  actorId: string | null;
+  tokenId: string | null;
+  path: string | null;
+  version: number | null;
+  ip: string | null;
+  outcome: string;
+  requestId: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+};
+
+/** An audit event as stored: its content plus its place in the chain. */
+export type ChainedAuditEvent = AuditEventContent & { hash: string; prevHash: string };
+
+/** The `prevHash` of a tenant's first event: 64 zeros. */
+export const GENESIS_HASH: string = "0".repeat(64);
+
+/** The result of {@link verifyAuditChain}. `count` is how many events verified before it stopped. */
+export type AuditChainVerification =
+  | { ok: true; count: number; lastHash: string }
+  | { ok: false; count: number; brokenAt: string; reason: string };
+
+/**
+ * The event's hash: SHA-256 (hex) over `prevHash` followed by a canonical JSON of the content
+ * (keys sorted, no whitespace). Only the fields of {@link AuditEventContent} are hashed, so a
+ * stored row with `hash` / `prevHash` or other columns can be passed as it is; a missing
+ * `detail` hashes the same as `null`.
+ */
+export function hashAuditEvent(prevHash: string, content: AuditEventContent): string {
+  const hashed = {
+    id: content.id,
+    at: content.at,
+    tenantId: content.tenantId,
+    event: content.event,
+    actorType: content.actorType,
+    actorId: content.actorId ?? null,
+    tokenId: content.tokenId ?? null,
+    path: content.path ?? null,
+    version: content.version ?? null,
+    ip: content.ip ?? null,
+    outcome: content.outcome,
+    requestId: content.requestId ?? null,
+    detail: content.detail ?? null,
+  };
+  return createHash("sha256")
+    .update(prevHash, "utf8")
+    .update(canonicalJson(hashed), "utf8")
+    .digest("hex");
+}
+
+/** Options of {@link verifyAuditChain}. */
+export type VerifyAuditChainOptions = {
+  /**
+   * The hash the first given event must point back to; pass the last verified hash to check a
+   * chain in slices.
+   * @default GENESIS_HASH
+   */
+  expectedPrevHash?: string;
+};
+
+/**
+ * Checks one tenant's chain, events in chain order: each event must point at the previous
+ * event's hash and its own hash must match its content. Reports the id of the first event where
+ * that fails; an edited, deleted, inserted or reordered event breaks the chain there. (Removing
+ * the newest events leaves a shorter valid chain; compare `lastHash` with a stored head to catch
+ * that.)
+ */
+export function verifyAuditChain(
+  events: Iterable<ChainedAuditEvent>,
+  options: VerifyAuditChainOptions = {},
+): AuditChainVerification {
+  let expectedPrevHash = options.expectedPrevHash ?? GENESIS_HASH;
+  let tenantId: string | undefined;
+  let count = 0;
+  for (const event of events) {
+    const broken = (reason: string) => ({ ok: false as const, count, brokenAt: event.id, reason });
+    tenantId ??= event.tenantId;
+    if (event.tenantId !== tenantId) {
+      return broken("event belongs to another tenant's chain");
+    }
+    if (event.prevHash !== expectedPrevHash) {
+      return broken(
+        "prev_hash does not match the previous event's hash: an event before it was deleted, inserted or reordered",
+      );
+    }
+    if (hashAuditEvent(event.prevHash, event) !== event.hash) {
+      return broken("hash does not match the event's content: the event was altered");
+    }
+    expectedPrevHash = event.hash;
+    count += 1;
+  }
+  return { ok: true, count, lastHash: expectedPrevHash };
+}
+
+/** JSON with object keys sorted at every level, so equal content always hashes equally. */
+function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object") {
+    // Keys holding `undefined` are left out, as JSON storage would drop them.
+    const record = value as Record<string, unknown>;
+    const entries = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new TypeError("audit event numbers must be finite");
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,31 @@
+import { hkdfSync } from "node:crypto";
+
+/** Length of the master key and of every derived key, in bytes. */
+export const KEY_LENGTH = 32;
+
+// A fixed, public salt: HKDF's extract step then works as designed even though the master key is
+// already uniformly random, and keys derived here never collide with another product's.
+const HKDF_SALT = Buffer.from("agentsecretstore/hkdf/v1", "utf8");
+
+/**
+ * Derives a 32-byte key for one purpose from the master key (HKDF-SHA-256, RFC 5869), so that
+ * one key never serves two jobs: `"credential-hmac"` hashes credentials, `"audit"` is for the
+ * audit log, and `crypto/envelope.ts` derives its own wrapping key. The same inputs always give
+ * the same key.
+ *
+ * @throws TypeError when the master key is not 32 bytes or the purpose is empty.
+ */
+export function deriveKey(
+  masterKey: Buffer,
+  purpose: "credential-hmac" | "audit" | string,
+): Buffer {
+  if (!Buffer.isBuffer(masterKey) || masterKey.length !== KEY_LENGTH) {
+    throw new TypeError(`master key must be a ${KEY_LENGTH}-byte Buffer`);
+  }
+  if (typeof purpose !== "string" || purpose.length === 0) {
+    throw new TypeError("key purpose must be a non-empty string");
+  }
+  return Buffer.from(
+    hkdfSync("sha256", masterKey, HKDF_SALT, Buffer.from(purpose, "utf8"), KEY_LENGTH),
+  );
+}
