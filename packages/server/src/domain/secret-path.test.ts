@@ -123,7 +123,17 @@ describe("checkSecretPath", () => {
     },
   );
 
-  const injection = fc.constantFrom("..", ".", "", "%2e%2e", "%2F", "a%", "\u0000", "a\u001fb", " ");
+  const injection = fc.constantFrom(
+    "..",
+    ".",
+    "",
+    "%2e%2e",
+    "%2F",
+    "a%",
+    "\u0000",
+    "a\u001fb",
+    " ",
+  );
   test.prop([fc.array(segmentArbitrary, { minLength: 0, maxLength: 6 }), fc.nat(6), injection])(
     "rejects any valid path with a dot segment, empty segment, '%' or control character spliced in",
     (segments, at, bad) => {
@@ -133,10 +143,13 @@ describe("checkSecretPath", () => {
     },
   );
 
-  test.prop([validPathArbitrary])("rejects a valid path with a trailing or leading slash", (raw) => {
-    expect(checkSecretPath(`${raw}/`).ok).toBe(false);
-    expect(checkSecretPath(`/${raw}`).ok).toBe(false);
-  });
+  test.prop([validPathArbitrary])(
+    "rejects a valid path with a trailing or leading slash",
+    (raw) => {
+      expect(checkSecretPath(`${raw}/`).ok).toBe(false);
+      expect(checkSecretPath(`/${raw}`).ok).toBe(false);
+    },
+  );
 });
 
 describe("checkNamespace", () => {
@@ -145,7 +158,10 @@ describe("checkNamespace", () => {
   });
 
   it("accepts a namespace with the path rules", () => {
-    expect(checkNamespace("production/openai")).toEqual({ ok: true, namespace: "production/openai" });
+    expect(checkNamespace("production/openai")).toEqual({
+      ok: true,
+      namespace: "production/openai",
+    });
   });
 
   it.each(["production/", "a//b", "a/../b", "prod*", "%2e", "a b"])("rejects %j", (raw) => {
@@ -204,11 +220,14 @@ describe("decodePathParam", () => {
     },
   );
 
-  test.prop([validPathArbitrary])("rejects a double-encoded path (decoded once, '%' remains)", (raw) => {
-    const everyCharacterEncoded = [...raw]
-      .map((character) => `%${character.charCodeAt(0).toString(16).padStart(2, "0")}`)
-      .join("");
-    expect(acceptsUrlPart(everyCharacterEncoded)).toBe(true);
-    expect(acceptsUrlPart(encodeURIComponent(everyCharacterEncoded))).toBe(false);
-  });
+  test.prop([validPathArbitrary])(
+    "rejects a double-encoded path (decoded once, '%' remains)",
+    (raw) => {
+      const everyCharacterEncoded = [...raw]
+        .map((character) => `%${character.charCodeAt(0).toString(16).padStart(2, "0")}`)
+        .join("");
+      expect(acceptsUrlPart(everyCharacterEncoded)).toBe(true);
+      expect(acceptsUrlPart(encodeURIComponent(everyCharacterEncoded))).toBe(false);
+    },
+  );
 });
