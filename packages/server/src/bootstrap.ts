@@ -1,0 +1,104 @@
+import {
+  generateCredential,
+  generateId,
+  hashCredential,
+  hashesEqual,
+} from "./crypto/credentials.js";
+import { deriveKey } from "./crypto/keys.js";
+import type { DataAccess } from "./store/stores.js";
+
+/** Credentials created by the first start of an empty vault; shown once, never stored. */
+export type BootstrapCredentials = {
+  tenantId: string;
+  /** The operator's admin key (`ass_admin_…`). */
+  adminKey: string;
+  /** The default agent's key (`ass_live_…`, allowed scopes `secrets:*:*`). */
+  agentKey: string;
+};
+
+/** Thrown when the data folder was created under another master key. */
+export class MasterKeyMismatchError extends Error {
+  override readonly name = "MasterKeyMismatchError";
+  constructor() {
+    super(
+      "The master key does not match the one this data folder was created with: set the original ASS_MASTER_KEY or restore the original master.key file",
+    );
+  }
+}
+
+function keyCheckFor(masterKey: Buffer, tenantId: string): string {
+  return hashCredential(deriveKey(masterKey, "key-check"), tenantId);
+}
+
+/**
+ * On an empty database: creates the default tenant, the operator admin and a default agent, with
+ * their audit events, in one transaction, and returns the new keys. Otherwise checks that the
+ * master key is the one the data was created with and returns null.
+ */
+export async function bootstrapVault(options: {
+  data: DataAccess;
+  masterKey: Buffer;
+  credentialHmacKey: Buffer;
+  now: () => Date;
+}): Promise<BootstrapCredentials | null> {
+  const { data, masterKey, credentialHmacKey } = options;
+  const existing = await data.principals.findOperatorTenant();
+  if (existing !== undefined) {
+    if (!hashesEqual(existing.keyCheck, keyCheckFor(masterKey, existing.id))) {
+      throw new MasterKeyMismatchError();
+    }
+    return null;
+  }
+  const at = options.now().toISOString();
+  const tenantId = generateId("ten_");
+  const adminId = generateId("adm_");
+  const agentId = generateId("agt_");
+  const adminKey = generateCredential("admin");
+  const agentKey = generateCredential("agent");
+  await data.transaction(async (stores) => {
+    await stores.principals.insertTenant({
+      id: tenantId,
+      name: "default",
+      keyCheck: keyCheckFor(masterKey, tenantId),
+      createdAt: at,
+    });
+    await stores.principals.insertAdmin({
+      id: adminId,
+      tenantId,
+      name: "operator",
+      isOperator: true,
+      createdAt: at,
+      keyHash: hashCredential(credentialHmacKey, adminKey),
+    });
+    await stores.principals.insertAgent({
+      id: agentId,
+      tenantId,
+      name: "default-agent",
+      description: "Created at first start",
+      allowedScopes: ["secrets:*:*"],
+      createdAt: at,
+      keyHash: hashCredential(credentialHmacKey, agentKey),
+    });
+    for (const [event, actorId] of [
+      ["admin.created", adminId],
+      ["agent.created", agentId],
+    ] as const) {
+      await stores.audit.append({
+        id: generateId("evt_"),
+        at,
+        tenantId,
+        event,
+        actorType: "system",
+        actorId: null,
+        tokenId: null,
+        path: null,
+        version: null,
+        ip: null,
+        outcome: "success",
+        requestId: null,
+        detail: { subject_id: actorId },
+      });
+    }
+  });
+  return { tenantId, adminKey, agentKey };
+}

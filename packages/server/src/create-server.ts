@@ -1,0 +1,138 @@
+import fastifySwagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
+import { bootstrapVault } from "./bootstrap.js";
+import { deriveKey } from "./crypto/keys.js";
+import { createDatabase } from "./db/create-database.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { ApiError } from "./http/api-error.js";
+import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
+import { fastifyLoggerOptions } from "./http/logging.js";
+import { requestIdFor } from "./http/request-id.js";
+import { registerRoutes } from "./http/routes/register-routes.js";
+import type { VaultApp } from "./http/vault-app.js";
+import type { VaultContext } from "./http/vault-context.js";
+import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
+import { createDataAccess } from "./store/stores.js";
+
+/** 64 KiB: API.md's default for a secret value. */
+const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+
+/** The Fastify app {@link createServer} returns, with the first start's credentials if any. */
+export type VaultServer = FastifyInstance & {
+  /** Keys created because the database was empty (shown once), else null. */
+  readonly firstStart: FirstStartCredentials | null;
+};
+
+/**
+ * Builds the vault's Fastify app: opens the database, runs migrations, creates the default tenant
+ * and keys on an empty database, and registers every route. Call `listen()` to serve, or
+ * `inject()` to test without a socket; `close()` waits for in-flight requests, then closes the
+ * database.
+ *
+ * @example
+ * const app = await createServer({ masterKey, database: { kind: "sqlite", filename: ":memory:" } });
+ * const response = await app.inject({ method: "GET", url: "/v1/health" });
+ */
+export async function createServer(config: ServerConfig): Promise<VaultServer> {
+  const db = createDatabase(config.database);
+  const data = createDataAccess(db, { rowLocks: false });
+  const now = config.now ?? (() => new Date());
+  const maxValueBytes = config.limits?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  // A value can grow six-fold as JSON (\u escapes); leave room for that and the other fields.
+  const bodyLimitBytes =
+    config.limits?.bodyLimitBytes ?? Math.max(1024 * 1024, maxValueBytes * 6 + 64 * 1024);
+  const context: VaultContext = {
+    data,
+    masterKey: config.masterKey,
+    credentialHmacKey: deriveKey(config.masterKey, "credential-hmac"),
+    now,
+    maxValueBytes,
+    bodyLimitBytes,
+    agentGrantSeconds: config.agentGrantSeconds ?? 3600,
+  };
+
+  let firstStart: FirstStartCredentials | null;
+  try {
+    await migrateToLatest(db);
+    firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
+  } catch (error) {
+    await data.close();
+    throw error;
+  }
+
+  const trustedProxies = [...(config.trustedProxies ?? [])];
+  const options: FastifyServerOptions & { https?: unknown } = {
+    ...fastifyLoggerOptions(config.logger),
+    bodyLimit: bodyLimitBytes,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    // One line per request, written by our onResponse hook, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Believe X-Forwarded-For only from the configured proxies (proxy-addr semantics).
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      reply.header("x-request-id", request.id);
+      sendApiError(reply, toApiError(error, bodyLimitBytes));
+    },
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  };
+  const app = Fastify(options) as unknown as VaultApp;
+  app.decorate("firstStart", firstStart);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  let closing = false;
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (closing) {
+      reply.header("connection", "close");
+      throw new ApiError(503, "INTERNAL", "The server is shutting down; retry shortly");
+    }
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      },
+      "request completed",
+    );
+  });
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onClose", async () => {
+    await data.close();
+  });
+
+  installErrorHandlers(app as unknown as FastifyInstance, bodyLimitBytes);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Agent Secret Store",
+        version: "1",
+        description:
+          "The wire protocol v1 of the self-hostable Agent Secret Store (see API.md). Every error is `{error: {code, message, ...details}}`; every response carries x-request-id.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          agentKey: { type: "apiKey", in: "header", name: "x-agent-key" },
+        },
+      },
+      security: [{ bearer: [] }, { agentKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerRoutes(app, context);
+  return app as unknown as VaultServer;
+}

@@ -1,0 +1,174 @@
+/**
+ * The typed database schema. Portable on purpose (TOOLCHAIN.md): ids are text, timestamps are
+ * ISO-8601 strings set in JS, booleans are 0/1, JSON columns hold `JSON.stringify`'d text and
+ * sealed values are base64 text, so the same queries run on SQLite and, later, PostgreSQL.
+ */
+export type TenantsTable = {
+  id: string;
+  name: string;
+  /** HMAC of the tenant id under the master key: detects a data folder opened with the wrong key. */
+  key_check: string;
+  created_at: string;
+};
+
+export type AgentsTable = {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  key_hash: string;
+  /** JSON string[] of scope texts. */
+  allowed_scopes: string;
+  created_at: string;
+  deleted_at: string | null;
+};
+
+export type AdminsTable = {
+  id: string;
+  tenant_id: string;
+  name: string;
+  key_hash: string;
+  is_operator: number;
+  created_at: string;
+  deleted_at: string | null;
+};
+
+export type TokensTable = {
+  id: string;
+  tenant_id: string;
+  token_hash: string;
+  issuer_type: "agent" | "admin" | "token";
+  issuer_id: string;
+  parent_token_id: string | null;
+  /** JSON string[] of scope texts. */
+  scopes: string;
+  description: string | null;
+  /** JSON string[] or null. */
+  allowed_ips: string | null;
+  max_uses: number | null;
+  uses: number;
+  ttl_seconds: number;
+  expires_at: string;
+  revoked_at: string | null;
+  approval_status: "approved" | "pending" | "denied";
+  approval_request_id: string | null;
+  approved_tier: "standard" | "sensitive" | "critical";
+  created_at: string;
+};
+
+export type SecretsTable = {
+  id: string;
+  tenant_id: string;
+  path: string;
+  namespace: string;
+  key: string;
+  current_version: number;
+  tier: "standard" | "sensitive" | "critical";
+  secret_type: string;
+  description: string | null;
+  /** JSON Record<string, string>. */
+  tags: string;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  accessed_at: string | null;
+};
+
+export type SecretVersionsTable = {
+  secret_id: string;
+  tenant_id: string;
+  version: number;
+  /** The version's tier when written: reading it needs max(this, the secret's tier). */
+  tier: "standard" | "sensitive" | "critical";
+  /** base64 of the sealed envelope (crypto/envelope.ts). */
+  sealed: string;
+  created_at: string;
+  /** When the version stopped (or stops) being readable after a rotation; null = readable. */
+  retired_at: string | null;
+};
+
+export type AuditEventsTable = {
+  tenant_id: string;
+  seq: number;
+  id: string;
+  at: string;
+  event: string;
+  actor_type: string;
+  actor_id: string | null;
+  token_id: string | null;
+  path: string | null;
+  version: number | null;
+  ip: string | null;
+  outcome: string;
+  request_id: string | null;
+  /** JSON object or null. */
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+};
+
+/** One row per tenant: the chain head, locked while appending (a row lock on PostgreSQL). */
+export type AuditHeadsTable = {
+  tenant_id: string;
+  seq: number;
+  hash: string;
+};
+
+export type IdempotencyKeysTable = {
+  tenant_id: string;
+  credential_hash: string;
+  key: string;
+  request_hash: string;
+  status: "completed";
+  /** JSON `{ statusCode, body }`; holds metadata only, never a secret value. */
+  response: string;
+  created_at: string;
+};
+
+export type ApprovalsTable = {
+  id: string;
+  tenant_id: string;
+  status: "pending" | "approved" | "denied" | "cancelled" | "expired";
+  tier: "standard" | "sensitive" | "critical";
+  /** JSON string[]: the scopes asked for (a token request) or `secrets:read:<path>` (an agent read). */
+  scopes: string;
+  /** The secret path for an agent key's read request; null for a token request. */
+  path: string | null;
+  requested_by_type: "agent" | "admin" | "token";
+  requested_by_id: string;
+  /** The pending token this request gates; null for an agent read request. */
+  token_id: string | null;
+  description: string | null;
+  required_approvals: number;
+  eligible_at: string | null;
+  decided_at: string | null;
+  /** Until when an approved agent read request lets that agent read `path`. */
+  grant_expires_at: string | null;
+  created_at: string;
+};
+
+/** One row per approver decision (issue #4 fills it; the shape is fixed now). */
+export type ApprovalDecisionsTable = {
+  approval_id: string;
+  tenant_id: string;
+  admin_id: string;
+  decision: "approve" | "deny" | "cancel";
+  comment: string | null;
+  at: string;
+};
+
+export type Database = {
+  tenants: TenantsTable;
+  agents: AgentsTable;
+  admins: AdminsTable;
+  tokens: TokensTable;
+  secrets: SecretsTable;
+  secret_versions: SecretVersionsTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  approvals: ApprovalsTable;
+  approval_decisions: ApprovalDecisionsTable;
+};
+
+export type Tier = SecretsTable["tier"];

@@ -1,0 +1,28 @@
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Database } from "./schema.js";
+
+/** Everything SQLite-specific lives here, so PostgreSQL can come in as a sibling file. */
+export type SqliteDatabaseOptions = {
+  /** File name of the database, or ":memory:" for tests. */
+  filename: string;
+  /**
+   * How long a statement waits for another process's lock before failing.
+   * @default 5000 (milliseconds)
+   */
+  busyTimeoutMs?: number;
+};
+
+/**
+ * Opens (creating if needed) a SQLite database tuned for durability: WAL journal,
+ * `synchronous = FULL` (an acknowledged commit survives `kill -9` and power loss),
+ * foreign keys on.
+ */
+export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Database> {
+  const sqlite = new BetterSqlite3(options.filename);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+  sqlite.pragma("foreign_keys = ON");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

@@ -1,0 +1,47 @@
+import type { FastifyServerOptions } from "fastify";
+import type { ServerLoggerSetting } from "../server-config.js";
+
+/**
+ * Paths pino blanks out. The server logs no bodies or headers by itself; these cover anything
+ * that reaches a log line anyway (an error object, a plugin, a custom serializer).
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = [
+  "req.headers.authorization",
+  'req.headers["x-agent-key"]',
+  "headers.authorization",
+  'headers["x-agent-key"]',
+  "authorization",
+  "value",
+  "new_value",
+  "token",
+  "*.value",
+  "*.new_value",
+  "*.token",
+  "*.authorization",
+  "*.api_key",
+  "*.admin_key",
+];
+
+function isLoggerInstance(setting: ServerLoggerSetting): setting is FastifyLogger {
+  return (
+    typeof setting === "object" && typeof (setting as { child?: unknown }).child === "function"
+  );
+}
+
+type FastifyLogger = NonNullable<FastifyServerOptions["loggerInstance"]>;
+
+/** Fastify's `logger` / `loggerInstance` options for a logger setting, redaction included. */
+export function fastifyLoggerOptions(
+  setting: ServerLoggerSetting | undefined,
+): Pick<FastifyServerOptions, "logger" | "loggerInstance"> {
+  if (setting === undefined || setting === false) return { logger: false };
+  if (isLoggerInstance(setting)) return { loggerInstance: setting };
+  const options = setting === true ? {} : setting;
+  return {
+    logger: {
+      level: "info",
+      ...options,
+      redact: { paths: [...REDACTED_LOG_PATHS], censor: "[redacted]" },
+    } as NonNullable<FastifyServerOptions["logger"]>,
+  };
+}

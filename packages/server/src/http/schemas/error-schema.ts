@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+const issue = z.object({ field: z.string(), message: z.string() });
+
+/** API.md's error body: `{"error": {"code", "message", ...details}}`. */
+export const errorBody = z.object({
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(issue).optional(),
+      path: z.string().optional(),
+      required_scope: z.string().optional(),
+      version: z.number().int().optional(),
+      current_version: z.number().int().optional(),
+      limit: z.number().int().optional(),
+      retry_after: z.number().int().optional(),
+      approval_request_id: z.string().optional(),
+      approval_id: z.string().optional(),
+    })
+    .loose(),
+});
+
+const DESCRIPTIONS: Record<number, string> = {
+  202: "APPROVAL_PENDING: waiting for a person; details approval_request_id, approval_id",
+  400: "VALIDATION_ERROR: details issues [{field, message}]",
+  401: "UNAUTHORIZED: unknown, expired, revoked or used-up credential",
+  403: "SCOPE_DENIED (path, required_scope), IP_NOT_ALLOWED or APPROVAL_DENIED",
+  404: "SECRET_NOT_FOUND (path, version?) or NOT_FOUND",
+  409: "CONFLICT",
+  412: "PRECONDITION_FAILED: details current_version",
+  413: "PAYLOAD_TOO_LARGE: details limit",
+  429: "RATE_LIMITED: details retry_after (seconds), header Retry-After",
+  500: "INTERNAL: nothing internal is disclosed",
+};
+
+/** Response schemas for the given error statuses, each described for the OpenAPI document. */
+export function errorResponses(...statuses: number[]): Record<number, z.ZodType> {
+  const responses: Record<number, z.ZodType> = {};
+  for (const status of statuses) {
+    responses[status] = errorBody.describe(DESCRIPTIONS[status] ?? "Error");
+  }
+  return responses;
+}
+
+/** The errors every authenticated route can answer with. */
+export const AUTHENTICATED_ERRORS = [400, 401, 403, 413, 500] as const;

@@ -1,0 +1,195 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { parseStringArray } from "./json-column.js";
+
+export type TenantRecord = { id: string; name: string; keyCheck: string; createdAt: string };
+
+export type AgentRecord = {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string | null;
+  allowedScopes: string[];
+  createdAt: string;
+};
+
+export type AdminRecord = {
+  id: string;
+  tenantId: string;
+  name: string;
+  isOperator: boolean;
+  createdAt: string;
+};
+
+/** Tenants, agents and admins: the principals that hold long-lived keys (stored as HMACs only). */
+export class PrincipalsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertTenant(tenant: TenantRecord): Promise<void> {
+    await this.db
+      .insertInto("tenants")
+      .values({
+        id: tenant.id,
+        name: tenant.name,
+        key_check: tenant.keyCheck,
+        created_at: tenant.createdAt,
+      })
+      .execute();
+  }
+
+  async findTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    const row = await this.db
+      .selectFrom("tenants")
+      .selectAll()
+      .where("id", "=", tenantId)
+      .executeTakeFirst();
+    return (
+      row && { id: row.id, name: row.name, keyCheck: row.key_check, createdAt: row.created_at }
+    );
+  }
+
+  /** The tenant of the operator admin created at first start, if the vault was ever started. */
+  async findOperatorTenant(): Promise<TenantRecord | undefined> {
+    const row = await this.db
+      .selectFrom("admins")
+      .select("tenant_id")
+      .where("is_operator", "=", 1)
+      .orderBy("created_at")
+      .executeTakeFirst();
+    return row && this.findTenant(row.tenant_id);
+  }
+
+  async insertAgent(agent: AgentRecord & { keyHash: string }): Promise<void> {
+    await this.db
+      .insertInto("agents")
+      .values({
+        id: agent.id,
+        tenant_id: agent.tenantId,
+        name: agent.name,
+        description: agent.description,
+        key_hash: agent.keyHash,
+        allowed_scopes: JSON.stringify(agent.allowedScopes),
+        created_at: agent.createdAt,
+        deleted_at: null,
+      })
+      .execute();
+  }
+
+  async findAgentByKeyHash(
+    keyHash: string,
+  ): Promise<(AgentRecord & { keyHash: string }) | undefined> {
+    const row = await this.db
+      .selectFrom("agents")
+      .selectAll()
+      .where("key_hash", "=", keyHash)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row && { ...toAgent(row), keyHash: row.key_hash };
+  }
+
+  async findAgent(tenantId: string, agentId: string): Promise<AgentRecord | undefined> {
+    const row = await this.db
+      .selectFrom("agents")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", agentId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row && toAgent(row);
+  }
+
+  async listAgents(tenantId: string): Promise<AgentRecord[]> {
+    const rows = await this.db
+      .selectFrom("agents")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("deleted_at", "is", null)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(toAgent);
+  }
+
+  /** Soft delete: the key stops working at once; the row stays for the audit trail. */
+  async deleteAgent(tenantId: string, agentId: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("agents")
+      .set({ deleted_at: at })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", agentId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async insertAdmin(admin: AdminRecord & { keyHash: string }): Promise<void> {
+    await this.db
+      .insertInto("admins")
+      .values({
+        id: admin.id,
+        tenant_id: admin.tenantId,
+        name: admin.name,
+        key_hash: admin.keyHash,
+        is_operator: admin.isOperator ? 1 : 0,
+        created_at: admin.createdAt,
+        deleted_at: null,
+      })
+      .execute();
+  }
+
+  async findAdminByKeyHash(
+    keyHash: string,
+  ): Promise<(AdminRecord & { keyHash: string }) | undefined> {
+    const row = await this.db
+      .selectFrom("admins")
+      .selectAll()
+      .where("key_hash", "=", keyHash)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row && { ...toAdmin(row), keyHash: row.key_hash };
+  }
+
+  async listAdmins(tenantId: string): Promise<AdminRecord[]> {
+    const rows = await this.db
+      .selectFrom("admins")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("deleted_at", "is", null)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(toAdmin);
+  }
+
+  async deleteAdmin(tenantId: string, adminId: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("admins")
+      .set({ deleted_at: at })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", adminId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}
+
+function toAgent(row: Database["agents"]): AgentRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    allowedScopes: parseStringArray(row.allowed_scopes),
+    createdAt: row.created_at,
+  };
+}
+
+function toAdmin(row: Database["admins"]): AdminRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    isOperator: row.is_operator === 1,
+    createdAt: row.created_at,
+  };
+}

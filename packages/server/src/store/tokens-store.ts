@@ -1,0 +1,165 @@
+import type { Kysely } from "kysely";
+import type { Database, Tier, TokensTable } from "../db/schema.js";
+import { parseStringArray } from "./json-column.js";
+
+export type TokenRecord = {
+  id: string;
+  tenantId: string;
+  issuerType: TokensTable["issuer_type"];
+  issuerId: string;
+  parentTokenId: string | null;
+  scopes: string[];
+  description: string | null;
+  allowedIps: string[] | null;
+  maxUses: number | null;
+  uses: number;
+  ttlSeconds: number;
+  expiresAt: string;
+  revokedAt: string | null;
+  approvalStatus: TokensTable["approval_status"];
+  approvalRequestId: string | null;
+  approvedTier: Tier;
+  createdAt: string;
+};
+
+/** Scoped tokens. Counting uses is one atomic statement, exact under races (SECURITY.md). */
+export class TokensStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(token: TokenRecord & { tokenHash: string }): Promise<void> {
+    await this.db
+      .insertInto("tokens")
+      .values({
+        id: token.id,
+        tenant_id: token.tenantId,
+        token_hash: token.tokenHash,
+        issuer_type: token.issuerType,
+        issuer_id: token.issuerId,
+        parent_token_id: token.parentTokenId,
+        scopes: JSON.stringify(token.scopes),
+        description: token.description,
+        allowed_ips: token.allowedIps === null ? null : JSON.stringify(token.allowedIps),
+        max_uses: token.maxUses,
+        uses: token.uses,
+        ttl_seconds: token.ttlSeconds,
+        expires_at: token.expiresAt,
+        revoked_at: token.revokedAt,
+        approval_status: token.approvalStatus,
+        approval_request_id: token.approvalRequestId,
+        approved_tier: token.approvedTier,
+        created_at: token.createdAt,
+      })
+      .execute();
+  }
+
+  async findByHash(tokenHash: string): Promise<(TokenRecord & { tokenHash: string }) | undefined> {
+    const row = await this.db
+      .selectFrom("tokens")
+      .selectAll()
+      .where("token_hash", "=", tokenHash)
+      .executeTakeFirst();
+    return row && { ...toToken(row), tokenHash: row.token_hash };
+  }
+
+  async findById(tenantId: string, tokenId: string): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom("tokens")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  /**
+   * Consumes one use; returns the uses counted so far, or undefined when the token is used up,
+   * revoked or expired. A single UPDATE … RETURNING, so 50 racing requests on a
+   * `max_uses: 1` token get exactly one row back, on one process or several.
+   */
+  async consumeUse(tenantId: string, tokenId: string, nowIso: string): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable("tokens")
+      .set((eb) => ({ uses: eb("uses", "+", 1) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
+      .returning("uses")
+      .executeTakeFirst();
+    return row?.uses;
+  }
+
+  /** Ids of the token's parent, grandparent, … up to the root (nearest first). */
+  async ancestorIds(tenantId: string, tokenId: string): Promise<string[]> {
+    const ancestors: string[] = [];
+    let current = await this.findById(tenantId, tokenId);
+    // Bounded walk: a corrupt cycle must not spin forever.
+    while (current?.parentTokenId && ancestors.length < 1000) {
+      ancestors.push(current.parentTokenId);
+      current = await this.findById(tenantId, current.parentTokenId);
+    }
+    return ancestors;
+  }
+
+  /** Revokes the token and every descendant not yet revoked; returns the ids newly revoked. */
+  async revokeWithDescendants(tenantId: string, tokenId: string, at: string): Promise<string[]> {
+    const revoked: string[] = [];
+    const seen = new Set<string>();
+    let frontier = [tokenId];
+    while (frontier.length > 0) {
+      for (const id of frontier) seen.add(id);
+      const result = await this.db
+        .updateTable("tokens")
+        .set({ revoked_at: at })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "in", frontier)
+        .where("revoked_at", "is", null)
+        .returning("id")
+        .execute();
+      revoked.push(...result.map((row) => row.id));
+      const children = await this.db
+        .selectFrom("tokens")
+        .select("id")
+        .where("tenant_id", "=", tenantId)
+        .where("parent_token_id", "in", frontier)
+        .execute();
+      frontier = children.map((row) => row.id).filter((id) => !seen.has(id));
+    }
+    return revoked;
+  }
+
+  /** Ids of the root tokens an agent or admin issued (their descendants follow on revocation). */
+  async idsIssuedBy(tenantId: string, issuerId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("tokens")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("issuer_id", "=", issuerId)
+      .where("revoked_at", "is", null)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+}
+
+function toToken(row: Database["tokens"]): TokenRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    issuerType: row.issuer_type,
+    issuerId: row.issuer_id,
+    parentTokenId: row.parent_token_id,
+    scopes: parseStringArray(row.scopes),
+    description: row.description,
+    allowedIps: row.allowed_ips === null ? null : parseStringArray(row.allowed_ips),
+    maxUses: row.max_uses,
+    uses: row.uses,
+    ttlSeconds: row.ttl_seconds,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    approvalStatus: row.approval_status,
+    approvalRequestId: row.approval_request_id,
+    approvedTier: row.approved_tier,
+    createdAt: row.created_at,
+  };
+}
