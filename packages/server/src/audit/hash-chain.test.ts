@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import {
+  type AuditEventContent,
+  type ChainedAuditEvent,
+  GENESIS_HASH,
+  hashAuditEvent,
+  verifyAuditChain,
+} from "./hash-chain.js";
+
+function content(index: number, overrides: Partial<AuditEventContent> = {}): AuditEventContent {
+  return {
+    id: `evt_${index}`,
+    at: new Date(Date.UTC(2026, 0, 15, 10, 30, index)).toISOString(),
+    tenantId: "ten_test",
+    event: index % 2 === 0 ? "secret.read" : "token.issued",
+    actorType: "agent",
+    actorId: "agt_1",
+    tokenId: index % 3 === 0 ? null : `tok_${index}`,
+    path: "production/openai/api-key",
+    version: 1,
+    ip: "127.0.0.1",
+    outcome: "success",
+    requestId: `req_${index}`,
+    ...(index % 4 === 0
+      ? { detail: { reason: "test", uses: index, approved: true, note: null } }
+      : {}),
+    ...overrides,
+  };
+}
+
+function chain(count: number): ChainedAuditEvent[] {
+  const events: ChainedAuditEvent[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let index = 0; index < count; index += 1) {
+    const event = content(index);
+    const hash = hashAuditEvent(prevHash, event);
+    events.push({ ...event, prevHash, hash });
+    prevHash = hash;
+  }
+  return events;
+}
+
+const EDITS: readonly [keyof AuditEventContent, unknown][] = [
+  ["id", "evt_forged"],
+  ["at", "2030-01-01T00:00:00.000Z"],
+  ["tenantId", "ten_other"],
+  ["event", "secret.deleted"],
+  ["actorType", "admin"],
+  ["actorId", "agt_2"],
+  ["tokenId", "tok_forged"],
+  ["path", "production/other"],
+  ["version", 2],
+  ["ip", "10.0.0.1"],
+  ["outcome", "denied"],
+  ["requestId", "req_forged"],
+  ["detail", { reason: "edited" }],
+];
+
+describe("hashAuditEvent", () => {
+  it("is a stable SHA-256 hex digest that depends on the previous hash", () => {
+    const hash = hashAuditEvent(GENESIS_HASH, content(1));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashAuditEvent(GENESIS_HASH, content(1))).toBe(hash);
+    expect(hashAuditEvent("f".repeat(64), content(1))).not.toBe(hash);
+  });
+
+  it("does not depend on key order, and hashes a missing detail like null", () => {
+    const event = content(1);
+    const reversed = Object.fromEntries(Object.entries(event).reverse()) as AuditEventContent;
+    expect(hashAuditEvent(GENESIS_HASH, reversed)).toBe(hashAuditEvent(GENESIS_HASH, event));
+    const withDetail = content(4);
+    const detail = withDetail.detail!;
+    const reorderedDetail = Object.fromEntries(Object.entries(detail).reverse());
+    expect(hashAuditEvent(GENESIS_HASH, { ...withDetail, detail: reorderedDetail })).toBe(
+      hashAuditEvent(GENESIS_HASH, withDetail),
+    );
+    const { detail: _, ...withoutDetail } = withDetail;
+    expect(hashAuditEvent(GENESIS_HASH, withoutDetail)).toBe(
+      hashAuditEvent(GENESIS_HASH, { ...withoutDetail, detail: null as never }),
+    );
+  });
+
+  it("ignores the stored hash columns of a row passed in whole", () => {
+    const event = content(2);
+    const row = { ...event, hash: "a".repeat(64), prevHash: "b".repeat(64) };
+    expect(hashAuditEvent(GENESIS_HASH, row)).toBe(hashAuditEvent(GENESIS_HASH, event));
+  });
+
+  it("survives a JSON round trip of the stored row", () => {
+    const event = content(4);
+    const stored = JSON.parse(JSON.stringify(event)) as AuditEventContent;
+    expect(hashAuditEvent(GENESIS_HASH, stored)).toBe(hashAuditEvent(GENESIS_HASH, event));
+  });
+
+  it("has 64 zeros as the genesis hash", () => {
+    expect(GENESIS_HASH).toBe("0".repeat(64));
+  });
+});
+
+describe("verifyAuditChain", () => {
+  it("verifies an intact chain of N events and returns its head", () => {
+    const events = chain(25);
+    expect(verifyAuditChain(events)).toEqual({ ok: true, count: 25, lastHash: events[24]!.hash });
+  });
+
+  it("verifies an empty chain", () => {
+    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0, lastHash: GENESIS_HASH });
+  });
+
+  it("verifies a chain in slices", () => {
+    const events = chain(10);
+    const first = verifyAuditChain(events.slice(0, 4));
+    expect(first.ok).toBe(true);
+    const rest = verifyAuditChain(events.slice(4), {
+      expectedPrevHash: first.ok ? first.lastHash : "",
+    });
+    expect(rest).toEqual({ ok: true, count: 6, lastHash: events[9]!.hash });
+  });
+
+  it.each(EDITS)("detects an edited %s field and names that event", (field, value) => {
+    for (const target of [0, 4, 9]) {
+      const events = chain(10);
+      events[target] = { ...events[target]!, [field]: value };
+      const result = verifyAuditChain(events);
+      // The broken event is named by the id it carries, which is the edited one for an id edit.
+      const brokenAt = field === "id" ? value : `evt_${target}`;
+      expect(result).toMatchObject({ ok: false, brokenAt, count: target });
+    }
+  });
+
+  it("detects removing a detail field", () => {
+    const events = chain(10);
+    const { detail: _, ...stripped } = events[4]!;
+    events[4] = stripped;
+    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_4" });
+  });
+
+  it("detects a deleted event at the next event", () => {
+    for (const deleted of [0, 3, 8]) {
+      const events = chain(10);
+      events.splice(deleted, 1);
+      const result = verifyAuditChain(events);
+      expect(result).toMatchObject({ ok: false, brokenAt: `evt_${deleted + 1}`, count: deleted });
+      expect(!result.ok && result.reason).toContain("deleted, inserted or reordered");
+    }
+  });
+
+  it("detects two swapped events", () => {
+    const events = chain(10);
+    [events[3], events[4]] = [events[4]!, events[3]!];
+    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_4", count: 3 });
+  });
+
+  it("detects an event re-hashed after editing, at the event after it", () => {
+    const events = chain(10);
+    const edited = { ...events[5]!, outcome: "denied" };
+    events[5] = { ...edited, hash: hashAuditEvent(edited.prevHash, edited) };
+    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_6" });
+  });
+
+  it("detects an inserted event", () => {
+    const events = chain(10);
+    const forged = content(99);
+    const prevHash = events[4]!.hash;
+    events.splice(5, 0, { ...forged, prevHash, hash: hashAuditEvent(prevHash, forged) });
+    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_5", count: 6 });
+  });
+
+  it("detects an event from another tenant's chain", () => {
+    const events = chain(3);
+    const foreign = content(3, { tenantId: "ten_other" });
+    const prevHash = events[2]!.hash;
+    events.push({ ...foreign, prevHash, hash: hashAuditEvent(prevHash, foreign) });
+    const result = verifyAuditChain(events);
+    expect(result).toMatchObject({ ok: false, brokenAt: "evt_3", count: 3 });
+    expect(!result.ok && result.reason).toContain("another tenant");
+  });
+});
