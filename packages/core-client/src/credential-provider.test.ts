@@ -1,6 +1,17 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCredentialProvider, type SecretReader } from "./credential-provider.js";
+import {
+  AgentVaultAbortError,
+  AgentVaultAuthError,
+  AgentVaultNetworkError,
+  AgentVaultNotFoundError,
+  AgentVaultPermissionError,
+  AgentVaultRateLimitError,
+  AgentVaultServerError,
+  AgentVaultTimeoutError,
+  AgentVaultValidationError,
+} from "./errors.js";
 
 const PATH = "production/openai/api-key";
 const VALUE_1 = "canary-value-1f3a-first";
@@ -9,15 +20,12 @@ const VALUE_2 = "canary-value-2b7c-second";
 type Read = { value: string; version: number; expiresAt: Date | null };
 type ReadOptions = Parameters<SecretReader["getSecret"]>[1];
 
-class FakeStatusError extends Error {
-  constructor(
-    readonly status: number,
-    name = "AgentVaultError",
-  ) {
-    super(`vault answered ${status}`);
-    this.name = name;
-  }
-}
+const errorFor = {
+  401: () => new AgentVaultAuthError("token revoked", { code: "UNAUTHORIZED", status: 401 }),
+  403: () => new AgentVaultPermissionError("scope denied", { code: "SCOPE_DENIED", status: 403 }),
+  404: () => new AgentVaultNotFoundError("no secret", { code: "SECRET_NOT_FOUND", status: 404 }),
+};
+const networkError = () => new AgentVaultNetworkError("connection refused", { code: "NETWORK" });
 
 /** A vault whose answers the test scripts one by one; each read waits for the test to settle it. */
 function scriptedVault() {
@@ -164,13 +172,13 @@ describe("createCredentialProvider", () => {
     expect(live.getSecret).toHaveBeenCalledTimes(2);
   });
 
-  it.each([401, 403, 404])(
+  it.each([401, 403, 404] as const)(
     "throws and forgets the value when a re-read answers %i",
     async (status) => {
       const live = liveVault({ value: VALUE_1, version: 1, expiresAt: null });
       const provider = createCredentialProvider(live.vault, PATH, { refreshAfter: 1_000 });
       await provider();
-      const gone = new FakeStatusError(status);
+      const gone = errorFor[status]();
       live.set(gone);
       vi.advanceTimersByTime(1_000);
       await expect(provider()).rejects.toBe(gone);
@@ -181,9 +189,10 @@ describe("createCredentialProvider", () => {
   );
 
   it.each([
-    ["a network error", new FakeStatusError(0, "AgentVaultNetworkError")],
-    ["a 503", new FakeStatusError(503)],
-    ["a 429", new FakeStatusError(429)],
+    ["a network error", networkError()],
+    ["a timeout", new AgentVaultTimeoutError("timed out", { code: "TIMEOUT" })],
+    ["a 503", new AgentVaultServerError("unavailable", { code: "INTERNAL", status: 503 })],
+    ["a 429", new AgentVaultRateLimitError("slow down", { code: "RATE_LIMITED", status: 429 })],
   ])("serves the unexpired cached value when a re-read fails with %s", async (_label, error) => {
     const live = liveVault({
       value: VALUE_1,
@@ -212,7 +221,7 @@ describe("createCredentialProvider", () => {
     });
     const provider = createCredentialProvider(live.vault, PATH);
     await provider();
-    const outage = new FakeStatusError(0, "AgentVaultNetworkError");
+    const outage = networkError();
     live.set(outage);
     vi.advanceTimersByTime(10_000);
     await expect(provider()).rejects.toBe(outage);
@@ -222,7 +231,7 @@ describe("createCredentialProvider", () => {
     const live = liveVault({ value: VALUE_1, version: 1, expiresAt: null });
     const provider = createCredentialProvider(live.vault, PATH);
     await provider();
-    const outage = new FakeStatusError(503);
+    const outage = new AgentVaultServerError("down", { code: "INTERNAL", status: 503 });
     live.set(outage);
     await expect(provider.refresh()).rejects.toBe(outage);
   });
@@ -231,7 +240,7 @@ describe("createCredentialProvider", () => {
     const live = liveVault({ value: VALUE_1, version: 1, expiresAt: null });
     const provider = createCredentialProvider(live.vault, PATH, { refreshAfter: 1 });
     await provider();
-    const invalid = new FakeStatusError(400);
+    const invalid = new AgentVaultValidationError("bad path", { code: "VALIDATION_ERROR" });
     live.set(invalid);
     vi.advanceTimersByTime(1);
     await expect(provider()).rejects.toBe(invalid);
@@ -242,10 +251,20 @@ describe("createCredentialProvider", () => {
     const provider = createCredentialProvider(vault, PATH);
     const first = provider();
     const second = provider();
-    const denied = new FakeStatusError(403);
+    const denied = errorFor[403]();
     fail(denied);
     await expect(first).rejects.toBe(denied);
     await expect(second).rejects.toBe(denied);
+  });
+
+  it("does not serve the cached value when the read was aborted", async () => {
+    const live = liveVault({ value: VALUE_1, version: 1, expiresAt: null });
+    const provider = createCredentialProvider(live.vault, PATH, { refreshAfter: 1 });
+    await provider();
+    const aborted = new AgentVaultAbortError("aborted", { code: "ABORTED" });
+    live.set(aborted);
+    vi.advanceTimersByTime(1);
+    await expect(provider()).rejects.toBe(aborted);
   });
 
   it("passes its signal to the vault and rejects every call once aborted", async () => {

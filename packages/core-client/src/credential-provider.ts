@@ -1,3 +1,13 @@
+import {
+  AgentVaultAbortError,
+  AgentVaultAuthError,
+  AgentVaultNetworkError,
+  AgentVaultNotFoundError,
+  AgentVaultPermissionError,
+  AgentVaultRateLimitError,
+  AgentVaultServerError,
+} from "./errors.js";
+
 /**
  * The part of `AgentVault` a credential provider needs: one read. Typed structurally so a
  * provider can wrap anything that reads secrets (a subagent's `AgentVault`, a test double).
@@ -81,9 +91,11 @@ type Fetch = { readonly promise: Promise<string>; readonly forced: boolean };
  * - The value is cached and re-read after `refreshAfter` ms, or as soon as the secret's
  *   `expiresAt` has passed, whichever comes first, so rotations reach running agents.
  * - Concurrent calls share one in-flight read.
- * - When a re-read fails with 401, 403 or 404 the credential is gone (revoked token,
+ * - When a re-read fails with 401, 403 or 404 (`AgentVaultAuthError`,
+ *   `AgentVaultPermissionError`, `AgentVaultNotFoundError`) the credential is gone (revoked token,
  *   narrowed scope, deleted secret): the cache is dropped and the error is thrown.
- * - When a re-read fails for a transient reason (network error, timeout, 429, 5xx) the
+ * - When a re-read fails for a transient reason (`AgentVaultNetworkError` incl. timeouts,
+ *   `AgentVaultRateLimitError`, `AgentVaultServerError`) the
  *   cached value is served while it has not passed its `expiresAt`, and the vault is asked
  *   again after at most 30 s; an expired value is never served. Any other error is thrown.
  * - `refresh()` never falls back: it resolves with a newly read value or rejects.
@@ -223,20 +235,21 @@ function metadataOf(credential: CachedCredential): CredentialMetadata {
   };
 }
 
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null || !("status" in error)) return undefined;
-  return typeof error.status === "number" ? error.status : undefined;
-}
-
-/** 401/403/404: the token was revoked or used up, the scope no longer covers the path, or the secret is gone. */
+/** The token was revoked or used up, the scope no longer covers the path, or the secret is gone. */
 function isCredentialGone(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === 401 || status === 403 || status === 404;
+  return (
+    error instanceof AgentVaultAuthError ||
+    error instanceof AgentVaultPermissionError ||
+    error instanceof AgentVaultNotFoundError
+  );
 }
 
 /** Failures that say nothing about the credential itself: the vault was unreachable or overloaded. */
 function isTransient(error: unknown): boolean {
-  if (error instanceof Error && error.name === "AgentVaultNetworkError") return true;
-  const status = statusOf(error);
-  return status !== undefined && (status === 408 || status === 429 || status >= 500);
+  if (error instanceof AgentVaultAbortError) return false;
+  return (
+    error instanceof AgentVaultNetworkError ||
+    error instanceof AgentVaultRateLimitError ||
+    error instanceof AgentVaultServerError
+  );
 }
