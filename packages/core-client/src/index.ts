@@ -1,1 +1,48 @@
-export {};
+// The public API of @agentsecretstore/client. Everything else (src/internal/) is private.
+
+export { AgentVault } from "./agent-vault.js";
+export type {
+  AgentVaultCacheOptions,
+  AgentVaultOptions,
+  FetchLike,
+} from "./agent-vault-options.js";
+export type { AgentVaultErrorOptions, ValidationIssue } from "./errors.js";
+export {
+  AgentVaultAbortError,
+  AgentVaultApprovalPendingError,
+  AgentVaultApprovalTimeoutError,
+  AgentVaultAuthError,
+  AgentVaultConfigurationError,
+  AgentVaultConflictError,
+  AgentVaultError,
+  AgentVaultNetworkError,
+  AgentVaultNotFoundError,
+  AgentVaultPermissionError,
+  AgentVaultRateLimitError,
+  AgentVaultServerError,
+  AgentVaultTimeoutError,
+  AgentVaultValidationError,
+} from "./errors.js";
+export type { Logger } from "./logger.js";
+export type { Approval, ApprovalRequest } from "./models/approval-request.js";
+export { ApprovalStatus } from "./models/approval-status.js";
+export type { RotationResult } from "./models/rotation-result.js";
+export type { ScopedTokenInit } from "./models/scoped-token.js";
+export { ScopedToken } from "./models/scoped-token.js";
+export type { SecretInit } from "./models/secret.js";
+export { Secret } from "./models/secret.js";
+export type { SecretMetadata, SecretVersionInfo } from "./models/secret-metadata.js";
+export type { SecretPage } from "./models/secret-page.js";
+export { SecretTier } from "./models/secret-tier.js";
+export { SecretType } from "./models/secret-type.js";
+export type {
+  GetSecretOptions,
+  ListSecretsOptions,
+  RequestOptions,
+  RequestTokenOptions,
+  RotateSecretOptions,
+  SetSecretOptions,
+  WaitForApprovalOptions,
+} from "./request-options.js";
+export type { PageFetcher } from "./secret-list.js";
+export { SecretList } from "./secret-list.js";

@@ -1,0 +1,71 @@
+import type { Logger } from "./logger.js";
+
+/** Options of the opt-in `getSecret` cache. */
+export interface AgentVaultCacheOptions {
+  /** How long a read secret is served from memory, in ms. */
+  ttl: number;
+  /**
+   * Fraction (0..1) of `ttl` by which each entry's lifetime is randomly shortened, so that
+   * clients started together do not refresh together.
+   * @default 0.1
+   */
+  jitter?: number | undefined;
+  /**
+   * Most entries kept; the oldest is dropped first.
+   * @default 1000
+   */
+  maxEntries?: number | undefined;
+}
+
+/** A `fetch` implementation (the global one, undici's, a test double). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Options of `new AgentVault(options)`; every one is optional. */
+export interface AgentVaultOptions {
+  /**
+   * Agent key (`ass_live_…`).
+   * @default process.env.ASS_AGENT_KEY
+   */
+  agentKey?: string | undefined;
+  /**
+   * Scoped token (`ast_tok_…`), what a subagent holds instead of an agent key. Wins over
+   * `agentKey` when both are set, and `ASS_TOKEN` wins over `ASS_AGENT_KEY`.
+   * @default process.env.ASS_TOKEN
+   */
+  token?: string | undefined;
+  /**
+   * The vault's API. `/v1` is appended when missing; a trailing slash is dropped.
+   * @default process.env.ASS_BASE_URL, else "https://api.agentsecretstore.com/v1"
+   */
+  baseUrl?: string | undefined;
+  /**
+   * Limit for each attempt (sending and reading the answer), in ms.
+   * @default 10_000
+   */
+  timeout?: number | undefined;
+  /**
+   * Retries after a connection error, timeout, 408, 429 or 5xx, with exponential backoff
+   * and jitter (honouring `Retry-After`). Writes are retried safely: each carries an
+   * `Idempotency-Key`.
+   * @default 3
+   */
+  retries?: number | undefined;
+  /** @default globalThis.fetch (looked up at each call) */
+  fetch?: FetchLike | undefined;
+  /**
+   * Cache `getSecret` results in memory for `ttl` ms. Off unless given.
+   * @default undefined (no cache)
+   */
+  cache?: AgentVaultCacheOptions | undefined;
+  /**
+   * Receives one debug line per HTTP attempt and warnings. Never sees values or credentials.
+   * @default a silent logger
+   */
+  logger?: Logger | undefined;
+  /**
+   * Read `ASS_AGENT_KEY`, `ASS_TOKEN`, `ASS_BASE_URL` from this object instead of
+   * `process.env` (tests, runtimes without `process`).
+   * @default process.env, or {} where there is no `process`
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}

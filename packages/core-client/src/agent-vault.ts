@@ -1,0 +1,368 @@
+import type { AgentVaultOptions } from "./agent-vault-options.js";
+import {
+  type CredentialProvider,
+  type CredentialProviderOptions,
+  createCredentialProvider,
+} from "./credential-provider.js";
+import { AgentVaultConfigurationError } from "./errors.js";
+import { CredentialIdentity } from "./internal/credential-identity.js";
+import {
+  checkCache,
+  checkNumber,
+  invalid,
+  isoTimestamp,
+  scopeFields,
+} from "./internal/option-checks.js";
+import { pollApproval } from "./internal/poll-approval.js";
+import type { PipelineRequest } from "./internal/request-pipeline.js";
+import { RequestPipeline } from "./internal/request-pipeline.js";
+import {
+  isPlainHttpToRemote,
+  missingCredentialError,
+  processEnvironment,
+  resolveBaseUrl,
+  resolveCredential,
+} from "./internal/resolve-config.js";
+import { safeLogger } from "./internal/safe-logger.js";
+import { SecretCache } from "./internal/secret-cache.js";
+import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
+import {
+  toApprovalRequest,
+  toRotationResult,
+  toScopedToken,
+  toSecret,
+  toSecretMetadata,
+  toSecretPage,
+} from "./internal/wire-mappers.js";
+import { type Logger, silentLogger } from "./logger.js";
+import type { ApprovalRequest } from "./models/approval-request.js";
+import type { RotationResult } from "./models/rotation-result.js";
+import type { ScopedToken } from "./models/scoped-token.js";
+import type { Secret } from "./models/secret.js";
+import type { SecretMetadata } from "./models/secret-metadata.js";
+import type {
+  GetSecretOptions,
+  ListSecretsOptions,
+  RequestOptions,
+  RequestTokenOptions,
+  RotateSecretOptions,
+  SetSecretOptions,
+  WaitForApprovalOptions,
+} from "./request-options.js";
+import { SecretList } from "./secret-list.js";
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
+const DEFAULT_POLL_WAIT_SECONDS = 25;
+
+/**
+ * The Agent Secret Store client: read and write secrets, mint and revoke scoped tokens,
+ * rotate, wait for approvals. Every failure is an `AgentVaultError` subclass; every value
+ * it returns redacts itself when printed.
+ *
+ * @example
+ * await using vault = new AgentVault(); // ASS_AGENT_KEY (or ASS_TOKEN) and ASS_BASE_URL
+ * const secret = await vault.getSecret("production/openai/api-key");
+ * const token = await vault.requestToken({ scope: "secrets:read:production/openai/*", ttlSeconds: 900 });
+ */
+export class AgentVault implements AsyncDisposable {
+  /** The API's base URL, normalised: no trailing slash, ending in `/v1`. */
+  readonly baseUrl: string;
+  readonly #credential: string | undefined;
+  readonly #timeout: number;
+  readonly #logger: Logger;
+  readonly #cache: SecretCache | undefined;
+  readonly #credentialIdentity = new CredentialIdentity();
+  readonly #closer = new AbortController();
+  readonly #pipeline: RequestPipeline;
+
+  /**
+   * Nothing is sent and no credential is required here: a missing credential is reported
+   * by the first call that needs one. A malformed `baseUrl` or option throws at once.
+   */
+  constructor(options: AgentVaultOptions = {}) {
+    const env = options.env ?? processEnvironment();
+    this.baseUrl = resolveBaseUrl(options.baseUrl, env);
+    this.#credential = resolveCredential(options, env);
+    this.#timeout = checkNumber(options.timeout ?? DEFAULT_TIMEOUT_MS, "timeout", 1);
+    const retries = checkNumber(options.retries ?? DEFAULT_RETRIES, "retries", 0, true);
+    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
+    if (isPlainHttpToRemote(this.baseUrl)) {
+      this.#logger.warn(
+        "vault baseUrl uses plain http to a remote host; credentials are sent unencrypted",
+        {
+          baseUrl: this.baseUrl,
+        },
+      );
+    }
+    this.#cache =
+      options.cache === undefined
+        ? undefined
+        : new SecretCache(checkCache(options.cache), { logger: this.#logger });
+    const customFetch = options.fetch;
+    this.#pipeline = new RequestPipeline({
+      baseUrl: this.baseUrl,
+      // Looked up at each call (not captured now), so that a fetch installed later is used.
+      fetch: customFetch ?? ((url, init) => globalThis.fetch(url, init)),
+      timeout: this.#timeout,
+      retries,
+      logger: this.#logger,
+      credential: (override) => this.#credentialFor(override),
+      closeSignal: this.#closer.signal,
+      credentialIdentity: this.#credentialIdentity,
+    });
+  }
+
+  /**
+   * Reads a secret (the current version, or `options.version`). Concurrent identical reads
+   * share one request; with the `cache` option, fresh results come from memory.
+   *
+   * @throws AgentVaultApprovalPendingError when a person must approve first
+   * @throws AgentVaultNotFoundError, AgentVaultPermissionError, AgentVaultAuthError, …
+   */
+  async getSecret(path: string, options: GetSecretOptions = {}): Promise<Secret> {
+    const request: PipelineRequest = {
+      method: "GET",
+      path: `/secrets/${encodeSecretPath(path)}`,
+      query: { version: options.version },
+      token: options.token,
+      signal: options.signal,
+    };
+    const load = async () => toSecret((await this.#pipeline.send(request)).body, path);
+    if (this.#cache === undefined) return load();
+    const credentialId = this.#credentialIdentity.idFor(this.#credentialFor(options.token));
+    return this.#cache.read({ path, version: options.version, credentialId }, load);
+  }
+
+  /**
+   * Creates the secret or adds a version. Safe to retry: one call makes at most one version.
+   * Returns the metadata (never the value).
+   *
+   * @throws AgentVaultConflictError when `ifVersion` does not match
+   */
+  async setSecret(
+    path: string,
+    value: string,
+    options: SetSecretOptions = {},
+  ): Promise<SecretMetadata> {
+    if (typeof value !== "string") throw invalid("value", "must be a string");
+    const encoded = encodeSecretPath(path);
+    return this.#writing(path, async () => {
+      const response = await this.#pipeline.send({
+        method: "PUT",
+        path: `/secrets/${encoded}`,
+        headers:
+          options.ifVersion === undefined ? undefined : { "if-match": `${options.ifVersion}` },
+        body: {
+          value,
+          tier: options.tier,
+          secret_type: options.secretType,
+          description: options.description,
+          tags: options.tags,
+          expires_at: isoTimestamp(options.expiresAt),
+        },
+        sensitiveValues: [value],
+        token: options.token,
+        signal: options.signal,
+      });
+      return toSecretMetadata(response.body);
+    });
+  }
+
+  /**
+   * Lists the metadata of every secret below `namespace` (never values). Await the result
+   * for one page, or iterate it with `for await` for every item of every page.
+   */
+  listSecrets(namespace: string, options: ListSecretsOptions = {}): SecretList {
+    const fetchPage = async (cursor: string | undefined) => {
+      const response = await this.#pipeline.send({
+        method: "GET",
+        path: "/secrets",
+        query: { namespace, limit: options.limit, cursor },
+        token: options.token,
+        signal: options.signal,
+      });
+      return toSecretPage(response.body);
+    };
+    return new SecretList(fetchPage, options.cursor);
+  }
+
+  /** A secret's metadata and its version history (`versions`), without the value. */
+  async getMetadata(path: string, options: RequestOptions = {}): Promise<SecretMetadata> {
+    const response = await this.#pipeline.send({
+      method: "GET",
+      path: `/metadata/${encodeSecretPath(path)}`,
+      token: options.token,
+      signal: options.signal,
+    });
+    return toSecretMetadata(response.body);
+  }
+
+  /** Deletes the secret and every version of it. */
+  async deleteSecret(path: string, options: RequestOptions = {}): Promise<void> {
+    const encoded = encodeSecretPath(path);
+    await this.#writing(path, () =>
+      this.#pipeline.send({
+        method: "DELETE",
+        path: `/secrets/${encoded}`,
+        token: options.token,
+        signal: options.signal,
+      }),
+    );
+  }
+
+  /**
+   * Writes a new value as a new version; the old one stays readable for
+   * `gracePeriodSeconds`, so running agents can move over.
+   */
+  async rotateSecret(
+    path: string,
+    newValue: string,
+    options: RotateSecretOptions = {},
+  ): Promise<RotationResult> {
+    if (typeof newValue !== "string") throw invalid("newValue", "must be a string");
+    const encoded = encodeSecretPath(path);
+    return this.#writing(path, async () => {
+      const response = await this.#pipeline.send({
+        method: "POST",
+        path: `/secrets/${encoded}/rotate`,
+        body: { new_value: newValue, grace_period_seconds: options.gracePeriodSeconds },
+        sensitiveValues: [newValue],
+        token: options.token,
+        signal: options.signal,
+      });
+      return toRotationResult(response.body, path);
+    });
+  }
+
+  /**
+   * Mints a scoped, short-lived token (for a subagent). When its scopes need a person's
+   * approval this does not throw: the token comes back with `approvalStatus: "pending"` and
+   * an `approvalRequestId` to pass to {@link waitForApproval}.
+   */
+  async requestToken(options: RequestTokenOptions): Promise<ScopedToken> {
+    const response = await this.#pipeline.send({
+      method: "POST",
+      path: "/tokens",
+      body: {
+        ...scopeFields(options),
+        ttl_seconds: options.ttlSeconds,
+        description: options.description,
+        allowed_ips: options.allowedIps,
+        max_uses: options.maxUses,
+      },
+      acceptPending: true,
+      token: options.token,
+      signal: options.signal,
+    });
+    return toScopedToken(response.body);
+  }
+
+  /**
+   * Revokes a token (and every token minted from it). Accepts a `ScopedToken`, a token id,
+   * or a raw token value (`ast_tok_…`), which revokes itself: it is presented as the
+   * credential of `DELETE /v1/tokens/self`, whatever `options.token` says.
+   */
+  async revokeToken(tokenOrId: ScopedToken | string, options: RequestOptions = {}): Promise<void> {
+    const tokenId = typeof tokenOrId === "string" ? tokenOrId : tokenOrId.tokenId;
+    const selfValue =
+      typeof tokenOrId !== "string" && tokenId === ""
+        ? tokenOrId.value
+        : tokenId.startsWith("ast_tok_")
+          ? tokenId
+          : undefined;
+    await this.#pipeline.send({
+      method: "DELETE",
+      path:
+        selfValue === undefined ? `/tokens/${encodeIdSegment(tokenId, "tokenId")}` : "/tokens/self",
+      token: selfValue ?? options.token,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Long-polls an approval request until a person decides it (and, for a critical secret,
+   * its delay has passed). Resolves with the decided request: check `status`.
+   *
+   * @throws AgentVaultApprovalTimeoutError when `options.timeout` passes first
+   */
+  async waitForApproval(
+    approvalRequestId: string,
+    options: WaitForApprovalOptions = {},
+  ): Promise<ApprovalRequest> {
+    const path = `/approvals/${encodeIdSegment(approvalRequestId, "approvalRequestId")}`;
+    const pollWaitSeconds = checkNumber(
+      options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS,
+      "pollWaitSeconds",
+      0,
+      true,
+    );
+    const poll = async (waitSeconds: number, signal: AbortSignal) => {
+      const response = await this.#pipeline.send({
+        method: "GET",
+        path,
+        query: { wait: waitSeconds },
+        token: options.token,
+        signal,
+        // The server holds the request up to waitSeconds; the attempt's limit comes on top.
+        timeout: waitSeconds * 1000 + this.#timeout,
+      });
+      return toApprovalRequest(response.body);
+    };
+    return pollApproval(poll, {
+      approvalRequestId,
+      timeout: checkNumber(options.timeout ?? DEFAULT_APPROVAL_TIMEOUT_MS, "timeout", 0),
+      pollWaitSeconds,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * A credential provider for the secret at `path`: a `() => Promise<string>` that fetches
+   * on first call, caches, refreshes after rotation or expiry, and never prints the value.
+   *
+   * @example
+   * const openai = new OpenAI({ apiKey: vault.credential("production/openai/api-key") });
+   */
+  credential(path: string, options?: CredentialProviderOptions): CredentialProvider {
+    return createCredentialProvider(this, path, options);
+  }
+
+  /**
+   * Aborts every request in flight, drops cached secrets from memory, and makes later calls
+   * throw `AgentVaultConfigurationError` (`CLIENT_CLOSED`). Calling it again does nothing.
+   */
+  async close(): Promise<void> {
+    if (this.#closer.signal.aborted) return;
+    this.#closer.abort();
+    this.#cache?.clear();
+    this.#credentialIdentity.clear();
+  }
+
+  /** `await using vault = new AgentVault()` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #credentialFor(override: string | undefined): string {
+    if (this.#closer.signal.aborted) {
+      throw new AgentVaultConfigurationError(
+        "This AgentVault was closed; create a new one to make more calls.",
+        { code: "CLIENT_CLOSED" },
+      );
+    }
+    if (override !== undefined && override !== "") return override;
+    if (this.#credential === undefined) throw missingCredentialError();
+    return this.#credential;
+  }
+
+  /** Runs a write, then drops the path from the cache (also when the outcome is unknown). */
+  async #writing<T>(path: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.#cache?.invalidatePath(path);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import type { AgentVaultError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { abortableSleep, linkSignals } from "./abort.js";
+import {
+  type BuiltRequest,
+  buildRequest,
+  type HttpMethod,
+  type QueryParameters,
+} from "./build-request.js";
+import { CredentialIdentity } from "./credential-identity.js";
+import { errorFromResponse } from "./error-from-response.js";
+import { type ParsedResponse, parseResponse } from "./parse-response.js";
+import { parseRetryAfter, retryAfterDelay } from "./retry-after.js";
+import { isRetryable, nextRetryDelay } from "./retry-policy.js";
+import { abortError, type FetchFunction, sendWithTimeout } from "./send-with-timeout.js";
+import { SingleFlight } from "./single-flight.js";
+
+/** How the client is set up; fixed for the pipeline's lifetime. */
+export interface PipelineConfig {
+  /** Normalised, including `/v1`, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly fetch: FetchFunction;
+  /** Per-attempt limit, in ms. */
+  readonly timeout: number;
+  /** Retries after the first attempt. */
+  readonly retries: number;
+  readonly logger: Logger;
+  /** The credential for a call: the per-call `token` if given, else the client's (or throws). */
+  readonly credential: (override: string | undefined) => string;
+  /** Fires when the client is closed; aborts everything in flight. */
+  readonly closeSignal?: AbortSignal | undefined;
+  readonly credentialIdentity?: CredentialIdentity | undefined;
+  /** Injectable for tests. */
+  readonly sleep?: ((milliseconds: number, signal: AbortSignal) => Promise<void>) | undefined;
+  readonly random?: (() => number) | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+/** One logical call, as a resource method describes it. */
+export interface PipelineRequest {
+  readonly method: HttpMethod;
+  /** Encoded path below the base URL, starting with `/`. */
+  readonly path: string;
+  readonly query?: QueryParameters | undefined;
+  readonly body?: Readonly<Record<string, unknown>> | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Per-call credential, overriding the client's. */
+  readonly token?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Per-attempt limit for this call, in ms (long polls need more than the default). */
+  readonly timeout?: number | undefined;
+  /** 202 is a success (a pending token) rather than `AgentVaultApprovalPendingError`. */
+  readonly acceptPending?: boolean | undefined;
+  /** Values this call sends; kept out of any error message. */
+  readonly sensitiveValues?: readonly string[] | undefined;
+}
+
+/**
+ * THE request pipeline: build → send (per-attempt timeout) → parse → success, or map the
+ * failure to a typed error → retry (backoff with jitter, `Retry-After`) or throw.
+ * Concurrent identical GETs (same URL and credential) share one flight.
+ */
+export class RequestPipeline {
+  readonly #config: PipelineConfig;
+  readonly #singleFlight = new SingleFlight();
+  readonly #credentialIdentity: CredentialIdentity;
+  readonly #sleep: (milliseconds: number, signal: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(config: PipelineConfig) {
+    this.#config = config;
+    this.#credentialIdentity = config.credentialIdentity ?? new CredentialIdentity();
+    this.#sleep = config.sleep ?? abortableSleep;
+    this.#random = config.random ?? Math.random;
+    this.#now = config.now ?? Date.now;
+  }
+
+  /** Sends `request`; resolves with the decoded success response or rejects with an `AgentVaultError`. */
+  async send(request: PipelineRequest): Promise<ParsedResponse> {
+    const credential = this.#config.credential(request.token);
+    const built = buildRequest({
+      baseUrl: this.#config.baseUrl,
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      body: request.body,
+      headers: request.headers,
+      credential,
+    });
+    if (request.method !== "GET") return this.#attempts(built, request, request.signal);
+    const key = `${built.url}\u0000${this.#credentialIdentity.idFor(credential)}\u0000${request.acceptPending === true}`;
+    return this.#singleFlight.run(
+      key,
+      request.signal,
+      (sharedSignal) => this.#attempts(built, request, sharedSignal),
+      () => abortError(built),
+    );
+  }
+
+  async #attempts(
+    built: BuiltRequest,
+    request: PipelineRequest,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<ParsedResponse> {
+    const linked = linkSignals([callerSignal, this.#config.closeSignal]);
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        const outcome = await this.#attempt(built, request, linked.signal, attempt);
+        if ("response" in outcome) return outcome.response;
+        const { error, retryAfterMs } = outcome;
+        if (attempt > this.#config.retries || !isRetryable(error)) throw error;
+        const delay = nextRetryDelay(attempt - 1, retryAfterMs, this.#random);
+        try {
+          await this.#sleep(delay, linked.signal);
+        } catch {
+          throw abortError(built);
+        }
+      }
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  async #attempt(
+    built: BuiltRequest,
+    request: PipelineRequest,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<
+    { response: ParsedResponse } | { error: AgentVaultError; retryAfterMs: number | null }
+  > {
+    const started = this.#now();
+    let response: ParsedResponse;
+    try {
+      const raw = await sendWithTimeout(built, {
+        fetch: this.#config.fetch,
+        timeout: request.timeout ?? this.#config.timeout,
+        signal,
+      });
+      response = parseResponse(raw);
+    } catch (error) {
+      this.#log(built, attempt, started, null, null);
+      if (signal.aborted) throw abortError(built);
+      return { error: error as AgentVaultError, retryAfterMs: null };
+    }
+    this.#log(built, attempt, started, response.status, response.requestId);
+    const ok =
+      response.status >= 200 &&
+      response.status < 300 &&
+      (response.status !== 202 || request.acceptPending === true);
+    if (ok) return { response };
+    const retryAfterHeader = response.headers.get("retry-after");
+    const error = errorFromResponse({
+      description: built.description,
+      status: response.status,
+      body: response.body,
+      requestId: response.requestId,
+      retryAfterMs: parseRetryAfter(retryAfterHeader, this.#now()),
+      sensitiveValues: request.sensitiveValues,
+    });
+    return { error, retryAfterMs: retryAfterDelay(retryAfterHeader, this.#now()) };
+  }
+
+  #log(
+    built: BuiltRequest,
+    attempt: number,
+    started: number,
+    status: number | null,
+    requestId: string | null,
+  ): void {
+    const [method, path] = built.description.split(" ");
+    this.#config.logger.debug("vault request", {
+      method,
+      path,
+      status,
+      attempt,
+      requestId,
+      durationMs: this.#now() - started,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { AgentVaultConfigurationError } from "../errors.js";
+import { redactText } from "./redact.js";
+
+/** Environment variables, as `process.env` holds them. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The hosted product's API; `ASS_BASE_URL` or the `baseUrl` option point elsewhere. */
+export const DEFAULT_BASE_URL = "https://api.agentsecretstore.com/v1";
+
+/**
+ * `process.env` where there is one. Read through `globalThis` so that edge runtimes without
+ * `process` (and bundlers that would polyfill it) are fine.
+ */
+export function processEnvironment(): Environment {
+  const process = (globalThis as { process?: { env?: Environment } }).process;
+  return process?.env ?? {};
+}
+
+/** A non-empty variable, or `undefined`; `ASS_TOKEN=` counts as unset. */
+function variable(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * The credential to use: the `token` option, the `agentKey` option, `ASS_TOKEN`, then
+ * `ASS_AGENT_KEY`. A scoped token wins over an agent key at each level, because a subagent
+ * started with `ASS_TOKEN` may still inherit its parent's `ASS_AGENT_KEY`, and it should
+ * act with the least privilege it was given. `undefined` when there is none.
+ */
+export function resolveCredential(
+  options: { readonly agentKey?: string | undefined; readonly token?: string | undefined },
+  env: Environment,
+): string | undefined {
+  const fromOptions = options.token ?? options.agentKey;
+  if (fromOptions !== undefined && fromOptions !== "") return fromOptions;
+  return variable(env, "ASS_TOKEN") ?? variable(env, "ASS_AGENT_KEY");
+}
+
+/** The error for a call that needs a credential when none was configured. */
+export function missingCredentialError(): AgentVaultConfigurationError {
+  return new AgentVaultConfigurationError(
+    "No vault credential: pass the agentKey option or set ASS_AGENT_KEY (an agent key, ass_live_…), or pass the token option or set ASS_TOKEN (a scoped token, ast_tok_…), or pass token to this call.",
+    { code: "MISSING_CREDENTIAL" },
+  );
+}
+
+/**
+ * The base URL to use (the `baseUrl` option, `ASS_BASE_URL`, or the hosted API), normalised:
+ * no trailing slash, ending in `/v1`. Throws when it is not an http(s) URL.
+ */
+export function resolveBaseUrl(option: string | undefined, env: Environment): string {
+  const raw = option ?? variable(env, "ASS_BASE_URL") ?? DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw badBaseUrl(raw, "is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw badBaseUrl(raw, "must start with https:// (or http:// for a local server)");
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw badBaseUrl(url.host, "must not carry a user name or password; use agentKey or token");
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw badBaseUrl(`${url.origin}${url.pathname}`, "must not have a query or fragment");
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  const versioned = /\/v1$/.test(path) ? path : `${path}/v1`;
+  return `${url.origin}${versioned}`;
+}
+
+function badBaseUrl(shown: string, problem: string): AgentVaultConfigurationError {
+  // Only a URL shape is shown: a malformed value could be a credential pasted into the wrong place.
+  const safe = /^https?:\/\//.test(shown) ? redactText(shown) : "the value given";
+  return new AgentVaultConfigurationError(
+    `The vault baseUrl (${safe}) ${problem}. Pass baseUrl or set ASS_BASE_URL to e.g. http://127.0.0.1:8080/v1.`,
+    { code: "INVALID_BASE_URL" },
+  );
+}
+
+/** Whether `baseUrl` sends credentials in clear text to another machine. */
+export function isPlainHttpToRemote(baseUrl: string): boolean {
+  const url = new URL(baseUrl);
+  if (url.protocol !== "http:") return false;
+  return !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}

@@ -1,0 +1,157 @@
+import {
+  AgentVaultAbortError,
+  type AgentVaultError,
+  AgentVaultNetworkError,
+  AgentVaultRateLimitError,
+  AgentVaultServerError,
+} from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { Secret } from "../models/secret.js";
+
+/** Options of the opt-in `getSecret` cache (the `cache` option of `AgentVault`). */
+export interface SecretCacheOptions {
+  /** How long a read secret is served from memory, in ms. */
+  readonly ttl: number;
+  /**
+   * Fraction of `ttl` by which each entry's lifetime is randomly shortened (0..1), so that
+   * many clients started together do not all refresh at the same moment.
+   * @default 0.1
+   */
+  readonly jitter?: number | undefined;
+  /**
+   * Most entries kept; the oldest is dropped first.
+   * @default 1000
+   */
+  readonly maxEntries?: number | undefined;
+}
+
+/** Identifies one cached read: who read which version of which path. */
+export interface SecretCacheKey {
+  readonly path: string;
+  /** `undefined` = the current version. */
+  readonly version: number | undefined;
+  /** From `CredentialIdentity`: never the credential itself. */
+  readonly credentialId: number;
+}
+
+interface Entry {
+  readonly path: string;
+  readonly secret: Secret;
+  readonly freshUntil: number;
+}
+
+/** Collaborators, injectable for tests. */
+export interface SecretCacheDependencies {
+  readonly logger: Logger;
+  readonly random?: (() => number) | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+const DEFAULT_JITTER = 0.1;
+const DEFAULT_MAX_ENTRIES = 1000;
+
+/**
+ * In-memory cache of read secrets. Fresh entries are served without a request. After
+ * expiry the secret is read again; when that refresh fails for a transient reason (network,
+ * 429, 5xx) the last good value is served while the secret itself has not expired, with a
+ * warning. Writes, rotations and deletions through the same client drop the path's entries.
+ */
+export class SecretCache {
+  readonly #entries = new Map<string, Entry>();
+  // Bumped on every invalidation of a path, so a read that started before a write cannot
+  // put the old value back after the write dropped it.
+  readonly #pathGenerations = new Map<string, number>();
+  readonly #ttl: number;
+  readonly #jitter: number;
+  readonly #maxEntries: number;
+  readonly #logger: Logger;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(options: SecretCacheOptions, dependencies: SecretCacheDependencies) {
+    this.#ttl = options.ttl;
+    this.#jitter = Math.min(Math.max(options.jitter ?? DEFAULT_JITTER, 0), 1);
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#logger = dependencies.logger;
+    this.#random = dependencies.random ?? Math.random;
+    this.#now = dependencies.now ?? Date.now;
+  }
+
+  /** Serves `key` from memory when fresh; otherwise calls `load` and remembers its result. */
+  async read(key: SecretCacheKey, load: () => Promise<Secret>): Promise<Secret> {
+    const id = entryId(key);
+    const entry = this.#entries.get(id);
+    const now = this.#now();
+    if (entry !== undefined && now < entry.freshUntil && !isExpired(entry.secret, now)) {
+      return entry.secret;
+    }
+    const generation = this.#pathGenerations.get(key.path) ?? 0;
+    let secret: Secret;
+    try {
+      secret = await load();
+    } catch (error) {
+      if (entry !== undefined && isTransient(error) && !isExpired(entry.secret, this.#now())) {
+        this.#logger.warn("vault refresh failed; serving the cached secret", {
+          path: key.path,
+          version: entry.secret.version,
+          code: error.code,
+          requestId: error.requestId,
+        });
+        return entry.secret;
+      }
+      this.#entries.delete(id);
+      throw error;
+    }
+    if ((this.#pathGenerations.get(key.path) ?? 0) === generation)
+      this.#store(id, key.path, secret);
+    return secret;
+  }
+
+  /** Drops every entry for `path` (any credential, any version). */
+  invalidatePath(path: string): void {
+    this.#pathGenerations.set(path, (this.#pathGenerations.get(path) ?? 0) + 1);
+    for (const [id, entry] of this.#entries) {
+      if (entry.path === path) this.#entries.delete(id);
+    }
+  }
+
+  /** Drops everything (on close), so no value outlives the client in memory. */
+  clear(): void {
+    this.#entries.clear();
+    this.#pathGenerations.clear();
+  }
+
+  /** Number of entries held (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #store(id: string, path: string, secret: Secret): void {
+    const lifetime = this.#ttl * (1 - this.#jitter * this.#random());
+    this.#entries.delete(id); // re-insert, so Map order is oldest-first for eviction
+    this.#entries.set(id, { path, secret, freshUntil: this.#now() + lifetime });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done === true) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+}
+
+function entryId(key: SecretCacheKey): string {
+  return `${key.credentialId}\u0000${key.version ?? "current"}\u0000${key.path}`;
+}
+
+function isExpired(secret: Secret, now: number): boolean {
+  return secret.expiresAt !== null && secret.expiresAt.getTime() <= now;
+}
+
+/** Failures that say nothing about the secret or the credential: worth serving stale over. */
+function isTransient(error: unknown): error is AgentVaultError {
+  if (error instanceof AgentVaultAbortError) return false;
+  return (
+    error instanceof AgentVaultNetworkError ||
+    error instanceof AgentVaultServerError ||
+    error instanceof AgentVaultRateLimitError
+  );
+}

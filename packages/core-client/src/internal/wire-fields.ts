@@ -1,0 +1,73 @@
+import { AgentVaultError } from "../errors.js";
+
+/** A decoded JSON object from the wire (snake_case fields). */
+export type WireObject = Readonly<Record<string, unknown>>;
+
+/** Narrows `value` to a JSON object, or throws `INVALID_RESPONSE` naming what was expected. */
+export function asWireObject(value: unknown, what: string): WireObject {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    return value as WireObject;
+  }
+  throw new AgentVaultError(
+    `The vault answered with something that is not ${what}; check that baseUrl points at an Agent Secret Store API (…/v1).`,
+    { code: "INVALID_RESPONSE" },
+  );
+}
+
+/** The first of `names` present in `wire` and not `null` (API.md: `null` means "not given"). */
+export function pick(wire: WireObject, ...names: string[]): unknown {
+  for (const name of names) {
+    const value = wire[name];
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+export function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+export function numberOrNull(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** ISO-8601 text (or epoch milliseconds) to a `Date`; anything unparsable becomes `null`. */
+export function dateOrNull(value: unknown): Date | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function stringArray(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return result;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === "string") result[key] = item;
+  }
+  return result;
+}
+
+/** Reads a field the model cannot do without; a missing one means a broken response. */
+export function requireString(wire: WireObject, what: string, ...names: string[]): string {
+  const value = pick(wire, ...names);
+  if (typeof value === "string") return value;
+  throw new AgentVaultError(
+    `The vault's ${what} response has no "${names[0]}" field; the server may speak another protocol version.`,
+    { code: "INVALID_RESPONSE" },
+  );
+}
+
+/** Like {@link requireString}, for numbers. */
+export function requireNumber(wire: WireObject, what: string, ...names: string[]): number {
+  const value = numberOrNull(pick(wire, ...names));
+  if (value !== null) return value;
+  throw new AgentVaultError(
+    `The vault's ${what} response has no "${names[0]}" field; the server may speak another protocol version.`,
+    { code: "INVALID_RESPONSE" },
+  );
+}
