@@ -1,0 +1,164 @@
+/** The marker that replaces a vault value wherever it is masked (the client prints the same). */
+export const REDACTED = "[REDACTED]";
+
+// Vault credentials have recognisable prefixes (API.md): they are masked even when nobody
+// registered them, as a second line of defence behind never putting them in text at all.
+const CREDENTIAL_PATTERN = /\b(ast_tok_|ass_live_|ass_admin_)[A-Za-z0-9_-]+/g;
+
+/** Options of {@link SecretRegistry}. */
+export interface SecretRegistryOptions {
+  /**
+   * Values shorter than this many characters are not masked: masking "1" or "on" everywhere
+   * would mangle every message without protecting anything worth protecting.
+   * @default 4
+   */
+  minLength?: number;
+}
+
+/** Options of {@link SecretRegistry.add}. */
+export interface RegisterOptions {
+  /**
+   * The developer chose to show this value to the model (`get_secret` with
+   * `revealValues: true`): masks applied to the model's input leave it alone, masks applied
+   * to traces and logs still hide it.
+   * @default false
+   */
+  visibleToModel?: boolean;
+}
+
+/** Options of {@link SecretRegistry.mask}. */
+export interface MaskOptions {
+  /**
+   * Mask for the model's own input: values registered with `visibleToModel` stay readable.
+   * Leave unset for traces, logs and anything stored.
+   * @default false
+   */
+  forModel?: boolean;
+}
+
+/**
+ * The set of values the vault handed out during a run (secret values read by tools, values
+ * stored by the agent, model API keys fetched by `lazyChatModel`). Tools and the lazy model
+ * add to it; the redaction middleware, the callback handler and the trace anonymizer mask
+ * what it holds. Share one registry between all of them, or rely on
+ * {@link defaultSecretRegistry}, which every component uses when given none.
+ *
+ * Each value is also matched in the forms it takes when it travels: URL-encoded (a query
+ * parameter echoed back), JSON-escaped (inside a serialised body) and base64 (HTTP Basic
+ * credentials).
+ *
+ * The registry holds values in memory only; `String()`, `JSON.stringify()` and
+ * `util.inspect()` show how many it holds, never the values.
+ *
+ * @example
+ * const registry = new SecretRegistry();
+ * const tools = createVaultTools(vault, { registry });
+ * const agent = createAgent({ model, tools, middleware: [vaultRedactionMiddleware({ registry })] });
+ */
+export class SecretRegistry {
+  readonly #minLength: number;
+  #values = new Set<string>();
+  // Every form to mask (raw and encoded) → whether the model may see it.
+  #forms = new Map<string, boolean>();
+  // Sorted longest first on demand, so that a value containing another is masked whole.
+  #sortedForms: string[] | undefined;
+
+  constructor(options: SecretRegistryOptions = {}) {
+    const minLength = options.minLength ?? 4;
+    if (!Number.isInteger(minLength) || minLength < 1) {
+      throw new RangeError(`minLength must be a positive integer, got ${minLength}`);
+    }
+    this.#minLength = minLength;
+  }
+
+  /** How many distinct values (not counting their encoded forms) are registered. */
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** Register a value the vault handed out, so that every mask hides it from now on. */
+  add(value: string, options: RegisterOptions = {}): void {
+    if (typeof value !== "string" || value.length < this.#minLength) return;
+    const visibleToModel = options.visibleToModel === true;
+    this.#values.add(value);
+    for (const form of encodedForms(value)) {
+      if (form.length < this.#minLength) continue;
+      // A value once revealed on purpose stays revealable; one registered as hidden first
+      // becomes visible only when the developer reveals it.
+      const previous = this.#forms.get(form);
+      this.#forms.set(form, previous === true || visibleToModel);
+    }
+    this.#sortedForms = undefined;
+  }
+
+  /** Whether `value` was registered. */
+  has(value: string): boolean {
+    return this.#values.has(value);
+  }
+
+  /** Forget every value (for example when a long-lived process starts a new run). */
+  clear(): void {
+    this.#values.clear();
+    this.#forms.clear();
+    this.#sortedForms = undefined;
+  }
+
+  /** Whether `text` contains a registered value (or a vault credential) that `mask` would hide. */
+  contains(text: string, options: MaskOptions = {}): boolean {
+    return this.mask(text, options) !== text;
+  }
+
+  /** `text` with every registered value, and every vault credential, replaced by `[REDACTED]`. */
+  mask(text: string, options: MaskOptions = {}): string {
+    let result = text.replace(CREDENTIAL_PATTERN, `$1${REDACTED}`);
+    if (this.#forms.size === 0) return result;
+    for (const form of this.#sorted()) {
+      if (options.forModel === true && this.#forms.get(form) === true) continue;
+      if (result.includes(form)) result = result.split(form).join(REDACTED);
+    }
+    return result;
+  }
+
+  #sorted(): string[] {
+    this.#sortedForms ??= [...this.#forms.keys()].sort((a, b) => b.length - a.length);
+    return this.#sortedForms;
+  }
+
+  /** `SecretRegistry(<n> values)`; never a value. */
+  toString(): string {
+    return `SecretRegistry(${this.size} values)`;
+  }
+
+  /** `{ size }` only. */
+  toJSON(): { size: number } {
+    return { size: this.size };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function encodedForms(value: string): Set<string> {
+  const forms = new Set<string>([value]);
+  forms.add(encodeURIComponent(value));
+  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
+  forms.add(JSON.stringify(value).slice(1, -1));
+  const base64 = toBase64(value);
+  forms.add(base64);
+  forms.add(base64.replace(/=+$/, ""));
+  return forms;
+}
+
+function toBase64(value: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * The registry every component of this package uses when it is given none: values fetched by
+ * the tools and the lazy model are masked by the middleware, the callback handler and the
+ * trace anonymizer without any wiring. Pass your own {@link SecretRegistry} to keep runs apart.
+ */
+export const defaultSecretRegistry: SecretRegistry = new SecretRegistry();
