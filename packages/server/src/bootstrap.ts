@@ -26,7 +26,7 @@ export class MasterKeyMismatchError extends Error {
   }
 }
 
-function keyCheckFor(masterKey: Buffer, tenantId: string): string {
+export function bootstrapKeyCheck(masterKey: Buffer, tenantId: string): string {
   return hashCredential(deriveKey(masterKey, "key-check"), tenantId);
 }
 
@@ -44,7 +44,7 @@ export async function bootstrapVault(options: {
   const { data, masterKey, credentialHmacKey } = options;
   const existing = await data.principals.findOperatorTenant();
   if (existing !== undefined) {
-    if (!hashesEqual(existing.keyCheck, keyCheckFor(masterKey, existing.id))) {
+    if (!hashesEqual(existing.keyCheck, bootstrapKeyCheck(masterKey, existing.id))) {
       throw new MasterKeyMismatchError();
     }
     return null;
@@ -59,7 +59,7 @@ export async function bootstrapVault(options: {
     await stores.principals.insertTenant({
       id: tenantId,
       name: "default",
-      keyCheck: keyCheckFor(masterKey, tenantId),
+      keyCheck: bootstrapKeyCheck(masterKey, tenantId),
       createdAt: at,
     });
     await stores.principals.insertAdmin({

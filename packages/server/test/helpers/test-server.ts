@@ -52,3 +52,39 @@ export async function createTestServer(
 export function bearer(credential: string): Record<string, string> {
   return { authorization: `Bearer ${credential}` };
 }
+
+/** Creates an agent with the given ceiling through the API; returns its key and id. */
+export async function createAgent(
+  server: TestServer,
+  allowedScopes: string[],
+  name = "test-agent",
+): Promise<{ agentKey: string; agentId: string }> {
+  const response = await server.app.inject({
+    method: "POST",
+    url: "/v1/agents",
+    headers: bearer(server.adminKey),
+    payload: { name, allowed_scopes: allowedScopes },
+  });
+  if (response.statusCode !== 201) throw new Error(`agent creation failed: ${response.body}`);
+  const body = response.json() as { api_key: string; agent_id: string };
+  return { agentKey: body.api_key, agentId: body.agent_id };
+}
+
+/** Issues a token with `credential` and returns the parsed response (any status). */
+export async function requestToken(
+  server: TestServer,
+  credential: string,
+  payload: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{
+  statusCode: number;
+  body: Record<string, unknown> & { token: string; token_id: string };
+}> {
+  const response = await server.app.inject({
+    method: "POST",
+    url: "/v1/tokens",
+    headers: { ...bearer(credential), ...headers },
+    payload,
+  });
+  return { statusCode: response.statusCode, body: response.json() };
+}

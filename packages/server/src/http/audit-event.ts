@@ -1,0 +1,63 @@
+import type { FastifyRequest } from "fastify";
+import type { AuditEventContent } from "../audit/hash-chain.js";
+import { generateId } from "../crypto/credentials.js";
+import type { AuditDetail } from "../store/audit-store.js";
+import type { Stores } from "../store/stores.js";
+import { auditActor, type Principal } from "./principal.js";
+import type { VaultContext } from "./vault-context.js";
+
+/** What a route says about an event; who, when, where from and which request are filled in. */
+export type AuditFacts = {
+  event: string;
+  outcome: "success" | "denied" | "pending" | "failure";
+  path?: string | null;
+  version?: number | null;
+  detail?: AuditDetail;
+};
+
+/** Builds an audit event for this request. Never give it a value or a credential. */
+export function auditEventFor(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal | null,
+  tenantId: string,
+  facts: AuditFacts,
+): AuditEventContent {
+  return {
+    id: generateId("evt_"),
+    at: context.now().toISOString(),
+    tenantId,
+    event: facts.event,
+    ...auditActor(principal),
+    path: facts.path ?? null,
+    version: facts.version ?? null,
+    ip: request.ip ?? null,
+    outcome: facts.outcome,
+    requestId: request.id,
+    ...(facts.detail === undefined ? {} : { detail: facts.detail }),
+  };
+}
+
+/** Appends the event inside the caller's transaction (the change and its record commit together). */
+export async function appendAudit(
+  stores: Stores,
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  facts: AuditFacts,
+): Promise<void> {
+  await stores.audit.append(auditEventFor(context, request, principal, principal.tenantId, facts));
+}
+
+/** Records an event on its own (denials and failures, which change nothing else). */
+export async function recordAudit(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal | null,
+  tenantId: string,
+  facts: AuditFacts,
+): Promise<void> {
+  await context.data.transaction((stores) =>
+    stores.audit.append(auditEventFor(context, request, principal, tenantId, facts)),
+  );
+}

@@ -1,0 +1,186 @@
+import type { FastifyRequest } from "fastify";
+import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
+import type { Tier } from "../db/schema.js";
+import { type Scope, scopesAllow, scopesWithin } from "../domain/scope.js";
+import type { TokenRecord } from "../store/tokens-store.js";
+import { ApiError, scopeDenied } from "./api-error.js";
+import { appendAudit, recordAudit } from "./audit-event.js";
+import { requireApprovedToken } from "./authorize.js";
+import type { Principal } from "./principal.js";
+import { higherTier, requiredApprovalsFor, tierRank } from "./tier-gate.js";
+import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
+import type { VaultContext } from "./vault-context.js";
+
+/** A token just issued: its record and its value (shown once). */
+export type IssuedToken = { record: TokenRecord; value: string };
+
+async function deny(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  error: ApiError,
+  reason: string,
+): Promise<never> {
+  await recordAudit(context, request, principal, principal.tenantId, {
+    event: "token.denied",
+    outcome: "denied",
+    detail: { reason },
+  });
+  throw error;
+}
+
+function ceilingError(scope: Scope, holder: string): ApiError {
+  const path = scope.pattern.join("/");
+  return scopeDenied(
+    path,
+    scope.text,
+    `The requested scope ${scope.text} is outside ${holder}; ask only for what it covers`,
+  );
+}
+
+/** The tier a token's read scopes reach among existing secrets (standard when none above). */
+async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope[]): Promise<Tier> {
+  const gated = await context.data.secrets.listGated(tenantId, context.now().toISOString());
+  let needed: Tier = "standard";
+  for (const secret of gated) {
+    if (scopesAllow(scopes, "read", secret.path)) needed = higherTier(needed, secret.tier);
+  }
+  return needed;
+}
+
+/**
+ * Issues a token for `principal` (API.md, `POST /v1/tokens`): inside the caller's ceiling (an
+ * agent's allowed scopes; a parent token's scopes, remaining lifetime and remaining uses),
+ * pending approval when its read scopes cover an existing secret above the tier its issuer
+ * may grant by itself. Consumes one use of a parent token.
+ */
+export async function issueToken(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  wanted: TokenRequest,
+): Promise<IssuedToken> {
+  const now = context.now();
+  let ttlSeconds = wanted.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  let maxUses = wanted.maxUses ?? null;
+  let issuerTier: Tier = "critical";
+
+  if (principal.kind === "agent") {
+    issuerTier = "standard";
+    const outside = wanted.scopes.find((scope) => !scopesWithin([scope], principal.allowedScopes));
+    if (outside) {
+      await deny(
+        context,
+        request,
+        principal,
+        ceilingError(outside, "this agent's allowed scopes"),
+        "ceiling",
+      );
+    }
+  } else if (principal.kind === "token") {
+    await requireApprovedToken(context, request, principal);
+    const parent = principal.token;
+    issuerTier = parent.approvedTier;
+    const outside = wanted.scopes.find((scope) => !scopesWithin([scope], principal.scopes));
+    if (outside) {
+      await deny(
+        context,
+        request,
+        principal,
+        ceilingError(outside, "the parent token's scopes"),
+        "ceiling",
+      );
+    }
+    const remainingSeconds = Math.floor((Date.parse(parent.expiresAt) - now.getTime()) / 1000);
+    if (wanted.ttlSeconds === undefined) ttlSeconds = Math.min(ttlSeconds, remainingSeconds);
+    // The parent's use for this very request counts before the child's share is measured.
+    const remainingUses = parent.maxUses === null ? null : parent.maxUses - parent.uses - 1;
+    if (wanted.maxUses === undefined) maxUses = remainingUses;
+    const tooLong = ttlSeconds > remainingSeconds || ttlSeconds < 1;
+    const tooMany =
+      remainingUses !== null && (maxUses === null || maxUses > remainingUses || remainingUses < 1);
+    if (tooLong || tooMany) {
+      const message = tooLong
+        ? `A child token cannot outlive its parent: at most ${remainingSeconds} seconds are left`
+        : `A child token cannot have more uses than its parent has left (${Math.max(0, remainingUses ?? 0)})`;
+      await deny(
+        context,
+        request,
+        principal,
+        new ApiError(403, "SCOPE_DENIED", message),
+        tooLong ? "ttl" : "uses",
+      );
+    }
+    const uses = await context.data.tokens.consumeUse(
+      principal.tenantId,
+      parent.id,
+      now.toISOString(),
+    );
+    if (uses === undefined)
+      throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
+  }
+
+  const needed = await tierNeeded(context, principal.tenantId, wanted.scopes);
+  const pending = tierRank(needed) > tierRank(issuerTier);
+  const value = generateCredential("token");
+  const record: TokenRecord = {
+    id: generateId("tok_"),
+    tenantId: principal.tenantId,
+    issuerType: principal.kind,
+    issuerId: principal.id,
+    parentTokenId: principal.kind === "token" ? principal.id : null,
+    scopes: wanted.scopes.map((scope) => scope.text),
+    description: wanted.description,
+    allowedIps: wanted.allowedIps === null ? null : [...wanted.allowedIps.entries],
+    maxUses,
+    uses: 0,
+    ttlSeconds,
+    expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    revokedAt: null,
+    approvalStatus: pending ? "pending" : "approved",
+    approvalRequestId: pending ? generateId("apr_") : null,
+    approvedTier: issuerTier,
+    createdAt: now.toISOString(),
+  };
+
+  await context.data.transaction(async (stores) => {
+    await stores.tokens.insert({
+      ...record,
+      tokenHash: hashCredential(context.credentialHmacKey, value),
+    });
+    await appendAudit(stores, context, request, principal, {
+      event: "token.issued",
+      outcome: pending ? "pending" : "success",
+      detail: {
+        issued_token_id: record.id,
+        scopes: record.scopes.join(" "),
+        ttl_seconds: ttlSeconds,
+      },
+    });
+    if (record.approvalRequestId !== null) {
+      await stores.approvals.insert({
+        id: record.approvalRequestId,
+        tenantId: principal.tenantId,
+        status: "pending",
+        tier: needed,
+        scopes: record.scopes,
+        path: null,
+        requestedByType: principal.kind,
+        requestedById: principal.id,
+        tokenId: record.id,
+        description: record.description,
+        requiredApprovals: requiredApprovalsFor(needed),
+        eligibleAt: null,
+        decidedAt: null,
+        grantExpiresAt: null,
+        createdAt: record.createdAt,
+      });
+      await appendAudit(stores, context, request, principal, {
+        event: "approval.requested",
+        outcome: "pending",
+        detail: { approval_id: record.approvalRequestId, tier: needed, issued_token_id: record.id },
+      });
+    }
+  });
+  return { record, value };
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest } from "fastify";
+import type { Scope } from "../domain/scope.js";
+import type { TokenRecord } from "../store/tokens-store.js";
+
+/** Who a request acts as, once its credential checked out. */
+export type Principal =
+  | {
+      readonly kind: "admin";
+      readonly id: string;
+      readonly tenantId: string;
+      readonly isOperator: boolean;
+      readonly credentialHash: string;
+    }
+  | {
+      readonly kind: "agent";
+      readonly id: string;
+      readonly tenantId: string;
+      readonly allowedScopes: readonly Scope[];
+      readonly credentialHash: string;
+    }
+  | {
+      readonly kind: "token";
+      readonly id: string;
+      readonly tenantId: string;
+      readonly token: TokenRecord;
+      readonly scopes: readonly Scope[];
+      readonly credentialHash: string;
+    };
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+export function setPrincipal(request: FastifyRequest, principal: Principal): void {
+  principals.set(request, principal);
+}
+
+/** The request's principal; only routes that run the `authenticate` preHandler have one. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = principals.get(request);
+  if (principal === undefined) throw new Error("route is missing the authenticate preHandler");
+  return principal;
+}
+
+/** The audit log's view of a principal: a token acts for whoever issued it. */
+export function auditActor(principal: Principal | null): {
+  actorType: string;
+  actorId: string | null;
+  tokenId: string | null;
+} {
+  if (principal === null) return { actorType: "anonymous", actorId: null, tokenId: null };
+  if (principal.kind === "token") {
+    return { actorType: "token", actorId: principal.token.issuerId, tokenId: principal.id };
+  }
+  return { actorType: principal.kind, actorId: principal.id, tokenId: null };
+}

@@ -1,0 +1,179 @@
+import { z } from "zod";
+import { bootstrapKeyCheck } from "../../bootstrap.js";
+import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
+import type { AdminRecord } from "../../store/principals-store.js";
+import { conflict, notFound } from "../api-error.js";
+import { appendAudit } from "../audit-event.js";
+import { authenticate } from "../authenticate.js";
+import { principalOf } from "../principal.js";
+import { requireAdmin } from "../require-admin.js";
+import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
+import {
+  adminResponse,
+  createAdminBody,
+  createdAdminResponse,
+  createdTenantResponse,
+  createTenantBody,
+  idParams,
+} from "../schemas/principal-schemas.js";
+import type { VaultApp } from "../vault-app.js";
+import type { VaultContext } from "../vault-context.js";
+
+const TAGS = ["admins"];
+
+function toAdminBody(admin: AdminRecord): z.infer<typeof adminResponse> {
+  return {
+    admin_id: admin.id,
+    id: admin.id,
+    name: admin.name,
+    is_operator: admin.isOperator,
+    created_at: admin.createdAt,
+  };
+}
+
+/** Admins (named approvers) and tenants (the operator only). */
+export function registerAdminRoutes(app: VaultApp, context: VaultContext): void {
+  const preHandler = authenticate(context);
+
+  app.post(
+    "/v1/admins",
+    {
+      preHandler,
+      schema: {
+        summary: "Create a named admin (an approver) in the caller's tenant; its key is shown once",
+        tags: TAGS,
+        body: createAdminBody,
+        response: { 201: createdAdminResponse, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const caller = await requireAdmin(context, request, principalOf(request));
+      const apiKey = generateCredential("admin");
+      const admin: AdminRecord = {
+        id: generateId("adm_"),
+        tenantId: caller.tenantId,
+        name: request.body.name,
+        isOperator: false,
+        createdAt: context.now().toISOString(),
+      };
+      await context.data.transaction(async (stores) => {
+        await stores.principals.insertAdmin({
+          ...admin,
+          keyHash: hashCredential(context.credentialHmacKey, apiKey),
+        });
+        await appendAudit(stores, context, request, caller, {
+          event: "admin.created",
+          outcome: "success",
+          detail: { admin_id: admin.id },
+        });
+      });
+      reply.status(201);
+      return { ...toAdminBody(admin), api_key: apiKey };
+    },
+  );
+
+  app.get(
+    "/v1/admins",
+    {
+      preHandler,
+      schema: {
+        summary: "List the tenant's admins (admin)",
+        tags: TAGS,
+        response: {
+          200: z.object({ items: z.array(adminResponse) }),
+          ...errorResponses(...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request) => {
+      const caller = await requireAdmin(context, request, principalOf(request));
+      return {
+        items: (await context.data.principals.listAdmins(caller.tenantId)).map(toAdminBody),
+      };
+    },
+  );
+
+  app.delete(
+    "/v1/admins/:id",
+    {
+      preHandler,
+      schema: {
+        summary: "Delete an admin (not yourself): its key stops working",
+        tags: TAGS,
+        params: idParams,
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const caller = await requireAdmin(context, request, principalOf(request));
+      if (request.params.id === caller.id) {
+        throw conflict("An admin cannot delete itself; use another admin key");
+      }
+      const at = context.now().toISOString();
+      const deleted = await context.data.transaction(async (stores) => {
+        if (!(await stores.principals.deleteAdmin(caller.tenantId, request.params.id, at))) {
+          return false;
+        }
+        await appendAudit(stores, context, request, caller, {
+          event: "admin.deleted",
+          outcome: "success",
+          detail: { admin_id: request.params.id },
+        });
+        return true;
+      });
+      if (!deleted) throw notFound(`No admin ${request.params.id}`);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/v1/tenants",
+    {
+      preHandler,
+      schema: {
+        summary: "Create a tenant and its first admin key (the operator only)",
+        tags: ["tenants"],
+        body: createTenantBody,
+        response: { 201: createdTenantResponse, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const operator = await requireAdmin(context, request, principalOf(request), {
+        operator: true,
+      });
+      const createdAt = context.now().toISOString();
+      const tenantId = generateId("ten_");
+      const adminId = generateId("adm_");
+      const adminKey = generateCredential("admin");
+      await context.data.transaction(async (stores) => {
+        await stores.principals.insertTenant({
+          id: tenantId,
+          name: request.body.name,
+          keyCheck: bootstrapKeyCheck(context.masterKey, tenantId),
+          createdAt,
+        });
+        await stores.principals.insertAdmin({
+          id: adminId,
+          tenantId,
+          name: "admin",
+          isOperator: false,
+          createdAt,
+          keyHash: hashCredential(context.credentialHmacKey, adminKey),
+        });
+        await appendAudit(stores, context, request, operator, {
+          event: "tenant.created",
+          outcome: "success",
+          detail: { tenant_id: tenantId, admin_id: adminId },
+        });
+      });
+      reply.status(201);
+      return {
+        tenant_id: tenantId,
+        name: request.body.name,
+        admin_id: adminId,
+        admin_key: adminKey,
+        created_at: createdAt,
+      };
+    },
+  );
+}

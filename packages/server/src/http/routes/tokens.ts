@@ -1,0 +1,155 @@
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import { notFound } from "../api-error.js";
+import { appendAudit } from "../audit-event.js";
+import { authenticate } from "../authenticate.js";
+import { consumeTokenUse } from "../authorize.js";
+import { issueToken } from "../issue-token.js";
+import { type Principal, principalOf } from "../principal.js";
+import { AUTHENTICATED_ERRORS, errorBody, errorResponses } from "../schemas/error-schema.js";
+import {
+  createTokenBody,
+  tokenIdParams,
+  tokenResponse,
+  tokenSelfResponse,
+} from "../schemas/token-schemas.js";
+import { readTokenRequest } from "../token-request.js";
+import { toTokenBody, toTokenSelfBody } from "../token-response.js";
+import type { VaultApp } from "../vault-app.js";
+import type { VaultContext } from "../vault-context.js";
+
+const TAGS = ["tokens"];
+
+async function revoke(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  tokenId: string,
+): Promise<void> {
+  const at = context.now().toISOString();
+  await context.data.transaction(async (stores) => {
+    const revoked = await stores.tokens.revokeWithDescendants(principal.tenantId, tokenId, at);
+    for (const id of revoked) {
+      await appendAudit(stores, context, request, principal, {
+        event: "token.revoked",
+        outcome: "success",
+        detail: { revoked_token_id: id, cascade_from: id === tokenId ? null : tokenId },
+      });
+    }
+  });
+}
+
+/** Whether `principal` issued the token or one of its ancestors, or is one of its ancestors. */
+async function mayRevoke(
+  context: VaultContext,
+  principal: Principal,
+  tokenId: string,
+): Promise<boolean> {
+  if (principal.kind === "admin") return true;
+  const { tokens } = context.data;
+  const chain = [tokenId, ...(await tokens.ancestorIds(principal.tenantId, tokenId))];
+  if (principal.kind === "token" && chain.includes(principal.id)) return true;
+  for (const id of chain) {
+    const token = await tokens.findById(principal.tenantId, id);
+    if (token && token.issuerType === principal.kind && token.issuerId === principal.id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Scoped tokens: issue (incl. child tokens), inspect and revoke (API.md, "Tokens"). */
+export function registerTokenRoutes(app: VaultApp, context: VaultContext): void {
+  const preHandler = authenticate(context);
+
+  app.post(
+    "/v1/tokens",
+    {
+      preHandler,
+      schema: {
+        summary: "Issue a scoped token (agent key, admin key, or a token for a child token)",
+        description:
+          "201 when approved, 202 (same body) when its read scopes cover an existing secret above the issuer's tier and a person must approve it. A child token stays within its parent's scopes, remaining lifetime and remaining uses (else 403), and consumes one of the parent's uses. A pending parent gets 202 APPROVAL_PENDING (error body).",
+        tags: TAGS,
+        body: createTokenBody,
+        response: {
+          201: tokenResponse,
+          202: z.union([tokenResponse, errorBody]),
+          ...errorResponses(...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const issued = await issueToken(context, request, principal, readTokenRequest(request.body));
+      reply.status(issued.record.approvalStatus === "approved" ? 201 : 202);
+      return toTokenBody(issued.record, issued.value);
+    },
+  );
+
+  app.get(
+    "/v1/tokens/self",
+    {
+      preHandler,
+      schema: {
+        summary: "The presenting token's own record (no value; consumes no use)",
+        tags: TAGS,
+        response: { 200: tokenSelfResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      if (principal.kind !== "token") {
+        throw notFound("GET /v1/tokens/self needs a token (ast_tok_…), not a key");
+      }
+      return toTokenSelfBody(principal.token);
+    },
+  );
+
+  app.delete(
+    "/v1/tokens/self",
+    {
+      preHandler,
+      schema: {
+        summary: "Revoke the presenting token and all its descendants",
+        tags: TAGS,
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.kind !== "token") {
+        throw notFound("DELETE /v1/tokens/self needs a token (ast_tok_…), not a key");
+      }
+      await revoke(context, request, principal, principal.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/v1/tokens/:token_id",
+    {
+      preHandler,
+      schema: {
+        summary:
+          "Revoke a token and all its descendants (its issuer, an ancestor token, or an admin)",
+        description:
+          "204 also when it was already revoked. 404 NOT_FOUND when no such token is visible to the caller. A token revoking a descendant consumes one use.",
+        tags: TAGS,
+        params: tokenIdParams,
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const tokenId = request.params.token_id;
+      const token = await context.data.tokens.findById(principal.tenantId, tokenId);
+      if (token === undefined || !(await mayRevoke(context, principal, tokenId))) {
+        throw notFound(`No token ${tokenId} that this credential may revoke`);
+      }
+      await consumeTokenUse(context, principal);
+      await revoke(context, request, principal, tokenId);
+      return reply.status(204).send(null);
+    },
+  );
+}

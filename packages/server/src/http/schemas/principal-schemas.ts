@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+const name = z.string().min(1).max(200);
+
+export const createAgentBody = z.strictObject({
+  name,
+  description: z.string().max(1000).nullish(),
+  allowed_scopes: z
+    .array(z.string().max(600))
+    .min(1)
+    .max(100)
+    .describe("The agent's ceiling: every token it issues must lie within these scopes"),
+});
+
+export const agentResponse = z.object({
+  agent_id: z.string(),
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  allowed_scopes: z.array(z.string()),
+  created_at: z.string(),
+});
+
+export const createdAgentResponse = agentResponse.extend({
+  api_key: z.string().describe("The agent key (ass_live_…); shown only in this response"),
+});
+
+export const createAdminBody = z.strictObject({ name });
+
+export const adminResponse = z.object({
+  admin_id: z.string(),
+  id: z.string(),
+  name: z.string(),
+  is_operator: z.boolean(),
+  created_at: z.string(),
+});
+
+export const createdAdminResponse = adminResponse.extend({
+  api_key: z.string().describe("The admin key (ass_admin_…); shown only in this response"),
+});
+
+export const createTenantBody = z.strictObject({ name });
+
+export const createdTenantResponse = z.object({
+  tenant_id: z.string(),
+  name: z.string(),
+  admin_id: z.string(),
+  admin_key: z.string().describe("The new tenant's first admin key; shown only in this response"),
+  created_at: z.string(),
+});
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(128) });
