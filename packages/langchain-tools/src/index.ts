@@ -1,4 +1,8 @@
+// The public API of @agentsecretstore/langchain. Everything in src/internal/ is private.
+
+export { AgentVaultToolkit } from "./agent-vault-toolkit.js";
 export type { ApiKeyProvider } from "./api-key-provider.js";
+export { createVaultTools } from "./create-vault-tools.js";
 export {
   type ChatModelFactory,
   LazyChatModel,
@@ -17,6 +21,7 @@ export {
   createVaultTraceAnonymizer,
   type VaultTraceAnonymizerOptions,
 } from "./trace-anonymizer.js";
+export type { VaultClient } from "./vault-client.js";
 export {
   type VaultLeak,
   VaultLeakError,
@@ -27,3 +32,11 @@ export {
   type VaultRedactionMiddlewareOptions,
   vaultRedactionMiddleware,
 } from "./vault-redaction-middleware.js";
+export { type VaultToolContext, vaultContextSchema } from "./vault-tool-context.js";
+export type {
+  AllowedDestination,
+  FetchFunction,
+  HttpMethod,
+  VaultToolName,
+  VaultToolsOptions,
+} from "./vault-tools-options.js";

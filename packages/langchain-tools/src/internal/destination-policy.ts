@@ -1,0 +1,112 @@
+import type { AllowedDestination, HttpMethod } from "../vault-tools-options.js";
+import { patternCovers } from "./scope.js";
+
+/** An allowed destination with its origin parsed and its defaults applied. */
+export interface Destination {
+  readonly origin: string;
+  readonly pathPrefixes: readonly string[];
+  readonly methods: readonly HttpMethod[] | undefined;
+  readonly secretPaths: readonly string[] | undefined;
+}
+
+export type DestinationCheck =
+  | { readonly allowed: true; readonly url: URL }
+  | { readonly allowed: false; readonly reason: string };
+
+// Percent-encoded slashes, backslashes and dots can make a server see another path than the
+// one checked here; a URL that needs them is refused rather than interpreted.
+const ENCODED_SEPARATOR = /%(2f|5c|2e)/i;
+
+/** Checks the developer's list once, when the tools are made; a mistake there throws. */
+export function parseDestinations(destinations: readonly AllowedDestination[]): Destination[] {
+  return destinations.map((destination) => {
+    let url: URL;
+    try {
+      url = new URL(destination.origin);
+    } catch {
+      throw new TypeError(`allowedDestinations: ${destination.origin} is not a URL`);
+    }
+    const isBare = url.pathname === "/" && url.search === "" && url.hash === "";
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || !isBare || url.username !== "") {
+      throw new TypeError(
+        `allowedDestinations: origin must be scheme://host[:port] only (put paths in pathPrefixes), got ${destination.origin}`,
+      );
+    }
+    const pathPrefixes = destination.pathPrefixes ?? ["/"];
+    for (const prefix of pathPrefixes) {
+      if (!prefix.startsWith("/")) {
+        throw new TypeError(`allowedDestinations: path prefix ${prefix} must start with /`);
+      }
+    }
+    return {
+      origin: url.origin,
+      pathPrefixes,
+      methods: destination.methods,
+      secretPaths: destination.secretPaths,
+    };
+  });
+}
+
+/** Whether the model's request may go out with the credential of `secretPath`. */
+export function checkDestination(
+  destinations: readonly Destination[],
+  rawUrl: string,
+  method: HttpMethod,
+  secretPath: string,
+): DestinationCheck {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return refuse(destinations, `${rawUrl} is not an absolute URL.`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    return refuse(destinations, "URLs with user names or passwords are not allowed.");
+  }
+  if (ENCODED_SEPARATOR.test(url.pathname)) {
+    return refuse(destinations, "Percent-encoded slashes or dots in the path are not allowed.");
+  }
+  const sameOrigin = destinations.filter((destination) => destination.origin === url.origin);
+  if (sameOrigin.length === 0)
+    return refuse(destinations, `${url.origin} is not an allowed destination.`);
+  const matching = sameOrigin.filter((destination) =>
+    destination.pathPrefixes.some((prefix) => pathUnder(url.pathname, prefix)),
+  );
+  if (matching.length === 0)
+    return refuse(destinations, `The path ${url.pathname} is not allowed there.`);
+  const withMethod = matching.filter(
+    (destination) => destination.methods === undefined || destination.methods.includes(method),
+  );
+  if (withMethod.length === 0) return refuse(destinations, `${method} is not allowed there.`);
+  const withSecret = withMethod.filter(
+    (destination) =>
+      destination.secretPaths === undefined ||
+      destination.secretPaths.some((pattern) => patternCovers(pattern, secretPath)),
+  );
+  if (withSecret.length === 0) {
+    return refuse(destinations, `The secret ${secretPath} may not be sent to ${url.origin}.`);
+  }
+  return { allowed: true, url };
+}
+
+/** Whole-segment prefix match: `/v1` covers `/v1` and `/v1/x`, never `/v10`. */
+function pathUnder(pathname: string, prefix: string): boolean {
+  if (prefix === "/" || pathname === prefix) return true;
+  const base = prefix.endsWith("/") ? prefix : `${prefix}/`;
+  return pathname.startsWith(base);
+}
+
+function refuse(destinations: readonly Destination[], reason: string): DestinationCheck {
+  const allowed = destinations
+    .map((destination) => {
+      const methods = destination.methods?.join(",") ?? "any method";
+      const paths = destination.pathPrefixes.map((prefix) => `${destination.origin}${prefix}`);
+      const secrets =
+        destination.secretPaths === undefined
+          ? ""
+          : ` (secrets ${destination.secretPaths.join(", ")})`;
+      return `${methods} ${paths.join(" ")}${secrets}`;
+    })
+    .join("; ");
+  return { allowed: false, reason: `${reason} Allowed: ${allowed || "nothing"}.` };
+}

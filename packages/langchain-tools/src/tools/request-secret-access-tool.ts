@@ -1,0 +1,95 @@
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
+import type { AccessGrant } from "../internal/access-grants.js";
+import { checkApproval } from "../internal/check-approval.js";
+import type { ToolCallRuntime, VaultToolState } from "../internal/vault-tool-state.js";
+
+const schema = z.object({
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      "Secret path, or a pattern, to get access to: `production/stripe/api-key`, or `production/stripe/*` for everything below `production/stripe`.",
+    ),
+  access: z.enum(["read", "write"]).default("read").describe("Read values, or write new ones."),
+  reason: z
+    .string()
+    .min(1)
+    .max(500)
+    .describe("Why the access is needed, in one sentence; the person who approves reads it."),
+});
+
+/**
+ * `request_secret_access`: asks the vault for a short-lived scoped token. The token stays in
+ * the tools' per-run store and is used by the other tools for the paths it covers; the model
+ * only learns the outcome and a handle.
+ */
+export function createRequestSecretAccessTool(state: VaultToolState) {
+  return tool(
+    async ({ path, access, reason }, runtime: ToolCallRuntime) => {
+      const scope = `secrets:${access}:${path}`;
+      const bucket = state.bucket(runtime);
+      // A resumed run (after interrupt) runs this body again: reuse the token asked for then.
+      let grant = state.grants.findByScopes(bucket, [scope]);
+      try {
+        if (grant === undefined) {
+          const target = state.target(runtime);
+          const token = await target.vault.requestToken({
+            ...target.options,
+            scope,
+            ttlSeconds: state.options.accessTokenTtlSeconds,
+            maxUses: state.options.accessTokenMaxUses ?? undefined,
+            description: reason,
+          });
+          state.registry.add(token.value);
+          if (token.approvalStatus === "denied") return state.respond(denied(scope));
+          grant = state.grants.add(bucket, {
+            scopes: [scope],
+            token: token.value,
+            tokenId: token.tokenId,
+            status: token.approvalStatus === "approved" ? "approved" : "pending",
+            approvalRequestId: token.approvalRequestId,
+            expiresAt: token.expiresAt,
+            issuer: { vault: target.vault, token: target.options.token },
+          });
+        } else if (grant.status === "pending" && grant.approvalRequestId !== null) {
+          await checkApproval(state, runtime, grant.approvalRequestId);
+        }
+      } catch (error) {
+        return state.fail(error, { tool: "request_secret_access", scope }, runtime);
+      }
+      if (grant.status === "approved") return state.respond(approved(grant, scope));
+      if (grant.status === "denied") return state.respond(denied(scope));
+      return state.pending(
+        grant.approvalRequestId,
+        { tool: "request_secret_access", scope },
+        runtime,
+      );
+    },
+    {
+      name: "request_secret_access",
+      description:
+        "Ask the vault for access to a secret (or every secret below a path) that this agent may not use yet. The answer is approved, pending_approval (a person must approve; you get an approvalRequestId) or denied. Granted access is used automatically by the other vault tools; you never see a token.",
+      schema,
+    },
+  );
+}
+
+function approved(grant: AccessGrant, scope: string) {
+  return {
+    status: "approved",
+    scope,
+    accessHandle: grant.handle,
+    expiresAt: grant.expiresAt?.toISOString() ?? null,
+    message:
+      "Access granted. The other vault tools use it automatically for the paths it covers until it expires.",
+  };
+}
+
+function denied(scope: string) {
+  return {
+    status: "denied",
+    scope,
+    message: "The vault denied this access. Do not ask again unless the user says so.",
+  };
+}
