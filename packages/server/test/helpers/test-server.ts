@@ -88,3 +88,37 @@ export async function requestToken(
   });
   return { statusCode: response.statusCode, body: response.json() };
 }
+
+type InjectOptions = { headers?: Record<string, string>; remoteAddress?: string };
+
+/** `PUT /v1/secrets/<path>` (the path is put into the URL as given). */
+export async function putSecret(
+  server: TestServer,
+  credential: string,
+  path: string,
+  payload: Record<string, unknown>,
+  options: InjectOptions = {},
+) {
+  return server.app.inject({
+    method: "PUT",
+    url: `/v1/secrets/${path}`,
+    headers: { ...bearer(credential), ...options.headers },
+    payload,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
+  });
+}
+
+/** `GET <url>` with a credential. */
+export async function getWith(
+  server: TestServer,
+  credential: string,
+  url: string,
+  options: InjectOptions = {},
+) {
+  return server.app.inject({
+    method: "GET",
+    url,
+    headers: { ...bearer(credential), ...options.headers },
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
+  });
+}

@@ -33,12 +33,12 @@ function toAdminBody(admin: AdminRecord): z.infer<typeof adminResponse> {
 
 /** Admins (named approvers) and tenants (the operator only). */
 export function registerAdminRoutes(app: VaultApp, context: VaultContext): void {
-  const preHandler = authenticate(context);
+  const onRequest = authenticate(context);
 
   app.post(
     "/v1/admins",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Create a named admin (an approver) in the caller's tenant; its key is shown once",
         tags: TAGS,
@@ -75,7 +75,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/admins",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "List the tenant's admins (admin)",
         tags: TAGS,
@@ -96,7 +96,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/admins/:id",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Delete an admin (not yourself): its key stops working",
         tags: TAGS,
@@ -129,7 +129,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.post(
     "/v1/tenants",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Create a tenant and its first admin key (the operator only)",
         tags: ["tenants"],

@@ -32,12 +32,12 @@ function toAgentBody(agent: AgentRecord): z.infer<typeof agentResponse> {
 
 /** Agents and their keys (admin only). */
 export function registerAgentRoutes(app: VaultApp, context: VaultContext): void {
-  const preHandler = authenticate(context);
+  const onRequest = authenticate(context);
 
   app.post(
     "/v1/agents",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Create an agent with an allowed_scopes ceiling (admin); its key is shown once",
         tags: TAGS,
@@ -81,7 +81,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/agents",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "List the tenant's agents (admin)",
         tags: TAGS,
@@ -101,7 +101,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/agents/:id",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Delete an agent: its key stops working and its tokens are revoked (admin)",
         tags: TAGS,

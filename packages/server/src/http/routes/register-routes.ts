@@ -2,14 +2,24 @@ import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
 import { registerAdminRoutes } from "./admins.js";
 import { registerAgentRoutes } from "./agents.js";
+import { registerApprovalRoutes } from "./approvals.js";
 import { registerHealthRoutes } from "./health.js";
 import { registerOpenApiRoute } from "./openapi.js";
+import { registerSecretImportRoute } from "./secrets-import.js";
+import { registerSecretReadRoutes } from "./secrets-read.js";
+import { registerSecretRotateRoutes } from "./secrets-rotate.js";
+import { registerSecretWriteRoutes } from "./secrets-write.js";
 import { registerTokenRoutes } from "./tokens.js";
 
 /** Every route of the API, in one place. */
 export function registerRoutes(app: VaultApp, context: VaultContext): void {
   registerHealthRoutes(app, context);
   registerTokenRoutes(app, context);
+  registerSecretReadRoutes(app, context);
+  registerSecretWriteRoutes(app, context);
+  registerSecretRotateRoutes(app, context);
+  registerSecretImportRoute(app, context);
+  registerApprovalRoutes(app, context);
   registerAgentRoutes(app, context);
   registerAdminRoutes(app, context);
   registerOpenApiRoute(app);

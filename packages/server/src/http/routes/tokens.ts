@@ -60,12 +60,12 @@ async function mayRevoke(
 
 /** Scoped tokens: issue (incl. child tokens), inspect and revoke (API.md, "Tokens"). */
 export function registerTokenRoutes(app: VaultApp, context: VaultContext): void {
-  const preHandler = authenticate(context);
+  const onRequest = authenticate(context);
 
   app.post(
     "/v1/tokens",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Issue a scoped token (agent key, admin key, or a token for a child token)",
         description:
@@ -90,7 +90,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/tokens/self",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "The presenting token's own record (no value; consumes no use)",
         tags: TAGS,
@@ -109,7 +109,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/tokens/self",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary: "Revoke the presenting token and all its descendants",
         tags: TAGS,
@@ -129,7 +129,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/tokens/:token_id",
     {
-      preHandler,
+      onRequest,
       schema: {
         summary:
           "Revoke a token and all its descendants (its issuer, an ancestor token, or an admin)",

@@ -1,0 +1,81 @@
+import { checkNamespace, checkSecretPath, type SecretPath } from "../../domain/secret-path.js";
+import { parseDotenv } from "../../import/parse-dotenv.js";
+import { validationError } from "../api-error.js";
+import { appendAudit } from "../audit-event.js";
+import { authenticate } from "../authenticate.js";
+import { authorizeAction, consumeTokenUse } from "../authorize.js";
+import { principalOf } from "../principal.js";
+import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
+import { importResponse, importSecretsBody } from "../schemas/secret-schemas.js";
+import { readSecretFields } from "../secret-fields.js";
+import { checkValueSize } from "../secret-values.js";
+import type { VaultApp } from "../vault-app.js";
+import type { VaultContext } from "../vault-context.js";
+import { writeSecretVersion } from "../write-secret.js";
+
+/** `POST /v1/secrets/import`: a .env file into a namespace, all or nothing. */
+export function registerSecretImportRoute(app: VaultApp, context: VaultContext): void {
+  app.post(
+    "/v1/secrets/import",
+    {
+      onRequest: authenticate(context),
+      schema: {
+        summary: "Import .env text into a namespace (all keys or none)",
+        description:
+          "KEY=VALUE lines, blank lines and # comments, an optional export prefix, single or double quotes (double quotes take \\n escapes and may span lines). Keys must be valid path segments. Needs write on each <namespace>/<KEY>; the tier/type/tags fields apply to every key.",
+        tags: ["secrets"],
+        body: importSecretsBody,
+        response: { 200: importResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 202) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { namespace: rawNamespace, content, ...rest } = request.body;
+      const namespace = checkNamespace(rawNamespace);
+      if (!namespace.ok)
+        throw validationError([{ field: "namespace", message: namespace.message }]);
+      const parsed = parseDotenv(content);
+      if (!parsed.ok) {
+        throw validationError(
+          parsed.issues.map((issue) => ({
+            field: `content.line ${issue.line}`,
+            message: issue.message,
+          })),
+        );
+      }
+      const fields = readSecretFields(rest, context.now());
+      const targets: { path: SecretPath; value: string }[] = [];
+      for (const entry of parsed.entries) {
+        const full = namespace.namespace === "" ? entry.key : `${namespace.namespace}/${entry.key}`;
+        const checked = checkSecretPath(full);
+        if (!checked.ok) {
+          throw validationError([
+            { field: `content.line ${entry.line}`, message: checked.message },
+          ]);
+        }
+        checkValueSize(context, entry.value, `value of ${entry.key}`);
+        targets.push({ path: checked.path, value: entry.value });
+      }
+      for (const target of targets) {
+        await authorizeAction(context, request, principal, "write", target.path.full);
+      }
+      await consumeTokenUse(context, principal);
+      await context.data.transaction(async (stores) => {
+        for (const target of targets) {
+          await writeSecretVersion(stores, context, request, principal, target.path, {
+            value: target.value,
+            fields,
+          });
+        }
+        await appendAudit(stores, context, request, principal, {
+          event: "secret.imported",
+          outcome: "success",
+          path: namespace.namespace === "" ? null : namespace.namespace,
+          detail: { count: targets.length },
+        });
+      });
+      const imported = parsed.entries.map((entry) => entry.key);
+      return { namespace: namespace.namespace, imported, imported_count: imported.length };
+    },
+  );
+}

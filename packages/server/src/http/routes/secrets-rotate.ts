@@ -1,0 +1,81 @@
+import { authenticate } from "../authenticate.js";
+import { authorizeAction, consumeTokenUse } from "../authorize.js";
+import { principalOf } from "../principal.js";
+import { rotateSecret } from "../rotate-secret.js";
+import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
+import {
+  legacyRotateBody,
+  pathParams,
+  rotateSecretBody,
+  rotationResponse,
+} from "../schemas/secret-schemas.js";
+import { secretPathFromUrl } from "../secret-url-path.js";
+import type { VaultApp } from "../vault-app.js";
+import type { VaultContext } from "../vault-context.js";
+
+const TAGS = ["secrets"];
+const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
+
+/** Rotation with a grace period, and its legacy PATCH form (API.md, "Secrets"). */
+export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext): void {
+  const onRequest = authenticate(context);
+
+  app.post(
+    "/v1/secrets/*",
+    {
+      onRequest,
+      schema: {
+        summary: "Rotate: POST /v1/secrets/{path}/rotate",
+        description:
+          "Only the final literal /rotate segment names the action: a secret whose own path ends in /rotate is rotated at …/rotate/rotate (or with its path percent-encoded). Any other POST below /v1/secrets/ is 404. Adds the new version; every older version stays readable by version until expires_at (now + grace_period_seconds, default 0, max 30 days), then is 404. Needs write.",
+        tags: TAGS,
+        params: pathParams,
+        body: rotateSecretBody,
+        response: { 200: rotationResponse, ...errorResponses(...ROTATE_ERRORS) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const path = secretPathFromUrl(request, "/v1/secrets/", "/rotate");
+      await authorizeAction(context, request, principal, "write", path.full);
+      await consumeTokenUse(context, principal);
+      return rotateSecret(
+        context,
+        request,
+        principal,
+        path,
+        request.body.new_value,
+        request.body.grace_period_seconds ?? 0,
+      );
+    },
+  );
+
+  app.patch(
+    "/v1/secrets/*",
+    {
+      onRequest,
+      schema: {
+        summary: "Legacy rotate: PATCH /v1/secrets/{path} with value and grace_period_seconds",
+        description: "Same as POST …/rotate; the answer also carries version and grace_expires_at.",
+        tags: TAGS,
+        params: pathParams,
+        body: legacyRotateBody,
+        response: { 200: rotationResponse, ...errorResponses(...ROTATE_ERRORS) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const path = secretPathFromUrl(request, "/v1/secrets/");
+      await authorizeAction(context, request, principal, "write", path.full);
+      await consumeTokenUse(context, principal);
+      return rotateSecret(
+        context,
+        request,
+        principal,
+        path,
+        request.body.value,
+        request.body.grace_period_seconds ?? 0,
+      );
+    },
+  );
+}

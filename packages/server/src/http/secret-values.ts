@@ -1,0 +1,52 @@
+import type { FastifyRequest } from "fastify";
+import { openSecretValue, SealedValueError, sealSecretValue } from "../crypto/envelope.js";
+import type { SecretVersionRecord } from "../store/secrets-store.js";
+import { ApiError, payloadTooLarge } from "./api-error.js";
+import type { VaultContext } from "./vault-context.js";
+
+/** 413 when a value is over the configured size (bytes of UTF-8). */
+export function checkValueSize(context: VaultContext, value: string, field = "value"): void {
+  if (Buffer.byteLength(value, "utf8") > context.maxValueBytes) {
+    throw payloadTooLarge(context.maxValueBytes, `The ${field}`);
+  }
+}
+
+/** Seals a value for one (tenant, path, version); only the sealed form is ever stored. */
+export function sealValue(
+  context: VaultContext,
+  binding: { tenantId: string; path: string; version: number },
+  value: string,
+): Buffer {
+  return sealSecretValue(context.masterKey, binding, value);
+}
+
+/**
+ * Opens a stored version. A value that fails authentication (altered, copied from another row,
+ * another master key) is answered with a clean 500 INTERNAL, logged without any value; it never
+ * yields another secret's plaintext.
+ */
+export function openValue(
+  context: VaultContext,
+  request: FastifyRequest,
+  path: string,
+  version: SecretVersionRecord,
+): string {
+  try {
+    return openSecretValue(
+      context.masterKey,
+      { tenantId: version.tenantId, path, version: version.version },
+      version.sealed,
+    );
+  } catch (error) {
+    if (!(error instanceof SealedValueError)) throw error;
+    request.log.error(
+      { path, version: version.version, reason: error.reason },
+      "stored secret value failed to open: it was altered, moved or sealed under another key",
+    );
+    throw new ApiError(
+      500,
+      "INTERNAL",
+      "The stored value could not be opened; an operator must check the data. Quote the x-request-id",
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createServer, type VaultServer } from "../src/create-server.js";
+import { openSecretValue, SealedValueError } from "../src/crypto/envelope.js";
+import { openSqliteDatabase } from "../src/db/sqlite-database.js";
+import { createDataAccess } from "../src/store/stores.js";
+import { bearer } from "./helpers/test-server.js";
+
+let app: VaultServer | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  await app?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("sealed values at rest", () => {
+  it("never opens a sealed value copied onto another row: the store fails cleanly and the API answers 500 INTERNAL", async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "ass-sealed-"));
+    const filename = join(dataDir, "vault.db");
+    const masterKey = randomBytes(32);
+    app = await createServer({ masterKey, database: { kind: "sqlite", filename } });
+    const agentKey = app.firstStart?.agentKey ?? "";
+    for (const [path, value] of [
+      ["victim/key", "canary-value-victim"],
+      ["attacker/key", "canary-value-attacker"],
+    ]) {
+      await app.inject({
+        method: "PUT",
+        url: `/v1/secrets/${path}`,
+        headers: bearer(agentKey),
+        payload: { value },
+      });
+    }
+
+    const db = openSqliteDatabase({ filename });
+    const data = createDataAccess(db, { rowLocks: false });
+    const tenantId = app.firstStart?.tenantId ?? "";
+    const victim = await data.secrets.findByPath(tenantId, "victim/key");
+    const attacker = await data.secrets.findByPath(tenantId, "attacker/key");
+    if (!victim || !attacker) throw new Error("seed failed");
+    const victimSealed = await data.secrets.findVersion(tenantId, victim.id, 1);
+    await db
+      .updateTable("secret_versions")
+      .set({ sealed: victimSealed?.sealed.toString("base64") ?? "" })
+      .where("secret_id", "=", attacker.id)
+      .execute();
+
+    const moved = await data.secrets.findVersion(tenantId, attacker.id, 1);
+    expect(() =>
+      openSecretValue(
+        masterKey,
+        { tenantId, path: "attacker/key", version: 1 },
+        moved?.sealed ?? Buffer.alloc(0),
+      ),
+    ).toThrow(SealedValueError);
+    await data.close();
+
+    const response = await app.inject({
+      method: "GET",
+      url: "/v1/secrets/attacker/key",
+      headers: bearer(agentKey),
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: { code: "INTERNAL", message: expect.any(String) } });
+    expect(response.body).not.toContain("canary-value");
+    const untouched = await app.inject({
+      method: "GET",
+      url: "/v1/secrets/victim/key",
+      headers: bearer(agentKey),
+    });
+    expect(untouched.json().value).toBe("canary-value-victim");
+  });
+});
