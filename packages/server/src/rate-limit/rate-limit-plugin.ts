@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { rateLimitedBody, rateLimitHeaders } from "./rate-limit-response.js";
+import {
+  createRateLimiters,
+  type RateLimitDecision,
+  type RateLimiters,
+  type RateLimitersConfig,
+} from "./rate-limiters.js";
+
+/** Options of {@link rateLimitPlugin}: the limiters' configuration plus how to find the client. */
+export type RateLimitPluginOptions = RateLimitersConfig & {
+  /**
+   * The client address that failed authentications are counted against.
+   * @default (request) => request.ip (which honours X-Forwarded-For only from Fastify's
+   * `trustProxy`)
+   */
+  keyFor?: (request: FastifyRequest) => string;
+};
+
+/**
+ * What the plugin adds as `app.rateLimits`. Each function sets the `RateLimit-*` headers; when the
+ * request is over its budget it also sends the `429` (with `Retry-After` and the `RATE_LIMITED`
+ * body), and the caller must then stop: `return reply` from the hook.
+ */
+export type RateLimitHandle = {
+  /** Counts a request by an authenticated credential; call after authentication succeeds. */
+  consumeForCredential(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    credentialHash: string,
+  ): Promise<RateLimitDecision>;
+  /** Counts a failed authentication against the client address; call when it fails. */
+  consumeFailedAuth(request: FastifyRequest, reply: FastifyReply): Promise<RateLimitDecision>;
+  /**
+   * Optional, before authenticating: refuses an address that has spent its failed-auth budget,
+   * without counting anything, so that a blocked address cannot keep guessing.
+   */
+  checkFailedAuth(request: FastifyRequest, reply: FastifyReply): Promise<RateLimitDecision>;
+  /** The underlying limiters. */
+  limiters: RateLimiters;
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Rate limits per credential and per address (see `rateLimitPlugin`). */
+    rateLimits: RateLimitHandle;
+  }
+}
+
+async function registerRateLimits(
+  app: FastifyInstance,
+  options: RateLimitPluginOptions,
+): Promise<void> {
+  const { keyFor = (request: FastifyRequest) => request.ip, ...config } = options;
+  const limiters = createRateLimiters(config);
+  const addressOf = (request: FastifyRequest) => keyFor(request) || "unknown";
+
+  function answer(
+    reply: FastifyReply,
+    decision: RateLimitDecision,
+    what: "credential" | "failed-auth",
+  ): RateLimitDecision {
+    reply.headers(rateLimitHeaders(decision));
+    if (!decision.allowed) reply.code(429).send(rateLimitedBody(decision, what));
+    return decision;
+  }
+
+  const handle: RateLimitHandle = {
+    limiters,
+    async consumeForCredential(_request, reply, credentialHash) {
+      return answer(reply, await limiters.consumeForCredential(credentialHash), "credential");
+    },
+    async consumeFailedAuth(request, reply) {
+      return answer(reply, await limiters.consumeFailedAuth(addressOf(request)), "failed-auth");
+    },
+    async checkFailedAuth(request, reply) {
+      const decision = await limiters.checkFailedAuth(addressOf(request));
+      // An address in good standing gets no headers here: its request may authenticate, and
+      // then the credential's budget is the one to show.
+      return decision.allowed ? decision : answer(reply, decision, "failed-auth");
+    },
+  };
+  app.decorate("rateLimits", handle);
+}
+
+/**
+ * A Fastify plugin adding `app.rateLimits` (see {@link RateLimitHandle}), built on
+ * rate-limiter-flexible: per-credential budgets, failed-authentication budgets per client
+ * address, in memory or shared through Redis. It is not encapsulated (like fastify-plugin's
+ * plugins), so the decoration is visible to the app that registers it.
+ *
+ * @example
+ * await app.register(rateLimitPlugin, { store: { redis }, perCredential: { points: 600 } });
+ * app.addHook("preHandler", async (request, reply) => {
+ *   const principal = await authenticate(request);
+ *   if (principal === null) {
+ *     if (!(await app.rateLimits.consumeFailedAuth(request, reply)).allowed) return reply;
+ *     throw unauthorized();
+ *   }
+ *   const decision = await app.rateLimits.consumeForCredential(request, reply, principal.hash);
+ *   if (!decision.allowed) return reply;
+ * });
+ */
+export const rateLimitPlugin = Object.assign(registerRateLimits, {
+  [Symbol.for("skip-override")]: true,
+  [Symbol.for("fastify.display-name")]: "ass-rate-limit",
+});

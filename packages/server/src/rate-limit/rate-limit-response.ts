@@ -1,0 +1,29 @@
+import type { RateLimitDecision } from "./rate-limiters.js";
+
+/**
+ * The headers for a decision: `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+ * (seconds), as in the IETF httpapi "RateLimit header fields" draft, on every answer; plus
+ * `Retry-After` in seconds (RFC 9110 §10.2.3) when the request is refused.
+ */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    "ratelimit-limit": String(decision.limit),
+    "ratelimit-remaining": String(decision.remaining),
+    "ratelimit-reset": String(decision.resetSeconds),
+  };
+  if (!decision.allowed) headers["retry-after"] = String(decision.retryAfterSeconds);
+  return headers;
+}
+
+/** The `429` body of API.md: `{"error": {"code": "RATE_LIMITED", "message", "retry_after"}}`. */
+export function rateLimitedBody(
+  decision: RateLimitDecision,
+  what: "credential" | "failed-auth",
+): { error: { code: "RATE_LIMITED"; message: string; retry_after: number } } {
+  const seconds = decision.retryAfterSeconds;
+  const message =
+    what === "credential"
+      ? `Too many requests with this credential: retry after ${seconds} seconds`
+      : `Too many failed authentication attempts from this address: retry after ${seconds} seconds`;
+  return { error: { code: "RATE_LIMITED", message, retry_after: seconds } };
+}
