@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AgentVault } from "@agentsecretstore/client";
+import { createServer } from "@agentsecretstore/server";
+
+/** A real vault server on 127.0.0.1 with a temporary data folder, and clients for it. */
+export interface RunningVault {
+  readonly baseUrl: string;
+  readonly adminKey: string;
+  readonly agentKey: string;
+  /** A client holding the agent key. */
+  readonly agent: AgentVault;
+  /** A client holding the admin key (seeds secrets of any tier). */
+  readonly admin: AgentVault;
+  /** Approves an approval request as the admin (POST /v1/approvals/{id}/approve). */
+  approve(approvalRequestId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a vault on a random port with its data in a new temporary folder. */
+export async function startVault(): Promise<RunningVault> {
+  const dataDir = await mkdtemp(join(tmpdir(), "ass-langchain-"));
+  const app = await createServer({
+    masterKey: randomBytes(32),
+    database: { kind: "sqlite", filename: join(dataDir, "vault.db") },
+    logger: false,
+  });
+  if (app.firstStart === null) throw new Error("expected a first start on an empty data folder");
+  const { adminKey, agentKey } = app.firstStart;
+  const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  const client = (credential: string) =>
+    new AgentVault({ agentKey: credential, baseUrl, retries: 0, env: {} });
+  const agent = client(agentKey);
+  const admin = client(adminKey);
+  return {
+    baseUrl,
+    adminKey,
+    agentKey,
+    agent,
+    admin,
+    approve: async (approvalRequestId) => {
+      const response = await fetch(`${baseUrl}/v1/approvals/${approvalRequestId}/approve`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ comment: "approved by the test" }),
+      });
+      if (!response.ok) throw new Error(`approving failed with HTTP ${response.status}`);
+    },
+    close: async () => {
+      await agent.close();
+      await admin.close();
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
