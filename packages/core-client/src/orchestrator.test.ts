@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { AgentVault } from "./agent-vault.js";
 import {
   AgentVaultApprovalTimeoutError,
   AgentVaultAuthError,
@@ -84,6 +85,14 @@ class FakeIssuer implements TokenIssuer {
 }
 
 describe("Orchestrator", () => {
+  it("accepts an AgentVault as its token issuer", () => {
+    const vault: TokenIssuer = new AgentVault({
+      agentKey: "ass_live_fakecanary",
+      baseUrl: BASE_URL,
+    });
+    expect(vault.baseUrl).toBe(BASE_URL);
+  });
+
   it("mints a token and hands it over as a value and as an env map", async () => {
     const vault = new FakeIssuer();
     const orchestrator = new Orchestrator(vault);

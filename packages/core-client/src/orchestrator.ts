@@ -17,7 +17,7 @@ export type TokenRequest = {
   scope?: string;
   scopes?: readonly string[];
   ttlSeconds?: number;
-  maxUses?: number | null;
+  maxUses?: number;
   allowedIps?: readonly string[];
   description?: string;
   signal?: AbortSignal;
@@ -51,10 +51,10 @@ export type MintOptions = {
    */
   ttlSeconds?: number;
   /**
-   * How many requests the token may make; `null` = unlimited.
-   * @default null
+   * How many requests the token may make.
+   * @default unlimited
    */
-  maxUses?: number | null;
+  maxUses?: number;
   /** IPs or CIDRs the subagent will call from. @default anywhere */
   allowedIps?: readonly string[];
   /**
