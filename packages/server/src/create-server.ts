@@ -1,10 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from "fastify-type-provider-zod";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { bootstrapVault } from "./bootstrap.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase } from "./db/create-database.js";
@@ -12,6 +8,7 @@ import { migrateToLatest } from "./db/migrate.js";
 import { ApiError } from "./http/api-error.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
+import { openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
 import type { VaultApp } from "./http/vault-app.js";
@@ -131,7 +128,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       },
       security: [{ bearer: [] }, { agentKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
   registerRoutes(app, context);
   return app as unknown as VaultServer;

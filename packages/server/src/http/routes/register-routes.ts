@@ -3,6 +3,7 @@ import type { VaultContext } from "../vault-context.js";
 import { registerAdminRoutes } from "./admins.js";
 import { registerAgentRoutes } from "./agents.js";
 import { registerApprovalRoutes } from "./approvals.js";
+import { registerAuditRoutes } from "./audit.js";
 import { registerHealthRoutes } from "./health.js";
 import { registerOpenApiRoute } from "./openapi.js";
 import { registerSecretImportRoute } from "./secrets-import.js";
@@ -20,6 +21,7 @@ export function registerRoutes(app: VaultApp, context: VaultContext): void {
   registerSecretRotateRoutes(app, context);
   registerSecretImportRoute(app, context);
   registerApprovalRoutes(app, context);
+  registerAuditRoutes(app, context);
   registerAgentRoutes(app, context);
   registerAdminRoutes(app, context);
   registerOpenApiRoute(app);

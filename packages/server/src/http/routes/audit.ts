@@ -1,0 +1,140 @@
+import { z } from "zod";
+import type { AuditEventRecord } from "../../store/audit-store.js";
+import { validationError } from "../api-error.js";
+import { verifyTenantAuditChain } from "../audit-verification.js";
+import { authenticate } from "../authenticate.js";
+import { principalOf } from "../principal.js";
+import { requireAdmin } from "../require-admin.js";
+import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
+import type { VaultApp } from "../vault-app.js";
+import type { VaultContext } from "../vault-context.js";
+
+const TAGS = ["audit"];
+
+const auditEvent = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  at: z.string(),
+  event: z.string(),
+  actor_type: z.string(),
+  actor_id: z.string().nullable(),
+  token_id: z.string().nullable(),
+  path: z.string().nullable(),
+  version: z.number().int().nullable(),
+  ip: z.string().nullable(),
+  outcome: z.string(),
+  request_id: z.string().nullable(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
+  hash: z.string(),
+  prev_hash: z.string(),
+});
+
+const auditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).nullish().describe("default 100, max 500"),
+  cursor: z.string().max(32).nullish().describe("next_cursor of the previous page"),
+  path: z.string().max(512).nullish(),
+  event: z.string().max(64).nullish().describe("e.g. secret.read, token.issued, auth.failed"),
+  actor: z.string().max(128).nullish().describe("actor_id"),
+});
+
+const verification = z.union([
+  z.object({
+    ok: z.literal(true),
+    count: z.number().int(),
+    last_hash: z.string(),
+    head_hash: z.string(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    count: z.number().int(),
+    broken_at: z.string(),
+    reason: z.string(),
+  }),
+]);
+
+function toAuditBody(event: AuditEventRecord): z.infer<typeof auditEvent> {
+  return {
+    id: event.id,
+    seq: event.seq,
+    at: event.at,
+    event: event.event,
+    actor_type: event.actorType,
+    actor_id: event.actorId,
+    token_id: event.tokenId,
+    path: event.path,
+    version: event.version,
+    ip: event.ip,
+    outcome: event.outcome,
+    request_id: event.requestId,
+    detail: event.detail,
+    hash: event.hash,
+    prev_hash: event.prevHash,
+  };
+}
+
+function readCursor(cursor: string | null | undefined): number | null {
+  if (cursor == null) return null;
+  if (!/^[1-9]\d{0,14}$/.test(cursor)) {
+    throw validationError([{ field: "cursor", message: "is not a cursor this server gave out" }]);
+  }
+  return Number(cursor);
+}
+
+/** The append-only audit log and its hash-chain check (admin keys only). */
+export function registerAuditRoutes(app: VaultApp, context: VaultContext): void {
+  const onRequest = authenticate(context);
+
+  app.get(
+    "/v1/audit",
+    {
+      onRequest,
+      schema: {
+        summary: "Audit events of the caller's tenant, in chain order, filtered (admin)",
+        description:
+          "Never holds a secret value or a credential. Denials and failed authentications are recorded too.",
+        tags: TAGS,
+        querystring: auditQuery,
+        response: {
+          200: z.object({ items: z.array(auditEvent), next_cursor: z.string().nullable() }),
+          ...errorResponses(...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request) => {
+      const admin = await requireAdmin(context, request, principalOf(request));
+      const limit = request.query.limit ?? 100;
+      const events = await context.data.audit.list({
+        tenantId: admin.tenantId,
+        afterSeq: readCursor(request.query.cursor),
+        limit: limit + 1,
+        ...(request.query.path == null ? {} : { path: request.query.path }),
+        ...(request.query.event == null ? {} : { event: request.query.event }),
+        ...(request.query.actor == null ? {} : { actor: request.query.actor }),
+      });
+      const page = events.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toAuditBody),
+        next_cursor: events.length > limit && last ? String(last.seq) : null,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/audit/verify",
+    {
+      onRequest,
+      schema: {
+        summary: "Check the tenant's audit hash chain end to end (admin)",
+        description:
+          "200 either way: ok true with the count and head hash, or ok false with the first broken event and why.",
+        tags: TAGS,
+        response: { 200: verification, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request) => {
+      const admin = await requireAdmin(context, request, principalOf(request));
+      return verifyTenantAuditChain(context, admin.tenantId);
+    },
+  );
+}

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestServer, type TestServer } from "./helpers/test-server.js";
+
+let server: TestServer;
+afterEach(async () => {
+  await server?.app.close();
+});
+
+const ROUTES: [string, string][] = [
+  ["get", "/v1/health"],
+  ["get", "/v1/openapi.json"],
+  ["post", "/v1/tokens"],
+  ["get", "/v1/tokens/self"],
+  ["delete", "/v1/tokens/self"],
+  ["delete", "/v1/tokens/{token_id}"],
+  ["get", "/v1/secrets"],
+  ["post", "/v1/secrets"],
+  ["get", "/v1/secrets/{path}"],
+  ["put", "/v1/secrets/{path}"],
+  ["delete", "/v1/secrets/{path}"],
+  ["patch", "/v1/secrets/{path}"],
+  ["post", "/v1/secrets/{path}/rotate"],
+  ["post", "/v1/secrets/import"],
+  ["get", "/v1/metadata/{path}"],
+  ["get", "/v1/approvals/{id}"],
+  ["get", "/v1/audit"],
+  ["get", "/v1/audit/verify"],
+  ["post", "/v1/agents"],
+  ["get", "/v1/agents"],
+  ["delete", "/v1/agents/{id}"],
+  ["post", "/v1/admins"],
+  ["get", "/v1/admins"],
+  ["delete", "/v1/admins/{id}"],
+  ["post", "/v1/tenants"],
+];
+
+describe("GET /v1/openapi.json", () => {
+  it("describes every route, with its error responses, and no other", async () => {
+    server = await createTestServer();
+    const response = await server.app.inject({ method: "GET", url: "/v1/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toBe("3.1.0");
+    const documented = Object.entries(
+      document.paths as Record<string, Record<string, unknown>>,
+    ).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    expect(documented.sort()).toEqual(ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    for (const [method, path] of ROUTES) {
+      const operation = document.paths[path][method];
+      expect(operation.summary, `${method} ${path}`).toEqual(expect.any(String));
+      if (path !== "/v1/health" && path !== "/v1/openapi.json") {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(
+          expect.arrayContaining(["400", "401", "403", "500"]),
+        );
+      }
+    }
+  });
+
+  it("documents the request body of PUT /v1/secrets/{path} with both generations' names", async () => {
+    server = await createTestServer();
+    const document = (await server.app.inject({ method: "GET", url: "/v1/openapi.json" })).json();
+    const put = document.paths["/v1/secrets/{path}"].put;
+    const schema = put.requestBody.content["application/json"].schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining([
+        "value",
+        "tier",
+        "access_tier",
+        "secret_type",
+        "type",
+        "tags",
+        "metadata",
+      ]),
+    );
+    expect(schema.additionalProperties).toBe(false);
+    expect(put.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: "path", name: "path" })]),
+    );
+  });
+});
