@@ -1,0 +1,187 @@
+// A LangChain agent that uses credentials from the Agent Secret Store without ever seeing one.
+// Runs offline: it starts its own vault on 127.0.0.1 (data in a temporary folder), a stand-in
+// for a third-party API, and drives the agent with a scripted fake model.
+//
+//   node --conditions=source --import tsx examples/langchain-agent.ts
+
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AgentVault } from "@agentsecretstore/client";
+import {
+  createVaultTools,
+  lazyChatModel,
+  SecretRegistry,
+  VaultRedactionHandler,
+  vaultRedactionMiddleware,
+} from "@agentsecretstore/langchain";
+import { createServer } from "@agentsecretstore/server";
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { fakeModel } from "@langchain/core/testing";
+import { createAgent } from "langchain";
+
+const CRM_KEY = "demo-crm-key-0f1e2d3c4b5a";
+const MODEL_KEY = "demo-model-key-9a8b7c6d5e4f";
+
+const say = (text: string) => console.log(text);
+const short = (text: string, length = 110) =>
+  text.length > length ? `${text.slice(0, length)}…` : text;
+
+/** One line about a vault tool's JSON answer. */
+function describeResult(content: string): string {
+  const result = JSON.parse(content) as Record<string, unknown>;
+  const details: string[] = [];
+  if (Array.isArray(result.secrets)) {
+    const paths = result.secrets.map((secret: { path: string }) => secret.path);
+    details.push(`${paths.length} secrets (metadata only): ${paths.join(", ")}`);
+  }
+  if (result.httpStatus !== undefined)
+    details.push(`HTTP ${result.httpStatus}, body ${result.body}`);
+  if (result.version !== undefined)
+    details.push(`${result.path} v${result.version}, value not shown`);
+  if (result.approvalRequestId !== undefined) details.push(`approval ${result.approvalRequestId}`);
+  return `${result.status}: ${details.join("; ")}`;
+}
+
+/** A stand-in for a CRM API: it checks the bearer key and echoes the request back. */
+async function startCrmApi(): Promise<{ origin: string; keysSeen: string[]; server: Server }> {
+  const keysSeen: string[] = [];
+  const server = createHttpServer((request, response) => {
+    const key = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
+    keysSeen.push(key);
+    response.writeHead(key === CRM_KEY ? 200 : 401, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify({
+        contacts: key === CRM_KEY ? ["Ada", "Grace"] : [],
+        debug: { receivedAuthorization: request.headers.authorization },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, keysSeen, server };
+}
+
+async function main(): Promise<void> {
+  say("Agent Secret Store × LangChain: an agent that uses credentials it never sees\n");
+
+  const dataDir = await mkdtemp(join(tmpdir(), "ass-langchain-demo-"));
+  const app = await createServer({
+    masterKey: randomBytes(32),
+    database: { kind: "sqlite", filename: join(dataDir, "vault.db") },
+    logger: false,
+  });
+  const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  const crm = await startCrmApi();
+  const { adminKey, agentKey } = app.firstStart ?? { adminKey: "", agentKey: "" };
+  const operator = new AgentVault({ agentKey: adminKey, baseUrl, env: {} });
+  const vault = new AgentVault({ agentKey, baseUrl, env: {} });
+
+  try {
+    say(`1. Started a vault at ${baseUrl} and a stand-in CRM API at ${crm.origin}.`);
+    await operator.setSecret("production/crm/api-key", CRM_KEY, { description: "CRM API key" });
+    await operator.setSecret("production/openai/api-key", MODEL_KEY, { description: "Model key" });
+    await operator.setSecret("production/payments/key", "demo-payments-key-1234abcd", {
+      tier: "sensitive",
+      description: "Payments API key (a person approves reads)",
+    });
+    say("2. The operator stored three secrets; the payments key is 'sensitive'.\n");
+
+    // One registry collects every value handed out during the run; everything masks from it.
+    const registry = new SecretRegistry();
+    const tools = createVaultTools(vault, {
+      registry,
+      allowedDestinations: [
+        { origin: crm.origin, pathPrefixes: ["/v1"], secretPaths: ["production/crm/*"] },
+      ],
+    });
+    const scripted = fakeModel()
+      .respondWithTools([{ name: "list_secrets", args: { namespace: "production" } }])
+      .respondWithTools([
+        {
+          name: "call_api_with_secret",
+          args: { url: `${crm.origin}/v1/contacts`, secretPath: "production/crm/api-key" },
+        },
+      ])
+      .respondWithTools([
+        {
+          name: "set_secret",
+          args: {
+            path: "production/webhooks/crm-signing",
+            generate: { length: 40 },
+            description: "Signing secret for CRM webhooks",
+          },
+        },
+        {
+          name: "request_secret_access",
+          args: { path: "production/payments/*", reason: "Refund the duplicate charge" },
+        },
+      ])
+      .respond(
+        new AIMessage(
+          "Your CRM has 2 contacts (Ada, Grace). I stored a new webhook signing secret. Refunds need a person to approve payments access first.",
+        ),
+      );
+    // The model's own API key comes from the vault, fetched on first use.
+    const model = lazyChatModel(() => scripted, vault.credential("production/openai/api-key"), {
+      registry,
+    });
+    const agent = createAgent({
+      model,
+      tools,
+      middleware: [vaultRedactionMiddleware({ registry })],
+    });
+
+    // The narrator sits behind the redaction handler, so it only ever sees masked text; the
+    // traffic recorder keeps exactly what the model was sent and what it answered.
+    const modelTraffic: string[] = [];
+    const narrator = BaseCallbackHandler.fromMethods({
+      handleToolStart: (_tool, input, _runId, _parent, _tags, _metadata, runName) => {
+        say(`   model → ${runName ?? "tool"} ${short(input)}`);
+      },
+      handleToolEnd: (output) => {
+        say(`   tool  ← ${describeResult(String(output?.content ?? output))}`);
+      },
+    });
+    const trafficRecorder = BaseCallbackHandler.fromMethods({
+      handleChatModelStart: (_llm, messages) => {
+        modelTraffic.push(JSON.stringify(messages));
+      },
+      handleLLMEnd: (output) => {
+        modelTraffic.push(JSON.stringify(output));
+      },
+    });
+
+    say("3. Running the agent (a scripted model; every line below is masked by the vault):");
+    const result = await agent.invoke(
+      { messages: [new HumanMessage("How many CRM contacts do we have? Also refund order 42.")] },
+      {
+        callbacks: [new VaultRedactionHandler({ registry, handlers: [narrator] }), trafficRecorder],
+      },
+    );
+    say(`   model: ${String(result.messages.at(-1)?.content)}\n`);
+
+    const signing = (await operator.getSecret("production/webhooks/crm-signing")).value;
+    const values = [CRM_KEY, MODEL_KEY, signing];
+    const leaked = values.filter((value) => modelTraffic.some((text) => text.includes(value)));
+    say("4. Checks:");
+    say(`   the CRM API received the real key: ${crm.keysSeen.includes(CRM_KEY)}`);
+    say(`   the agent generated and stored a ${signing.length}-character signing secret`);
+    say(
+      `   vault values found in ${modelTraffic.length} messages to or from the model: ${leaked.length}`,
+    );
+    if (leaked.length > 0 || !crm.keysSeen.includes(CRM_KEY)) process.exitCode = 1;
+  } finally {
+    await vault.close();
+    await operator.close();
+    await new Promise<void>((resolve) => crm.server.close(() => resolve()));
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
