@@ -6,6 +6,13 @@ export type {
   AgentVaultOptions,
   FetchLike,
 } from "./agent-vault-options.js";
+export type {
+  CredentialMetadata,
+  CredentialProvider,
+  CredentialProviderOptions,
+  SecretReader,
+} from "./credential-provider.js";
+export { createCredentialProvider } from "./credential-provider.js";
 export type { AgentVaultErrorOptions, ValidationIssue } from "./errors.js";
 export {
   AgentVaultAbortError,
@@ -35,6 +42,15 @@ export type { SecretMetadata, SecretVersionInfo } from "./models/secret-metadata
 export type { SecretPage } from "./models/secret-page.js";
 export { SecretTier } from "./models/secret-tier.js";
 export { SecretType } from "./models/secret-type.js";
+export type {
+  MintedToken,
+  MintOptions,
+  OrchestratorOptions,
+  SubagentEnv,
+  TokenIssuer,
+  TokenRequest,
+} from "./orchestrator.js";
+export { Orchestrator } from "./orchestrator.js";
 export type {
   GetSecretOptions,
   ListSecretsOptions,

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { AgentVaultConfigurationError } from "../errors.js";
+import {
+  DEFAULT_BASE_URL,
+  isPlainHttpToRemote,
+  missingCredentialError,
+  resolveBaseUrl,
+  resolveCredential,
+} from "./resolve-config.js";
+
+describe("resolveBaseUrl", () => {
+  it("defaults to the hosted API", () => {
+    expect(resolveBaseUrl(undefined, {})).toBe(DEFAULT_BASE_URL);
+    expect(DEFAULT_BASE_URL).toBe("https://api.agentsecretstore.com/v1");
+  });
+
+  it("reads ASS_BASE_URL, and the option wins over it", () => {
+    const env = { ASS_BASE_URL: "http://127.0.0.1:9000/v1" };
+    expect(resolveBaseUrl(undefined, env)).toBe("http://127.0.0.1:9000/v1");
+    expect(resolveBaseUrl("http://127.0.0.1:8080/v1", env)).toBe("http://127.0.0.1:8080/v1");
+  });
+
+  it.each([
+    ["http://127.0.0.1:8080", "http://127.0.0.1:8080/v1"],
+    ["http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1"],
+    ["http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080/v1"],
+    ["https://vault.example.test/api//", "https://vault.example.test/api/v1"],
+  ])("normalises %s to %s", (given, expected) => {
+    expect(resolveBaseUrl(given, {})).toBe(expected);
+  });
+
+  it.each([
+    ["not a url", "is not a URL"],
+    ["ftp://127.0.0.1/v1", "https://"],
+    ["http://user:pw@127.0.0.1/v1", "user name or password"],
+    ["http://127.0.0.1/v1?x=1", "query or fragment"],
+  ])("refuses %s with a configuration error", (given, problem) => {
+    const attempt = () => resolveBaseUrl(given, {});
+    expect(attempt).toThrow(AgentVaultConfigurationError);
+    expect(attempt).toThrow(problem);
+  });
+
+  it("does not echo a value that is not URL-shaped", () => {
+    expect(() => resolveBaseUrl("ass_live_pasted-in-wrong-place", {})).toThrow(
+      /^(?!.*ass_live_pasted).*$/,
+    );
+  });
+});
+
+describe("resolveCredential", () => {
+  it("prefers options to the environment", () => {
+    expect(resolveCredential({ agentKey: "ass_live_opt" }, { ASS_TOKEN: "ast_tok_env" })).toBe(
+      "ass_live_opt",
+    );
+  });
+
+  it("prefers a scoped token to an agent key at each level", () => {
+    expect(resolveCredential({ agentKey: "ass_live_a", token: "ast_tok_b" }, {})).toBe("ast_tok_b");
+    expect(resolveCredential({}, { ASS_AGENT_KEY: "ass_live_a", ASS_TOKEN: "ast_tok_b" })).toBe(
+      "ast_tok_b",
+    );
+  });
+
+  it("reads ASS_AGENT_KEY and treats empty variables as unset", () => {
+    expect(resolveCredential({}, { ASS_AGENT_KEY: "ass_live_a", ASS_TOKEN: "" })).toBe(
+      "ass_live_a",
+    );
+    expect(resolveCredential({}, { ASS_AGENT_KEY: "  " })).toBeUndefined();
+  });
+});
+
+describe("missingCredentialError", () => {
+  it("names both options and both variables", () => {
+    const error = missingCredentialError();
+    expect(error).toBeInstanceOf(AgentVaultConfigurationError);
+    for (const name of ["agentKey", "ASS_AGENT_KEY", "token", "ASS_TOKEN"]) {
+      expect(error.message).toContain(name);
+    }
+  });
+});
+
+describe("isPlainHttpToRemote", () => {
+  it("flags http to another machine only", () => {
+    expect(isPlainHttpToRemote("http://vault.example.test/v1")).toBe(true);
+    expect(isPlainHttpToRemote("http://127.0.0.1:8080/v1")).toBe(false);
+    expect(isPlainHttpToRemote("http://localhost:8080/v1")).toBe(false);
+    expect(isPlainHttpToRemote("https://vault.example.test/v1")).toBe(false);
+  });
+});
