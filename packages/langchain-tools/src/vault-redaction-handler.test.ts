@@ -88,6 +88,23 @@ describe("VaultRedactionHandler", () => {
     expect(JSON.stringify(leaks)).not.toContain(CANARY);
   });
 
+  it("stops the call when the onLeak function throws", async () => {
+    const registry = new SecretRegistry();
+    registry.add(CANARY);
+    const model = fakeModel().respond(new AIMessage("ok"));
+    const agent = createAgent({ model, tools: [] });
+    const onLeak = () => {
+      throw new Error("blocked by policy");
+    };
+    await expect(
+      agent.invoke(
+        { messages: [new HumanMessage(`the key is ${CANARY}`)] },
+        { callbacks: [new VaultRedactionHandler({ registry, onLeak })] },
+      ),
+    ).rejects.toThrow("blocked by policy");
+    expect(model.callCount).toBe(0);
+  });
+
   it("passes every event to its receivers with vault values masked", async () => {
     const registry = new SecretRegistry();
     registry.add(CANARY);

@@ -42,7 +42,8 @@ export interface VaultRedactionHandlerOptions {
   handlers?: readonly BaseCallbackHandler[];
   /**
    * What to do when a model is about to receive a vault value: `"throw"` stops the call with
-   * a {@link VaultLeakError}; a function is told about it (and may throw itself).
+   * a {@link VaultLeakError}; a function is told about it, and the call goes ahead unless the
+   * function throws.
    * @default "throw"
    */
   onLeak?: "throw" | ((leak: VaultLeak) => void);
@@ -77,7 +78,8 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
   constructor(options: VaultRedactionHandlerOptions = {}) {
     const onLeak = options.onLeak ?? "throw";
     // Awaited and raising: the only way a handler can stop a model call before it is sent.
-    super({ _awaitHandler: true, raiseError: onLeak === "throw" });
+    // Receivers' own failures are caught in #forward, so only a leak can raise here.
+    super({ _awaitHandler: true, raiseError: true });
     this.#options = options;
     this.#registry = options.registry ?? defaultSecretRegistry;
     this.#handlers = [...(options.handlers ?? [])];

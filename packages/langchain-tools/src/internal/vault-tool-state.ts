@@ -140,15 +140,11 @@ export class VaultToolState {
    * A failed vault call as the model should see it; throws what the model cannot act on
    * (authentication, configuration, network and server failures).
    */
-  async fail(
-    error: unknown,
-    subject: OutcomeSubject & { tool: VaultToolName },
-    runtime: ToolCallRuntime | undefined,
-  ): Promise<string> {
+  async fail(error: unknown, subject: OutcomeSubject & { tool: VaultToolName }): Promise<string> {
     const outcome = outcomeOfVaultError(error, subject);
     if (outcome === undefined) throw error;
     if (outcome.status === "pending_approval") {
-      return this.pending(outcome.approvalRequestId as string | null, subject, runtime);
+      return this.pending(outcome.approvalRequestId as string | null, subject);
     }
     return this.respond(outcome);
   }
@@ -161,7 +157,6 @@ export class VaultToolState {
   async pending(
     approvalRequestId: string | null,
     subject: OutcomeSubject & { tool: VaultToolName },
-    _runtime: ToolCallRuntime | undefined,
   ): Promise<string> {
     const outcome = pendingOutcome(approvalRequestId, subject);
     if (this.options.onApprovalPending === "interrupt" && approvalRequestId !== null) {

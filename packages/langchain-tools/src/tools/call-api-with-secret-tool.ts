@@ -83,7 +83,7 @@ export function createCallApiWithSecretTool(state: VaultToolState) {
       try {
         credential = (await target.vault.getSecret(secretPath, target.options)).value;
       } catch (error) {
-        return state.fail(error, { tool: "call_api_with_secret", path: secretPath }, runtime);
+        return state.fail(error, { tool: "call_api_with_secret", path: secretPath });
       }
       state.registry.add(credential);
       if (input.credentialIn === "query") {

@@ -18,7 +18,7 @@ export function createCheckApprovalStatusTool(state: VaultToolState) {
         const decision = await checkApproval(state, runtime, approvalRequestId);
         return state.respond(decision);
       } catch (error) {
-        return state.fail(error, { tool: "check_approval_status" }, runtime);
+        return state.fail(error, { tool: "check_approval_status" });
       }
     },
     {

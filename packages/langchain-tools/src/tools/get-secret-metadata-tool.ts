@@ -16,7 +16,7 @@ export function createGetSecretMetadataTool(state: VaultToolState) {
         const metadata = await target.vault.getMetadata(path, target.options);
         return state.respond({ status: "ok", ...describeSecret(metadata, true) });
       } catch (error) {
-        return state.fail(error, { tool: "get_secret_metadata", path }, runtime);
+        return state.fail(error, { tool: "get_secret_metadata", path });
       }
     },
     {

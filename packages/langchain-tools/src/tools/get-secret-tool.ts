@@ -34,7 +34,7 @@ export function createGetSecretTool(state: VaultToolState) {
         state.registry.add(secret.value, { visibleToModel: true });
         return state.respond({ status: "ok", path, version: secret.version, value: secret.value });
       } catch (error) {
-        return state.fail(error, { tool: "get_secret", path }, runtime);
+        return state.fail(error, { tool: "get_secret", path });
       }
     },
     {

@@ -38,7 +38,7 @@ export function createListSecretsTool(state: VaultToolState) {
               : "Metadata only; values are never listed.",
         });
       } catch (error) {
-        return state.fail(error, { tool: "list_secrets", path: namespace }, runtime);
+        return state.fail(error, { tool: "list_secrets", path: namespace });
       }
     },
     {

@@ -56,15 +56,11 @@ export function createRequestSecretAccessTool(state: VaultToolState) {
           await checkApproval(state, runtime, grant.approvalRequestId);
         }
       } catch (error) {
-        return state.fail(error, { tool: "request_secret_access", scope }, runtime);
+        return state.fail(error, { tool: "request_secret_access", scope });
       }
       if (grant.status === "approved") return state.respond(approved(grant, scope));
       if (grant.status === "denied") return state.respond(denied(scope));
-      return state.pending(
-        grant.approvalRequestId,
-        { tool: "request_secret_access", scope },
-        runtime,
-      );
+      return state.pending(grant.approvalRequestId, { tool: "request_secret_access", scope });
     },
     {
       name: "request_secret_access",

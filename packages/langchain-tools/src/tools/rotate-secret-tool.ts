@@ -50,7 +50,7 @@ export function createRotateSecretTool(state: VaultToolState) {
           message: "Rotated. The new value is not shown.",
         });
       } catch (error) {
-        return state.fail(error, { tool: "rotate_secret", path }, runtime);
+        return state.fail(error, { tool: "rotate_secret", path });
       }
     },
     {

@@ -55,7 +55,7 @@ export function createSetSecretTool(state: VaultToolState) {
             "Stored. The value is not shown again; use call_api_with_secret with this path when it is needed.",
         });
       } catch (error) {
-        return state.fail(error, { tool: "set_secret", path }, runtime);
+        return state.fail(error, { tool: "set_secret", path });
       }
     },
     {
