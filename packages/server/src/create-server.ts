@@ -43,6 +43,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   // A value can grow six-fold as JSON (\u escapes); leave room for that and the other fields.
   const bodyLimitBytes =
     config.limits?.bodyLimitBytes ?? Math.max(1024 * 1024, maxValueBytes * 6 + 64 * 1024);
+  const closingController = new AbortController();
   const context: VaultContext = {
     data,
     masterKey: config.masterKey,
@@ -51,6 +52,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     maxValueBytes,
     bodyLimitBytes,
     agentGrantSeconds: config.agentGrantSeconds ?? 3600,
+    closing: closingController.signal,
   };
 
   let firstStart: FirstStartCredentials | null;
@@ -84,11 +86,9 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  let closing = false;
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (closing) {
-      reply.header("connection", "close");
+    if (closingController.signal.aborted) {
       throw new ApiError(503, "INTERNAL", "The server is shutting down; retry shortly");
     }
   });
@@ -103,8 +103,13 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       "request completed",
     );
   });
+  // A request still in flight when close() began gets `Connection: close`, so its keep-alive
+  // socket ends with the response instead of holding close() until the idle timeout.
+  app.addHook("onSend", async (_request, reply) => {
+    if (closingController.signal.aborted) reply.header("connection", "close");
+  });
   app.addHook("preClose", async () => {
-    closing = true;
+    closingController.abort();
   });
   app.addHook("onClose", async () => {
     await data.close();

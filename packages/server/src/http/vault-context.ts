@@ -13,6 +13,8 @@ export type VaultContext = {
   readonly bodyLimitBytes: number;
   /** How long an approved agent read request lets that agent read the path, in seconds. */
   readonly agentGrantSeconds: number;
+  /** Aborted when the server starts closing, so long-polls end early. */
+  readonly closing: AbortSignal;
 };
 
 /** The current time as the ISO-8601 string the database stores. */

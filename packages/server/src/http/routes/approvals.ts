@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { ApprovalRecord } from "../../store/approvals-store.js";
 import { notFound } from "../api-error.js";
@@ -7,6 +8,9 @@ import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js
 import { TIERS } from "../schemas/secret-schemas.js";
 import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
+
+/** How often a long-poll looks again, in milliseconds. */
+const POLL_INTERVAL_MS = 500;
 
 const approvalResponse = z.object({
   id: z.string(),
@@ -43,14 +47,29 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
         description: "Consumes no token use, so a pending token may poll its own request.",
         tags: ["approvals"],
         params: z.strictObject({ id: z.string().min(1).max(128) }),
+        querystring: z.strictObject({
+          wait: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(60)
+            .nullish()
+            .describe("Long-poll: wait up to this many seconds for the status to leave pending"),
+        }),
         response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const approval = await context.data.approvals.findById(principal.tenantId, request.params.id);
+      let approval = await context.data.approvals.findById(principal.tenantId, request.params.id);
       if (approval === undefined || !mayView(principal, approval)) {
         throw notFound(`No approval request ${request.params.id} visible to this credential`);
+      }
+      const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
+      while (approval.status === "pending" && Date.now() < deadline && !context.closing.aborted) {
+        await sleep(POLL_INTERVAL_MS, undefined, { signal: context.closing }).catch(() => {});
+        approval =
+          (await context.data.approvals.findById(principal.tenantId, approval.id)) ?? approval;
       }
       const approvals = await context.data.approvals.listDecisions(principal.tenantId, approval.id);
       return {

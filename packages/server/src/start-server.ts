@@ -1,0 +1,162 @@
+import { mkdir, open } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { isIP } from "node:net";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { createServer } from "./create-server.js";
+import { loadOrCreateMasterKey } from "./crypto/master-key.js";
+import type { ServerLimits, ServerLoggerSetting, TlsOptions } from "./server-config.js";
+
+/** Options of {@link startServer} (what `ass server` passes). */
+export type StartServerOptions = {
+  /**
+   * Port to listen on; 0 picks any free port.
+   * @default 8787
+   */
+  port?: number;
+  /**
+   * Address to bind. A non-loopback address needs `tls` or `insecureHttp`.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * Folder for the database (`vault.db`) and the master key file; created with mode 0700.
+   * @default ".ass-data"
+   */
+  dataDir?: string;
+  /**
+   * Where `ASS_MASTER_KEY` is read from (when set, no key file is created).
+   * @default process.env
+   */
+  env?: Record<string, string | undefined>;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: TlsOptions;
+  /**
+   * Allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).
+   * @default false
+   */
+  insecureHttp?: boolean;
+  /**
+   * Addresses or CIDRs of proxies whose `X-Forwarded-For` is believed; nobody else's is.
+   * @default []
+   */
+  trustedProxies?: string[];
+  /**
+   * Logging: pino options (e.g. `{ level: "warn", stream }`), a pino logger, or false.
+   * @default true (info-level JSON lines on stdout; credentials and values redacted)
+   */
+  logger?: ServerLoggerSetting;
+  /** Size limits (`maxValueBytes` defaults to 64 KiB). */
+  limits?: ServerLimits;
+  /**
+   * The clock, for tests.
+   * @default () => new Date()
+   */
+  now?: () => Date;
+};
+
+/** A listening vault. */
+export type RunningServer = {
+  /** The Fastify app (for `inject()` and hooks). */
+  app: FastifyInstance;
+  /** The origin it serves, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  /** `url` + `/v1`: what clients take as `baseUrl` (`ASS_BASE_URL`). */
+  baseUrl: string;
+  /** The port it listens on (the chosen one when `port` was 0). */
+  port: number;
+  /** Credentials created by this start (an empty data folder), shown once; else null. */
+  firstStart: null | { adminKey: string; agentKey: string; masterKeyCreated: boolean };
+  /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
+  close(): Promise<void>;
+};
+
+/** Thrown when the options are unsafe or inconsistent (nothing was started). */
+export class StartServerError extends Error {
+  override readonly name = "StartServerError";
+}
+
+function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  const unmapped = host.startsWith("::ffff:") ? host.slice(7) : host;
+  if (isIP(unmapped) === 4) return unmapped.startsWith("127.");
+  return host === "::1";
+}
+
+function originHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/** Creates the database file up front with mode 0600; SQLite gives its -wal and -shm the same. */
+async function ensurePrivateFile(path: string): Promise<void> {
+  const handle = await open(path, "a", 0o600);
+  await handle.close();
+}
+
+/**
+ * Starts the vault on the embedded SQLite database in `dataDir`: creates the folder (0700) and
+ * the master key file (0600, unless `ASS_MASTER_KEY` is set) if missing, runs migrations, and on
+ * an empty database creates the default tenant, an admin key and a default agent key (returned
+ * in `firstStart`, shown once). Refuses plain HTTP on a non-loopback address unless
+ * `insecureHttp` is set.
+ *
+ * @example
+ * const server = await startServer({ port: 0, dataDir: "/tmp/vault" });
+ * console.log(server.baseUrl, server.firstStart?.agentKey);
+ * await server.close();
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 8787;
+  const dataDir = options.dataDir ?? ".ass-data";
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new StartServerError(`The port must be a whole number from 0 to 65535, not ${port}`);
+  }
+  if (!isLoopback(host) && options.tls === undefined && options.insecureHttp !== true) {
+    throw new StartServerError(
+      `Refusing to serve plain HTTP on ${host}, which is not a loopback address: credentials would cross the network in clear text. Give a TLS certificate and key, or set insecureHttp (--insecure-http) when a TLS-terminating proxy sits in front (and name it with --trusted-proxy).`,
+    );
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await loadOrCreateMasterKey({
+    dataDir,
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  const filename = join(dataDir, "vault.db");
+  await ensurePrivateFile(filename);
+  const app = await createServer({
+    masterKey: masterKey.key,
+    database: { kind: "sqlite", filename },
+    logger: options.logger ?? true,
+    trustedProxies: options.trustedProxies ?? [],
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const actualPort = (app.server.address() as AddressInfo).port;
+  const url = `${options.tls ? "https" : "http"}://${originHost(host)}:${actualPort}`;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    baseUrl: `${url}/v1`,
+    port: actualPort,
+    firstStart: app.firstStart && {
+      adminKey: app.firstStart.adminKey,
+      agentKey: app.firstStart.agentKey,
+      masterKeyCreated: masterKey.created,
+    },
+    close: () => {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+}
