@@ -64,7 +64,7 @@ describe("startServer", () => {
     const read = await fetch(`${second.baseUrl}/secrets/kept/one`, {
       headers: { authorization: `Bearer ${agentKey}` },
     });
-    expect((await read.json()).value).toBe(CANARY);
+    expect(((await read.json()) as { value: string }).value).toBe(CANARY);
   });
 
   it("takes the master key from ASS_MASTER_KEY without writing a key file, and refuses another key later", async () => {
