@@ -34,7 +34,7 @@ function client(options: SyncAgentVaultOptions = {}): SyncAgentVault {
 }
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [SERVER_SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+  server = spawn(process.execPath, [SERVER_SCRIPT], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: server.stdout! });
   const [firstLine] = (await once(lines, "line")) as [string];
   lines.close();
@@ -46,7 +46,6 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  server.stdin?.end();
   server.kill();
   if (server.exitCode === null) await once(server, "exit");
 });

@@ -27,21 +27,24 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): URL {
  * for the start timeout.
  */
 export function workerBootstrap(entry: URL): string {
+  // Only dynamic import(): the worker inherits the parent's execArgv, so this script runs as
+  // CommonJS or, under `node --input-type=module`, as ESM, where `require` does not exist.
   return `
-const { workerData } = require("node:worker_threads");
-import(${JSON.stringify(entry.href)}).catch((error) => {
-  workerData.callPort.postMessage({
-    id: 0,
-    ok: false,
-    error: {
-      name: "AgentVaultConfigurationError",
-      message: "The SyncAgentVault worker failed to load (" + String(error && error.message) + ").",
-      fields: { code: "SYNC_WORKER_START_FAILED" },
-    },
-  });
-  const cell = new Int32Array(workerData.startState);
-  Atomics.store(cell, 0, ${DONE});
-  Atomics.notify(cell, 0);
-});
+import("node:worker_threads").then(({ workerData }) =>
+  import(${JSON.stringify(entry.href)}).catch((error) => {
+    workerData.callPort.postMessage({
+      id: 0,
+      ok: false,
+      error: {
+        name: "AgentVaultConfigurationError",
+        message: "The SyncAgentVault worker failed to load (" + String(error && error.message) + ").",
+        fields: { code: "SYNC_WORKER_START_FAILED" },
+      },
+    });
+    const cell = new Int32Array(workerData.startState);
+    Atomics.store(cell, 0, ${DONE});
+    Atomics.notify(cell, 0);
+  }),
+);
 `;
 }
