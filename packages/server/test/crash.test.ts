@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+
+type Started = {
+  child: ChildProcess;
+  baseUrl: string;
+  adminKey: string | null;
+  agentKey: string | null;
+};
+
+const packageRoot = join(import.meta.dirname, "..");
+let children: ChildProcess[] = [];
+let dataDir: string | undefined;
+
+afterEach(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  children = [];
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function startChild(folder: string): Promise<Started> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "test/fixtures/start-server.ts", folder],
+    { cwd: packageRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(child);
+  let errors = "";
+  child.stderr?.on("data", (chunk) => {
+    errors += String(chunk);
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const exited = once(child, "exit").then(() => {
+    throw new Error(`server process exited before listening: ${errors}`);
+  });
+  const [line] = (await Promise.race([once(lines, "line"), exited])) as [string];
+  return { child, ...(JSON.parse(line) as Omit<Started, "child">) };
+}
+
+async function put(
+  baseUrl: string,
+  credential: string,
+  path: string,
+  value: string,
+): Promise<number> {
+  const response = await fetch(`${baseUrl}/secrets/${path}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" },
+    body: JSON.stringify({ value }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe("a kill -9 during a burst of writes", () => {
+  it("loses no acknowledged write and leaves a verifiable audit chain", {
+    timeout: 60_000,
+  }, async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "ass-crash-"));
+    const first = await startChild(dataDir);
+    const agentKey = first.agentKey ?? "";
+    const adminKey = first.adminKey ?? "";
+    const acknowledged = new Map<string, string>();
+    let killed = false;
+
+    const writer = async (worker: number) => {
+      for (let index = 0; !killed; index += 1) {
+        const path = `crash/w${worker}/k${index}`;
+        const value = `canary-value-crash-${worker}-${index}`;
+        try {
+          if ((await put(first.baseUrl, agentKey, path, value)) === 201)
+            acknowledged.set(path, value);
+        } catch {
+          return; // the connection died with the server
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, worker) => writer(worker));
+    while (acknowledged.size < 150) await new Promise((resolve) => setTimeout(resolve, 5));
+    first.child.kill("SIGKILL");
+    killed = true;
+    await once(first.child, "exit");
+    await Promise.all(writers);
+    expect(acknowledged.size).toBeGreaterThanOrEqual(150);
+
+    const second = await startChild(dataDir);
+    expect(second.agentKey).toBeNull();
+    for (const [path, value] of acknowledged) {
+      const response = await fetch(`${second.baseUrl}/secrets/${path}`, {
+        headers: { authorization: `Bearer ${agentKey}` },
+      });
+      expect(response.status, path).toBe(200);
+      expect(((await response.json()) as { value: string }).value).toBe(value);
+    }
+    const verify = await fetch(`${second.baseUrl}/audit/verify`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(await verify.json()).toMatchObject({ ok: true });
+    second.child.kill("SIGTERM");
+    await once(second.child, "exit");
+    expect(second.child.exitCode).toBe(0);
+  });
+});
