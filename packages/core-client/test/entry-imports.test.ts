@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
+
+/** Every module specifier a TypeScript file imports or re-exports (static and dynamic). */
+function specifiersOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const pattern =
+    /(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|import\s*["']([^"']+)["']/g;
+  return [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3] ?? "");
+}
+
+/** Files reachable from `entry` through relative imports, and every bare specifier they use. */
+function importGraph(entry: string) {
+  const files = new Set<string>();
+  const external = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const specifier of specifiersOf(file)) {
+      if (specifier.startsWith(".")) {
+        pending.push(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
+      } else {
+        external.add(specifier);
+      }
+    }
+  }
+  return { files, external };
+}
+
+describe("the main entry", () => {
+  const { files, external } = importGraph(resolve(SOURCE, "index.ts"));
+
+  it("reaches the client's modules", () => {
+    expect(files.size).toBeGreaterThan(10);
+    expect([...files].some((file) => file.endsWith("request-pipeline.ts"))).toBe(true);
+  });
+
+  it("imports no node: module and no package at all", () => {
+    expect([...external]).toEqual([]);
+  });
+
+  it("reaches no test file", () => {
+    expect([...files].filter((file) => file.endsWith(".test.ts"))).toEqual([]);
+  });
+});
