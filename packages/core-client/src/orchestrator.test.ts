@@ -298,6 +298,16 @@ describe("Orchestrator", () => {
     expect(vault.revoked).toEqual(["tok_2", "tok_1", "tok_3"]);
   });
 
+  it("revokeAll also revokes a token whose mint was still in flight", async () => {
+    const vault = new FakeIssuer();
+    const orchestrator = new Orchestrator(vault);
+    const minting = orchestrator.mint("late", { scope: SCOPE });
+    await orchestrator.revokeAll();
+    await minting;
+    expect(vault.revoked).toEqual(["tok_1"]);
+    expect(orchestrator.minted()).toEqual([]);
+  });
+
   it("revoke of an unknown name is a clear error", async () => {
     const orchestrator = new Orchestrator(new FakeIssuer());
     await expect(orchestrator.revoke("ghost")).rejects.toMatchObject({

@@ -193,6 +193,8 @@ export class Orchestrator {
   // Names are reserved before the request goes out, so two concurrent mint("a") cannot both win.
   readonly #reserved = new Set<string>();
   readonly #tokens = new Map<string, MintedToken>();
+  // Mints still in flight; revokeAll waits for them so that none slips past the end of a run.
+  readonly #minting = new Set<Promise<unknown>>();
 
   constructor(vault: TokenIssuer, options: OrchestratorOptions = {}) {
     this.#vault = vault;
@@ -231,13 +233,17 @@ export class Orchestrator {
       );
     }
     this.#reserved.add(name);
+    const minting = this.#mintReserved(name, merged);
+    this.#minting.add(minting);
     try {
-      const minted = await this.#mintReserved(name, merged);
+      const minted = await minting;
       this.#tokens.set(name, minted);
       return minted;
     } catch (error) {
       this.#reserved.delete(name);
       throw error;
+    } finally {
+      this.#minting.delete(minting);
     }
   }
 
@@ -272,11 +278,13 @@ export class Orchestrator {
   }
 
   /**
-   * Revoke every live token minted here. All are tried; those the server no longer knows
+   * Revoke every live token minted here, after letting mints in flight finish. All are
+   * tried; those the server no longer knows
    * count as revoked. If any revocation fails, the failed tokens stay tracked and an
    * `AggregateError` of their errors is thrown after all were tried.
    */
   async revokeAll(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await Promise.allSettled([...this.#minting]);
     const names = [...this.#tokens.keys()];
     const results = await Promise.allSettled(names.map((name) => this.revoke(name, options)));
     const errors = results.flatMap((result) =>
@@ -353,8 +361,9 @@ export class Orchestrator {
       }
       throw approvalRefused(name, approvalRequestId, approval.status);
     }
+    // Own fields are everything but the private value.
     return new ScopedToken({
-      ...tokenFields(token),
+      ...token,
       value: token.value,
       approvalStatus: ApprovalStatus.APPROVED,
     });
@@ -376,23 +385,6 @@ export class Orchestrator {
       // The caller is already failing with a more useful error; the token is short-lived.
     }
   }
-}
-
-function tokenFields(token: ScopedToken) {
-  return {
-    tokenId: token.tokenId,
-    scope: token.scope,
-    scopes: token.scopes,
-    ttlSeconds: token.ttlSeconds,
-    expiresAt: token.expiresAt,
-    description: token.description,
-    allowedIps: token.allowedIps,
-    maxUses: token.maxUses,
-    usesRemaining: token.usesRemaining,
-    approvalStatus: token.approvalStatus,
-    approvalRequestId: token.approvalRequestId,
-    requiresApproval: token.requiresApproval,
-  };
 }
 
 function approvalRefused(
