@@ -1,3 +1,9 @@
+/**
+ * The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires
+ * at once, so every timer the client sets is clamped to it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** A signal that fires when any of `signals` fires; `dispose()` detaches it again. */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
@@ -65,10 +71,13 @@ export function abortableSleep(milliseconds: number, signal?: AbortSignal): Prom
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      Math.min(milliseconds, MAX_TIMER_MS),
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

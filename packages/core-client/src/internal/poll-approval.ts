@@ -5,7 +5,7 @@ import {
 } from "../errors.js";
 import type { ApprovalRequest } from "../models/approval-request.js";
 import { ApprovalStatus } from "../models/approval-status.js";
-import { abortableSleep, linkSignals } from "./abort.js";
+import { abortableSleep, linkSignals, MAX_TIMER_MS } from "./abort.js";
 
 /** Asks the server for the request, holding the connection up to `waitSeconds` for a change. */
 export type ApprovalPoll = (waitSeconds: number, signal: AbortSignal) => Promise<ApprovalRequest>;
@@ -36,7 +36,7 @@ export async function pollApproval(
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeout;
   const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(), options.timeout);
+  const timer = setTimeout(() => expiry.abort(), Math.min(options.timeout, MAX_TIMER_MS));
   const linked = linkSignals([options.signal, expiry.signal]);
   const timedOut = () =>
     new AgentVaultApprovalTimeoutError(

@@ -1,5 +1,5 @@
 import { AgentVaultAbortError, AgentVaultNetworkError, AgentVaultTimeoutError } from "../errors.js";
-import { raceAbort } from "./abort.js";
+import { MAX_TIMER_MS, raceAbort } from "./abort.js";
 import type { BuiltRequest } from "./build-request.js";
 import { redactText } from "./redact.js";
 
@@ -38,7 +38,7 @@ export async function sendWithTimeout(
   const { signal } = options;
   if (signal.aborted) throw abortError(request);
   const attempt = new AbortController();
-  const timer = setTimeout(() => attempt.abort(TIMED_OUT), options.timeout);
+  const timer = setTimeout(() => attempt.abort(TIMED_OUT), Math.min(options.timeout, MAX_TIMER_MS));
   const onAbort = () => attempt.abort(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   try {
