@@ -1,0 +1,51 @@
+import { AzureOpenAI, OpenAI } from "openai";
+import { openAIKeyProvider, type VaultKeyOptions } from "./key-provider.js";
+import { refreshOnUnauthorized } from "./refresh-on-unauthorized.js";
+
+type OpenAIOptions = NonNullable<ConstructorParameters<typeof OpenAI>[0]>;
+type AzureOpenAIOptions = NonNullable<ConstructorParameters<typeof AzureOpenAI>[0]>;
+
+/**
+ * Options of {@link createOpenAI}: where the key lives in the vault, plus any `OpenAI` client
+ * option except `apiKey` (`baseURL` for an OpenAI-compatible server, `timeout`, `maxRetries`…).
+ */
+export type CreateOpenAIOptions = VaultKeyOptions & Omit<OpenAIOptions, "apiKey">;
+
+/** Options of {@link createAzureOpenAI}: the vault key plus `AzureOpenAI` options except `apiKey`. */
+export type CreateAzureOpenAIOptions = VaultKeyOptions &
+  Omit<AzureOpenAIOptions, "apiKey" | "azureADTokenProvider">;
+
+/**
+ * A real `OpenAI` client whose key comes from the vault: read lazily on the first request,
+ * cached, re-read after a rotation, and, when the API answers 401, read again and the request
+ * sent once more. The key never appears in the client's options, logs or errors.
+ *
+ * @example
+ * const openai = createOpenAI({ vault, path: "production/openai/api-key", token });
+ * const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
+ */
+export function createOpenAI(options: CreateOpenAIOptions): OpenAI {
+  const { vault, path, token, refreshAfter, fetch, ...clientOptions } = options;
+  const apiKey = openAIKeyProvider({ vault, path, token, refreshAfter });
+  return new OpenAI({
+    ...clientOptions,
+    apiKey,
+    fetch: refreshOnUnauthorized(apiKey, { fetch }),
+  });
+}
+
+/**
+ * A real `AzureOpenAI` client whose key comes from the vault, sent in Azure's `api-key` header,
+ * with the same lazy reading, rotation and 401 handling as {@link createOpenAI}.
+ */
+export function createAzureOpenAI(options: CreateAzureOpenAIOptions): AzureOpenAI {
+  const { vault, path, token, refreshAfter, fetch, ...clientOptions } = options;
+  const apiKey = openAIKeyProvider({ vault, path, token, refreshAfter });
+  return new AzureOpenAI({
+    ...clientOptions,
+    // AzureOpenAI takes a key function only as a token provider, which it sends as a bearer
+    // token; refreshOnUnauthorized moves it into the `api-key` header that Azure keys need.
+    azureADTokenProvider: apiKey,
+    fetch: refreshOnUnauthorized(apiKey, { fetch, header: "api-key" }),
+  });
+}
