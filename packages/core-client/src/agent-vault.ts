@@ -89,22 +89,18 @@ export class AgentVault implements AsyncDisposable {
     const retries = checkNumber(options.retries ?? DEFAULT_RETRIES, "retries", 0, true);
     this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     if (isPlainHttpToRemote(this.baseUrl)) {
-      this.#logger.warn(
-        "vault baseUrl uses plain http to a remote host; credentials are sent unencrypted",
-        {
-          baseUrl: this.baseUrl,
-        },
-      );
+      const message =
+        "vault baseUrl is plain http to a remote host: credentials travel unencrypted";
+      this.#logger.warn(message, { baseUrl: this.baseUrl });
     }
     this.#cache =
       options.cache === undefined
         ? undefined
         : new SecretCache(checkCache(options.cache), { logger: this.#logger });
-    const customFetch = options.fetch;
     this.#pipeline = new RequestPipeline({
       baseUrl: this.baseUrl,
       // Looked up at each call (not captured now), so that a fetch installed later is used.
-      fetch: customFetch ?? ((url, init) => globalThis.fetch(url, init)),
+      fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
       timeout: this.#timeout,
       retries,
       logger: this.#logger,
@@ -265,18 +261,21 @@ export class AgentVault implements AsyncDisposable {
    * credential of `DELETE /v1/tokens/self`, whatever `options.token` says.
    */
   async revokeToken(tokenOrId: ScopedToken | string, options: RequestOptions = {}): Promise<void> {
+    const selfValue = selfRevokingValue(tokenOrId);
+    if (selfValue !== undefined) {
+      await this.#pipeline.send({
+        method: "DELETE",
+        path: "/tokens/self",
+        token: selfValue,
+        signal: options.signal,
+      });
+      return;
+    }
     const tokenId = typeof tokenOrId === "string" ? tokenOrId : tokenOrId.tokenId;
-    const selfValue =
-      typeof tokenOrId !== "string" && tokenId === ""
-        ? tokenOrId.value
-        : tokenId.startsWith("ast_tok_")
-          ? tokenId
-          : undefined;
     await this.#pipeline.send({
       method: "DELETE",
-      path:
-        selfValue === undefined ? `/tokens/${encodeIdSegment(tokenId, "tokenId")}` : "/tokens/self",
-      token: selfValue ?? options.token,
+      path: `/tokens/${encodeIdSegment(tokenId, "tokenId")}`,
+      token: options.token,
       signal: options.signal,
     });
   }
@@ -365,4 +364,10 @@ export class AgentVault implements AsyncDisposable {
       this.#cache?.invalidatePath(path);
     }
   }
+}
+
+/** The token that revokes itself: a raw `ast_tok_…` value, or a `ScopedToken` without an id. */
+function selfRevokingValue(tokenOrId: ScopedToken | string): string | undefined {
+  if (typeof tokenOrId !== "string") return tokenOrId.tokenId === "" ? tokenOrId.value : undefined;
+  return tokenOrId.startsWith("ast_tok_") ? tokenOrId : undefined;
 }
