@@ -14,6 +14,7 @@ import { registerRoutes } from "./http/routes/register-routes.js";
 import type { VaultApp } from "./http/vault-app.js";
 import type { VaultContext } from "./http/vault-context.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
+import { AuditBatcher } from "./store/audit-batcher.js";
 import { createDataAccess } from "./store/stores.js";
 
 /** 64 KiB: API.md's default for a secret value. */
@@ -53,6 +54,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     bodyLimitBytes,
     agentGrantSeconds: config.agentGrantSeconds ?? 3600,
     closing: closingController.signal,
+    auditBatcher: new AuditBatcher(data),
   };
 
   let firstStart: FirstStartCredentials | null;

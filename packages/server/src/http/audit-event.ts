@@ -49,15 +49,23 @@ export async function appendAudit(
   await stores.audit.append(auditEventFor(context, request, principal, principal.tenantId, facts));
 }
 
-/** Records an event on its own (denials and failures, which change nothing else). */
+/**
+ * Records an event that changes nothing else (a read, a denial, a failed login), optionally
+ * marking a secret accessed; resolves once it is committed (group commit, see AuditBatcher).
+ */
 export async function recordAudit(
   context: VaultContext,
   request: FastifyRequest,
   principal: Principal | null,
   tenantId: string,
   facts: AuditFacts,
+  accessedSecretId?: string,
 ): Promise<void> {
-  await context.data.transaction((stores) =>
-    stores.audit.append(auditEventFor(context, request, principal, tenantId, facts)),
+  const content = auditEventFor(context, request, principal, tenantId, facts);
+  await context.auditBatcher.append(
+    content,
+    accessedSecretId === undefined
+      ? undefined
+      : { tenantId, secretId: accessedSecretId, at: content.at },
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { SecretPath } from "../domain/secret-path.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import { secretNotFound } from "./api-error.js";
-import { appendAudit } from "./audit-event.js";
+import { recordAudit } from "./audit-event.js";
 import { consumeTokenUse, requireApprovedToken } from "./authorize.js";
 import type { Principal } from "./principal.js";
 import { toSecretMetadataBody } from "./secret-fields.js";
@@ -42,16 +42,20 @@ export async function readSecretValue(
     throw secretNotFound(path.full, version === undefined ? undefined : wanted);
   }
   const value = openValue(context, request, path.full, stored);
-  await context.data.transaction(async (stores) => {
-    await stores.secrets.touchAccessed(principal.tenantId, secret.id, now);
-    await appendAudit(stores, context, request, principal, {
+  await recordAudit(
+    context,
+    request,
+    principal,
+    principal.tenantId,
+    {
       event: "secret.read",
       outcome: "success",
       path: path.full,
       version: wanted,
       detail: { kind: "value" },
-    });
-  });
+    },
+    secret.id,
+  );
   return {
     ...toSecretMetadataBody({ ...secret, accessedAt: now }),
     version: wanted,

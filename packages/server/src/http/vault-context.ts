@@ -1,3 +1,4 @@
+import type { AuditBatcher } from "../store/audit-batcher.js";
 import type { DataAccess } from "../store/stores.js";
 
 /** What every route module gets: data access, keys and settings. Never exported from the package. */
@@ -15,6 +16,8 @@ export type VaultContext = {
   readonly agentGrantSeconds: number;
   /** Aborted when the server starts closing, so long-polls end early. */
   readonly closing: AbortSignal;
+  /** Group commit for stand-alone audit events (reads, denials). */
+  readonly auditBatcher: AuditBatcher;
 };
 
 /** The current time as the ISO-8601 string the database stores. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { mayReadBelow, requiredScope } from "../../domain/scope.js";
 import { checkNamespace } from "../../domain/secret-path.js";
 import { secretNotFound, validationError } from "../api-error.js";
-import { appendAudit, recordAudit } from "../audit-event.js";
+import { recordAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";
 import { consumeTokenUse, denyScope, mayDo, requireApprovedToken, scopesOf } from "../authorize.js";
 import { DEFAULT_PAGE_SIZE, listReadableSecrets, type SecretPageBody } from "../list-secrets.js";
@@ -166,14 +166,12 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
       const secret = await context.data.secrets.findByPath(principal.tenantId, path.full);
       if (secret === undefined || isExpired(secret, context.now())) throw secretNotFound(path.full);
       const versions = await context.data.secrets.listVersions(principal.tenantId, secret.id);
-      await context.data.transaction((stores) =>
-        appendAudit(stores, context, request, principal, {
-          event: "secret.read",
-          outcome: "success",
-          path: path.full,
-          detail: { kind: "metadata" },
-        }),
-      );
+      await recordAudit(context, request, principal, principal.tenantId, {
+        event: "secret.read",
+        outcome: "success",
+        path: path.full,
+        detail: { kind: "metadata" },
+      });
       return {
         ...toSecretMetadataBody(secret),
         versions: versions.map((version) => ({
