@@ -93,6 +93,21 @@ describe("the tier gate", () => {
     expect(record.json()).toMatchObject({ uses: 0, approval_status: "pending" });
   });
 
+  it("answers a pending token asking for a child token with 202 APPROVAL_PENDING", async () => {
+    server = await createTestServer();
+    await putSecret(server, server.agentKey, "prod/root", {
+      value: "canary-value-c",
+      tier: "sensitive",
+    });
+    const parent = await requestToken(server, server.agentKey, { scope: "secrets:read:prod/*" });
+    const child = await requestToken(server, parent.body.token, { scope: "secrets:read:prod/*" });
+    expect(child.statusCode).toBe(202);
+    expect(child.body.error).toMatchObject({
+      code: "APPROVAL_PENDING",
+      approval_request_id: parent.body.approval_request_id,
+    });
+  });
+
   it("issues an approved token when its scopes cover only standard secrets", async () => {
     server = await createTestServer();
     await putSecret(server, server.agentKey, "prod/root", {
