@@ -65,7 +65,7 @@ say(
   `now version ${rotation.newVersion}; version ${rotation.oldVersion} readable until ${rotation.expiresAt?.toISOString()}`,
 );
 const previous = await vault.getSecret("production/openai/api-key", {
-  version: rotation.oldVersion,
+  version: rotation.oldVersion ?? 1,
 });
 ok(`old version still readable during the grace period (v${previous.version})`);
 
