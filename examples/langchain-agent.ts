@@ -4,7 +4,6 @@
 //
 //   node --conditions=source --import tsx examples/langchain-agent.ts
 
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,7 +17,7 @@ import {
   VaultRedactionHandler,
   vaultRedactionMiddleware,
 } from "@agentsecretstore/langchain";
-import { createServer } from "@agentsecretstore/server";
+import { startServer } from "@agentsecretstore/server";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
@@ -70,14 +69,10 @@ async function main(): Promise<void> {
   say("Agent Secret Store × LangChain: an agent that uses credentials it never sees\n");
 
   const dataDir = await mkdtemp(join(tmpdir(), "ass-langchain-demo-"));
-  const app = await createServer({
-    masterKey: randomBytes(32),
-    database: { kind: "sqlite", filename: join(dataDir, "vault.db") },
-    logger: false,
-  });
-  const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  const server = await startServer({ port: 0, dataDir, logger: false, env: {} });
+  const { baseUrl } = server;
   const crm = await startCrmApi();
-  const { adminKey, agentKey } = app.firstStart ?? { adminKey: "", agentKey: "" };
+  const { adminKey, agentKey } = server.firstStart ?? { adminKey: "", agentKey: "" };
   const operator = new AgentVault({ agentKey: adminKey, baseUrl, env: {} });
   const vault = new AgentVault({ agentKey, baseUrl, env: {} });
 
@@ -179,7 +174,7 @@ async function main(): Promise<void> {
     await vault.close();
     await operator.close();
     await new Promise<void>((resolve) => crm.server.close(() => resolve()));
-    await app.close();
+    await server.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentVault } from "@agentsecretstore/client";
-import { createServer } from "@agentsecretstore/server";
+import { startServer } from "@agentsecretstore/server";
 
 /** A real vault server on 127.0.0.1 with a temporary data folder, and clients for it. */
 export interface RunningVault {
@@ -22,14 +21,11 @@ export interface RunningVault {
 /** Starts a vault on a random port with its data in a new temporary folder. */
 export async function startVault(): Promise<RunningVault> {
   const dataDir = await mkdtemp(join(tmpdir(), "ass-langchain-"));
-  const app = await createServer({
-    masterKey: randomBytes(32),
-    database: { kind: "sqlite", filename: join(dataDir, "vault.db") },
-    logger: false,
-  });
-  if (app.firstStart === null) throw new Error("expected a first start on an empty data folder");
-  const { adminKey, agentKey } = app.firstStart;
-  const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  // env: {} so that an ASS_MASTER_KEY of the machine running the tests is never used.
+  const server = await startServer({ port: 0, dataDir, logger: false, env: {} });
+  if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");
+  const { adminKey, agentKey } = server.firstStart;
+  const { baseUrl } = server;
   const client = (credential: string) =>
     new AgentVault({ agentKey: credential, baseUrl, retries: 0, env: {} });
   const agent = client(agentKey);
@@ -51,7 +47,7 @@ export async function startVault(): Promise<RunningVault> {
     close: async () => {
       await agent.close();
       await admin.close();
-      await app.close();
+      await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
