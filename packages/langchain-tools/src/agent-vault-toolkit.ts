@@ -1,4 +1,4 @@
-import { BaseToolkit, type StructuredToolInterface } from "@langchain/core/tools";
+import { BaseToolkit, type StructuredTool } from "@langchain/core/tools";
 import { buildVaultTools } from "./create-vault-tools.js";
 import type { VaultToolState } from "./internal/vault-tool-state.js";
 import type { SecretRegistry } from "./secret-registry.js";
@@ -16,7 +16,7 @@ import type { VaultToolsOptions } from "./vault-tools-options.js";
  * try { await agent.invoke(input) } finally { await toolkit.revokeAccess() }
  */
 export class AgentVaultToolkit extends BaseToolkit {
-  tools: StructuredToolInterface[];
+  tools: StructuredTool[];
   readonly #state: VaultToolState;
 
   constructor(vault?: VaultClient, options: VaultToolsOptions = {}) {

@@ -1,4 +1,4 @@
-import type { StructuredToolInterface } from "@langchain/core/tools";
+import type { StructuredTool } from "@langchain/core/tools";
 import { VaultToolState } from "./internal/vault-tool-state.js";
 import { defaultSecretRegistry } from "./secret-registry.js";
 import { createCallApiWithSecretTool } from "./tools/call-api-with-secret-tool.js";
@@ -12,7 +12,7 @@ import { createSetSecretTool } from "./tools/set-secret-tool.js";
 import type { VaultClient } from "./vault-client.js";
 import type { VaultToolName, VaultToolsOptions } from "./vault-tools-options.js";
 
-const FACTORIES: Record<VaultToolName, (state: VaultToolState) => StructuredToolInterface> = {
+const FACTORIES: Record<VaultToolName, (state: VaultToolState) => StructuredTool> = {
   list_secrets: createListSecretsTool,
   get_secret_metadata: createGetSecretMetadataTool,
   request_secret_access: createRequestSecretAccessTool,
@@ -27,7 +27,7 @@ const FACTORIES: Record<VaultToolName, (state: VaultToolState) => StructuredTool
 export function buildVaultTools(
   vault: VaultClient | undefined,
   options: VaultToolsOptions,
-): { tools: StructuredToolInterface[]; state: VaultToolState } {
+): { tools: StructuredTool[]; state: VaultToolState } {
   const state = new VaultToolState(vault, options.registry ?? defaultSecretRegistry, options);
   const tools = (Object.keys(FACTORIES) as VaultToolName[])
     .filter((name) => state.options.include.has(name))
@@ -61,6 +61,6 @@ export function buildVaultTools(
 export function createVaultTools(
   vault?: VaultClient,
   options: VaultToolsOptions = {},
-): StructuredToolInterface[] {
+): StructuredTool[] {
   return buildVaultTools(vault, options).tools;
 }

@@ -62,7 +62,9 @@ type Category = "llm" | "chain" | "agent" | "retriever" | "custom" | "any";
  *   values, errors) to the `handlers` you give it with the vault values masked, so tracers and
  *   loggers placed behind it never record a value.
  *
- * Put it in `callbacks`; put tracers in its `handlers`, not next to it.
+ * Put it in `callbacks`; put tracers in its `handlers`, not next to it. Streamed tokens are
+ * masked one at a time, so a value split across two tokens is only masked in the complete
+ * output that `handleLLMEnd` carries.
  *
  * @example
  * const handler = new VaultRedactionHandler({ registry, handlers: [new ConsoleCallbackHandler()] });
