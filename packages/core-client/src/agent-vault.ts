@@ -4,8 +4,8 @@ import {
   type CredentialProviderOptions,
   createCredentialProvider,
 } from "./credential-provider.js";
-import { AgentVaultConfigurationError } from "./errors.js";
-import { CredentialIdentity } from "./internal/credential-identity.js";
+import { ClientCore } from "./internal/client-core.js";
+import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
 import {
   checkCache,
   checkNumber,
@@ -14,34 +14,33 @@ import {
   scopeFields,
 } from "./internal/option-checks.js";
 import { pollApproval } from "./internal/poll-approval.js";
-import type { PipelineRequest } from "./internal/request-pipeline.js";
-import { RequestPipeline } from "./internal/request-pipeline.js";
+import type { PipelineRequest, RequestPipeline } from "./internal/request-pipeline.js";
 import {
-  isPlainHttpToRemote,
   missingCredentialError,
   processEnvironment,
-  resolveBaseUrl,
   resolveCredential,
 } from "./internal/resolve-config.js";
-import { safeLogger } from "./internal/safe-logger.js";
 import { SecretCache } from "./internal/secret-cache.js";
 import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
 import {
   toApprovalRequest,
+  toImportResult,
   toRotationResult,
   toScopedToken,
   toSecret,
   toSecretMetadata,
   toSecretPage,
+  toTokenRecord,
 } from "./internal/wire-mappers.js";
-import { type Logger, silentLogger } from "./logger.js";
 import type { ApprovalRequest } from "./models/approval-request.js";
+import type { ImportResult } from "./models/import-result.js";
 import type { RotationResult } from "./models/rotation-result.js";
 import type { ScopedToken } from "./models/scoped-token.js";
 import type { Secret } from "./models/secret.js";
 import type { SecretMetadata } from "./models/secret-metadata.js";
 import type {
   GetSecretOptions,
+  ImportSecretsOptions,
   ListSecretsOptions,
   RequestOptions,
   RequestTokenOptions,
@@ -51,8 +50,6 @@ import type {
 } from "./request-options.js";
 import { SecretList } from "./secret-list.js";
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRIES = 3;
 const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
 const DEFAULT_POLL_WAIT_SECONDS = 25;
 
@@ -69,13 +66,9 @@ const DEFAULT_POLL_WAIT_SECONDS = 25;
 export class AgentVault implements AsyncDisposable {
   /** The API's base URL, normalised: no trailing slash, ending in `/v1`. */
   readonly baseUrl: string;
-  readonly #credential: string | undefined;
-  readonly #timeout: number;
-  readonly #logger: Logger;
-  readonly #cache: SecretCache | undefined;
-  readonly #credentialIdentity = new CredentialIdentity();
-  readonly #closer = new AbortController();
+  readonly #core: ClientCore;
   readonly #pipeline: RequestPipeline;
+  readonly #cache: SecretCache | undefined;
 
   /**
    * Nothing is sent and no credential is required here: a missing credential is reported
@@ -83,31 +76,18 @@ export class AgentVault implements AsyncDisposable {
    */
   constructor(options: AgentVaultOptions = {}) {
     const env = options.env ?? processEnvironment();
-    this.baseUrl = resolveBaseUrl(options.baseUrl, env);
-    this.#credential = resolveCredential(options, env);
-    this.#timeout = checkNumber(options.timeout ?? DEFAULT_TIMEOUT_MS, "timeout", 1);
-    const retries = checkNumber(options.retries ?? DEFAULT_RETRIES, "retries", 0, true);
-    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
-    if (isPlainHttpToRemote(this.baseUrl)) {
-      const message =
-        "vault baseUrl is plain http to a remote host: credentials travel unencrypted";
-      this.#logger.warn(message, { baseUrl: this.baseUrl });
-    }
+    this.#core = new ClientCore(options, {
+      env,
+      credential: resolveCredential(options, env),
+      missingCredential: missingCredentialError,
+      clientName: "AgentVault",
+    });
+    this.baseUrl = this.#core.baseUrl;
+    this.#pipeline = this.#core.pipeline;
     this.#cache =
       options.cache === undefined
         ? undefined
-        : new SecretCache(checkCache(options.cache), { logger: this.#logger });
-    this.#pipeline = new RequestPipeline({
-      baseUrl: this.baseUrl,
-      // Looked up at each call (not captured now), so that a fetch installed later is used.
-      fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
-      timeout: this.#timeout,
-      retries,
-      logger: this.#logger,
-      credential: (override) => this.#credentialFor(override),
-      closeSignal: this.#closer.signal,
-      credentialIdentity: this.#credentialIdentity,
-    });
+        : new SecretCache(checkCache(options.cache), { logger: this.#core.logger });
   }
 
   /**
@@ -127,7 +107,9 @@ export class AgentVault implements AsyncDisposable {
     };
     const load = async () => toSecret((await this.#pipeline.send(request)).body, path);
     if (this.#cache === undefined) return load();
-    const credentialId = this.#credentialIdentity.idFor(this.#credentialFor(options.token));
+    const credentialId = this.#core.credentialIdentity.idFor(
+      this.#core.credentialFor(options.token),
+    );
     return this.#cache.read({ path, version: options.version, credentialId }, load);
   }
 
@@ -233,6 +215,46 @@ export class AgentVault implements AsyncDisposable {
   }
 
   /**
+   * Imports `.env` text (`KEY=VALUE` lines) into `namespace`: each key becomes the secret
+   * `<namespace>/<KEY>`, all or none. The tier, type, description, tags and expiry options
+   * apply to every key. Safe to retry, like `setSecret`.
+   *
+   * @example
+   * const result = await vault.importSecrets("staging/app", await readFile(".env", "utf8"));
+   * result.imported; // ["DATABASE_URL", "OPENAI_API_KEY"]
+   */
+  async importSecrets(
+    namespace: string,
+    content: string,
+    options: ImportSecretsOptions = {},
+  ): Promise<ImportResult> {
+    if (typeof namespace !== "string") throw invalid("namespace", "must be a string");
+    if (typeof content !== "string") throw invalid("content", "must be a string (.env text)");
+    try {
+      const response = await this.#pipeline.send({
+        method: "POST",
+        path: "/secrets/import",
+        body: {
+          namespace,
+          content,
+          tier: options.tier,
+          secret_type: options.secretType,
+          description: options.description,
+          tags: options.tags,
+          expires_at: isoTimestamp(options.expiresAt),
+        },
+        sensitiveValues: dotenvSensitiveValues(content),
+        token: options.token,
+        signal: options.signal,
+      });
+      return toImportResult(response.body, namespace);
+    } finally {
+      // Also when the outcome is unknown (a timeout): any secret below it may have changed.
+      this.#cache?.invalidateNamespace(namespace);
+    }
+  }
+
+  /**
    * Mints a scoped, short-lived token (for a subagent). When its scopes need a person's
    * approval this does not throw: the token comes back with `approvalStatus: "pending"` and
    * an `approvalRequestId` to pass to {@link waitForApproval}.
@@ -253,6 +275,25 @@ export class AgentVault implements AsyncDisposable {
       signal: options.signal,
     });
     return toScopedToken(response.body);
+  }
+
+  /**
+   * What the vault knows about a scoped token: scopes, expiry, uses left, approval state
+   * (`GET /v1/tokens/self`, presenting `options.token`, else this client's own token). It
+   * consumes none of the token's uses. The server never sends a token's value twice, so
+   * the returned `ScopedToken`'s `value` is `""`.
+   *
+   * @throws AgentVaultAuthError when the token is unknown, expired, revoked or used up
+   * @throws AgentVaultNotFoundError when the credential is a key, not a token
+   */
+  async inspectToken(options: RequestOptions = {}): Promise<ScopedToken> {
+    const response = await this.#pipeline.send({
+      method: "GET",
+      path: "/tokens/self",
+      token: options.token,
+      signal: options.signal,
+    });
+    return toTokenRecord(response.body);
   }
 
   /**
@@ -305,7 +346,7 @@ export class AgentVault implements AsyncDisposable {
         token: options.token,
         signal,
         // The server holds the request up to waitSeconds; the attempt's limit comes on top.
-        timeout: waitSeconds * 1000 + this.#timeout,
+        timeout: waitSeconds * 1000 + this.#core.timeout,
       });
       return toApprovalRequest(response.body);
     };
@@ -333,27 +374,12 @@ export class AgentVault implements AsyncDisposable {
    * throw `AgentVaultConfigurationError` (`CLIENT_CLOSED`). Calling it again does nothing.
    */
   async close(): Promise<void> {
-    if (this.#closer.signal.aborted) return;
-    this.#closer.abort();
-    this.#cache?.clear();
-    this.#credentialIdentity.clear();
+    if (this.#core.close()) this.#cache?.clear();
   }
 
   /** `await using vault = new AgentVault()` closes it at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  #credentialFor(override: string | undefined): string {
-    if (this.#closer.signal.aborted) {
-      throw new AgentVaultConfigurationError(
-        "This AgentVault was closed; create a new one to make more calls.",
-        { code: "CLIENT_CLOSED" },
-      );
-    }
-    if (override !== undefined && override !== "") return override;
-    if (this.#credential === undefined) throw missingCredentialError();
-    return this.#credential;
   }
 
   /** Runs a write, then drops the path from the cache (also when the outcome is unknown). */

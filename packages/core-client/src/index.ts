@@ -1,11 +1,22 @@
 // The public API of @agentsecretstore/client. Everything else (src/internal/) is private.
 
+export type {
+  AdminRequestOptions,
+  CreateAdminOptions,
+  CreateAgentOptions,
+  CreateTenantOptions,
+  DecideApprovalOptions,
+  GetApprovalOptions,
+  ListApprovalsOptions,
+  ListAuditOptions,
+} from "./admin-request-options.js";
 export { AgentVault } from "./agent-vault.js";
 export type {
   AgentVaultCacheOptions,
   AgentVaultOptions,
   FetchLike,
 } from "./agent-vault-options.js";
+export { AuditList } from "./audit-list.js";
 export type {
   CredentialMetadata,
   CredentialProvider,
@@ -31,8 +42,20 @@ export {
   AgentVaultValidationError,
 } from "./errors.js";
 export type { Logger } from "./logger.js";
+export type { Admin } from "./models/admin.js";
+export type { Agent } from "./models/agent.js";
 export type { Approval, ApprovalRequest } from "./models/approval-request.js";
 export { ApprovalStatus } from "./models/approval-status.js";
+export type { AuditEvent } from "./models/audit-event.js";
+export type { AuditPage } from "./models/audit-page.js";
+export type { AuditVerification } from "./models/audit-verification.js";
+export type { CreatedAdminInit } from "./models/created-admin.js";
+export { CreatedAdmin } from "./models/created-admin.js";
+export type { CreatedAgentInit } from "./models/created-agent.js";
+export { CreatedAgent } from "./models/created-agent.js";
+export type { CreatedTenantInit } from "./models/created-tenant.js";
+export { CreatedTenant } from "./models/created-tenant.js";
+export type { ImportResult } from "./models/import-result.js";
 export type { RotationResult } from "./models/rotation-result.js";
 export type { ScopedTokenInit } from "./models/scoped-token.js";
 export { ScopedToken } from "./models/scoped-token.js";
@@ -51,8 +74,11 @@ export type {
   TokenRequest,
 } from "./orchestrator.js";
 export { Orchestrator } from "./orchestrator.js";
+export type { Page, PageFetcher } from "./paged-list.js";
+export { PagedList } from "./paged-list.js";
 export type {
   GetSecretOptions,
+  ImportSecretsOptions,
   ListSecretsOptions,
   RequestOptions,
   RequestTokenOptions,
@@ -60,5 +86,6 @@ export type {
   SetSecretOptions,
   WaitForApprovalOptions,
 } from "./request-options.js";
-export type { PageFetcher } from "./secret-list.js";
 export { SecretList } from "./secret-list.js";
+export { VaultAdmin } from "./vault-admin.js";
+export type { VaultAdminOptions } from "./vault-admin-options.js";

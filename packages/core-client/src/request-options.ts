@@ -47,6 +47,9 @@ export interface SetSecretOptions extends RequestOptions {
   ifVersion?: number | undefined;
 }
 
+/** Options of `importSecrets`; each field applies to every imported key. */
+export type ImportSecretsOptions = Omit<SetSecretOptions, "ifVersion">;
+
 /** Options of `listSecrets`. */
 export interface ListSecretsOptions extends RequestOptions {
   /**

@@ -8,8 +8,9 @@ const SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
 /** Every module specifier a TypeScript file imports or re-exports (static and dynamic). */
 function specifiersOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
+  // The lookbehinds skip words that merely end in "import", such as the URL "/secrets/import".
   const pattern =
-    /(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|import\s*["']([^"']+)["']/g;
+    /(?<![\w$./])(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|(?<![\w$./])import\(\s*["']([^"']+)["']\s*\)|(?<![\w$./])import\s*["']([^"']+)["']/g;
   return [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3] ?? "");
 }
 

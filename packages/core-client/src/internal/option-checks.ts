@@ -51,3 +51,9 @@ export function checkCache(cache: AgentVaultCacheOptions): AgentVaultCacheOption
   if (cache.maxEntries !== undefined) checkNumber(cache.maxEntries, "cache.maxEntries", 1, true);
   return cache;
 }
+
+/** A required, non-blank text argument (a name); `example` shows what would do. */
+export function requireText(value: unknown, field: string, example: string): string {
+  if (typeof value === "string" && value.trim() !== "") return value;
+  throw invalid(field, `is required, e.g. ${example}`);
+}

@@ -40,3 +40,21 @@ function redactUnknown(value: unknown, depth: number): unknown {
   for (const [key, item] of Object.entries(value)) copy[key] = redactUnknown(item, depth + 1);
   return copy;
 }
+
+/** `util.inspect`'s third argument: the `inspect` function itself. */
+export type InspectFunction = (value: unknown, options?: unknown) => string;
+
+/**
+ * What `util.inspect` prints for a model that holds a credential: its class name and its
+ * `toJSON()` (where the credential is already {@link REDACTED}), or `fallback` where no
+ * `inspect` is passed (other runtimes).
+ */
+export function inspectRedacted(
+  className: string,
+  json: unknown,
+  fallback: string,
+  options: unknown,
+  inspect: InspectFunction | undefined,
+): string {
+  return inspect === undefined ? fallback : `${className} ${inspect(json, options)}`;
+}

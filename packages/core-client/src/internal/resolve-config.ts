@@ -45,6 +45,24 @@ export function missingCredentialError(): AgentVaultConfigurationError {
   );
 }
 
+/** The admin key to use: the `adminKey` option, then `ASS_ADMIN_KEY`; `undefined` when neither. */
+export function resolveAdminKey(
+  options: { readonly adminKey?: string | undefined },
+  env: Environment,
+): string | undefined {
+  const fromOptions = options.adminKey;
+  if (fromOptions !== undefined && fromOptions !== "") return fromOptions;
+  return variable(env, "ASS_ADMIN_KEY");
+}
+
+/** The error for a `VaultAdmin` made without an admin key. */
+export function missingAdminKeyError(): AgentVaultConfigurationError {
+  return new AgentVaultConfigurationError(
+    "No admin key: pass the adminKey option or set ASS_ADMIN_KEY (an admin key, ass_admin_…, printed by `ass server` on its first start or made with createAdmin).",
+    { code: "MISSING_CREDENTIAL" },
+  );
+}
+
 /**
  * The base URL to use (the `baseUrl` option, `ASS_BASE_URL`, or the hosted API), normalised:
  * no trailing slash, ending in `/v1`. Throws when it is not an http(s) URL.

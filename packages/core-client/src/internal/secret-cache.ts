@@ -58,9 +58,10 @@ const DEFAULT_MAX_ENTRIES = 1000;
  */
 export class SecretCache {
   readonly #entries = new Map<string, Entry>();
-  // Bumped on every invalidation of a path, so a read that started before a write cannot
-  // put the old value back after the write dropped it.
+  // Bumped on every invalidation of a path (or of a namespace above it), so a read that
+  // started before a write cannot put the old value back after the write dropped it.
   readonly #pathGenerations = new Map<string, number>();
+  readonly #namespaceGenerations = new Map<string, number>();
   readonly #ttl: number;
   readonly #jitter: number;
   readonly #maxEntries: number;
@@ -85,7 +86,7 @@ export class SecretCache {
     if (entry !== undefined && now < entry.freshUntil && !isExpired(entry.secret, now)) {
       return entry.secret;
     }
-    const generation = this.#pathGenerations.get(key.path) ?? 0;
+    const generation = this.#generationOf(key.path);
     let secret: Secret;
     try {
       secret = await load();
@@ -102,8 +103,7 @@ export class SecretCache {
       this.#entries.delete(id);
       throw error;
     }
-    if ((this.#pathGenerations.get(key.path) ?? 0) === generation)
-      this.#store(id, key.path, secret);
+    if (this.#generationOf(key.path) === generation) this.#store(id, key.path, secret);
     return secret;
   }
 
@@ -115,15 +115,38 @@ export class SecretCache {
     }
   }
 
+  /** Drops every entry below `namespace` (at any depth; `""` = every entry). */
+  invalidateNamespace(namespace: string): void {
+    this.#namespaceGenerations.set(namespace, (this.#namespaceGenerations.get(namespace) ?? 0) + 1);
+    const prefix = namespace === "" ? "" : `${namespace}/`;
+    for (const [id, entry] of this.#entries) {
+      if (entry.path.startsWith(prefix)) this.#entries.delete(id);
+    }
+  }
+
   /** Drops everything (on close), so no value outlives the client in memory. */
   clear(): void {
     this.#entries.clear();
     this.#pathGenerations.clear();
+    this.#namespaceGenerations.clear();
   }
 
   /** Number of entries held (for tests and diagnostics). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /**
+   * Changes whenever `path` or a namespace above it is invalidated: generations only grow,
+   * so their sum does too.
+   */
+  #generationOf(path: string): number {
+    let generation =
+      (this.#pathGenerations.get(path) ?? 0) + (this.#namespaceGenerations.get("") ?? 0);
+    for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
+      generation += this.#namespaceGenerations.get(path.slice(0, slash)) ?? 0;
+    }
+    return generation;
   }
 
   #store(id: string, path: string, secret: Secret): void {

@@ -8,7 +8,12 @@ export function asWireObject(value: unknown, what: string): WireObject {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     return value as WireObject;
   }
-  throw new AgentVaultError(
+  throw unexpectedShape(what);
+}
+
+/** The error for a response that is not `what` at all (`INVALID_RESPONSE`). */
+export function unexpectedShape(what: string): AgentVaultError {
+  return new AgentVaultError(
     `The vault answered with something that is not ${what}; check that baseUrl points at an Agent Secret Store API (…/v1).`,
     { code: "INVALID_RESPONSE" },
   );
@@ -56,17 +61,32 @@ export function stringMap(value: unknown): Record<string, string> {
 export function requireString(wire: WireObject, what: string, ...names: string[]): string {
   const value = pick(wire, ...names);
   if (typeof value === "string") return value;
-  throw new AgentVaultError(
-    `The vault's ${what} response has no "${names[0]}" field; the server may speak another protocol version.`,
-    { code: "INVALID_RESPONSE" },
-  );
+  throw missingField(what, names);
 }
 
 /** Like {@link requireString}, for numbers. */
 export function requireNumber(wire: WireObject, what: string, ...names: string[]): number {
   const value = numberOrNull(pick(wire, ...names));
   if (value !== null) return value;
-  throw new AgentVaultError(
+  throw missingField(what, names);
+}
+
+/** Like {@link requireString}, for timestamps (ISO-8601 text or epoch milliseconds). */
+export function requireDate(wire: WireObject, what: string, ...names: string[]): Date {
+  const value = dateOrNull(pick(wire, ...names));
+  if (value !== null) return value;
+  throw missingField(what, names);
+}
+
+/** Like {@link requireString}, for booleans. */
+export function requireBoolean(wire: WireObject, what: string, ...names: string[]): boolean {
+  const value = pick(wire, ...names);
+  if (typeof value === "boolean") return value;
+  throw missingField(what, names);
+}
+
+function missingField(what: string, names: readonly string[]): AgentVaultError {
+  return new AgentVaultError(
     `The vault's ${what} response has no "${names[0]}" field; the server may speak another protocol version.`,
     { code: "INVALID_RESPONSE" },
   );

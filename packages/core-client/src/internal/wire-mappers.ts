@@ -1,6 +1,7 @@
 import { AgentVaultNotFoundError } from "../errors.js";
 import type { Approval, ApprovalRequest } from "../models/approval-request.js";
 import { ApprovalStatus } from "../models/approval-status.js";
+import type { ImportResult } from "../models/import-result.js";
 import type { RotationResult } from "../models/rotation-result.js";
 import { ScopedToken } from "../models/scoped-token.js";
 import { Secret } from "../models/secret.js";
@@ -62,17 +63,28 @@ export function toSecretPage(body: unknown): SecretPage {
 /** `POST /v1/tokens` (201 or 202) → {@link ScopedToken}. */
 export function toScopedToken(body: unknown): ScopedToken {
   const wire = asWireObject(body, "a token");
+  return scopedToken(wire, requireString(wire, "token", "token", "value"));
+}
+
+/**
+ * `GET /v1/tokens/self` → {@link ScopedToken} with `value` `""`: the server never sends a
+ * token's value again after minting it.
+ */
+export function toTokenRecord(body: unknown): ScopedToken {
+  return scopedToken(asWireObject(body, "a token record"), "");
+}
+
+function scopedToken(wire: WireObject, value: string): ScopedToken {
   const scopes = stringArray(pick(wire, "scopes", "scope"));
   const approvalStatus = approvalStatusOf(pick(wire, "approval_status"), ApprovalStatus.APPROVED);
   const requiresApproval = pick(wire, "requires_approval");
-  const expiresAt = dateOrNull(pick(wire, "expires_at"));
   return new ScopedToken({
-    value: requireString(wire, "token", "token", "value"),
+    value,
     tokenId: requireString(wire, "token", "token_id", "id"),
     scope: stringOrNull(pick(wire, "scope")) ?? scopes[0] ?? "",
     scopes,
     ttlSeconds: numberOrNull(pick(wire, "ttl_seconds")) ?? 0,
-    expiresAt,
+    expiresAt: dateOrNull(pick(wire, "expires_at")),
     description: stringOrNull(pick(wire, "description")),
     allowedIps: nullableStringArray(pick(wire, "allowed_ips", "ip_allowlist")),
     maxUses: numberOrNull(pick(wire, "max_uses")),
@@ -84,6 +96,17 @@ export function toScopedToken(body: unknown): ScopedToken {
         ? requiresApproval
         : approvalStatus !== ApprovalStatus.APPROVED,
   });
+}
+
+/** `POST /v1/secrets/import` → {@link ImportResult}. */
+export function toImportResult(body: unknown, requestedNamespace: string): ImportResult {
+  const wire = asWireObject(body, "an import result");
+  const imported = stringArray(pick(wire, "imported"));
+  return {
+    namespace: stringOrNull(pick(wire, "namespace")) ?? requestedNamespace,
+    imported,
+    importedCount: numberOrNull(pick(wire, "imported_count")) ?? imported.length,
+  };
 }
 
 /** `POST /v1/secrets/{path}/rotate` (or the legacy `PATCH`) → {@link RotationResult}. */

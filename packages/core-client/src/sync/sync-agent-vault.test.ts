@@ -111,6 +111,31 @@ describe("SyncAgentVault", () => {
     vault.revokeToken(pending.tokenId);
   });
 
+  it("imports .env text and returns the imported keys", () => {
+    const vault = client();
+    const result = vault.importSecrets(
+      "sync/imported",
+      `FIRST_KEY=${VALUE}\nSECOND_KEY=canary-value-5e1d-second\n`,
+      { tier: "standard", tags: { source: "dotenv" } },
+    );
+    expect(result).toEqual({
+      namespace: "sync/imported",
+      imported: ["FIRST_KEY", "SECOND_KEY"],
+      importedCount: 2,
+    });
+    expect(vault.getSecret("sync/imported/FIRST_KEY").value).toBe(VALUE);
+  });
+
+  it("inspects a token as a ScopedToken with an empty value", () => {
+    const vault = client();
+    const minted = vault.requestToken({ scope: "secrets:read:sync/*", maxUses: 3 });
+    const record = vault.inspectToken({ token: minted.value });
+    expect(record).toBeInstanceOf(ScopedToken);
+    expect(record).toMatchObject({ tokenId: minted.tokenId, maxUses: 3, value: "" });
+    expect(record.expiresAt).toBeInstanceOf(Date);
+    expect(JSON.stringify(record)).not.toContain(minted.value);
+  });
+
   it("throws the async client's error classes, with their fields", () => {
     const vault = client();
     let notFound: unknown;

@@ -10,6 +10,7 @@ import { AgentVaultConfigurationError, AgentVaultTimeoutError } from "../errors.
 import { MAX_RETRY_DELAY_MS } from "../internal/retry-policy.js";
 import type { Logger } from "../logger.js";
 import type { ApprovalRequest } from "../models/approval-request.js";
+import type { ImportResult } from "../models/import-result.js";
 import type { RotationResult } from "../models/rotation-result.js";
 import type { ScopedToken } from "../models/scoped-token.js";
 import type { Secret } from "../models/secret.js";
@@ -17,6 +18,7 @@ import type { SecretMetadata } from "../models/secret-metadata.js";
 import type { SecretPage } from "../models/secret-page.js";
 import type {
   GetSecretOptions,
+  ImportSecretsOptions,
   ListSecretsOptions,
   RequestOptions,
   RequestTokenOptions,
@@ -183,9 +185,26 @@ export class SyncAgentVault implements Disposable {
     return this.#call("rotateSecret", [path, newValue, options]) as RotationResult;
   }
 
+  /** Imports `.env` text into `namespace`, all keys or none. See `AgentVault.importSecrets`. */
+  importSecrets(
+    namespace: string,
+    content: string,
+    options?: SyncOptions<ImportSecretsOptions>,
+  ): ImportResult {
+    return this.#call("importSecrets", [namespace, content, options]) as ImportResult;
+  }
+
   /** Mints a scoped token; a pending one comes back with `approvalStatus: "pending"`. */
   requestToken(options: SyncOptions<RequestTokenOptions>): ScopedToken {
     return this.#call("requestToken", [options]) as ScopedToken;
+  }
+
+  /**
+   * A scoped token's record (scopes, expiry, uses left), its `value` `""`. See
+   * `AgentVault.inspectToken`.
+   */
+  inspectToken(options?: SyncOptions<RequestOptions>): ScopedToken {
+    return this.#call("inspectToken", [options]) as ScopedToken;
   }
 
   /** Revokes a token (a `ScopedToken`, its id, or its value). */

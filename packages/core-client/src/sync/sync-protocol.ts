@@ -21,7 +21,9 @@ export const OPTIONS_ARGUMENT = {
   getMetadata: 1,
   deleteSecret: 1,
   rotateSecret: 2,
+  importSecrets: 2,
   requestToken: 0,
+  inspectToken: 0,
   revokeToken: 1,
   waitForApproval: 1,
 } as const;

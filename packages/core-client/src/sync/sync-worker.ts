@@ -67,8 +67,12 @@ async function invoke(vault: AgentVault, method: SyncMethod, args: unknown[]): P
       return vault.deleteSecret(...(args as Parameters<AgentVault["deleteSecret"]>));
     case "rotateSecret":
       return vault.rotateSecret(...(args as Parameters<AgentVault["rotateSecret"]>));
+    case "importSecrets":
+      return vault.importSecrets(...(args as Parameters<AgentVault["importSecrets"]>));
     case "requestToken":
       return vault.requestToken(...(args as Parameters<AgentVault["requestToken"]>));
+    case "inspectToken":
+      return vault.inspectToken(...(args as Parameters<AgentVault["inspectToken"]>));
     case "revokeToken":
       return vault.revokeToken(...(args as Parameters<AgentVault["revokeToken"]>));
     case "waitForApproval":
