@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   AgentVaultAbortError,
   AgentVaultApprovalTimeoutError,
+  AgentVaultAuthError,
   AgentVaultError,
   AgentVaultValidationError,
   ScopedToken,
@@ -95,6 +96,68 @@ describe("requestToken", () => {
         vault.requestToken({ scope: "secrets:read:a/*", scopes: ["secrets:read:b/*"] }),
       ),
     ).toBeInstanceOf(AgentVaultValidationError);
+  });
+});
+
+describe("inspectToken", () => {
+  /** `GET /v1/tokens/self`: the token's record, without its value. */
+  function wireTokenRecord(overrides: Record<string, unknown> = {}) {
+    const { token: _token, value: _value, ...record } = wireToken(overrides);
+    return { ...record, uses: 2, revoked_at: null, issuer_type: "agent" };
+  }
+
+  it("GETs /tokens/self presenting the token, and maps its record", async () => {
+    nock(ORIGIN, {
+      reqheaders: { authorization: `Bearer ${CHILD_TOKEN}` },
+      badheaders: ["idempotency-key"],
+    })
+      .get("/v1/tokens/self")
+      .reply(200, wireTokenRecord({ max_uses: 5, uses_remaining: 3, allowed_ips: ["10.0.1.50"] }));
+    const token = await testVault().inspectToken({ token: CHILD_TOKEN });
+    expect(token).toBeInstanceOf(ScopedToken);
+    expect(token).toMatchObject({
+      tokenId: "tok_1",
+      scopes: ["secrets:read:production/openai/*"],
+      maxUses: 5,
+      usesRemaining: 3,
+      allowedIps: ["10.0.1.50"],
+      approvalStatus: "approved",
+    });
+    expect(token.expiresAt).toEqual(new Date("2026-01-15T10:45:00.000Z"));
+  });
+
+  it("has an empty value, and still prints the redaction marker", async () => {
+    nock(ORIGIN).get("/v1/tokens/self").reply(200, wireTokenRecord());
+    const token = await testVault().inspectToken({ token: CHILD_TOKEN });
+    expect(token.value).toBe("");
+    expect(String(token)).toContain("[REDACTED]");
+    expect(JSON.parse(JSON.stringify(token)).value).toBe("[REDACTED]");
+  });
+
+  it("presents the client's own token when the call gives none", async () => {
+    nock(ORIGIN, { reqheaders: { authorization: `Bearer ${CHILD_TOKEN}` } })
+      .get("/v1/tokens/self")
+      .reply(
+        200,
+        wireTokenRecord({
+          approval_status: "pending",
+          approval_request_id: "apr_1",
+          requires_approval: true,
+        }),
+      );
+    const token = await testVault({ token: CHILD_TOKEN }).inspectToken();
+    expect(token.approvalStatus).toBe("pending");
+    expect(token.approvalRequestId).toBe("apr_1");
+    expect(token.requiresApproval).toBe(true);
+  });
+
+  it("throws AgentVaultAuthError for a revoked token, without naming it", async () => {
+    nock(ORIGIN)
+      .get("/v1/tokens/self")
+      .reply(401, { error: { code: "UNAUTHORIZED", message: "unknown credential" } });
+    const error = await rejectionOf(testVault().inspectToken({ token: CHILD_TOKEN }));
+    expect(error).toBeInstanceOf(AgentVaultAuthError);
+    expect(error.message).not.toContain(CHILD_TOKEN);
   });
 });
 

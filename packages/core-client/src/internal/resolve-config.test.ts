@@ -3,7 +3,9 @@ import { AgentVaultConfigurationError } from "../errors.js";
 import {
   DEFAULT_BASE_URL,
   isPlainHttpToRemote,
+  missingAdminKeyError,
   missingCredentialError,
+  resolveAdminKey,
   resolveBaseUrl,
   resolveCredential,
 } from "./resolve-config.js";
@@ -76,6 +78,31 @@ describe("missingCredentialError", () => {
     for (const name of ["agentKey", "ASS_AGENT_KEY", "token", "ASS_TOKEN"]) {
       expect(error.message).toContain(name);
     }
+  });
+});
+
+describe("resolveAdminKey", () => {
+  it("prefers the option to ASS_ADMIN_KEY, and treats empty ones as unset", () => {
+    const env = { ASS_ADMIN_KEY: "ass_admin_env" };
+    expect(resolveAdminKey({ adminKey: "ass_admin_opt" }, env)).toBe("ass_admin_opt");
+    expect(resolveAdminKey({ adminKey: "" }, env)).toBe("ass_admin_env");
+    expect(resolveAdminKey({}, { ASS_ADMIN_KEY: " " })).toBeUndefined();
+  });
+
+  it("never takes an agent key or a token for an admin key", () => {
+    expect(resolveAdminKey({}, { ASS_AGENT_KEY: "ass_live_a", ASS_TOKEN: "ast_tok_b" })).toBe(
+      undefined,
+    );
+  });
+});
+
+describe("missingAdminKeyError", () => {
+  it("names the option and the variable", () => {
+    const error = missingAdminKeyError();
+    expect(error).toBeInstanceOf(AgentVaultConfigurationError);
+    expect(error.code).toBe("MISSING_CREDENTIAL");
+    expect(error.message).toContain("adminKey");
+    expect(error.message).toContain("ASS_ADMIN_KEY");
   });
 });
 

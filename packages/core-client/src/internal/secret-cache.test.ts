@@ -158,6 +158,31 @@ describe("SecretCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("drops every entry below a namespace, at any depth, and nothing beside it", async () => {
+    const { cache } = setup();
+    const paths = ["prod/api-key", "prod/db/password", "prod-evil/key", "staging/key"];
+    for (const path of paths) await cache.read({ ...key, path }, async () => secret(path));
+    cache.invalidateNamespace("prod");
+    expect(cache.size).toBe(2);
+    const load = vi.fn(async () => secret("canary-reloaded"));
+    await cache.read({ ...key, path: "prod-evil/key" }, load);
+    await cache.read({ ...key, path: "staging/key" }, load);
+    expect(load).not.toHaveBeenCalled();
+    cache.invalidateNamespace("");
+    expect(cache.size).toBe(0);
+  });
+
+  it("does not store a read that started before its namespace was invalidated", async () => {
+    const { cache } = setup();
+    let finish!: (value: Secret) => void;
+    const deep = { ...key, path: "prod/db/password" };
+    const pending = cache.read(deep, () => new Promise<Secret>((resolve) => (finish = resolve)));
+    cache.invalidateNamespace("prod");
+    finish(secret("canary-old-value"));
+    await pending;
+    expect(cache.size).toBe(0);
+  });
+
   it("evicts the oldest entry beyond maxEntries", async () => {
     const { cache } = setup({ maxEntries: 2 });
     for (const credentialId of [1, 2, 3]) {

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { AgentVaultError, AgentVaultNotFoundError } from "../errors.js";
 import {
   toApprovalRequest,
+  toImportResult,
   toRotationResult,
   toScopedToken,
   toSecret,
   toSecretMetadata,
   toSecretPage,
+  toTokenRecord,
 } from "./wire-mappers.js";
 
 const seedSecret = {
@@ -244,5 +246,39 @@ describe("toApprovalRequest", () => {
       eligibleAt: new Date("2026-01-15T10:36:00.000Z"),
       decidedAt: null,
     });
+  });
+});
+
+describe("toTokenRecord", () => {
+  it("maps GET /tokens/self to a ScopedToken whose value is empty", () => {
+    const token = toTokenRecord({
+      token_id: "tok_3",
+      scopes: ["secrets:read:a/*"],
+      ttl_seconds: 60,
+      expires_at: "2026-01-15T10:31:00.000Z",
+      max_uses: 4,
+      uses_remaining: 1,
+      uses: 3,
+      approval_status: "approved",
+    });
+    expect(token.value).toBe("");
+    expect(token).toMatchObject({ tokenId: "tok_3", scope: "secrets:read:a/*", usesRemaining: 1 });
+    expect(token.expiresAt).toEqual(new Date("2026-01-15T10:31:00.000Z"));
+  });
+
+  it("still requires the token id", () => {
+    expect(() => toTokenRecord({ scopes: [] })).toThrow(AgentVaultError);
+  });
+});
+
+describe("toImportResult", () => {
+  it("maps the import response", () => {
+    expect(
+      toImportResult({ namespace: "a", imported: ["K1", "K2"], imported_count: 2 }, "a"),
+    ).toEqual({ namespace: "a", imported: ["K1", "K2"], importedCount: 2 });
+  });
+
+  it("keeps an empty top-level namespace rather than replacing it", () => {
+    expect(toImportResult({ namespace: "", imported: [] }, "x").namespace).toBe("");
   });
 });

@@ -1,16 +1,72 @@
 import { vi } from "vitest";
-import { AgentVault, type AgentVaultOptions, type Logger } from "../../src/index.js";
+import {
+  AgentVault,
+  type AgentVaultOptions,
+  type Logger,
+  VaultAdmin,
+  type VaultAdminOptions,
+} from "../../src/index.js";
 
 /** Loopback only: nock intercepts it, and anything unmatched could never leave the machine. */
 export const ORIGIN = "http://127.0.0.1:4010";
 /** Obviously fake credentials and values. */
 export const AGENT_KEY = "ass_live_fake0000agentkey";
 export const CHILD_TOKEN = "ast_tok_fake0000childtoken";
+export const ADMIN_KEY = "ass_admin_fake0000adminkey";
 export const VALUE = "canary-value-1f3a9c";
 
 /** A client against the nock origin, with no retries and an empty environment. */
 export function testVault(options: AgentVaultOptions = {}): AgentVault {
   return new AgentVault({ baseUrl: ORIGIN, agentKey: AGENT_KEY, env: {}, retries: 0, ...options });
+}
+
+/** An admin client against the nock origin, with no retries and an empty environment. */
+export function testAdmin(options: VaultAdminOptions = {}): VaultAdmin {
+  return new VaultAdmin({ baseUrl: ORIGIN, adminKey: ADMIN_KEY, env: {}, retries: 0, ...options });
+}
+
+/** The body of `GET /v1/approvals/{id}`, as the server writes it. */
+export function wireApproval(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "apr_1",
+    approval_request_id: "apr_1",
+    status: "pending",
+    tier: "sensitive",
+    scopes: ["secrets:read:production/db/*"],
+    path: null,
+    token_id: "tok_1",
+    requested_by: "agt_1",
+    requested_by_type: "agent",
+    description: "nightly report",
+    approvals: [],
+    required_approvals: 1,
+    eligible_at: null,
+    decided_at: null,
+    created_at: "2026-01-15T10:30:00.000Z",
+    ...overrides,
+  };
+}
+
+/** One audit event, as `GET /v1/audit` lists it. */
+export function wireAuditEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "aud_1",
+    seq: 1,
+    at: "2026-01-15T10:30:00.000Z",
+    event: "secret.read",
+    actor_type: "agent",
+    actor_id: "agt_1",
+    token_id: null,
+    path: "production/openai/api-key",
+    version: 3,
+    ip: "127.0.0.1",
+    outcome: "success",
+    request_id: "req_1",
+    detail: null,
+    hash: "hash-1",
+    prev_hash: "hash-0",
+    ...overrides,
+  };
 }
 
 /** The body of `GET /v1/secrets/{path}` in the seed generation's shape. */
