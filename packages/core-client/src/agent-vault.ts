@@ -6,13 +6,7 @@ import {
 } from "./credential-provider.js";
 import { ClientCore } from "./internal/client-core.js";
 import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
-import {
-  checkCache,
-  checkNumber,
-  invalid,
-  isoTimestamp,
-  scopeFields,
-} from "./internal/option-checks.js";
+import { checkCache, checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
 import { pollApproval } from "./internal/poll-approval.js";
 import type { PipelineRequest, RequestPipeline } from "./internal/request-pipeline.js";
 import {
@@ -21,6 +15,7 @@ import {
   resolveCredential,
 } from "./internal/resolve-config.js";
 import { SecretCache } from "./internal/secret-cache.js";
+import { secretWriteFields } from "./internal/secret-write-fields.js";
 import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
 import {
   toApprovalRequest,
@@ -132,14 +127,7 @@ export class AgentVault implements AsyncDisposable {
         path: `/secrets/${encoded}`,
         headers:
           options.ifVersion === undefined ? undefined : { "if-match": `${options.ifVersion}` },
-        body: {
-          value,
-          tier: options.tier,
-          secret_type: options.secretType,
-          description: options.description,
-          tags: options.tags,
-          expires_at: isoTimestamp(options.expiresAt),
-        },
+        body: { value, ...secretWriteFields(options) },
         sensitiveValues: [value],
         token: options.token,
         signal: options.signal,
@@ -234,15 +222,7 @@ export class AgentVault implements AsyncDisposable {
       const response = await this.#pipeline.send({
         method: "POST",
         path: "/secrets/import",
-        body: {
-          namespace,
-          content,
-          tier: options.tier,
-          secret_type: options.secretType,
-          description: options.description,
-          tags: options.tags,
-          expires_at: isoTimestamp(options.expiresAt),
-        },
+        body: { namespace, content, ...secretWriteFields(options) },
         sensitiveValues: dotenvSensitiveValues(content),
         token: options.token,
         signal: options.signal,

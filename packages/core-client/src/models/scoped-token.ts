@@ -69,7 +69,10 @@ export class ScopedToken {
     this.#value = init.value;
   }
 
-  /** The token itself (`ast_tok_…`): a credential. The only way to read it. */
+  /**
+   * The token itself (`ast_tok_…`): a credential. The only way to read it. `""` on a token
+   * from `inspectToken`, because the vault sends a token's value only when minting it.
+   */
   get value(): string {
     return this.#value;
   }
