@@ -1,12 +1,17 @@
-/** Where a command reads its environment and writes its output; `process` in the real `ass` binary. */
+/** Where a command reads its input and environment and writes its output; `process` in the `ass` binary. */
 export type CliIo = {
   /** Standard output: results, and nothing else, so that it can be piped or sourced. */
   stdout: { write(chunk: string): unknown };
-  /** Standard error: progress, logs and error messages. */
+  /** Standard error: progress, logs, prompts and error messages. */
   stderr: { write(chunk: string): unknown };
   /** Environment variables (`ASS_BASE_URL`, `ASS_ADMIN_KEY`, `ASS_AGENT_KEY`, `ASS_MASTER_KEY`…). */
   env: Record<string, string | undefined>;
-  /** Aborted to stop a long-running command (the server), e.g. on SIGTERM or SIGINT. */
+  /**
+   * Standard input, where secret values come from (piped, or typed at a hidden prompt when it is
+   * a terminal). Absent: commands that need a value say how to give one.
+   */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  /** Aborted to stop a long-running command (the server, `--follow`, `watch`), e.g. on SIGTERM or SIGINT. */
   signal?: AbortSignal;
 };
 
@@ -20,6 +25,7 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    stdin: process.stdin,
     signal: controller.signal,
   };
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { CliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
+import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
+import { registerTokensCommand } from "./commands/tokens-command.js";
+import { describeFailure, EXIT_CODE_HELP, ExitCode } from "./exit-codes.js";
 
 /**
  * Runs the `ass` command line with `argv` (without the node and script entries) and resolves to the exit code.
@@ -19,9 +21,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .showHelpAfterError("(run `ass --help` for usage)");
+    .option("--json", "print machine-readable JSON instead of tables")
+    .option("--base-url <url>", "vault API address (default: $ASS_BASE_URL)")
+    .showHelpAfterError("(run `ass --help` for usage)")
+    .addHelpText("after", `${CREDENTIALS_HELP}\n${EXIT_CODE_HELP}`);
 
   registerServerCommand(program, io);
+  registerSecretsCommand(program, io);
+  registerTokensCommand(program, io);
 
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -31,16 +38,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+const CREDENTIALS_HELP = `
+Credentials come from the environment (the lines \`ass server\` prints on its first start):
+  ASS_BASE_URL   the vault API, e.g. http://127.0.0.1:8787/v1
+  ASS_ADMIN_KEY  an admin key: needed for approvals, audit and agents; used for everything when set
+  ASS_AGENT_KEY  an agent key, used for secrets and tokens when no admin key is set
+  ASS_TOKEN      a scoped token, used when neither key is set`;
+
 function exitCodeOf(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    // Commander has already printed help or the usage problem.
-    return error.exitCode === 0 ? 0 : 2;
+    // Commander has already printed the help or the usage problem.
+    return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
-  if (error instanceof CliError) {
-    io.stderr.write(`ass: ${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`ass: ${message}\n`);
-  return 1;
+  const failure = describeFailure(error);
+  io.stderr.write(`ass: ${failure.message}\n`);
+  return failure.exitCode;
 }

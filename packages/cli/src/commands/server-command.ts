@@ -3,6 +3,7 @@ import { startServer } from "@agentsecretstore/server";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
+import { collect } from "../parse-options.js";
 
 type ServerCommandOptions = {
   port: number;
@@ -116,8 +117,4 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError("the port must be a whole number from 0 to 65535.");
   }
   return port;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

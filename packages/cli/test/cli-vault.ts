@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { type RunningServer, startServer } from "@agentsecretstore/server";
+import { run } from "../src/run.js";
+import { captureIo } from "./capture-io.js";
+
+/** A vault on a free loopback port for CLI tests, and a way to run `ass` against it. */
+export async function startCliVault() {
+  const dataDir = await mkdtemp(join(tmpdir(), "ass-cli-vault-"));
+  const server: RunningServer = await startServer({ port: 0, dataDir, logger: false, env: {} });
+  const keys = server.firstStart!;
+  const env = { ASS_BASE_URL: server.baseUrl, ASS_ADMIN_KEY: keys.adminKey };
+
+  /** Runs `ass` as a function; `stdin` is piped input (a value), absent means no stdin. */
+  async function ass(
+    argv: string[],
+    options: { stdin?: string; env?: Record<string, string | undefined> } = {},
+  ) {
+    const capture = captureIo({ ...env, ...options.env });
+    if (options.stdin !== undefined) capture.io.stdin = Readable.from([options.stdin]);
+    const code = await run(argv, capture.io);
+    return { code, stdout: capture.stdout(), stderr: capture.stderr() };
+  }
+
+  return {
+    server,
+    keys,
+    env,
+    ass,
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
