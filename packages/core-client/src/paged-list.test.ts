@@ -6,6 +6,7 @@ import { type Page, PagedList } from "./paged-list.js";
 function event(id: string): AuditEvent {
   return {
     id,
+    seq: null,
     at: new Date("2026-01-15T10:30:00.000Z"),
     event: "secret.read",
     actorType: "agent",

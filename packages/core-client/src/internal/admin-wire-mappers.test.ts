@@ -42,6 +42,7 @@ describe("toAuditEvent", () => {
       prevHash: "h0",
     });
     expect(event).toMatchObject({
+      seq: null,
       actorType: "agent",
       actorId: null,
       tokenId: "tok_1",
@@ -52,6 +53,11 @@ describe("toAuditEvent", () => {
       hash: "",
       prevHash: "h0",
     });
+  });
+
+  it("keeps the chain position the server sends, for following the log", () => {
+    const event = toAuditEvent({ id: "aud_7", seq: 7, at: "2026-01-15T10:30:00.000Z", event: "x" });
+    expect(event.seq).toBe(7);
   });
 
   it("keeps only scalar detail fields", () => {

@@ -45,6 +45,7 @@ export function toAuditEvent(item: unknown): AuditEvent {
   const wire = asWireObject(item, "an audit event");
   return {
     id: requireString(wire, "audit event", "id"),
+    seq: numberOrNull(pick(wire, "seq")),
     at: requireDate(wire, "audit event", "at"),
     event: requireString(wire, "audit event", "event"),
     actorType: stringOrNull(pick(wire, "actor_type", "actorType")) ?? "",

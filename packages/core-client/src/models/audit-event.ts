@@ -4,6 +4,11 @@
  */
 export interface AuditEvent {
   readonly id: string;
+  /**
+   * Position in the tenant's chain, when the server says (`null` otherwise). Passing it as
+   * `cursor` to `listAudit` continues after this event, which is how `--follow` tails the log.
+   */
+  readonly seq: number | null;
   /** When it happened. */
   readonly at: Date;
   /**
