@@ -1,4 +1,4 @@
-import { AgentVault } from "@agentsecretstore/client";
+import { AgentVault, VaultAdmin } from "@agentsecretstore/client";
 import type { Command } from "commander";
 import { CliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
@@ -12,8 +12,8 @@ export type CommandContext = {
   readonly json: boolean;
   /** A client acting as the person: the admin key, else the agent key, else the scoped token. */
   vault(): AgentVault;
-  /** The admin key, or a clear error saying it is needed. */
-  adminKey(): string;
+  /** A client acting with the admin key, or a clear error saying one is needed. */
+  admin(): VaultAdmin;
   /** The vault's API address. */
   baseUrl(): string;
   /** Prints `data` as JSON with `--json`, else as a table of `rows`. */
@@ -39,6 +39,7 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
     return url;
   };
   let client: AgentVault | undefined;
+  let adminClient: VaultAdmin | undefined;
   const writeJson = (data: unknown) => io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
 
   return {
@@ -59,15 +60,17 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
         : new AgentVault({ agentKey: credential, baseUrl: baseUrl(), env: {} });
       return client;
     },
-    adminKey() {
-      const key = io.env.ASS_ADMIN_KEY;
-      if (!key) {
+    admin() {
+      if (adminClient) return adminClient;
+      const adminKey = io.env.ASS_ADMIN_KEY;
+      if (!adminKey) {
         throw new CliError(
           "this command needs an admin key: set ASS_ADMIN_KEY (printed by `ass server` on its first start).",
           3,
         );
       }
-      return key;
+      adminClient = new VaultAdmin({ adminKey, baseUrl: baseUrl(), env: {} });
+      return adminClient;
     },
     printTable(rows, columns, data = rows) {
       if (json) writeJson(data);

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
 import type { CliIo } from "./cli-io.js";
+import { registerAgentsCommand } from "./commands/agents-command.js";
+import { registerApprovalsCommand } from "./commands/approvals-command.js";
+import { registerAuditCommand } from "./commands/audit-command.js";
 import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
@@ -29,6 +32,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerServerCommand(program, io);
   registerSecretsCommand(program, io);
   registerTokensCommand(program, io);
+  registerApprovalsCommand(program, io);
+  registerAuditCommand(program, io);
+  registerAgentsCommand(program, io);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,0 +1,129 @@
+import type { Admin, Agent } from "@agentsecretstore/client";
+import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
+import type { CliIo } from "../cli-io.js";
+import { commandContext } from "../command-context.js";
+import type { Column } from "../output/format-table.js";
+import { collect } from "../parse-options.js";
+
+const AGENT_COLUMNS: readonly Column<Agent>[] = [
+  { header: "id", value: (agent) => agent.agentId },
+  { header: "name", value: (agent) => agent.name },
+  { header: "allowed scopes", value: (agent) => agent.allowedScopes },
+  { header: "created", value: (agent) => agent.createdAt },
+  { header: "description", value: (agent) => agent.description },
+];
+
+const ADMIN_COLUMNS: readonly Column<Admin>[] = [
+  { header: "id", value: (admin) => admin.adminId },
+  { header: "name", value: (admin) => admin.name },
+  { header: "operator", value: (admin) => (admin.isOperator ? "yes" : "") },
+  { header: "created", value: (admin) => admin.createdAt },
+];
+
+/** `ass agents create|list|delete` and `ass admins create|list|delete` (admin key). */
+export function registerAgentsCommand(program: Command, io: CliIo): void {
+  const agents = program
+    .command("agents")
+    .description(
+      "Create, list and delete agents: each has a key and a ceiling of allowed scopes (admin key).",
+    );
+
+  agents
+    .command("create")
+    .description("Create an agent; prints its key once, as ASS_AGENT_KEY=… on standard output.")
+    .argument("<name>", "a name people will recognise, e.g. nightly-batch")
+    .requiredOption(
+      "--scope <scope>",
+      "an allowed scope, e.g. secrets:read:production/* (repeatable)",
+      collect,
+    )
+    .option("--description <text>", "what the agent does")
+    .action(
+      async (
+        name: string,
+        options: { scope: string[]; description?: string },
+        command: Command,
+      ) => {
+        const context = commandContext(io, command);
+        const agent = await context.admin().createAgent({
+          name,
+          allowedScopes: options.scope,
+          ...(options.description !== undefined && { description: options.description }),
+        });
+        if (context.json) {
+          context.printDone("", { ...agent.toJSON(), apiKey: agent.apiKey });
+          return;
+        }
+        io.stderr.write(
+          `Agent ${agent.agentId} (${agent.name}) created; its key is shown only now.\n`,
+        );
+        io.stdout.write(`ASS_AGENT_KEY=${agent.apiKey}\n`);
+      },
+    );
+
+  agents
+    .command("list")
+    .description("List agents.")
+    .action(async (_options: unknown, command: Command) => {
+      const context = commandContext(io, command);
+      context.printTable(await context.admin().listAgents(), AGENT_COLUMNS);
+    });
+
+  agents
+    .command("delete")
+    .description("Delete an agent: its key and every token it minted stop working at once.")
+    .argument("<id>", "agent id (agt_…)")
+    .option("--yes", "confirm")
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      if (!options.yes)
+        throw new CliError(`deleting ${id} revokes its key and tokens; add --yes to confirm.`, 2);
+      const context = commandContext(io, command);
+      await context.admin().deleteAgent(id);
+      context.printDone(`Deleted agent ${id}; its key and tokens are revoked.`, {
+        agentId: id,
+        deleted: true,
+      });
+    });
+
+  const admins = program
+    .command("admins")
+    .description("Create, list and delete admin keys: each is a named approver (admin key).");
+
+  admins
+    .command("create")
+    .description("Create a named admin (an approver); prints its key once, as ASS_ADMIN_KEY=….")
+    .argument("<name>", "the person's name")
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const context = commandContext(io, command);
+      const admin = await context.admin().createAdmin({ name });
+      if (context.json) {
+        context.printDone("", { ...admin.toJSON(), apiKey: admin.apiKey });
+        return;
+      }
+      io.stderr.write(
+        `Admin ${admin.adminId} (${admin.name}) created; the key is shown only now.\n`,
+      );
+      io.stdout.write(`ASS_ADMIN_KEY=${admin.apiKey}\n`);
+    });
+
+  admins
+    .command("list")
+    .description("List admins.")
+    .action(async (_options: unknown, command: Command) => {
+      const context = commandContext(io, command);
+      context.printTable(await context.admin().listAdmins(), ADMIN_COLUMNS);
+    });
+
+  admins
+    .command("delete")
+    .description("Delete an admin key.")
+    .argument("<id>", "admin id")
+    .option("--yes", "confirm")
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      if (!options.yes) throw new CliError(`add --yes to delete admin ${id}.`, 2);
+      const context = commandContext(io, command);
+      await context.admin().deleteAdmin(id);
+      context.printDone(`Deleted admin ${id}.`, { adminId: id, deleted: true });
+    });
+}

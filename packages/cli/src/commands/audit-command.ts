@@ -1,0 +1,111 @@
+import type { AuditEvent } from "@agentsecretstore/client";
+import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
+import type { CliIo } from "../cli-io.js";
+import { type CommandContext, commandContext } from "../command-context.js";
+import { type Column, formatTable } from "../output/format-table.js";
+import { wholeNumber } from "../parse-options.js";
+import { sleep, stopQuietlyOnAbort } from "../sleep.js";
+
+const AUDIT_COLUMNS: readonly Column<AuditEvent>[] = [
+  { header: "at", value: (event) => event.at },
+  { header: "event", value: (event) => event.event },
+  { header: "outcome", value: (event) => event.outcome },
+  { header: "actor", value: (event) => `${event.actorType}:${event.actorId ?? "-"}` },
+  { header: "path", value: (event) => event.path },
+  { header: "version", value: (event) => event.version },
+  { header: "ip", value: (event) => event.ip },
+  { header: "request", value: (event) => event.requestId },
+];
+
+type AuditOptions = {
+  limit?: number;
+  path?: string;
+  event?: string;
+  actor?: string;
+  follow?: boolean;
+  interval: number;
+};
+
+/** `ass audit [--follow]` and `ass audit verify` (admin key). */
+export function registerAuditCommand(program: Command, io: CliIo): void {
+  const audit = program
+    .command("audit")
+    .description(
+      "Show the audit log (oldest first), or follow it; `ass audit verify` checks its hash chain.",
+    )
+    .option("--limit <n>", "show at most this many events", wholeNumber(1))
+    .option("--path <path>", "only events about this secret path")
+    .option("--event <name>", "only this event, e.g. secret.read, approval.granted, auth.failed")
+    .option("--actor <id>", "only events by this agent, admin or token id")
+    .option("-f, --follow", "keep printing new events as they happen (Ctrl-C to stop)")
+    .option(
+      "--interval <seconds>",
+      "with --follow, how often to look for new events",
+      wholeNumber(1),
+      1,
+    )
+    .action(async (options: AuditOptions, command: Command) => {
+      await showAudit(commandContext(io, command), options);
+    });
+
+  audit
+    .command("verify")
+    .description("Check the audit log's hash chain end to end; exits 1 when it is broken.")
+    .action(async (_options: unknown, command: Command) => {
+      const context = commandContext(io, command);
+      const result = await context.admin().verifyAudit();
+      if (context.json) context.printDone("", result);
+      if (!result.ok) {
+        throw new CliError(
+          `the audit chain is broken at event ${result.brokenAt}: ${result.reason ?? "hash mismatch"}.`,
+        );
+      }
+      if (!context.json) io.stdout.write(`Audit chain intact: ${result.count} events verified.\n`);
+    });
+}
+
+async function showAudit(context: CommandContext, options: AuditOptions): Promise<void> {
+  const admin = context.admin();
+  const filters = {
+    ...(options.path !== undefined && { path: options.path }),
+    ...(options.event !== undefined && { event: options.event }),
+    ...(options.actor !== undefined && { actor: options.actor }),
+  };
+  const events: AuditEvent[] = [];
+  for await (const event of admin.listAudit(filters)) {
+    events.push(event);
+  }
+  // Oldest first, so the newest --limit events are the tail.
+  const shown = options.limit === undefined ? events : events.slice(-options.limit);
+  if (!options.follow) {
+    context.printTable(shown, AUDIT_COLUMNS);
+    return;
+  }
+
+  const printEvents = (batch: readonly AuditEvent[], withHeader: boolean) => {
+    if (batch.length === 0) return;
+    if (context.json) {
+      for (const event of batch) context.io.stdout.write(`${JSON.stringify(event)}\n`);
+      return;
+    }
+    const table = formatTable(batch, AUDIT_COLUMNS);
+    context.io.stdout.write(withHeader ? table : table.slice(table.indexOf("\n") + 1));
+  };
+  printEvents(shown, true);
+
+  let cursor = events.at(-1)?.seq ?? null;
+  const signal = context.io.signal;
+  while (!signal?.aborted) {
+    await sleep(options.interval * 1000, signal);
+    const request = admin.listAudit({
+      ...filters,
+      ...(cursor !== null && { cursor: String(cursor) }),
+      ...(signal && { signal }),
+    });
+    const page = await Promise.resolve(request).catch(stopQuietlyOnAbort(signal));
+    if (page === undefined) return;
+    printEvents(page.items, cursor === null && page.items.length > 0);
+    cursor = page.items.at(-1)?.seq ?? cursor;
+  }
+}
