@@ -1,11 +1,20 @@
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { createInProcessApprovalEvents } from "./approvals/approval-events.js";
+import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { ApiError } from "./http/api-error.js";
+import { loadSettledApproval } from "./http/approval-decisions.js";
+import { ApprovalTimers } from "./http/approval-timers.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
 import { openApiTransform } from "./http/openapi-transform.js";
@@ -13,6 +22,8 @@ import { requestIdFor } from "./http/request-id.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
 import type { VaultApp } from "./http/vault-app.js";
 import type { VaultContext } from "./http/vault-context.js";
+import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
+import { resolveRateLimits } from "./rate-limit/rate-limit-settings.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
 import { AuditBatcher } from "./store/audit-batcher.js";
 import { createDataAccess } from "./store/stores.js";
@@ -37,6 +48,37 @@ export type VaultServer = FastifyInstance & {
  * const response = await app.inject({ method: "GET", url: "/v1/health" });
  */
 export async function createServer(config: ServerConfig): Promise<VaultServer> {
+  // Configuration mistakes throw here, before anything is opened.
+  let log: FastifyBaseLogger | undefined;
+  const webhook = config.approvals?.webhook;
+  const webhookNotifier =
+    webhook === undefined
+      ? null
+      : createWebhookNotifier({
+          url: webhook.url,
+          secret: webhook.secret,
+          ...(webhook.retries === undefined ? {} : { retries: webhook.retries }),
+          ...(webhook.timeoutMs === undefined ? {} : { timeoutMs: webhook.timeoutMs }),
+          logger: {
+            warn: (details, message) => log?.warn(details, message),
+            debug: (details, message) => log?.debug(details, message),
+          },
+        });
+  const approvalPolicy = {
+    ...(config.approvals?.criticalDelaySeconds === undefined
+      ? {}
+      : { criticalDelaySeconds: config.approvals.criticalDelaySeconds }),
+    ...(config.approvals?.requestTtlSeconds === undefined
+      ? {}
+      : { requestTtlSeconds: config.approvals.requestTtlSeconds }),
+  };
+  for (const [name, value] of Object.entries(approvalPolicy)) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`approvals.${name} must be a finite number of seconds ≥ 0`);
+    }
+  }
+  const rateLimits = resolveRateLimits(config.rateLimits, () => log);
+
   const db = createDatabase(config.database);
   const data = createDataAccess(db, { rowLocks: false });
   const now = config.now ?? (() => new Date());
@@ -55,7 +97,24 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     agentGrantSeconds: config.agentGrantSeconds ?? 3600,
     closing: closingController.signal,
     auditBatcher: new AuditBatcher(data),
+    approvalPolicy,
+    approvalEvents: config.approvals?.events ?? createInProcessApprovalEvents(),
+    webhookNotifier,
+    approvalTimers: {
+      schedule: (tenantId, approvalId, at) => approvalTimers.schedule(tenantId, approvalId, at),
+    },
   };
+  const approvalTimers = new ApprovalTimers(now, async (tenantId, approvalId) => {
+    try {
+      const view = await loadSettledApproval(context, tenantId, approvalId);
+      // Still waiting (a clock that moved back, or a delay longer than one timer): look again then.
+      if (view?.record.status === "pending" && view.record.eligibleAt !== null) {
+        approvalTimers.schedule(tenantId, approvalId, new Date(view.record.eligibleAt));
+      }
+    } catch (error) {
+      log?.warn({ err: error, approval_id: approvalId }, "Settling an approval request failed");
+    }
+  });
 
   let firstStart: FirstStartCredentials | null;
   try {
@@ -63,6 +122,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
   } catch (error) {
     await data.close();
+    await rateLimits.close();
     throw error;
   }
 
@@ -84,6 +144,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   };
   const app = Fastify(options) as unknown as VaultApp;
+  log = app.log;
   app.decorate("firstStart", firstStart);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -114,10 +175,16 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     closingController.abort();
   });
   app.addHook("onClose", async () => {
+    approvalTimers.close();
+    // Deliveries already queued get a few seconds; a dead receiver cannot hold the close.
+    await webhookNotifier?.close();
+    await context.approvalEvents.close?.();
+    await rateLimits.close();
     await data.close();
   });
 
   installErrorHandlers(app as unknown as FastifyInstance, bodyLimitBytes);
+  await app.register(rateLimitPlugin, rateLimits.options);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
+import type { ApprovalEvents } from "./approvals/approval-events.js";
 import type { DatabaseConfig } from "./db/create-database.js";
+import type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 
 /**
  * Logging: `false` for none, `true` for info-level JSON lines, pino options (plus an optional
@@ -28,6 +30,84 @@ export type ServerLimits = {
 
 /** TLS material (PEM) to serve HTTPS. */
 export type TlsOptions = { cert: string | Buffer; key: string | Buffer };
+
+/** Where approval notifications go: `POST`s of signed JSON (see `verifyWebhookSignature`). */
+export type WebhookSettings = {
+  /** The receiver, an `http:` or `https:` URL. Only its origin appears in log lines. */
+  url: string;
+  /** The shared HMAC-SHA-256 signing secret, at least 16 characters. Never logged. */
+  secret: string;
+  /**
+   * How many times a failed delivery is retried, with exponential backoff.
+   * @default 5
+   */
+  retries?: number;
+  /**
+   * How long one delivery attempt may take, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number;
+};
+
+/** Human approval settings (API.md, "Approvals"). */
+export type ApprovalSettings = {
+  /**
+   * How long a critical request waits after its second approval before it takes effect; anyone
+   * may cancel it meanwhile. In seconds; `0` approves at once.
+   * @default 300
+   */
+  criticalDelaySeconds?: number;
+  /**
+   * How long an agent's read request stays open before it expires, in seconds. A token's request
+   * always expires with its token.
+   * @default 86400 (24 hours)
+   */
+  requestTtlSeconds?: number;
+  /**
+   * Notify a webhook of `approval.requested` and every decision (`approval.granted`, `.denied`,
+   * `.cancelled`, `.expired`), after the change commits. A failing receiver never blocks an
+   * approval. `startServer` reads `ASS_WEBHOOK_URL` and `ASS_WEBHOOK_SECRET`.
+   * @default none
+   */
+  webhook?: WebhookSettings;
+  /**
+   * How long-polls learn of decisions. Pass a pub/sub-backed implementation when several
+   * instances share one database.
+   * @default createInProcessApprovalEvents()
+   */
+  events?: ApprovalEvents;
+};
+
+/**
+ * Rate limits (rate-limiter-flexible): a budget per authenticated credential, and a budget of
+ * failed authentications per client address. Over budget: `429 RATE_LIMITED` with `retry_after`,
+ * `Retry-After` and `RateLimit-*` headers. `/v1/health` and `/v1/openapi.json` are not limited.
+ */
+export type RateLimitSettings = {
+  /**
+   * Where counts live: `"memory"` (one instance), or a Redis URL that several instances share
+   * (`startServer` reads `REDIS_URL`). While Redis is unreachable each instance limits in memory.
+   * @default "memory"
+   */
+  store?: "memory" | { redisUrl: string };
+  /**
+   * Each credential's budget: `points` requests per `durationSeconds`, then refused for
+   * `blockSeconds` (0 = until the window ends).
+   * @default { points: 300, durationSeconds: 60, blockSeconds: 0 }
+   */
+  perCredential?: Partial<RateLimitRule>;
+  /**
+   * Each client address's budget of failed authentications; once spent, the address is refused
+   * before its credential is even looked at.
+   * @default { points: 10, durationSeconds: 60, blockSeconds: 0 }
+   */
+  failedAuth?: Partial<RateLimitRule>;
+  /**
+   * Prefix of the store's keys; instances sharing counts must share it.
+   * @default "ass:rl"
+   */
+  keyPrefix?: string;
+};
 
 /** Everything {@link createServer} needs. */
 export type ServerConfig = {
@@ -59,6 +139,10 @@ export type ServerConfig = {
    * @default 3600
    */
   agentGrantSeconds?: number;
+  /** Human approval: the critical delay, request lifetimes, the webhook, events. */
+  approvals?: ApprovalSettings;
+  /** Rate limits per credential and per address (sane defaults; see {@link RateLimitSettings}). */
+  rateLimits?: RateLimitSettings;
   /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true

@@ -5,7 +5,13 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createServer } from "./create-server.js";
 import { loadOrCreateMasterKey } from "./crypto/master-key.js";
-import type { ServerLimits, ServerLoggerSetting, TlsOptions } from "./server-config.js";
+import type {
+  ApprovalSettings,
+  RateLimitSettings,
+  ServerLimits,
+  ServerLoggerSetting,
+  TlsOptions,
+} from "./server-config.js";
 
 /** Options of {@link startServer} (what `ass server` passes). */
 export type StartServerOptions = {
@@ -25,7 +31,8 @@ export type StartServerOptions = {
    */
   dataDir?: string;
   /**
-   * Where `ASS_MASTER_KEY` is read from (when set, no key file is created).
+   * Where `ASS_MASTER_KEY` (when set, no key file is created), `ASS_WEBHOOK_URL`,
+   * `ASS_WEBHOOK_SECRET` and `REDIS_URL` are read from.
    * @default process.env
    */
   env?: Record<string, string | undefined>;
@@ -53,6 +60,17 @@ export type StartServerOptions = {
    * @default () => new Date()
    */
   now?: () => Date;
+  /**
+   * Human approval: critical delay, request lifetime, webhook, events. A webhook not given here
+   * comes from `ASS_WEBHOOK_URL` and `ASS_WEBHOOK_SECRET` in `env` (both or neither).
+   */
+  approvals?: ApprovalSettings;
+  /**
+   * Rate limits. A store not given here is Redis at `REDIS_URL` in `env` when that is set, else
+   * memory.
+   * @default per credential 300 requests a minute, per address 10 failed authentications a minute
+   */
+  rateLimits?: RateLimitSettings;
 };
 
 /** A listening vault. */
@@ -89,6 +107,33 @@ function originHost(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
+/** The approval settings with the webhook from `ASS_WEBHOOK_URL` / `ASS_WEBHOOK_SECRET` if not given. */
+function approvalSettingsFrom(
+  given: ApprovalSettings | undefined,
+  env: Record<string, string | undefined>,
+): ApprovalSettings | undefined {
+  if (given?.webhook !== undefined) return given;
+  const url = env.ASS_WEBHOOK_URL || undefined;
+  const secret = env.ASS_WEBHOOK_SECRET || undefined;
+  if (url === undefined && secret === undefined) return given;
+  if (url === undefined || secret === undefined) {
+    throw new StartServerError(
+      "Set both ASS_WEBHOOK_URL and ASS_WEBHOOK_SECRET to send approval webhooks, or neither",
+    );
+  }
+  return { ...given, webhook: { url, secret } };
+}
+
+/** The rate limit settings with a Redis store from `REDIS_URL` if no store is given. */
+function rateLimitSettingsFrom(
+  given: RateLimitSettings | undefined,
+  env: Record<string, string | undefined>,
+): RateLimitSettings | undefined {
+  const redisUrl = env.REDIS_URL || undefined;
+  if (given?.store !== undefined || redisUrl === undefined) return given;
+  return { ...given, store: { redisUrl } };
+}
+
 /** Creates the database file up front with mode 0600; SQLite gives its -wal and -shm the same. */
 async function ensurePrivateFile(path: string): Promise<void> {
   const handle = await open(path, "a", 0o600);
@@ -119,6 +164,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       `Refusing to serve plain HTTP on ${host}, which is not a loopback address: credentials would cross the network in clear text. Give a TLS certificate and key, or set insecureHttp (--insecure-http) when a TLS-terminating proxy sits in front (and name it with --trusted-proxy).`,
     );
   }
+  const env = options.env ?? process.env;
+  const approvals = approvalSettingsFrom(options.approvals, env);
+  const rateLimits = rateLimitSettingsFrom(options.rateLimits, env);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const masterKey = await loadOrCreateMasterKey({
     dataDir,
@@ -134,6 +182,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(approvals === undefined ? {} : { approvals }),
+    ...(rateLimits === undefined ? {} : { rateLimits }),
   });
   try {
     await app.listen({ host, port });

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { initialMigration } from "./migrations/001-initial.js";
+import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.js";
 import type { Database } from "./schema.js";
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
 const migrations: Record<string, Migration> = {
   "001-initial": initialMigration,
+  "002-approval-decisions": approvalDecisionsMigration,
 };
 
 const inCodeProvider: MigrationProvider = {

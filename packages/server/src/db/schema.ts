@@ -145,9 +145,20 @@ export type ApprovalsTable = {
   /** Until when an approved agent read request lets that agent read `path`. */
   grant_expires_at: string | null;
   created_at: string;
+  /** When a still-pending request stops being decidable (a token request: the token's expiry). */
+  expires_at: string | null;
+  /** Who denied or cancelled it (an admin, agent or token id); "system" when it expired. */
+  decided_by: string | null;
+  /** The comment given with a denial or cancellation. */
+  decision_comment: string | null;
+  /** Bumped by every decision: decisions are conditional writes on it. */
+  version: number;
 };
 
-/** One row per approver decision (issue #4 fills it; the shape is fixed now). */
+/**
+ * One row per approval given (decision `approve`); denials and cancellations are recorded on the
+ * request itself (`decided_by`, `decision_comment`), as one admin may approve and later cancel.
+ */
 export type ApprovalDecisionsTable = {
   approval_id: string;
   tenant_id: string;

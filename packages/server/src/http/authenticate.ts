@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { credentialKindOf, hashCredential, hashesEqual } from "../crypto/credentials.js";
 import { parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseScope, type Scope } from "../domain/scope.js";
+import type { RateLimitHandle } from "../rate-limit/rate-limit-plugin.js";
 import { ipNotAllowed, unauthorized } from "./api-error.js";
+import { loadSettledApproval } from "./approval-decisions.js";
 import { recordAudit } from "./audit-event.js";
 import { type Principal, setPrincipal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
@@ -64,13 +66,20 @@ async function resolvePrincipal(
       },
     };
   }
-  const token = await tokens.findByHash(hash);
+  let token = await tokens.findByHash(hash);
   if (!token || !hashesEqual(token.tokenHash, hash)) return { failure: "unknown" };
   const tenantId = token.tenantId;
   if (token.revokedAt !== null) return { failure: "revoked", tenantId };
   if (token.expiresAt <= context.now().toISOString()) return { failure: "expired", tenantId };
   if (token.maxUses !== null && token.uses >= token.maxUses) {
     return { failure: "used_up", tenantId };
+  }
+  if (token.approvalStatus === "pending" && token.approvalRequestId !== null) {
+    // Its request may have come due (a critical delay ended): settle it, then see the token anew.
+    const approval = await loadSettledApproval(context, tenantId, token.approvalRequestId);
+    if (approval !== undefined && approval.record.status !== "pending") {
+      token = (await tokens.findByHash(hash)) ?? token;
+    }
   }
   const { tokenHash: _omitted, ...record } = token;
   return {
@@ -86,22 +95,34 @@ async function resolvePrincipal(
 }
 
 /**
- * The preHandler of every authenticated route. Unknown, malformed, expired, revoked and used-up
- * credentials all get the same 401 body (and an `auth.failed` audit event); a token used from
- * outside its `allowed_ips` gets 403 IP_NOT_ALLOWED. `request.ip` honours X-Forwarded-For only
- * from the configured trusted proxies.
+ * The onRequest hook of every authenticated route. Unknown, malformed, expired, revoked and
+ * used-up credentials all get the same 401 body (and an `auth.failed` audit event); a token used
+ * from outside its `allowed_ips` gets 403 IP_NOT_ALLOWED. `request.ip` honours X-Forwarded-For
+ * only from the configured trusted proxies.
+ *
+ * Rate limits (rate-limit-plugin.ts) wrap it: an address that spent its failed-authentication
+ * budget is refused with 429 before its credential is looked at (which also bounds the
+ * `auth.failed` events one address can cause), each failure counts against the address, and each
+ * authenticated request counts against its credential.
  */
 export function authenticate(context: VaultContext) {
   return async function authenticateRequest(
     request: FastifyRequest,
-    _reply: FastifyReply,
-  ): Promise<void> {
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> {
+    const limits = request.server.rateLimits as RateLimitHandle | undefined;
+    if (limits !== undefined && !(await limits.checkFailedAuth(request, reply)).allowed) {
+      return reply;
+    }
     const credential = credentialFrom(request);
     const resolved: Awaited<ReturnType<typeof resolvePrincipal>> =
       credential === undefined
         ? { failure: "missing" }
         : await resolvePrincipal(context, credential);
     if ("failure" in resolved) {
+      if (limits !== undefined && !(await limits.consumeFailedAuth(request, reply)).allowed) {
+        return reply;
+      }
       const tenantId =
         resolved.tenantId ?? (await context.data.principals.findOperatorTenant())?.id;
       if (tenantId !== undefined) {
@@ -114,6 +135,12 @@ export function authenticate(context: VaultContext) {
       throw unauthorized();
     }
     const { principal } = resolved;
+    if (
+      limits !== undefined &&
+      !(await limits.consumeForCredential(request, reply, principal.credentialHash)).allowed
+    ) {
+      return reply;
+    }
     if (principal.kind === "token" && principal.token.allowedIps !== null) {
       const parsed = parseIpAllowlist(principal.token.allowedIps);
       if (!parsed.ok || !parsed.allowlist.allows(request.ip)) {
@@ -126,5 +153,6 @@ export function authenticate(context: VaultContext) {
       }
     }
     setPrincipal(request, principal);
+    return undefined;
   };
 }

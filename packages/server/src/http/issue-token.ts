@@ -1,13 +1,20 @@
 import type { FastifyRequest } from "fastify";
+import { tierAllows } from "../approvals/approval-policy.js";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import type { Tier } from "../db/schema.js";
 import { type Scope, scopesAllow, scopesWithin } from "../domain/scope.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 import { ApiError, scopeDenied } from "./api-error.js";
+import {
+  type ApprovalAnnouncement,
+  announceApprovals,
+  insertApprovalRequest,
+} from "./approval-decisions.js";
+import { newApprovalRecord } from "./approval-view.js";
 import { appendAudit, recordAudit } from "./audit-event.js";
 import { requireApprovedToken } from "./authorize.js";
 import type { Principal } from "./principal.js";
-import { higherTier, requiredApprovalsFor, tierRank } from "./tier-gate.js";
+import { higherTier } from "./tier-gate.js";
 import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
 import type { VaultContext } from "./vault-context.js";
 
@@ -121,10 +128,26 @@ export async function issueToken(
   }
 
   const needed = await tierNeeded(context, principal.tenantId, wanted.scopes);
-  const pending = tierRank(needed) > tierRank(issuerTier);
+  const pending = !tierAllows(issuerTier, needed);
   const value = generateCredential("token");
+  const tokenId = generateId("tok_");
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+  // The request expires with its token: a token that outlives no one needs no approval.
+  const approval = pending
+    ? newApprovalRecord(context, {
+        tenantId: principal.tenantId,
+        tier: needed,
+        scopes: wanted.scopes.map((scope) => scope.text),
+        path: null,
+        requestedByType: principal.kind,
+        requestedById: principal.id,
+        tokenId,
+        description: wanted.description,
+        expiresAt,
+      })
+    : null;
   const record: TokenRecord = {
-    id: generateId("tok_"),
+    id: tokenId,
     tenantId: principal.tenantId,
     issuerType: principal.kind,
     issuerId: principal.id,
@@ -135,14 +158,15 @@ export async function issueToken(
     maxUses,
     uses: 0,
     ttlSeconds,
-    expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    expiresAt,
     revokedAt: null,
     approvalStatus: pending ? "pending" : "approved",
-    approvalRequestId: pending ? generateId("apr_") : null,
+    approvalRequestId: approval?.id ?? null,
     approvedTier: issuerTier,
     createdAt: now.toISOString(),
   };
 
+  let announcement: ApprovalAnnouncement | undefined;
   await context.data.transaction(async (stores) => {
     await stores.tokens.insert({
       ...record,
@@ -157,30 +181,12 @@ export async function issueToken(
         ttl_seconds: ttlSeconds,
       },
     });
-    if (record.approvalRequestId !== null) {
-      await stores.approvals.insert({
-        id: record.approvalRequestId,
-        tenantId: principal.tenantId,
-        status: "pending",
-        tier: needed,
-        scopes: record.scopes,
-        path: null,
-        requestedByType: principal.kind,
-        requestedById: principal.id,
-        tokenId: record.id,
-        description: record.description,
-        requiredApprovals: requiredApprovalsFor(needed),
-        eligibleAt: null,
-        decidedAt: null,
-        grantExpiresAt: null,
-        createdAt: record.createdAt,
-      });
-      await appendAudit(stores, context, request, principal, {
-        event: "approval.requested",
-        outcome: "pending",
-        detail: { approval_id: record.approvalRequestId, tier: needed, issued_token_id: record.id },
+    if (approval !== null) {
+      announcement = await insertApprovalRequest(stores, context, request, principal, approval, {
+        issued_token_id: record.id,
       });
     }
   });
+  if (announcement !== undefined) announceApprovals(context, [announcement]);
   return { record, value };
 }

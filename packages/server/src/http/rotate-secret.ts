@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { SecretPath } from "../domain/secret-path.js";
+import type { Stores } from "../store/stores.js";
 import { secretNotFound } from "./api-error.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
@@ -19,67 +20,63 @@ export type RotationBody = {
 
 /**
  * Adds the new version and retires every older one at `now + grace`: until then they stay
- * readable by version, afterwards they are 404. One transaction, with its audit event.
+ * readable by version, afterwards they are 404. Runs inside the caller's transaction (see
+ * `idempotentWrite`), with its audit event.
  */
 export async function rotateSecret(
+  stores: Stores,
   context: VaultContext,
   request: FastifyRequest,
   principal: Principal,
   path: SecretPath,
   newValue: string,
   gracePeriodSeconds: number,
-): Promise<RotationBody> {
+): Promise<{ statusCode: 200; body: RotationBody }> {
   checkValueSize(context, newValue, "new value");
   const now = context.now();
   const at = now.toISOString();
   const retiredAt = new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString();
-  return context.data.transaction(async (stores) => {
-    const secret = await stores.secrets.findByPath(principal.tenantId, path.full);
-    if (secret === undefined || isExpired(secret, now)) throw secretNotFound(path.full);
-    const oldVersion = secret.currentVersion;
-    const newVersion = oldVersion + 1;
-    for (const version of await stores.secrets.listVersions(principal.tenantId, secret.id)) {
-      if (version.retiredAt === null || version.retiredAt > retiredAt) {
-        await stores.secrets.retireVersion(
-          principal.tenantId,
-          secret.id,
-          version.version,
-          retiredAt,
-        );
-      }
+  const secret = await stores.secrets.findByPath(principal.tenantId, path.full);
+  if (secret === undefined || isExpired(secret, now)) throw secretNotFound(path.full);
+  const oldVersion = secret.currentVersion;
+  const newVersion = oldVersion + 1;
+  for (const version of await stores.secrets.listVersions(principal.tenantId, secret.id)) {
+    if (version.retiredAt === null || version.retiredAt > retiredAt) {
+      await stores.secrets.retireVersion(principal.tenantId, secret.id, version.version, retiredAt);
     }
-    await stores.secrets.insertVersion({
-      secretId: secret.id,
-      tenantId: principal.tenantId,
-      version: newVersion,
-      tier: secret.tier,
-      sealed: sealValue(
-        context,
-        { tenantId: principal.tenantId, path: path.full, version: newVersion },
-        newValue,
-      ),
-      createdAt: at,
-      retiredAt: null,
-    });
-    await stores.secrets.update(principal.tenantId, secret.id, {
-      currentVersion: newVersion,
-      updatedAt: at,
-    });
-    await appendAudit(stores, context, request, principal, {
-      event: "secret.rotated",
-      outcome: "success",
-      path: path.full,
-      version: newVersion,
-      detail: { old_version: oldVersion, grace_period_seconds: gracePeriodSeconds },
-    });
-    return {
-      path: path.full,
-      new_version: newVersion,
-      old_version: oldVersion,
-      expires_at: retiredAt,
-      grace_period_seconds: gracePeriodSeconds,
-      version: newVersion,
-      grace_expires_at: retiredAt,
-    };
+  }
+  await stores.secrets.insertVersion({
+    secretId: secret.id,
+    tenantId: principal.tenantId,
+    version: newVersion,
+    tier: secret.tier,
+    sealed: sealValue(
+      context,
+      { tenantId: principal.tenantId, path: path.full, version: newVersion },
+      newValue,
+    ),
+    createdAt: at,
+    retiredAt: null,
   });
+  await stores.secrets.update(principal.tenantId, secret.id, {
+    currentVersion: newVersion,
+    updatedAt: at,
+  });
+  await appendAudit(stores, context, request, principal, {
+    event: "secret.rotated",
+    outcome: "success",
+    path: path.full,
+    version: newVersion,
+    detail: { old_version: oldVersion, grace_period_seconds: gracePeriodSeconds },
+  });
+  const body: RotationBody = {
+    path: path.full,
+    new_version: newVersion,
+    old_version: oldVersion,
+    expires_at: retiredAt,
+    grace_period_seconds: gracePeriodSeconds,
+    version: newVersion,
+    grace_expires_at: retiredAt,
+  };
+  return { statusCode: 200, body };
 }

@@ -1,24 +1,32 @@
 import type { FastifyRequest } from "fastify";
-import { generateId } from "../crypto/credentials.js";
+import { highestTier, tierAllows } from "../approvals/approval-policy.js";
 import type { Tier } from "../db/schema.js";
+import type { ApprovalRecord } from "../store/approvals-store.js";
 import { approvalDenied, approvalPending } from "./api-error.js";
-import { appendAudit, recordAudit } from "./audit-event.js";
+import {
+  type ApprovalAnnouncement,
+  announceApprovals,
+  insertApprovalRequest,
+  loadSettledApproval,
+} from "./approval-decisions.js";
+import { newApprovalRecord } from "./approval-view.js";
+import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
 
-const RANK: Record<Tier, number> = { standard: 0, sensitive: 1, critical: 2 };
-
-export function tierRank(tier: Tier): number {
-  return RANK[tier];
-}
-
+/** The higher of two tiers (approval-policy.ts orders them). */
 export function higherTier(left: Tier, right: Tier): Tier {
-  return RANK[left] >= RANK[right] ? left : right;
+  return highestTier([left, right]);
 }
 
-/** API.md: sensitive needs one approval, critical two by different approvers. */
-export function requiredApprovalsFor(tier: Tier): number {
-  return tier === "critical" ? 2 : 1;
+function grantCovers(grant: ApprovalRecord | undefined, tier: Tier, nowIso: string): boolean {
+  return (
+    grant !== undefined &&
+    grant.status === "approved" &&
+    grant.grantExpiresAt !== null &&
+    grant.grantExpiresAt > nowIso &&
+    tierAllows(grant.tier, tier)
+  );
 }
 
 /**
@@ -36,7 +44,7 @@ export async function requireReadTier(
 ): Promise<void> {
   if (principal.kind === "admin" || tier === "standard") return;
   if (principal.kind === "token") {
-    if (tierRank(principal.token.approvedTier) >= tierRank(tier)) return;
+    if (tierAllows(principal.token.approvedTier, tier)) return;
     await recordAudit(context, request, principal, principal.tenantId, {
       event: "secret.read",
       outcome: "denied",
@@ -47,38 +55,39 @@ export async function requireReadTier(
       `This token is approved for ${principal.token.approvedTier} secrets; the secret at ${path} is ${tier}. Request a new token whose scope covers it, and have it approved`,
     );
   }
-  const now = context.now().toISOString();
+  const nowIso = context.now().toISOString();
   const { approvals } = context.data;
-  if (await approvals.findActiveGrant(principal.tenantId, principal.id, path, now)) return;
-  const approvalId = await context.data.transaction(async (stores) => {
-    const pending = await stores.approvals.findPendingRead(principal.tenantId, principal.id, path);
-    if (pending !== undefined) return pending.id;
-    const id = generateId("apr_");
-    await stores.approvals.insert({
-      id,
-      tenantId: principal.tenantId,
-      status: "pending",
-      tier,
-      scopes: [`secrets:read:${path}`],
-      path,
-      requestedByType: "agent",
-      requestedById: principal.id,
-      tokenId: null,
-      description: `Agent read of ${path}`,
-      requiredApprovals: requiredApprovalsFor(tier),
-      eligibleAt: null,
-      decidedAt: null,
-      grantExpiresAt: null,
-      createdAt: now,
+  const grant = await approvals.findActiveGrant(principal.tenantId, principal.id, path, nowIso);
+  if (grantCovers(grant, tier, nowIso)) return;
+  // A pending request whose critical delay just ended becomes the grant; settle it to know.
+  const pending = await approvals.findPendingRead(principal.tenantId, principal.id, path);
+  const settled =
+    pending && (await loadSettledApproval(context, principal.tenantId, pending.id))?.record;
+  if (grantCovers(settled, tier, nowIso)) return;
+  let approvalId: string | undefined =
+    settled?.status === "pending" && tierAllows(settled.tier, tier) ? settled.id : undefined;
+  if (approvalId === undefined) {
+    let announcement: ApprovalAnnouncement | undefined;
+    approvalId = await context.data.transaction(async (stores) => {
+      const again = await stores.approvals.findPendingRead(principal.tenantId, principal.id, path);
+      if (again !== undefined && again.id !== settled?.id && tierAllows(again.tier, tier)) {
+        return again.id;
+      }
+      const record = newApprovalRecord(context, {
+        tenantId: principal.tenantId,
+        tier,
+        scopes: [`secrets:read:${path}`],
+        path,
+        requestedByType: "agent",
+        requestedById: principal.id,
+        tokenId: null,
+        description: `Agent read of ${path}`,
+      });
+      announcement = await insertApprovalRequest(stores, context, request, principal, record);
+      return record.id;
     });
-    await appendAudit(stores, context, request, principal, {
-      event: "approval.requested",
-      outcome: "pending",
-      path,
-      detail: { approval_id: id, tier },
-    });
-    return id;
-  });
+    if (announcement !== undefined) announceApprovals(context, [announcement]);
+  }
   throw approvalPending(
     approvalId,
     `Reading the ${tier} secret at ${path} needs a person's approval; poll GET /v1/approvals/${approvalId}`,

@@ -1,3 +1,6 @@
+import type { ApprovalEvents } from "../approvals/approval-events.js";
+import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
+import type { WebhookNotifier } from "../approvals/webhook-notifier.js";
 import type { AuditBatcher } from "../store/audit-batcher.js";
 import type { DataAccess } from "../store/stores.js";
 
@@ -18,6 +21,14 @@ export type VaultContext = {
   readonly closing: AbortSignal;
   /** Group commit for stand-alone audit events (reads, denials). */
   readonly auditBatcher: AuditBatcher;
+  /** The critical delay and request lifetime handed to the approval policy. */
+  readonly approvalPolicy: ApprovalPolicyConfig;
+  /** Wakes long-polls when an approval request changes. */
+  readonly approvalEvents: ApprovalEvents;
+  /** Sends approval webhooks; null when none is configured. */
+  readonly webhookNotifier: WebhookNotifier | null;
+  /** Settles a critical request when its delay ends, so that waiters and the webhook hear of it. */
+  readonly approvalTimers: { schedule(tenantId: string, approvalId: string, at: Date): void };
 };
 
 /** The current time as the ISO-8601 string the database stores. */

@@ -18,11 +18,43 @@ export type ApprovalRecord = {
   decidedAt: string | null;
   grantExpiresAt: string | null;
   createdAt: string;
+  /** When a still-pending request stops being decidable; null only on rows from before issue #4. */
+  expiresAt: string | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  /** Bumped by every decision (see {@link ApprovalsStore.updateIfUnchanged}). */
+  version: number;
 };
 
-export type ApprovalDecisionRecord = { by: string; at: string; comment: string | null };
+export type ApprovalDecisionRecord = {
+  /** The approving admin's id. */
+  by: string;
+  /** The approving admin's name, or null when that admin no longer exists. */
+  byName: string | null;
+  at: string;
+  comment: string | null;
+};
 
-/** Approval requests for the tier gate (issue #4 adds decisions and long-polling on top). */
+/** What a decision changes on a request. */
+export type ApprovalChangeFields = Pick<
+  ApprovalRecord,
+  "status" | "eligibleAt" | "decidedAt" | "decidedBy" | "decisionComment" | "grantExpiresAt"
+>;
+
+/** Where listing resumes: after this (created_at, id). */
+export type ApprovalCursor = { createdAt: string; id: string };
+
+export type ApprovalFilter = {
+  tenantId: string;
+  status?: ApprovalsTable["status"];
+  after: ApprovalCursor | null;
+  limit: number;
+};
+
+/**
+ * Approval requests and the approvals given to them. Deciding is a conditional write on the row's
+ * `version` and `status = 'pending'`: of two racing decisions exactly one changes the row.
+ */
 export class ApprovalsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -45,6 +77,10 @@ export class ApprovalsStore {
         decided_at: approval.decidedAt,
         grant_expires_at: approval.grantExpiresAt,
         created_at: approval.createdAt,
+        expires_at: approval.expiresAt,
+        decided_by: approval.decidedBy,
+        decision_comment: approval.decisionComment,
+        version: approval.version,
       })
       .execute();
   }
@@ -59,7 +95,7 @@ export class ApprovalsStore {
     return row && toApproval(row);
   }
 
-  /** An agent's still-pending read request for one path, to reuse instead of piling up. */
+  /** An agent's latest request for one path whose stored status is still pending. */
   async findPendingRead(
     tenantId: string,
     agentId: string,
@@ -97,16 +133,146 @@ export class ApprovalsStore {
     return row && toApproval(row);
   }
 
+  /** A page of the tenant's requests by stored status, oldest first. */
+  async list(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
+    const after = filter.after;
+    const rows = await this.db
+      .selectFrom("approvals")
+      .selectAll()
+      .where("tenant_id", "=", filter.tenantId)
+      .$if(filter.status !== undefined, (query) =>
+        query.where("status", "=", filter.status ?? "pending"),
+      )
+      .$if(after !== null, (query) =>
+        query.where((eb) =>
+          eb.or([
+            eb("created_at", ">", after?.createdAt ?? ""),
+            eb.and([eb("created_at", "=", after?.createdAt ?? ""), eb("id", ">", after?.id ?? "")]),
+          ]),
+        ),
+      )
+      .orderBy("created_at")
+      .orderBy("id")
+      .limit(filter.limit)
+      .execute();
+    return rows.map(toApproval);
+  }
+
+  /**
+   * Ids of the tenant's stored-pending requests whose time has come at `nowIso`: expired, or past
+   * the end of a critical delay. They are settled before a listing so that it shows true statuses.
+   */
+  async listDueIds(tenantId: string, nowIso: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("approvals")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("status", "=", "pending")
+      .where((eb) => eb.or([eb("expires_at", "<=", nowIso), eb("eligible_at", "<=", nowIso)]))
+      .orderBy("created_at")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Ids of stored-pending requests made by `requesterId` or gating one of `tokenIds`. */
+  async listPendingIdsFor(
+    tenantId: string,
+    options: { requesterId?: string; tokenIds?: readonly string[] },
+  ): Promise<string[]> {
+    const tokenIds = options.tokenIds ?? [];
+    if (options.requesterId === undefined && tokenIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("approvals")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("status", "=", "pending")
+      .where((eb) =>
+        eb.or([
+          ...(options.requesterId === undefined
+            ? []
+            : [eb("requested_by_id", "=", options.requesterId)]),
+          ...(tokenIds.length === 0 ? [] : [eb("token_id", "in", [...tokenIds])]),
+        ]),
+      )
+      .orderBy("created_at")
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Writes a decision if nobody else decided since the row was read at `expectedVersion`: a single
+   * `UPDATE … WHERE version = ? AND status = 'pending'`. Returns false when it lost the race.
+   */
+  async updateIfUnchanged(
+    tenantId: string,
+    approvalId: string,
+    expectedVersion: number,
+    fields: ApprovalChangeFields,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable("approvals")
+      .set((eb) => ({
+        status: fields.status,
+        eligible_at: fields.eligibleAt,
+        decided_at: fields.decidedAt,
+        decided_by: fields.decidedBy,
+        decision_comment: fields.decisionComment,
+        grant_expires_at: fields.grantExpiresAt,
+        version: eb("version", "+", 1),
+      }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", approvalId)
+      .where("version", "=", expectedVersion)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Records one admin's approval (the primary key allows one per admin and request). */
+  async insertApproval(approval: {
+    approvalId: string;
+    tenantId: string;
+    adminId: string;
+    comment: string | null;
+    at: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto("approval_decisions")
+      .values({
+        approval_id: approval.approvalId,
+        tenant_id: approval.tenantId,
+        admin_id: approval.adminId,
+        decision: "approve",
+        comment: approval.comment,
+        at: approval.at,
+      })
+      .execute();
+  }
+
+  /** The approvals given to a request, oldest first, with each approver's name. */
   async listDecisions(tenantId: string, approvalId: string): Promise<ApprovalDecisionRecord[]> {
     const rows = await this.db
       .selectFrom("approval_decisions")
-      .select(["admin_id", "at", "comment"])
-      .where("tenant_id", "=", tenantId)
-      .where("approval_id", "=", approvalId)
-      .where("decision", "=", "approve")
-      .orderBy("at")
+      .leftJoin("admins", "admins.id", "approval_decisions.admin_id")
+      .select([
+        "approval_decisions.admin_id as admin_id",
+        "approval_decisions.at as at",
+        "approval_decisions.comment as comment",
+        "admins.name as admin_name",
+      ])
+      .where("approval_decisions.tenant_id", "=", tenantId)
+      .where("approval_decisions.approval_id", "=", approvalId)
+      .where("approval_decisions.decision", "=", "approve")
+      .orderBy("approval_decisions.at")
+      .orderBy("approval_decisions.admin_id")
       .execute();
-    return rows.map((row) => ({ by: row.admin_id, at: row.at, comment: row.comment }));
+    return rows.map((row) => ({
+      by: row.admin_id,
+      byName: row.admin_name ?? null,
+      at: row.at,
+      comment: row.comment,
+    }));
   }
 }
 
@@ -127,5 +293,9 @@ function toApproval(row: Database["approvals"]): ApprovalRecord {
     decidedAt: row.decided_at,
     grantExpiresAt: row.grant_expires_at,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedBy: row.decided_by,
+    decisionComment: row.decision_comment,
+    version: row.version,
   };
 }

@@ -129,6 +129,27 @@ export class TokensStore {
     return revoked;
   }
 
+  /**
+   * Ends a pending token's wait: `approved` (up to `approvedTier`) or `denied` (also for a
+   * cancelled or expired request). A token no longer pending is left alone.
+   */
+  async settleApproval(
+    tenantId: string,
+    tokenId: string,
+    outcome: { status: "approved"; approvedTier: Tier } | { status: "denied" },
+  ): Promise<void> {
+    await this.db
+      .updateTable("tokens")
+      .set({
+        approval_status: outcome.status,
+        ...(outcome.status === "approved" ? { approved_tier: outcome.approvedTier } : {}),
+      })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("approval_status", "=", "pending")
+      .execute();
+  }
+
   /** Ids of the root tokens an agent or admin issued (their descendants follow on revocation). */
   async idsIssuedBy(tenantId: string, issuerId: string): Promise<string[]> {
     const rows = await this.db

@@ -26,6 +26,16 @@ export type TestServer = {
   masterKey: Buffer;
 };
 
+/**
+ * Rate limits high enough that no suite is throttled by accident (tests of the limits pass their
+ * own): the defaults allow 10 failed authentications a minute per address, and suites about bad
+ * credentials make more than that from 127.0.0.1.
+ */
+export const UNTHROTTLED: NonNullable<ServerConfig["rateLimits"]> = {
+  perCredential: { points: 1_000_000, durationSeconds: 60 },
+  failedAuth: { points: 1_000_000, durationSeconds: 60 },
+};
+
 /** An in-memory vault with its first-start keys and a movable clock. */
 export async function createTestServer(
   overrides: Partial<Omit<ServerConfig, "now">> = {},
@@ -35,6 +45,7 @@ export async function createTestServer(
   const app = await createServer({
     masterKey,
     database: { kind: "sqlite", filename: ":memory:" },
+    rateLimits: UNTHROTTLED,
     ...overrides,
     now: clock.now,
   });

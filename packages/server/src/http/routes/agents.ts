@@ -3,6 +3,11 @@ import { generateCredential, generateId, hashCredential } from "../../crypto/cre
 import { parseScope } from "../../domain/scope.js";
 import type { AgentRecord } from "../../store/principals-store.js";
 import { notFound, type ValidationIssue, validationError } from "../api-error.js";
+import {
+  announceApprovals,
+  cancelApprovals,
+  inApprovalTransaction,
+} from "../approval-decisions.js";
 import { appendAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";
 import { principalOf } from "../principal.js";
@@ -104,6 +109,8 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       onRequest,
       schema: {
         summary: "Delete an agent: its key stops working and its tokens are revoked (admin)",
+        description:
+          "Every token the agent issued, and their descendants, is revoked; the agent's pending approval requests (its reads and its tokens') are cancelled.",
         tags: TAGS,
         params: idParams,
         response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
@@ -112,21 +119,29 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
     async (request, reply) => {
       const admin = await requireAdmin(context, request, principalOf(request));
       const at = context.now().toISOString();
-      const deleted = await context.data.transaction(async (stores) => {
-        if (!(await stores.principals.deleteAgent(admin.tenantId, request.params.id, at))) {
-          return false;
+      const agentId = request.params.id;
+      const deleted = await inApprovalTransaction(context, async (stores) => {
+        if (!(await stores.principals.deleteAgent(admin.tenantId, agentId, at))) {
+          return undefined;
         }
-        for (const tokenId of await stores.tokens.idsIssuedBy(admin.tenantId, request.params.id)) {
-          await stores.tokens.revokeWithDescendants(admin.tenantId, tokenId, at);
+        const revoked: string[] = [];
+        for (const tokenId of await stores.tokens.idsIssuedBy(admin.tenantId, agentId)) {
+          revoked.push(...(await stores.tokens.revokeWithDescendants(admin.tenantId, tokenId, at)));
         }
         await appendAudit(stores, context, request, admin, {
           event: "agent.deleted",
           outcome: "success",
-          detail: { agent_id: request.params.id },
+          detail: { agent_id: agentId, revoked_tokens: revoked.length },
         });
-        return true;
+        // Nobody should be asked to approve for an agent that is gone.
+        const pending = await stores.approvals.listPendingIdsFor(admin.tenantId, {
+          requesterId: agentId,
+          tokenIds: revoked,
+        });
+        return cancelApprovals(stores, context, request, admin, pending, "agent deleted");
       });
-      if (!deleted) throw notFound(`No agent ${request.params.id}`);
+      if (deleted === undefined) throw notFound(`No agent ${agentId}`);
+      announceApprovals(context, deleted);
       return reply.status(204).send(null);
     },
   );

@@ -1,94 +1,226 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { z } from "zod";
+import type { FastifyRequest } from "fastify";
+import type { ApprovalStatus } from "../../approvals/approval-policy.js";
 import type { ApprovalRecord } from "../../store/approvals-store.js";
-import { notFound } from "../api-error.js";
+import { ApiError, notFound, validationError } from "../api-error.js";
+import {
+  announceApprovals,
+  applyApprovalAction,
+  inApprovalTransaction,
+  loadApprovalView,
+  loadSettledApproval,
+  type PersonAction,
+} from "../approval-decisions.js";
+import { type ApprovalView, toApprovalBody } from "../approval-view.js";
+import { recordAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";
 import { type Principal, principalOf } from "../principal.js";
+import { requireAdmin } from "../require-admin.js";
+import {
+  approvalDecisionBody,
+  approvalIdParams,
+  approvalListQuery,
+  approvalListResponse,
+  approvalResponse,
+  approvalWaitQuery,
+} from "../schemas/approval-schemas.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
-import { TIERS } from "../schemas/secret-schemas.js";
 import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
+import { waitForApprovalChange } from "../wait-for-approval.js";
 
-/** How often a long-poll looks again, in milliseconds. */
-const POLL_INTERVAL_MS = 500;
+const TAGS = ["approvals"];
+const DEFAULT_PAGE_SIZE = 50;
+/** How many overdue requests one listing settles before it lists. */
+const SETTLE_BATCH = 500;
 
-const approvalResponse = z.object({
-  id: z.string(),
-  approval_request_id: z.string().describe("Same as id"),
-  status: z.enum(["pending", "approved", "denied", "cancelled", "expired"]),
-  tier: z.enum(TIERS),
-  scopes: z.array(z.string()),
-  path: z.string().nullable().describe("The secret path of an agent key's read request"),
-  token_id: z.string().nullable().describe("The pending token this request gates"),
-  requested_by: z.string(),
-  requested_by_type: z.enum(["agent", "admin", "token"]),
-  description: z.string().nullable(),
-  approvals: z.array(z.object({ by: z.string(), at: z.string(), comment: z.string().nullable() })),
-  required_approvals: z.number().int(),
-  eligible_at: z.string().nullable(),
-  decided_at: z.string().nullable(),
-  created_at: z.string(),
-});
+const ACTION_EVENT: Record<PersonAction["type"], string> = {
+  approve: "approval.granted",
+  deny: "approval.denied",
+  cancel: "approval.cancelled",
+};
 
+/** The requester (agent, admin or token that asked), the pending token itself, or an admin. */
 function mayView(principal: Principal, approval: ApprovalRecord): boolean {
   if (principal.kind === "admin") return true;
   if (approval.requestedById === principal.id) return true;
   return principal.kind === "token" && approval.tokenId === principal.id;
 }
 
-/** `GET /v1/approvals/{id}` (approve/deny/cancel and long-polling come with issue #4). */
+function encodeCursor(record: ApprovalRecord): string {
+  return Buffer.from(JSON.stringify([record.createdAt, record.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | null | undefined): { createdAt: string; id: string } | null {
+  if (cursor == null) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (typeof createdAt === "string" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // Falls through to the validation error.
+  }
+  throw validationError([{ field: "cursor", message: "is not a cursor this server gave out" }]);
+}
+
+/**
+ * Applies a person's action in a transaction (a conditional write: of two racing decisions one
+ * wins), announces it after commit, and answers with the request. A refusal by the policy (the
+ * same approver twice, a request already decided…) is recorded and answered 409 CONFLICT with
+ * the policy's `reason`.
+ */
+async function decide(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  approvalId: string,
+  action: PersonAction,
+  comment: string | null,
+): Promise<ApprovalView> {
+  const result = await inApprovalTransaction(context, async (stores) => {
+    const view = await loadApprovalView(stores, principal.tenantId, approvalId);
+    if (view === undefined || !mayView(principal, view.record)) return undefined;
+    return applyApprovalAction(stores, context, request, principal, view, action, comment);
+  });
+  if (result === undefined) {
+    throw notFound(`No approval request ${approvalId} visible to this credential`);
+  }
+  announceApprovals(context, result.announcements);
+  if (result.ok) return result.view;
+  const { rejection } = result;
+  await recordAudit(context, request, principal, principal.tenantId, {
+    event: ACTION_EVENT[action.type],
+    outcome: "denied",
+    path: result.view.record.path,
+    detail: { approval_id: approvalId, reason: rejection.reason },
+  });
+  throw new ApiError(409, "CONFLICT", rejection.message, {
+    reason: rejection.reason,
+    ...(rejection.reason === "not_pending" ? { status: rejection.status } : {}),
+    ...(rejection.reason === "already_decided"
+      ? { eligible_at: rejection.eligibleAt.toISOString() }
+      : {}),
+  });
+}
+
+/** Human approval (API.md, "Approvals"): list, read and long-poll, approve, deny, cancel. */
 export function registerApprovalRoutes(app: VaultApp, context: VaultContext): void {
+  const onRequest = authenticate(context);
+  const body = (view: ApprovalView) =>
+    toApprovalBody(view, context.now(), context.agentGrantSeconds);
+
+  app.get(
+    "/v1/approvals",
+    {
+      onRequest,
+      schema: {
+        summary: "List the tenant's approval requests, oldest first (admin)",
+        description:
+          "Filter with status (pending, approved, denied, cancelled, expired) as it stands now: requests whose critical delay ended or that expired are settled before listing. Paginated with limit and next_cursor.",
+        tags: TAGS,
+        querystring: approvalListQuery,
+        response: { 200: approvalListResponse, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request) => {
+      const admin = await requireAdmin(context, request, principalOf(request));
+      const now = context.now().toISOString();
+      for (const id of await context.data.approvals.listDueIds(admin.tenantId, now, SETTLE_BATCH)) {
+        await loadSettledApproval(context, admin.tenantId, id);
+      }
+      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
+      const status: ApprovalStatus | undefined = request.query.status ?? undefined;
+      const records = await context.data.approvals.list({
+        tenantId: admin.tenantId,
+        ...(status === undefined ? {} : { status }),
+        after: decodeCursor(request.query.cursor),
+        limit: limit + 1,
+      });
+      const page = records.slice(0, limit);
+      const items: ApprovalView[] = [];
+      for (const record of page) {
+        items.push({
+          record,
+          approvals: await context.data.approvals.listDecisions(admin.tenantId, record.id),
+        });
+      }
+      const last = page[page.length - 1];
+      return {
+        items: items.map(body),
+        next_cursor: records.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+  );
+
   app.get(
     "/v1/approvals/:id",
     {
-      onRequest: authenticate(context),
+      onRequest,
       schema: {
-        summary: "An approval request (its requester, its pending token, or an admin)",
-        description: "Consumes no token use, so a pending token may poll its own request.",
-        tags: ["approvals"],
-        params: z.strictObject({ id: z.string().min(1).max(128) }),
-        querystring: z.strictObject({
-          wait: z.coerce
-            .number()
-            .int()
-            .min(0)
-            .max(60)
-            .nullish()
-            .describe("Long-poll: wait up to this many seconds for the status to leave pending"),
-        }),
+        summary: "An approval request (its requester, its pending token, or an admin); long-poll",
+        description:
+          "With ?wait=N (at most 60) the answer waits while the status is pending and comes as soon as a decision lands, a critical delay ends, or N seconds pass. Consumes no token use, so a pending token may poll its own request.",
+        tags: TAGS,
+        params: approvalIdParams,
+        querystring: approvalWaitQuery,
         response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      let approval = await context.data.approvals.findById(principal.tenantId, request.params.id);
-      if (approval === undefined || !mayView(principal, approval)) {
+      const view = await loadSettledApproval(context, principal.tenantId, request.params.id);
+      if (view === undefined || !mayView(principal, view.record)) {
         throw notFound(`No approval request ${request.params.id} visible to this credential`);
       }
-      const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
-      while (approval.status === "pending" && Date.now() < deadline && !context.closing.aborted) {
-        await sleep(POLL_INTERVAL_MS, undefined, { signal: context.closing }).catch(() => {});
-        approval =
-          (await context.data.approvals.findById(principal.tenantId, approval.id)) ?? approval;
-      }
-      const approvals = await context.data.approvals.listDecisions(principal.tenantId, approval.id);
-      return {
-        id: approval.id,
-        approval_request_id: approval.id,
-        status: approval.status,
-        tier: approval.tier,
-        scopes: approval.scopes,
-        path: approval.path,
-        token_id: approval.tokenId,
-        requested_by: approval.requestedById,
-        requested_by_type: approval.requestedByType,
-        description: approval.description,
-        approvals,
-        required_approvals: approval.requiredApprovals,
-        eligible_at: approval.eligibleAt,
-        decided_at: approval.decidedAt,
-        created_at: approval.createdAt,
-      };
+      return body(await waitForApprovalChange(context, view, request.query.wait ?? 0));
     },
   );
+
+  const decisions = [
+    {
+      type: "approve",
+      summary: "Approve a request (admin keys are the approvers)",
+      description:
+        "A sensitive request is approved by one admin. A critical one needs two different admins; after the second it stays pending until eligible_at (now + the critical delay, default 300 s), during which anyone may cancel, then reads approved. The requester never approves its own request. 409 CONFLICT with reason same_approver_twice, self_approval, already_decided (waiting out its delay) or not_pending (with status).",
+    },
+    {
+      type: "deny",
+      summary: "Deny a request (admin): its token then gets 403 APPROVAL_DENIED",
+      description:
+        "Allowed while pending, including during a critical delay. 409 CONFLICT with reason not_pending once decided.",
+    },
+    {
+      type: "cancel",
+      summary: "Cancel a request (an admin, or the requester)",
+      description:
+        "Allowed while pending, including during a critical delay. A cancelled token request leaves its token refused with 403 APPROVAL_DENIED. 409 CONFLICT with reason not_pending once decided.",
+    },
+  ] as const;
+
+  for (const decision of decisions) {
+    app.post(
+      `/v1/approvals/:id/${decision.type}`,
+      {
+        onRequest,
+        schema: {
+          summary: decision.summary,
+          description: decision.description,
+          tags: TAGS,
+          params: approvalIdParams,
+          body: approvalDecisionBody,
+          response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
+        },
+      },
+      async (request) => {
+        let principal = principalOf(request);
+        if (decision.type !== "cancel") {
+          principal = await requireAdmin(context, request, principal);
+        }
+        const comment = request.body?.comment ?? null;
+        const action: PersonAction =
+          decision.type === "approve"
+            ? { type: "approve", by: principal.id, comment }
+            : { type: decision.type, by: principal.id };
+        return body(await decide(context, request, principal, request.params.id, action, comment));
+      },
+    );
+  }
 }

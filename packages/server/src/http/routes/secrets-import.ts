@@ -11,7 +11,7 @@ import { readSecretFields } from "../secret-fields.js";
 import { checkValueSize } from "../secret-values.js";
 import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
-import { writeSecretVersion } from "../write-secret.js";
+import { idempotentWrite, readIdempotencyKey, writeSecretVersion } from "../write-secret.js";
 
 /** `POST /v1/secrets/import`: a .env file into a namespace, all or nothing. */
 export function registerSecretImportRoute(app: VaultApp, context: VaultContext): void {
@@ -22,7 +22,7 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
       schema: {
         summary: "Import .env text into a namespace (all keys or none)",
         description:
-          "KEY=VALUE lines, blank lines and # comments, an optional export prefix, single or double quotes (double quotes take \\n escapes and may span lines). Keys must be valid path segments. Needs write on each <namespace>/<KEY>; the tier/type/tags fields apply to every key.",
+          "KEY=VALUE lines, blank lines and # comments, an optional export prefix, single or double quotes (double quotes take \\n escapes and may span lines). Keys must be valid path segments. Needs write on each <namespace>/<KEY>; the tier/type/tags fields apply to every key. Idempotency-Key as for PUT.",
         tags: ["secrets"],
         body: importSecretsBody,
         response: { 200: importResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 202) },
@@ -59,23 +59,32 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
       for (const target of targets) {
         await authorizeAction(context, request, principal, "write", target.path.full);
       }
+      const idempotencyKey = readIdempotencyKey(request);
       await consumeTokenUse(context, principal);
-      await context.data.transaction(async (stores) => {
-        for (const target of targets) {
-          await writeSecretVersion(stores, context, request, principal, target.path, {
-            value: target.value,
-            fields,
-          });
-        }
-        await appendAudit(stores, context, request, principal, {
-          event: "secret.imported",
-          outcome: "success",
-          path: namespace.namespace === "" ? null : namespace.namespace,
-          detail: { count: targets.length },
-        });
-      });
       const imported = parsed.entries.map((entry) => entry.key);
-      return { namespace: namespace.namespace, imported, imported_count: imported.length };
+      const body = { namespace: namespace.namespace, imported, imported_count: imported.length };
+      const response = await idempotentWrite(
+        context,
+        principal,
+        idempotencyKey,
+        { method: "POST", action: "import", body: request.body },
+        async (stores) => {
+          for (const target of targets) {
+            await writeSecretVersion(stores, context, request, principal, target.path, {
+              value: target.value,
+              fields,
+            });
+          }
+          await appendAudit(stores, context, request, principal, {
+            event: "secret.imported",
+            outcome: "success",
+            path: namespace.namespace === "" ? null : namespace.namespace,
+            detail: { count: targets.length },
+          });
+          return { statusCode: 200, body };
+        },
+      );
+      return response.body as typeof body;
     },
   );
 }

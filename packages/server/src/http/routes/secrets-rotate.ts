@@ -1,7 +1,7 @@
 import { authenticate } from "../authenticate.js";
 import { authorizeAction, consumeTokenUse } from "../authorize.js";
 import { principalOf } from "../principal.js";
-import { rotateSecret } from "../rotate-secret.js";
+import { type RotationBody, rotateSecret } from "../rotate-secret.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   legacyRotateBody,
@@ -12,6 +12,7 @@ import {
 import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
+import { idempotentWrite, readIdempotencyKey } from "../write-secret.js";
 
 const TAGS = ["secrets"];
 const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
@@ -27,7 +28,7 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
       schema: {
         summary: "Rotate: POST /v1/secrets/{path}/rotate",
         description:
-          "Only the final literal /rotate segment names the action: a secret whose own path ends in /rotate is rotated at …/rotate/rotate (or with its path percent-encoded). Any other POST below /v1/secrets/ is 404. Adds the new version; every older version stays readable by version until expires_at (now + grace_period_seconds, default 0, max 30 days), then is 404. Needs write.",
+          "Only the final literal /rotate segment names the action: a secret whose own path ends in /rotate is rotated at …/rotate/rotate (or with its path percent-encoded). Any other POST below /v1/secrets/ is 404. Adds the new version; every older version stays readable by version until expires_at (now + grace_period_seconds, default 0, max 30 days), then is 404. Needs write. Idempotency-Key: a retry with the same key and body returns the first response and rotates nothing; the same key with another body is 409 CONFLICT.",
         tags: TAGS,
         params: pathParams,
         body: rotateSecretBody,
@@ -38,15 +39,25 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
       const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/secrets/", "/rotate");
       await authorizeAction(context, request, principal, "write", path.full);
+      const idempotencyKey = readIdempotencyKey(request);
       await consumeTokenUse(context, principal);
-      return rotateSecret(
+      const response = await idempotentWrite(
         context,
-        request,
         principal,
-        path,
-        request.body.new_value,
-        request.body.grace_period_seconds ?? 0,
+        idempotencyKey,
+        { method: "POST", action: "rotate", path: path.full, body: request.body },
+        (stores) =>
+          rotateSecret(
+            stores,
+            context,
+            request,
+            principal,
+            path,
+            request.body.new_value,
+            request.body.grace_period_seconds ?? 0,
+          ),
       );
+      return response.body as RotationBody;
     },
   );
 
@@ -56,7 +67,8 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
       onRequest,
       schema: {
         summary: "Legacy rotate: PATCH /v1/secrets/{path} with value and grace_period_seconds",
-        description: "Same as POST …/rotate; the answer also carries version and grace_expires_at.",
+        description:
+          "Same as POST …/rotate (Idempotency-Key included); the answer also carries version and grace_expires_at.",
         tags: TAGS,
         params: pathParams,
         body: legacyRotateBody,
@@ -67,15 +79,25 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
       const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/secrets/");
       await authorizeAction(context, request, principal, "write", path.full);
+      const idempotencyKey = readIdempotencyKey(request);
       await consumeTokenUse(context, principal);
-      return rotateSecret(
+      const response = await idempotentWrite(
         context,
-        request,
         principal,
-        path,
-        request.body.value,
-        request.body.grace_period_seconds ?? 0,
+        idempotencyKey,
+        { method: "PATCH", action: "rotate", path: path.full, body: request.body },
+        (stores) =>
+          rotateSecret(
+            stores,
+            context,
+            request,
+            principal,
+            path,
+            request.body.value,
+            request.body.grace_period_seconds ?? 0,
+          ),
       );
+      return response.body as RotationBody;
     },
   );
 }

@@ -1,6 +1,11 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { notFound } from "../api-error.js";
+import {
+  announceApprovals,
+  cancelApprovals,
+  inApprovalTransaction,
+} from "../approval-decisions.js";
 import { appendAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";
 import { consumeTokenUse } from "../authorize.js";
@@ -27,7 +32,7 @@ async function revoke(
   tokenId: string,
 ): Promise<void> {
   const at = context.now().toISOString();
-  await context.data.transaction(async (stores) => {
+  const announcements = await inApprovalTransaction(context, async (stores) => {
     const revoked = await stores.tokens.revokeWithDescendants(principal.tenantId, tokenId, at);
     for (const id of revoked) {
       await appendAudit(stores, context, request, principal, {
@@ -36,7 +41,13 @@ async function revoke(
         detail: { revoked_token_id: id, cascade_from: id === tokenId ? null : tokenId },
       });
     }
+    // A revoked token's pending approval request has nothing left to approve.
+    const pending = await stores.approvals.listPendingIdsFor(principal.tenantId, {
+      tokenIds: revoked,
+    });
+    return cancelApprovals(stores, context, request, principal, pending, "token revoked");
   });
+  announceApprovals(context, announcements);
 }
 
 /** Whether `principal` issued the token or one of its ancestors, or is one of its ancestors. */

@@ -27,10 +27,10 @@ const DESCRIPTIONS: Record<number, string> = {
   401: "UNAUTHORIZED: unknown, expired, revoked or used-up credential",
   403: "SCOPE_DENIED (path, required_scope), IP_NOT_ALLOWED or APPROVAL_DENIED",
   404: "SECRET_NOT_FOUND (path, version?) or NOT_FOUND",
-  409: "CONFLICT",
   412: "PRECONDITION_FAILED: details current_version",
   413: "PAYLOAD_TOO_LARGE: details limit",
-  429: "RATE_LIMITED: details retry_after (seconds), header Retry-After",
+  409: "CONFLICT; an approval decision the policy refuses carries reason (same_approver_twice, self_approval, already_decided, not_pending with status)",
+  429: "RATE_LIMITED: details retry_after (seconds); headers Retry-After and RateLimit-Limit, -Remaining, -Reset",
   500: "INTERNAL: nothing internal is disclosed",
 };
 
@@ -43,5 +43,5 @@ export function errorResponses(...statuses: number[]): Record<number, z.ZodType>
   return responses;
 }
 
-/** The errors every authenticated route can answer with. */
-export const AUTHENTICATED_ERRORS = [400, 401, 403, 413, 500] as const;
+/** The errors every authenticated route can answer with (429: its rate limits). */
+export const AUTHENTICATED_ERRORS = [400, 401, 403, 413, 429, 500] as const;

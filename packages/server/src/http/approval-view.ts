@@ -1,0 +1,190 @@
+import {
+  type ApprovalState,
+  newApprovalState,
+  requiredApprovals,
+  settleApproval,
+} from "../approvals/approval-policy.js";
+import type { WebhookApproval } from "../approvals/webhook-event.js";
+import { generateId } from "../crypto/credentials.js";
+import type { Tier } from "../db/schema.js";
+import type {
+  ApprovalChangeFields,
+  ApprovalDecisionRecord,
+  ApprovalRecord,
+} from "../store/approvals-store.js";
+import type { ApprovalBody } from "./schemas/approval-schemas.js";
+import type { VaultContext } from "./vault-context.js";
+
+/** An approval request with the approvals given to it: what the policy and the wire need. */
+export type ApprovalView = { record: ApprovalRecord; approvals: ApprovalDecisionRecord[] };
+
+/** Rows from before expiry was stored expire this long after they were made (the policy default). */
+const LEGACY_REQUEST_TTL_SECONDS = 86_400;
+
+function dateOrNull(iso: string | null): Date | null {
+  return iso === null ? null : new Date(iso);
+}
+
+function isoOrNull(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}
+
+/** The policy's view of a stored request (approval-policy.ts decides everything from this). */
+export function policyStateOf(view: ApprovalView): ApprovalState {
+  const { record } = view;
+  const expiresAt =
+    record.expiresAt ??
+    new Date(Date.parse(record.createdAt) + LEGACY_REQUEST_TTL_SECONDS * 1000).toISOString();
+  return {
+    status: record.status,
+    tier: record.tier,
+    approvals: view.approvals.map((entry) => ({
+      by: entry.by,
+      at: new Date(entry.at),
+      comment: entry.comment,
+    })),
+    requesterId: record.requestedById,
+    expiresAt: new Date(expiresAt),
+    eligibleAt: dateOrNull(record.eligibleAt),
+    decidedAt: dateOrNull(record.decidedAt),
+    decidedBy: record.decidedBy,
+  };
+}
+
+/** The view as it stands at `now`: a request whose time came reads as approved or expired. */
+export function settledViewAt(view: ApprovalView, now: Date, grantSeconds: number): ApprovalView {
+  const state = policyStateOf(view);
+  const settled = settleApproval(state, now);
+  if (settled === state) return view;
+  return { ...view, record: { ...view.record, ...fieldsFor(view.record, settled, grantSeconds) } };
+}
+
+/**
+ * The columns a new policy state sets. An approved agent read request grants that agent the path
+ * for `grantSeconds` from the moment it took effect.
+ */
+export function fieldsFor(
+  record: ApprovalRecord,
+  next: ApprovalState,
+  grantSeconds: number,
+  comment?: string | null,
+): ApprovalChangeFields {
+  const isAgentRead = record.tokenId === null && record.path !== null;
+  const grantExpiresAt =
+    next.status === "approved" && isAgentRead && next.decidedAt !== null
+      ? new Date(next.decidedAt.getTime() + grantSeconds * 1000).toISOString()
+      : record.grantExpiresAt;
+  return {
+    status: next.status,
+    eligibleAt: isoOrNull(next.eligibleAt),
+    decidedAt: isoOrNull(next.decidedAt),
+    decidedBy: next.decidedBy,
+    decisionComment: comment === undefined ? record.decisionComment : comment,
+    grantExpiresAt,
+  };
+}
+
+/** What a new request is about. */
+export type NewApprovalRequest = {
+  tenantId: string;
+  tier: Tier;
+  scopes: string[];
+  /** The secret path of an agent's read request; null for a token request. */
+  path: string | null;
+  requestedByType: ApprovalRecord["requestedByType"];
+  requestedById: string;
+  /** The pending token; null for an agent's read request. */
+  tokenId: string | null;
+  description: string | null;
+  /** A token's request expires with the token; otherwise the policy's request lifetime applies. */
+  expiresAt?: string;
+};
+
+/** A new pending request, shaped by the policy (required approvals, expiry). */
+export function newApprovalRecord(
+  context: VaultContext,
+  request: NewApprovalRequest,
+): ApprovalRecord {
+  const now = context.now();
+  const state = newApprovalState(
+    { tier: request.tier, requesterId: request.requestedById },
+    now,
+    context.approvalPolicy,
+  );
+  return {
+    id: generateId("apr_"),
+    tenantId: request.tenantId,
+    status: state.status,
+    tier: request.tier,
+    scopes: request.scopes,
+    path: request.path,
+    requestedByType: request.requestedByType,
+    requestedById: request.requestedById,
+    tokenId: request.tokenId,
+    description: request.description,
+    requiredApprovals: requiredApprovals(request.tier),
+    eligibleAt: isoOrNull(state.eligibleAt),
+    decidedAt: isoOrNull(state.decidedAt),
+    grantExpiresAt: null,
+    createdAt: now.toISOString(),
+    expiresAt: request.expiresAt ?? state.expiresAt.toISOString(),
+    decidedBy: null,
+    decisionComment: null,
+    version: 0,
+  };
+}
+
+/** The wire shape of `GET /v1/approvals/{id}`, with the status as it stands at `now`. */
+export function toApprovalBody(view: ApprovalView, now: Date, grantSeconds: number): ApprovalBody {
+  const { record, approvals } = settledViewAt(view, now, grantSeconds);
+  return {
+    id: record.id,
+    approval_request_id: record.id,
+    status: record.status,
+    tier: record.tier,
+    scopes: record.scopes,
+    path: record.path,
+    token_id: record.tokenId,
+    requested_by: record.requestedById,
+    requested_by_type: record.requestedByType,
+    description: record.description,
+    approvals: approvals.map((entry) => ({
+      by: entry.by,
+      by_name: entry.byName,
+      at: entry.at,
+      comment: entry.comment,
+    })),
+    required_approvals: record.requiredApprovals,
+    eligible_at: record.eligibleAt,
+    decided_at: record.decidedAt,
+    decided_by: record.decidedBy,
+    decision_comment: record.decisionComment,
+    expires_at: policyStateOf(view).expiresAt.toISOString(),
+    grant_expires_at: record.grantExpiresAt,
+    created_at: record.createdAt,
+  };
+}
+
+/** The approval as a webhook carries it (paths and scopes only, never a value). */
+export function toWebhookApproval(view: ApprovalView): WebhookApproval {
+  const { record } = view;
+  return {
+    id: record.id,
+    status: record.status,
+    tier: record.tier,
+    scopes: record.scopes,
+    path: record.path,
+    tenant_id: record.tenantId,
+    requested_by: record.requestedById,
+    description: record.description,
+    approvals: view.approvals.map((entry) => ({
+      by: entry.by,
+      at: entry.at,
+      comment: entry.comment,
+    })),
+    required_approvals: record.requiredApprovals,
+    eligible_at: record.eligibleAt,
+    decided_at: record.decidedAt,
+    expires_at: policyStateOf(view).expiresAt,
+  };
+}

@@ -1,0 +1,64 @@
+import { loadSettledApproval } from "./approval-decisions.js";
+import type { ApprovalView } from "./approval-view.js";
+import type { VaultContext } from "./vault-context.js";
+
+/**
+ * How often a long-poll looks at the database anyway, in milliseconds: a decision made by another
+ * instance reaches this one through the database even when no event carries it across.
+ */
+const RECHECK_INTERVAL_MS = 2000;
+
+/**
+ * Holds a long-poll (`?wait=N`) while the request is pending: it answers as soon as an
+ * `ApprovalEvents` change arrives (a decision on this instance wakes it at once), when a critical
+ * delay ends, when `waitSeconds` pass, or when the server starts closing.
+ */
+export async function waitForApprovalChange(
+  context: VaultContext,
+  view: ApprovalView,
+  waitSeconds: number,
+): Promise<ApprovalView> {
+  if (waitSeconds <= 0 || view.record.status !== "pending") return view;
+  const { tenantId, id } = view.record;
+  const deadline = Date.now() + waitSeconds * 1000;
+  let changed = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = context.approvalEvents.subscribe(tenantId, id, () => {
+    changed = true;
+    wake?.();
+  });
+  try {
+    let current = view;
+    for (;;) {
+      // Read after subscribing, so that a decision landing in between is seen either way.
+      changed = false;
+      current = (await loadSettledApproval(context, tenantId, id)) ?? current;
+      const remaining = deadline - Date.now();
+      if (current.record.status !== "pending" || remaining <= 0 || context.closing.aborted) {
+        return current;
+      }
+      if (changed) continue;
+      let sleepMs = Math.min(remaining, RECHECK_INTERVAL_MS);
+      if (current.record.eligibleAt !== null) {
+        // The server's clock decides when a delay ends; wake then (plus a millisecond, so the
+        // re-read sees it as past).
+        const untilEligible = Date.parse(current.record.eligibleAt) - context.now().getTime();
+        sleepMs = Math.max(0, Math.min(sleepMs, untilEligible + 1));
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, sleepMs);
+        const onClosing = () => done();
+        context.closing.addEventListener("abort", onClosing, { once: true });
+        wake = done;
+        function done(): void {
+          clearTimeout(timer);
+          context.closing.removeEventListener("abort", onClosing);
+          wake = undefined;
+          resolve();
+        }
+      });
+    }
+  } finally {
+    unsubscribe();
+  }
+}
