@@ -22,6 +22,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export function registerServerCommand(program: Command, io: CliIo): void {
   program
     .command("server")
+    .summary("run the vault server (embedded SQLite in --data-dir)")
     .description(
       "Run the vault server on an embedded SQLite database in --data-dir.\n" +
         "The first start creates the master key, an admin key and an agent key and prints them\n" +

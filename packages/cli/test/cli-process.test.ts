@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ExitCode } from "../src/exit-codes.js";
+import { startCliVault } from "./cli-vault.js";
+
+const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
+let vault: Awaited<ReturnType<typeof startCliVault>>;
+
+beforeAll(async () => {
+  vault = await startCliVault();
+});
+
+afterAll(async () => {
+  await vault.close();
+});
+
+/** Runs the real `ass` process from source with piped stdin; resolves with its exit code and output. */
+function assProcess(argv: string[], stdin = "") {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "src/bin.ts", ...argv],
+      {
+        cwd: packageDir,
+        env: { PATH: process.env.PATH, ...vault.env },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+it("stores a piped value and prints it back as a real process, with exit codes", async () => {
+  const set = await assProcess(["secrets", "set", "proc/value"], "value-piped-into-a-process\n");
+  expect(set.code).toBe(ExitCode.OK);
+  expect(set.stdout).toContain("Stored proc/value version 1");
+
+  const get = await assProcess(["secrets", "get", "proc/value"]);
+  expect(get.stdout).toBe("value-piped-into-a-process\n");
+
+  const missing = await assProcess(["secrets", "get", "proc/missing"]);
+  expect(missing.code).toBe(ExitCode.NOT_FOUND);
+  expect(missing.stderr).toMatch(/^ass: .*proc\/missing/);
+  expect(missing.stderr).not.toMatch(/\n\s+at /);
+}, 60_000);
