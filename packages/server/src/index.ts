@@ -1,13 +1,35 @@
+export {
+  type ApprovalChange,
+  type ApprovalChangeListener,
+  type ApprovalEvents,
+  createInProcessApprovalEvents,
+} from "./approvals/approval-events.js";
+export type { ApprovalStatus, ApprovalTier } from "./approvals/approval-policy.js";
+export type {
+  WebhookApproval,
+  WebhookBody,
+  WebhookEventType,
+} from "./approvals/webhook-event.js";
+export {
+  signWebhookPayload,
+  type VerifyWebhookSignatureOptions,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+} from "./approvals/webhook-signature.js";
 export { MasterKeyMismatchError } from "./bootstrap.js";
 export { createServer, type VaultServer } from "./create-server.js";
 export { MasterKeyError } from "./crypto/master-key.js";
 export type { DatabaseConfig } from "./db/create-database.js";
+export type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 export type {
+  ApprovalSettings,
   FirstStartCredentials,
+  RateLimitSettings,
   ServerConfig,
   ServerLimits,
   ServerLoggerSetting,
   TlsOptions,
+  WebhookSettings,
 } from "./server-config.js";
 export {
   type RunningServer,
