@@ -137,6 +137,24 @@ describe("approving a token request", () => {
     expect(view.json()).toMatchObject({ status: "cancelled", decision_comment: "token revoked" });
   });
 
+  it("answers a retried approval with the same Idempotency-Key with the first answer", async () => {
+    server = await createTestServer();
+    const { approvalId } = await pendingToken("critical");
+    const approve = (comment: string) =>
+      server.app.inject({
+        method: "POST",
+        url: `/v1/approvals/${approvalId}/approve`,
+        headers: { ...bearer(server.adminKey), "idempotency-key": "approve-once" },
+        payload: { comment },
+      });
+    const first = await approve("first");
+    const retry = await approve("first");
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    expect(retry.json().approvals).toHaveLength(1);
+    expect((await approve("another body")).statusCode).toBe(409);
+  });
+
   it("lets exactly one of two racing decisions win", async () => {
     server = await createTestServer();
     const { approvalId } = await pendingToken("sensitive");

@@ -49,25 +49,28 @@ export async function loadApprovalView(
 }
 
 /**
- * Runs decision work in a transaction, again from the start when a racing decision changed the
- * row first (possible across instances on PostgreSQL; SQLite serializes transactions).
+ * Runs `attempt` (which opens its own transaction) again from the start when a racing decision
+ * changed the row first: possible across instances on PostgreSQL; SQLite serializes transactions.
  */
-export async function inApprovalTransaction<T>(
-  context: VaultContext,
-  work: (stores: Stores) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
+export async function retryApprovalRaces<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let attemptNumber = 1; ; attemptNumber += 1) {
     try {
-      return await context.data.transaction(work);
+      return await attempt();
     } catch (error) {
-      if (!(error instanceof ApprovalRaceLost) || attempt >= MAX_ATTEMPTS) {
-        if (error instanceof ApprovalRaceLost) {
-          throw new ApiError(409, "CONFLICT", "The approval request kept changing; retry");
-        }
-        throw error;
+      if (!(error instanceof ApprovalRaceLost)) throw error;
+      if (attemptNumber >= MAX_ATTEMPTS) {
+        throw new ApiError(409, "CONFLICT", "The approval request kept changing; retry");
       }
     }
   }
+}
+
+/** Runs decision work in a transaction, retried when a racing decision won. */
+export function inApprovalTransaction<T>(
+  context: VaultContext,
+  work: (stores: Stores) => Promise<T>,
+): Promise<T> {
+  return retryApprovalRaces(() => context.data.transaction(work));
 }
 
 /**

@@ -1,14 +1,16 @@
 import type { FastifyRequest } from "fastify";
-import type { ApprovalStatus } from "../../approvals/approval-policy.js";
+import type { ApprovalRejection, ApprovalStatus } from "../../approvals/approval-policy.js";
 import type { ApprovalRecord } from "../../store/approvals-store.js";
+import type { StoredResponse } from "../../store/idempotency-store.js";
 import { ApiError, notFound, validationError } from "../api-error.js";
 import {
+  type ApprovalAnnouncement,
   announceApprovals,
   applyApprovalAction,
-  inApprovalTransaction,
   loadApprovalView,
   loadSettledApproval,
   type PersonAction,
+  retryApprovalRaces,
 } from "../approval-decisions.js";
 import { type ApprovalView, toApprovalBody } from "../approval-view.js";
 import { recordAudit } from "../audit-event.js";
@@ -16,6 +18,7 @@ import { authenticate } from "../authenticate.js";
 import { type Principal, principalOf } from "../principal.js";
 import { requireAdmin } from "../require-admin.js";
 import {
+  type ApprovalBody,
   approvalDecisionBody,
   approvalIdParams,
   approvalListQuery,
@@ -27,6 +30,7 @@ import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js
 import type { VaultApp } from "../vault-app.js";
 import type { VaultContext } from "../vault-context.js";
 import { waitForApprovalChange } from "../wait-for-approval.js";
+import { idempotentWrite, readIdempotencyKey } from "../write-secret.js";
 
 const TAGS = ["approvals"];
 const DEFAULT_PAGE_SIZE = 50;
@@ -61,11 +65,22 @@ function decodeCursor(cursor: string | null | undefined): { createdAt: string; i
   throw validationError([{ field: "cursor", message: "is not a cursor this server gave out" }]);
 }
 
+/** Thrown inside the transaction when the policy refuses an action: nothing is committed. */
+class DecisionRefused extends Error {
+  constructor(
+    readonly rejection: ApprovalRejection,
+    readonly path: string | null,
+  ) {
+    super(rejection.message);
+  }
+}
+
 /**
  * Applies a person's action in a transaction (a conditional write: of two racing decisions one
- * wins), announces it after commit, and answers with the request. A refusal by the policy (the
- * same approver twice, a request already decided…) is recorded and answered 409 CONFLICT with
- * the policy's `reason`.
+ * wins), announces it after commit, and answers with the request. With an `Idempotency-Key`, a
+ * retry gets the first answer again instead of a refusal. A refusal by the policy (the same
+ * approver twice, a request already decided…) is recorded and answered 409 CONFLICT with the
+ * policy's `reason`.
  */
 async function decide(
   context: VaultContext,
@@ -74,25 +89,56 @@ async function decide(
   approvalId: string,
   action: PersonAction,
   comment: string | null,
-): Promise<ApprovalView> {
-  const result = await inApprovalTransaction(context, async (stores) => {
-    const view = await loadApprovalView(stores, principal.tenantId, approvalId);
-    if (view === undefined || !mayView(principal, view.record)) return undefined;
-    return applyApprovalAction(stores, context, request, principal, view, action, comment);
-  });
-  if (result === undefined) {
-    throw notFound(`No approval request ${approvalId} visible to this credential`);
+): Promise<ApprovalBody> {
+  const idempotencyKey = readIdempotencyKey(request);
+  let announcements: ApprovalAnnouncement[] = [];
+  let response: StoredResponse;
+  try {
+    response = await retryApprovalRaces(() =>
+      idempotentWrite(
+        context,
+        principal,
+        idempotencyKey,
+        { method: "POST", action: action.type, approvalId, comment },
+        async (stores) => {
+          announcements = [];
+          const view = await loadApprovalView(stores, principal.tenantId, approvalId);
+          if (view === undefined || !mayView(principal, view.record)) {
+            throw notFound(`No approval request ${approvalId} visible to this credential`);
+          }
+          const result = await applyApprovalAction(
+            stores,
+            context,
+            request,
+            principal,
+            view,
+            action,
+            comment,
+          );
+          if (!result.ok) throw new DecisionRefused(result.rejection, view.record.path);
+          announcements = result.announcements;
+          const body = toApprovalBody(result.view, context.now(), context.agentGrantSeconds);
+          return { statusCode: 200, body };
+        },
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof DecisionRefused)) throw error;
+    // Recorded after the rollback: the audit batcher needs the connection the transaction held.
+    await recordAudit(context, request, principal, principal.tenantId, {
+      event: ACTION_EVENT[action.type],
+      outcome: "denied",
+      path: error.path,
+      detail: { approval_id: approvalId, reason: error.rejection.reason },
+    });
+    throw refusal(error.rejection);
   }
-  announceApprovals(context, result.announcements);
-  if (result.ok) return result.view;
-  const { rejection } = result;
-  await recordAudit(context, request, principal, principal.tenantId, {
-    event: ACTION_EVENT[action.type],
-    outcome: "denied",
-    path: result.view.record.path,
-    detail: { approval_id: approvalId, reason: rejection.reason },
-  });
-  throw new ApiError(409, "CONFLICT", rejection.message, {
+  announceApprovals(context, announcements);
+  return response.body as ApprovalBody;
+}
+
+function refusal(rejection: ApprovalRejection): ApiError {
+  return new ApiError(409, "CONFLICT", rejection.message, {
     reason: rejection.reason,
     ...(rejection.reason === "not_pending" ? { status: rejection.status } : {}),
     ...(rejection.reason === "already_decided"
@@ -179,7 +225,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       type: "approve",
       summary: "Approve a request (admin keys are the approvers)",
       description:
-        "A sensitive request is approved by one admin. A critical one needs two different admins; after the second it stays pending until eligible_at (now + the critical delay, default 300 s), during which anyone may cancel, then reads approved. The requester never approves its own request. 409 CONFLICT with reason same_approver_twice, self_approval, already_decided (waiting out its delay) or not_pending (with status).",
+        "A sensitive request is approved by one admin. A critical one needs two different admins; after the second it stays pending until eligible_at (now + the critical delay, default 300 s), during which anyone may cancel, then reads approved. The requester never approves its own request. 409 CONFLICT with reason same_approver_twice, self_approval, already_decided (waiting out its delay) or not_pending (with status). Idempotency-Key (every decision route): a retry with the same key and body gets the first answer again.",
     },
     {
       type: "deny",
@@ -219,7 +265,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
           decision.type === "approve"
             ? { type: "approve", by: principal.id, comment }
             : { type: decision.type, by: principal.id };
-        return body(await decide(context, request, principal, request.params.id, action, comment));
+        return decide(context, request, principal, request.params.id, action, comment);
       },
     );
   }
