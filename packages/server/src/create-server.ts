@@ -118,6 +118,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
 
   let firstStart: FirstStartCredentials | null;
   try {
+    await rateLimits.ready();
     await migrateToLatest(db);
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
   } catch (error) {

@@ -11,8 +11,16 @@ export type RateLimitStoreLogger = {
 /** The plugin's options for some settings, and how to release the store's connection. */
 export type ResolvedRateLimits = {
   options: RateLimitPluginOptions;
+  /**
+   * Resolves once the store can count (Redis connected), or after `timeoutMs` when it cannot yet:
+   * the server then starts anyway and limits in memory until Redis is back.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
+
+/** How long a starting server waits for Redis before it limits in memory, in milliseconds. */
+const READY_TIMEOUT_MS = 3000;
 
 /**
  * Turns {@link RateLimitSettings} into the plugin's options; for a Redis store, opens the
@@ -33,7 +41,9 @@ export function resolveRateLimits(
   // Checks the rules now (RangeError), before the server opens anything.
   createRateLimiters(options);
   const store = settings?.store ?? "memory";
-  if (store === "memory") return { options: { ...options, store }, close: async () => {} };
+  if (store === "memory") {
+    return { options: { ...options, store }, ready: async () => {}, close: async () => {} };
+  }
   const redis = new Redis(redisUrl(store?.redisUrl), {
     // A command waits for at most one reconnection; the limiter's memory insurance answers
     // while Redis is away, so requests never hang on it.
@@ -54,6 +64,17 @@ export function resolveRateLimits(
   });
   return {
     options: { ...options, store: { redis } },
+    ready: (timeoutMs = READY_TIMEOUT_MS) =>
+      new Promise<void>((resolve) => {
+        if (redis.status === "ready") return resolve();
+        const timer = setTimeout(done, timeoutMs);
+        redis.once("ready", done);
+        function done(): void {
+          clearTimeout(timer);
+          redis.off("ready", done);
+          resolve();
+        }
+      }),
     close: async () => {
       redis.disconnect();
     },
