@@ -16,6 +16,11 @@ let stepNumber = 0;
 let totalSteps: number | undefined;
 const startedAt = Date.now();
 
+/** When the example started (when this module loaded): the zero of {@link elapsed}. */
+export function startTime(): Date {
+  return new Date(startedAt);
+}
+
 /** Announce how many steps follow, so that each heading shows its progress (`[3/7]`). */
 export function plan(steps: number): void {
   totalSteps = steps;
