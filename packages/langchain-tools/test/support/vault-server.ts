@@ -6,6 +6,7 @@ import { startServer } from "@agentsecretstore/server";
 
 /** A real vault server on 127.0.0.1 with a temporary data folder, and clients for it. */
 export interface RunningVault {
+  /** The API root, ending in `/v1` (what clients take as `baseUrl`). */
   readonly baseUrl: string;
   readonly adminKey: string;
   readonly agentKey: string;
@@ -37,7 +38,7 @@ export async function startVault(): Promise<RunningVault> {
     agent,
     admin,
     approve: async (approvalRequestId) => {
-      const response = await fetch(`${baseUrl}/v1/approvals/${approvalRequestId}/approve`, {
+      const response = await fetch(`${baseUrl}/approvals/${approvalRequestId}/approve`, {
         method: "POST",
         headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
         body: JSON.stringify({ comment: "approved by the test" }),
