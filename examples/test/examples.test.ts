@@ -1,0 +1,93 @@
+import { describe, it } from "vitest";
+import { runTypeScript } from "./run-example.js";
+
+type ExampleCase = {
+  file: string;
+  /** Lines (or parts of lines) the narration must contain. */
+  expectLines: (string | RegExp)[];
+  /** The example's own fake secret values: none may ever be printed. */
+  neverPrinted: string[];
+};
+
+const examples: ExampleCase[] = [
+  {
+    file: "examples/quickstart.ts",
+    expectLines: [
+      "the subagent read production/openai/api-key v1",
+      "old version still readable during the grace period (v1)",
+      "revoked token refused (AgentVaultAuthError)",
+      "deleted secret answers 404",
+    ],
+    neverPrinted: ["demo-openai-key-v1", "demo-openai-key-v2", "demo-stripe-key-v1"],
+  },
+  {
+    file: "examples/orchestrator.ts",
+    expectLines: [
+      /approver +approves it → approved/,
+      /migrator +approved: read production\/db\/password v1 \(sensitive\)/,
+      /crm-sync +refused production\/openai\/api-key/,
+      "the migrator's token after the run: AgentVaultAuthError (401)",
+    ],
+    neverPrinted: ["fake-openai-key-3e9a1c", "fake-crm-key-5b7d2f", "fake-db-password-8c4e6a"],
+  },
+  {
+    file: "examples/openai-client.ts",
+    expectLines: [
+      "vault reads so far: 0",
+      "the stub saw: key v1 → 200, key v1 → 200",
+      "the stub saw: key v1 → 401, key v2 → 200",
+      "one extra vault read for the whole rotation (reads: 2)",
+    ],
+    neverPrinted: ["fake-openai-key-v1-7c1d0e", "fake-openai-key-v2-a94b2f"],
+  },
+  {
+    file: "examples/langchain-agent.ts",
+    // Another helper owns this example; only its verdict line is part of the contract here.
+    expectLines: [/vault values found in \d+ messages to or from the model: 0/],
+    neverPrinted: ["demo-crm-key-0f1e2d3c4b5a", "demo-model-key-9a8b7c6d5e4f"],
+  },
+  {
+    file: "examples/demo.ts",
+    expectLines: [
+      /alice +approve #1 → 1 of 2, still pending/,
+      /bob +approve #2 → 2 of 2; delay 2 s/,
+      /bob +delay over → approved/,
+      /writer +call 3: key v1 → 200/,
+      /writer +call 4: key v1 → 401, key v2 → 200/,
+      /payments +read production\/payments\/signing-key v1/,
+      "the payments token is refused: AgentVaultAuthError (401)",
+      /verifyAudit\(\): the chain of \d+ events is intact/,
+      "✓ no secret in any model message",
+    ],
+    neverPrinted: [
+      "fake-openai-key-v1-4d2c9e81",
+      "fake-openai-key-v2-b7a05f36",
+      "fake-crm-key-0f1e2d3c",
+      "fake-db-password-91ab7e",
+      "fake-payments-signing-key-c3d8a2",
+      "ass_live_",
+      "ass_admin_",
+      "ast_tok_",
+    ],
+  },
+];
+
+describe.concurrent("every example runs offline as its own process", () => {
+  for (const example of examples) {
+    it(`${example.file} exits 0 and narrates what happened, printing no secret`, async ({
+      expect,
+    }) => {
+      const result = await runTypeScript(example.file);
+      const output = `${result.stdout}\n--- stderr ---\n${result.stderr}`;
+      expect(result.code, output).toBe(0);
+      for (const line of example.expectLines) {
+        if (typeof line === "string") expect(result.stdout, output).toContain(line);
+        else expect(result.stdout, output).toMatch(line);
+      }
+      for (const value of example.neverPrinted) {
+        expect(result.stdout).not.toContain(value);
+        expect(result.stderr).not.toContain(value);
+      }
+    });
+  }
+});
