@@ -19,7 +19,15 @@ async function measure(title: string, url: string, headers: Record<string, strin
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), "ass-bench-"));
-const vault = await startServer({ port: 0, dataDir, logger: false, env: {} });
+// Limits far above what the run sends: a benchmark measures reads, not the 429 path.
+const unlimited = { points: 1_000_000_000, durationSeconds: 60 };
+const vault = await startServer({
+  port: 0,
+  dataDir,
+  logger: false,
+  env: {},
+  rateLimits: { perCredential: unlimited, failedAuth: unlimited },
+});
 const bare = Fastify({ logger: false });
 bare.get("/constant", async () => ({ status: "ok", items: [] }));
 await bare.listen({ host: "127.0.0.1", port: 0 });
