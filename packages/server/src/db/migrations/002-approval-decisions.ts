@@ -1,5 +1,41 @@
 import type { Kysely, Migration } from "kysely";
 
+/** The lifetime a request had before it was stored: the policy's default, 24 hours. */
+const LEGACY_REQUEST_TTL_MS = 86_400_000;
+
+type LegacyRows = {
+  approvals: { id: string; token_id: string | null; created_at: string; expires_at: string | null };
+  tokens: { id: string; expires_at: string };
+};
+
+/**
+ * Gives requests made before this migration their expiry: a token's request expires with its
+ * token, an agent's read request a day after it was made. Computed in JS, as date arithmetic in
+ * SQL differs between SQLite and PostgreSQL.
+ */
+async function backfillExpiry(db: Kysely<LegacyRows>): Promise<void> {
+  const rows = await db
+    .selectFrom("approvals")
+    .leftJoin("tokens", "tokens.id", "approvals.token_id")
+    .select([
+      "approvals.id as id",
+      "approvals.created_at as created_at",
+      "tokens.expires_at as token_expires_at",
+    ])
+    .where("approvals.expires_at", "is", null)
+    .execute();
+  for (const row of rows) {
+    const expiresAt =
+      row.token_expires_at ??
+      new Date(Date.parse(row.created_at) + LEGACY_REQUEST_TTL_MS).toISOString();
+    await db
+      .updateTable("approvals")
+      .set({ expires_at: expiresAt })
+      .where("id", "=", row.id)
+      .execute();
+  }
+}
+
 /**
  * What deciding approval requests needs (issue #4), added to the first schema's `approvals`
  * table: when a still-pending request expires, who ended it and why, and a `version` that every
@@ -16,6 +52,7 @@ export const approvalDecisionsMigration: Migration = {
       .alterTable("approvals")
       .addColumn("version", "integer", (column) => column.notNull().defaultTo(0))
       .execute();
+    await backfillExpiry(db as Kysely<LegacyRows>);
     await db.schema
       .createIndex("approvals_tenant_status")
       .on("approvals")
