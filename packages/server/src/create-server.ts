@@ -193,7 +193,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
         title: "Agent Secret Store",
         version: "1",
         description:
-          "The wire protocol v1 of the self-hostable Agent Secret Store (see API.md). Every error is `{error: {code, message, ...details}}`; every response carries x-request-id.",
+          "The wire protocol v1 of the self-hostable Agent Secret Store (see API.md). Every error is `{error: {code, message, ...details}}`; every response carries x-request-id. Authenticated requests are rate limited per credential, and failed authentications per client address: 429 RATE_LIMITED with retry_after, Retry-After and RateLimit-Limit/-Remaining/-Reset (the latter on every authenticated answer). /v1/health and /v1/openapi.json are not limited. Writes (PUT, POST, PATCH, rotate, import, approval decisions) honour Idempotency-Key.",
       },
       components: {
         securitySchemes: {

@@ -145,7 +145,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
         summary:
           "Revoke a token and all its descendants (its issuer, an ancestor token, or an admin)",
         description:
-          "204 also when it was already revoked. 404 NOT_FOUND when no such token is visible to the caller. A token revoking a descendant consumes one use.",
+          "204 also when it was already revoked. 404 NOT_FOUND when no such token is visible to the caller. A token revoking a descendant consumes one use. Pending approval requests of the revoked tokens are cancelled.",
         tags: TAGS,
         params: tokenIdParams,
         response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
