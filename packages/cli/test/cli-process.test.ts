@@ -53,3 +53,22 @@ it("stores a piped value and prints it back as a real process, with exit codes",
   expect(missing.stderr).toMatch(/^ass: .*proc\/missing/);
   expect(missing.stderr).not.toMatch(/\n\s+at /);
 }, 60_000);
+
+it("exits quietly when its reader closes the pipe early (ass … | head)", async () => {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "src/bin.ts", "--help"],
+    {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH },
+    },
+  );
+  child.stdout.destroy();
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  expect(stderr).not.toContain("EPIPE");
+  expect(code).toBe(0);
+}, 60_000);
