@@ -7,9 +7,15 @@ import { run } from "../src/run.js";
 import { captureIo } from "./capture-io.js";
 
 /** A vault on a free loopback port for CLI tests, and a way to run `ass` against it. */
-export async function startCliVault() {
+export async function startCliVault(options: { criticalDelaySeconds?: number } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), "ass-cli-vault-"));
-  const server: RunningServer = await startServer({ port: 0, dataDir, logger: false, env: {} });
+  const server: RunningServer = await startServer({
+    port: 0,
+    dataDir,
+    logger: false,
+    env: {},
+    approvals: { criticalDelaySeconds: options.criticalDelaySeconds ?? 0 },
+  });
   const keys = server.firstStart!;
   const env = { ASS_BASE_URL: server.baseUrl, ASS_ADMIN_KEY: keys.adminKey };
 

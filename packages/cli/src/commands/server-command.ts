@@ -14,6 +14,7 @@ type ServerCommandOptions = {
   insecureHttp?: boolean;
   trustedProxy: string[];
   logLevel: string;
+  criticalDelay?: number;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -43,6 +44,11 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       collect,
       [],
     )
+    .option(
+      "--critical-delay <seconds>",
+      "wait after a critical request's second approval, during which anyone may cancel (default 300)",
+      parseSeconds,
+    )
     .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
     .addHelpText(
       "after",
@@ -65,6 +71,9 @@ async function serve(options: ServerCommandOptions, io: CliIo): Promise<void> {
     insecureHttp: options.insecureHttp === true,
     trustedProxies: options.trustedProxy,
     logger: { level: options.logLevel, stream: io.stderr },
+    ...(options.criticalDelay !== undefined && {
+      approvals: { criticalDelaySeconds: options.criticalDelay },
+    }),
     ...(tls ? { tls } : {}),
   });
 
@@ -110,6 +119,14 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
   );
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new InvalidArgumentError("expected a whole number of seconds (0 or more).");
+  }
+  return seconds;
 }
 
 function parsePort(value: string): number {
