@@ -37,6 +37,7 @@ describe("listAudit", () => {
     expect(page.items).toEqual([
       {
         id: "aud_1",
+        seq: 1,
         at: new Date("2026-01-15T10:30:00.000Z"),
         event: "secret.read",
         actorType: "agent",
