@@ -12,7 +12,7 @@ import { AuditList } from "./audit-list.js";
 import {
   toAdminList,
   toAgentList,
-  toApprovalList,
+  toApprovalPage,
   toAuditPage,
   toAuditVerification,
   toCreatedAdmin,
@@ -77,15 +77,25 @@ export class VaultAdmin implements AsyncDisposable {
     this.#pipeline = this.#core.pipeline;
   }
 
-  /** Approval requests of the admin's tenant, e.g. `{ status: "pending" }` for the queue. */
+  /**
+   * Approval requests of the admin's tenant, e.g. `{ status: "pending" }` for the queue, oldest
+   * first: every page, following `next_cursor`.
+   */
   async listApprovals(options: ListApprovalsOptions = {}): Promise<ApprovalRequest[]> {
-    const response = await this.#pipeline.send({
-      method: "GET",
-      path: "/approvals",
-      query: { status: options.status },
-      signal: options.signal,
-    });
-    return toApprovalList(response.body);
+    const approvals: ApprovalRequest[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await this.#pipeline.send({
+        method: "GET",
+        path: "/approvals",
+        query: { status: options.status, cursor: cursor ?? undefined },
+        signal: options.signal,
+      });
+      const page = toApprovalPage(response.body);
+      approvals.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return approvals;
   }
 
   /** One approval request; with `wait`, held by the server until it changes (long-poll). */

@@ -61,6 +61,18 @@ describe("listApprovals", () => {
     expect((await testAdmin().listApprovals()).map((request) => request.id)).toEqual(["apr_1"]);
   });
 
+  it("follows next_cursor until every page is read", async () => {
+    nock(ORIGIN)
+      .get("/v1/approvals")
+      .query({ status: "pending" })
+      .reply(200, { items: [wireApproval({ id: "apr_1" })], next_cursor: "c1" })
+      .get("/v1/approvals")
+      .query({ status: "pending", cursor: "c1" })
+      .reply(200, { items: [wireApproval({ id: "apr_2" })], next_cursor: null });
+    const requests = await testAdmin().listApprovals({ status: "pending" });
+    expect(requests.map((request) => request.id)).toEqual(["apr_1", "apr_2"]);
+  });
+
   it("sends no status when none is asked for", async () => {
     nock(ORIGIN)
       .get("/v1/approvals")

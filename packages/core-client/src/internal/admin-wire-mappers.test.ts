@@ -3,7 +3,7 @@ import { AgentVaultError } from "../errors.js";
 import {
   toAdminList,
   toAgentList,
-  toApprovalList,
+  toApprovalPage,
   toAuditEvent,
   toAuditPage,
   toAuditVerification,
@@ -16,7 +16,7 @@ const KEY = "ass_admin_fake0000mapperkey";
 
 describe("admin list shapes", () => {
   it("accepts a bare array or the list under its own name", () => {
-    expect(toApprovalList([{ id: "apr_1" }])).toHaveLength(1);
+    expect(toApprovalPage([{ id: "apr_1" }]).items).toHaveLength(1);
     expect(toAgentList({ agents: [{ agent_id: "agt_1" }] })[0]?.agentId).toBe("agt_1");
     expect(toAdminList({ admins: [{ id: "adm_1" }] })[0]?.adminId).toBe("adm_1");
     expect(toAuditPage([{ id: "a", at: 0, event: "auth.failed" }]).nextCursor).toBeNull();

@@ -26,9 +26,19 @@ import { toApprovalRequest } from "./wire-mappers.js";
 // wire-mappers.ts). Lenient on input: lists come as a bare array or wrapped in an object,
 // and camelCase names are understood next to API.md's snake_case ones.
 
-/** `GET /v1/approvals` → {@link ApprovalRequest}[]: an array, `{ items }` or `{ approvals }`. */
-export function toApprovalList(body: unknown): ApprovalRequest[] {
-  return listOf(body, "an approval list", "items", "approvals").map(toApprovalRequest);
+/**
+ * `GET /v1/approvals` → one page of {@link ApprovalRequest}s: an array, `{ items }` or
+ * `{ approvals }`, with `next_cursor` when more pages follow.
+ */
+export function toApprovalPage(body: unknown): {
+  items: ApprovalRequest[];
+  nextCursor: string | null;
+} {
+  const wire = Array.isArray(body) ? {} : asWireObject(body, "an approval list");
+  return {
+    items: listOf(body, "an approval list", "items", "approvals").map(toApprovalRequest),
+    nextCursor: stringOrNull(pick(wire, "next_cursor", "nextCursor")),
+  };
 }
 
 /** `GET /v1/audit` → {@link AuditPage}. */
