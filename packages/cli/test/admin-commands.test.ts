@@ -87,6 +87,28 @@ describe("ass audit", () => {
   });
 });
 
+describe("ass audit --follow", () => {
+  it("prints events that happen after it started, until stopped", async () => {
+    await vault.ass(["secrets", "set", "followed/key"], { stdin: "followed-value" });
+    const following = vault.assUntilStopped([
+      "audit",
+      "--follow",
+      "--interval",
+      "1",
+      "--path",
+      "followed/key",
+    ]);
+    await following.waitFor((stdout) => stdout.includes("secret.created"));
+
+    await vault.ass(["secrets", "rotate", "followed/key"], { stdin: "followed-value-two" });
+    const output = await following.waitFor((stdout) => stdout.includes("secret.rotated"));
+    following.stop();
+    expect(await following.exit).toBe(ExitCode.OK);
+    expect(output.match(/secret\.created/g)).toHaveLength(1);
+    expect(output).not.toContain("followed-value");
+  });
+});
+
 describe("ass --help", () => {
   it("teaches the commands, the credentials and the exit codes", async () => {
     const help = await vault.ass(["--help"]);

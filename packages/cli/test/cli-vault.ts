@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type RunningServer, startServer } from "@agentsecretstore/server";
 import { run } from "../src/run.js";
-import { captureIo } from "./capture-io.js";
+import { captureIo, eventually } from "./capture-io.js";
 
 /** A vault on a free loopback port for CLI tests, and a way to run `ass` against it. */
 export async function startCliVault(options: { criticalDelaySeconds?: number } = {}) {
@@ -30,11 +30,25 @@ export async function startCliVault(options: { criticalDelaySeconds?: number } =
     return { code, stdout: capture.stdout(), stderr: capture.stderr() };
   }
 
+  /** Starts a long-running `ass` command (`--follow`, `watch`); `stop()` aborts it as Ctrl-C would. */
+  function assUntilStopped(argv: string[]) {
+    const capture = captureIo(env);
+    const exit = run(argv, capture.io);
+    return {
+      exit,
+      stop: capture.stop,
+      /** Resolves with stdout once `check(stdout)` holds (polling), or rejects after 15 s. */
+      waitFor: (check: (stdout: string) => boolean) =>
+        eventually(() => (check(capture.stdout()) ? capture.stdout() : undefined)),
+    };
+  }
+
   return {
     server,
     keys,
     env,
     ass,
+    assUntilStopped,
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
