@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { tierAllows } from "../approvals/approval-policy.js";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import type { Tier } from "../db/schema.js";
+import { ipEntriesWithin } from "../domain/ip-range.js";
 import { type Scope, scopesAllow, scopesWithin } from "../domain/scope.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 import { ApiError, scopeDenied } from "./api-error.js";
@@ -70,6 +71,7 @@ export async function issueToken(
   const now = context.now();
   let ttlSeconds = wanted.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   let maxUses = wanted.maxUses ?? null;
+  let allowedIps = wanted.allowedIps === null ? null : [...wanted.allowedIps.entries];
   let issuerTier: Tier = "critical";
 
   if (principal.kind === "agent") {
@@ -118,11 +120,29 @@ export async function issueToken(
         tooLong ? "ttl" : "uses",
       );
     }
+    // A child is used from where its parent may be used: it inherits the list when it gives none.
+    if (parent.allowedIps !== null) {
+      if (allowedIps === null) allowedIps = [...parent.allowedIps];
+      else if (!ipEntriesWithin(allowedIps, parent.allowedIps)) {
+        await deny(
+          context,
+          request,
+          principal,
+          new ApiError(
+            403,
+            "SCOPE_DENIED",
+            "A child token's allowed_ips must lie within its parent's allowed_ips; omit them to inherit the parent's",
+          ),
+          "allowed_ips",
+        );
+      }
+    }
     const uses = await context.data.tokens.consumeUse(
       principal.tenantId,
       parent.id,
       now.toISOString(),
     );
+    context.metrics.countTokenUse(uses !== undefined);
     if (uses === undefined)
       throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
   }
@@ -154,7 +174,7 @@ export async function issueToken(
     parentTokenId: principal.kind === "token" ? principal.id : null,
     scopes: wanted.scopes.map((scope) => scope.text),
     description: wanted.description,
-    allowedIps: wanted.allowedIps === null ? null : [...wanted.allowedIps.entries],
+    allowedIps,
     maxUses,
     uses: 0,
     ttlSeconds,

@@ -80,7 +80,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       schema: {
         summary: "Issue a scoped token (agent key, admin key, or a token for a child token)",
         description:
-          "201 when approved, 202 (same body) when its read scopes cover an existing secret above the issuer's tier and a person must approve it. A child token stays within its parent's scopes, remaining lifetime and remaining uses (else 403), and consumes one of the parent's uses. A pending parent gets 202 APPROVAL_PENDING (error body).",
+          "201 when approved, 202 (same body) when its read scopes cover an existing secret above the issuer's tier and a person must approve it. A child token stays within its parent's scopes, remaining lifetime, remaining uses and allowed_ips (else 403; omitted allowed_ips are inherited), and consumes one of the parent's uses. A pending parent gets 202 APPROVAL_PENDING (error body).",
         tags: TAGS,
         body: createTokenBody,
         response: {
