@@ -5,7 +5,7 @@ import {
   hashesEqual,
 } from "./crypto/credentials.js";
 import { deriveKey } from "./crypto/keys.js";
-import type { DataAccess } from "./store/stores.js";
+import type { DataAccess, Stores } from "./store/stores.js";
 
 /** Credentials created by the first start of an empty vault; shown once, never stored. */
 export type BootstrapCredentials = {
@@ -33,7 +33,9 @@ export function bootstrapKeyCheck(masterKey: Buffer, tenantId: string): string {
 /**
  * On an empty database: creates the default tenant, the operator admin and a default agent, with
  * their audit events, in one transaction, and returns the new keys. Otherwise checks that the
- * master key is the one the data was created with and returns null.
+ * master key is the one the data was created with and returns null. Instances starting together
+ * on one empty database queue on an exclusive lock: the first creates the keys, the others find
+ * them and create nothing.
  */
 export async function bootstrapVault(options: {
   data: DataAccess;
@@ -41,64 +43,80 @@ export async function bootstrapVault(options: {
   credentialHmacKey: Buffer;
   now: () => Date;
 }): Promise<BootstrapCredentials | null> {
-  const { data, masterKey, credentialHmacKey } = options;
-  const existing = await data.principals.findOperatorTenant();
-  if (existing !== undefined) {
-    if (!hashesEqual(existing.keyCheck, bootstrapKeyCheck(masterKey, existing.id))) {
-      throw new MasterKeyMismatchError();
-    }
-    return null;
+  const { data, masterKey } = options;
+  const found = await data.principals.findOperatorTenant();
+  const outcome =
+    found === undefined
+      ? await data.transaction(
+          async (stores) => {
+            const existing = await stores.principals.findOperatorTenant();
+            if (existing !== undefined) return { existing };
+            return { created: await createFirstKeys(stores, options) };
+          },
+          { exclusive: "bootstrap" },
+        )
+      : { existing: found };
+  if ("created" in outcome) return outcome.created;
+  const { existing } = outcome;
+  if (!hashesEqual(existing.keyCheck, bootstrapKeyCheck(masterKey, existing.id))) {
+    throw new MasterKeyMismatchError();
   }
+  return null;
+}
+
+async function createFirstKeys(
+  stores: Stores,
+  options: { masterKey: Buffer; credentialHmacKey: Buffer; now: () => Date },
+): Promise<BootstrapCredentials> {
+  const { masterKey, credentialHmacKey } = options;
   const at = options.now().toISOString();
   const tenantId = generateId("ten_");
   const adminId = generateId("adm_");
   const agentId = generateId("agt_");
   const adminKey = generateCredential("admin");
   const agentKey = generateCredential("agent");
-  await data.transaction(async (stores) => {
-    await stores.principals.insertTenant({
-      id: tenantId,
-      name: "default",
-      keyCheck: bootstrapKeyCheck(masterKey, tenantId),
-      createdAt: at,
-    });
-    await stores.principals.insertAdmin({
-      id: adminId,
-      tenantId,
-      name: "operator",
-      isOperator: true,
-      createdAt: at,
-      keyHash: hashCredential(credentialHmacKey, adminKey),
-    });
-    await stores.principals.insertAgent({
-      id: agentId,
-      tenantId,
-      name: "default-agent",
-      description: "Created at first start",
-      allowedScopes: ["secrets:*:*"],
-      createdAt: at,
-      keyHash: hashCredential(credentialHmacKey, agentKey),
-    });
-    for (const [event, actorId] of [
-      ["admin.created", adminId],
-      ["agent.created", agentId],
-    ] as const) {
-      await stores.audit.append({
-        id: generateId("evt_"),
-        at,
-        tenantId,
-        event,
-        actorType: "system",
-        actorId: null,
-        tokenId: null,
-        path: null,
-        version: null,
-        ip: null,
-        outcome: "success",
-        requestId: null,
-        detail: { subject_id: actorId },
-      });
-    }
+  await stores.principals.insertTenant({
+    id: tenantId,
+    name: "default",
+    keyCheck: bootstrapKeyCheck(masterKey, tenantId),
+    createdAt: at,
   });
+  await stores.principals.insertAdmin({
+    id: adminId,
+    tenantId,
+    name: "operator",
+    isOperator: true,
+    createdAt: at,
+    keyHash: hashCredential(credentialHmacKey, adminKey),
+  });
+  await stores.principals.insertAgent({
+    id: agentId,
+    tenantId,
+    name: "default-agent",
+    description: "Created at first start",
+    allowedScopes: ["secrets:*:*"],
+    createdAt: at,
+    keyHash: hashCredential(credentialHmacKey, agentKey),
+  });
+  for (const [event, actorId] of [
+    ["admin.created", adminId],
+    ["agent.created", agentId],
+  ] as const) {
+    await stores.audit.append({
+      id: generateId("evt_"),
+      at,
+      tenantId,
+      event,
+      actorType: "system",
+      actorId: null,
+      tokenId: null,
+      path: null,
+      version: null,
+      ip: null,
+      outcome: "success",
+      requestId: null,
+      detail: { subject_id: actorId },
+    });
+  }
   return { tenantId, adminKey, agentKey };
 }

@@ -6,11 +6,15 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { createInProcessApprovalEvents } from "./approvals/approval-events.js";
+import { type ApprovalEvents, createInProcessApprovalEvents } from "./approvals/approval-events.js";
+import {
+  approvalChannelFor,
+  createPostgresApprovalEvents,
+} from "./approvals/postgres-approval-events.js";
 import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
 import { deriveKey } from "./crypto/keys.js";
-import { createDatabase } from "./db/create-database.js";
+import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { ApiError } from "./http/api-error.js";
 import { loadSettledApproval } from "./http/approval-decisions.js";
@@ -19,9 +23,11 @@ import { installErrorHandlers, sendApiError, toApiError } from "./http/error-han
 import { fastifyLoggerOptions } from "./http/logging.js";
 import { openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
+import { registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
 import type { VaultApp } from "./http/vault-app.js";
 import type { VaultContext } from "./http/vault-context.js";
+import { createVaultMetrics } from "./metrics/vault-metrics.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
 import { resolveRateLimits } from "./rate-limit/rate-limit-settings.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
@@ -79,9 +85,22 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   }
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
-  const db = createDatabase(config.database);
-  const data = createDataAccess(db, { rowLocks: false });
+  const database = createDatabase(config.database, (error) =>
+    log?.warn(
+      { code: (error as NodeJS.ErrnoException).code },
+      "An idle database connection failed",
+    ),
+  );
+  const data = createDataAccess(database);
   const now = config.now ?? (() => new Date());
+  const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
+  const metricsEnabled = config.metrics?.enabled !== false;
+  const metrics = createVaultMetrics({
+    pendingApprovals: () => data.approvals.countPendingByTier(now().toISOString()),
+    ...(config.metrics?.processMetrics === undefined
+      ? {}
+      : { processMetrics: config.metrics.processMetrics }),
+  });
   const maxValueBytes = config.limits?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   // A value can grow six-fold as JSON (\u escapes); leave room for that and the other fields.
   const bodyLimitBytes =
@@ -98,8 +117,9 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     closing: closingController.signal,
     auditBatcher: new AuditBatcher(data),
     approvalPolicy,
-    approvalEvents: config.approvals?.events ?? createInProcessApprovalEvents(),
+    approvalEvents,
     webhookNotifier,
+    metrics,
     approvalTimers: {
       schedule: (tenantId, approvalId, at) => approvalTimers.schedule(tenantId, approvalId, at),
     },
@@ -119,9 +139,12 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   let firstStart: FirstStartCredentials | null;
   try {
     await rateLimits.ready();
-    await migrateToLatest(db);
+    await migrateToLatest(database);
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
+    // Listening before the first request, so no decision of another instance is missed.
+    if (config.approvals?.events === undefined) await readyOf(approvalEvents);
   } catch (error) {
+    await approvalEvents.close?.();
     await data.close();
     await rateLimits.close();
     throw error;
@@ -157,6 +180,15 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     }
   });
   app.addHook("onResponse", async (request, reply) => {
+    metrics.observeRequest(
+      {
+        method: request.method,
+        // The template (`/v1/secrets/*`), never the URL: labels stay few and hold no paths.
+        route: request.routeOptions.url ?? "unmatched",
+        statusCode: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    );
     request.log.info(
       {
         method: request.method,
@@ -206,5 +238,24 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     transform: openApiTransform,
   });
   registerRoutes(app, context);
+  if (metricsEnabled) registerMetricsRoute(app, { metrics, token: config.metrics?.token });
   return app as unknown as VaultServer;
+}
+
+/** Approval events across instances on PostgreSQL (LISTEN/NOTIFY), in-process on SQLite. */
+function defaultApprovalEvents(
+  database: OpenedDatabase,
+  log: () => FastifyBaseLogger | undefined,
+): ApprovalEvents {
+  if (database.postgres === null) return createInProcessApprovalEvents();
+  return createPostgresApprovalEvents({
+    connection: database.postgres.clientConfig,
+    channel: approvalChannelFor(database.postgres.schema),
+    logger: { warn: (details, message) => log()?.warn(details, message) },
+  });
+}
+
+async function readyOf(events: ApprovalEvents): Promise<void> {
+  const ready = (events as { ready?: () => Promise<void> }).ready;
+  if (typeof ready === "function") await ready.call(events);
 }

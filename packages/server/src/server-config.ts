@@ -71,9 +71,9 @@ export type ApprovalSettings = {
    */
   webhook?: WebhookSettings;
   /**
-   * How long-polls learn of decisions. Pass a pub/sub-backed implementation when several
-   * instances share one database.
-   * @default createInProcessApprovalEvents()
+   * How long-polls learn of decisions, also those made on other instances.
+   * @default PostgreSQL LISTEN/NOTIFY on PostgreSQL (createPostgresApprovalEvents), else
+   * createInProcessApprovalEvents()
    */
   events?: ApprovalEvents;
 };
@@ -109,11 +109,36 @@ export type RateLimitSettings = {
   keyPrefix?: string;
 };
 
+/**
+ * `GET /metrics` (Prometheus text): requests and latencies by route and status, token uses, pending
+ * approvals, process metrics. Outside `/v1`: not rate limited, not in the OpenAPI document.
+ */
+export type MetricsSettings = {
+  /**
+   * Serve `/metrics` at all.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Require `Authorization: Bearer <token>` to scrape (`startServer` reads `ASS_METRICS_TOKEN`).
+   * @default none (no authentication: bind to a private address or filter at the proxy)
+   */
+  token?: string;
+  /**
+   * Include prom-client's process metrics (CPU, memory, event loop lag).
+   * @default true
+   */
+  processMetrics?: boolean;
+};
+
 /** Everything {@link createServer} needs. */
 export type ServerConfig = {
   /** The 32-byte master key (see `loadOrCreateMasterKey`). */
   masterKey: Buffer;
-  /** Where the data lives, e.g. `{ kind: "sqlite", filename: ".ass-data/vault.db" }`. */
+  /**
+   * Where the data lives: `{ kind: "sqlite", filename: ".ass-data/vault.db" }`, or
+   * `{ kind: "postgres", url }` for several instances on one database.
+   */
   database: DatabaseConfig;
   /**
    * Logging.
@@ -143,6 +168,8 @@ export type ServerConfig = {
   approvals?: ApprovalSettings;
   /** Rate limits per credential and per address (sane defaults; see {@link RateLimitSettings}). */
   rateLimits?: RateLimitSettings;
+  /** `GET /metrics` (see {@link MetricsSettings}). */
+  metrics?: MetricsSettings;
   /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true

@@ -5,8 +5,10 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createServer } from "./create-server.js";
 import { loadOrCreateMasterKey } from "./crypto/master-key.js";
+import type { DatabaseConfig } from "./db/create-database.js";
 import type {
   ApprovalSettings,
+  MetricsSettings,
   RateLimitSettings,
   ServerLimits,
   ServerLoggerSetting,
@@ -26,13 +28,22 @@ export type StartServerOptions = {
    */
   host?: string;
   /**
-   * Folder for the database (`vault.db`) and the master key file; created with mode 0700.
+   * Folder for the database (`vault.db`) and the master key file; created with mode 0700. On
+   * PostgreSQL only an existing `master.key` is read from it (see `databaseUrl`).
    * @default ".ass-data"
    */
   dataDir?: string;
   /**
-   * Where `ASS_MASTER_KEY` (when set, no key file is created), `ASS_WEBHOOK_URL`,
-   * `ASS_WEBHOOK_SECRET` and `REDIS_URL` are read from.
+   * `postgres://user:password@host:5432/database[?schema=name]`: run on PostgreSQL, so that
+   * several instances can share the data, instead of SQLite in `dataDir`. Every instance must
+   * load the same master key: `ASS_MASTER_KEY`, or the same `master.key` file in its `dataDir`;
+   * on PostgreSQL the server never creates a key file, it refuses to start without a key.
+   * @default `DATABASE_URL` in `env`, else SQLite
+   */
+  databaseUrl?: string;
+  /**
+   * Where `ASS_MASTER_KEY` (when set, no key file is created), `DATABASE_URL`,
+   * `ASS_WEBHOOK_URL`, `ASS_WEBHOOK_SECRET`, `REDIS_URL` and `ASS_METRICS_TOKEN` are read from.
    * @default process.env
    */
   env?: Record<string, string | undefined>;
@@ -71,6 +82,11 @@ export type StartServerOptions = {
    * @default per credential 300 requests a minute, per address 10 failed authentications a minute
    */
   rateLimits?: RateLimitSettings;
+  /**
+   * `GET /metrics` (Prometheus). A token not given here comes from `ASS_METRICS_TOKEN` in `env`.
+   * @default enabled, no token
+   */
+  metrics?: MetricsSettings;
 };
 
 /** A listening vault. */
@@ -134,6 +150,16 @@ function rateLimitSettingsFrom(
   return { ...given, store: { redisUrl } };
 }
 
+/** The metrics settings with the token from `ASS_METRICS_TOKEN` if none is given. */
+function metricsSettingsFrom(
+  given: MetricsSettings | undefined,
+  env: Record<string, string | undefined>,
+): MetricsSettings | undefined {
+  const token = env.ASS_METRICS_TOKEN || undefined;
+  if (given?.token !== undefined || token === undefined) return given;
+  return { ...given, token };
+}
+
 /** Creates the database file up front with mode 0600; SQLite gives its -wal and -shm the same. */
 async function ensurePrivateFile(path: string): Promise<void> {
   const handle = await open(path, "a", 0o600);
@@ -144,8 +170,9 @@ async function ensurePrivateFile(path: string): Promise<void> {
  * Starts the vault on the embedded SQLite database in `dataDir`: creates the folder (0700) and
  * the master key file (0600, unless `ASS_MASTER_KEY` is set) if missing, runs migrations, and on
  * an empty database creates the default tenant, an admin key and a default agent key (returned
- * in `firstStart`, shown once). Refuses plain HTTP on a non-loopback address unless
- * `insecureHttp` is set.
+ * in `firstStart`, shown once). With `databaseUrl` (or `DATABASE_URL`) it runs on PostgreSQL
+ * instead, where several instances may share the database (and must share the master key).
+ * Refuses plain HTTP on a non-loopback address unless `insecureHttp` is set.
  *
  * @example
  * const server = await startServer({ port: 0, dataDir: "/tmp/vault" });
@@ -167,16 +194,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const env = options.env ?? process.env;
   const approvals = approvalSettingsFrom(options.approvals, env);
   const rateLimits = rateLimitSettingsFrom(options.rateLimits, env);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const metrics = metricsSettingsFrom(options.metrics, env);
+  const databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
+  let database: DatabaseConfig;
+  if (databaseUrl === undefined) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    database = { kind: "sqlite", filename: join(dataDir, "vault.db") };
+  } else {
+    database = { kind: "postgres", url: databaseUrl };
+  }
   const masterKey = await loadOrCreateMasterKey({
     dataDir,
     ...(options.env === undefined ? {} : { env: options.env }),
+    // Instances sharing a database must share one key: none of them may make one up.
+    createIfMissing: database.kind === "sqlite",
   });
-  const filename = join(dataDir, "vault.db");
-  await ensurePrivateFile(filename);
+  if (database.kind === "sqlite") await ensurePrivateFile(database.filename);
   const app = await createServer({
     masterKey: masterKey.key,
-    database: { kind: "sqlite", filename },
+    database,
     logger: options.logger ?? true,
     trustedProxies: options.trustedProxies ?? [],
     ...(options.limits === undefined ? {} : { limits: options.limits }),
@@ -184,6 +220,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(approvals === undefined ? {} : { approvals }),
     ...(rateLimits === undefined ? {} : { rateLimits }),
+    ...(metrics === undefined ? {} : { metrics }),
   });
   try {
     await app.listen({ host, port });

@@ -10,6 +10,7 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
 } from "../src/index.js";
 import { decide } from "./helpers/approvals.js";
+import { startServerDatabase } from "./helpers/test-database.js";
 import {
   createTestServer,
   getWith,
@@ -142,12 +143,14 @@ describe("startServer and the webhook environment", () => {
   it("reads ASS_WEBHOOK_URL and ASS_WEBHOOK_SECRET", async () => {
     receiver = await startWebhookReceiver();
     dataDir = await mkdtemp(join(tmpdir(), "ass-webhook-"));
+    const { env, ...database } = await startServerDatabase();
     running = await startServer({
       port: 0,
       dataDir,
       logger: false,
       rateLimits: UNTHROTTLED,
-      env: { ASS_WEBHOOK_URL: receiver.url, ASS_WEBHOOK_SECRET: SECRET },
+      ...database,
+      env: { ...env, ASS_WEBHOOK_URL: receiver.url, ASS_WEBHOOK_SECRET: SECRET },
     });
     const agentKey = running.firstStart?.agentKey ?? "";
     const headers = { authorization: `Bearer ${agentKey}`, "content-type": "application/json" };

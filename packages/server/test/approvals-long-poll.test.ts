@@ -7,6 +7,7 @@ import {
 } from "../src/approvals/approval-events.js";
 import { createServer } from "../src/create-server.js";
 import { createAdmin, decide } from "./helpers/approvals.js";
+import { freshDatabaseConfig } from "./helpers/test-database.js";
 import {
   createTestServer,
   getWith,
@@ -99,7 +100,7 @@ describe("GET /v1/approvals/{id}?wait=", () => {
     // The real clock: the delay has to pass for the timer, so keep it to one second.
     const app = await createServer({
       masterKey: randomBytes(32),
-      database: { kind: "sqlite", filename: ":memory:" },
+      database: await freshDatabaseConfig(),
       approvals: { criticalDelaySeconds: 1 },
       rateLimits: UNTHROTTLED,
     });

@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type VaultServer } from "../src/create-server.js";
-import { openSqliteDatabase } from "../src/db/sqlite-database.js";
+import { createDatabase } from "../src/db/create-database.js";
+import { freshDatabaseConfig } from "./helpers/test-database.js";
 import {
   bearer,
   createTestServer,
@@ -18,14 +16,11 @@ const CANARY = "canary-value-audit-5b1c";
 
 let server: TestServer | undefined;
 let fileApp: VaultServer | undefined;
-let dataDir: string | undefined;
 afterEach(async () => {
   await server?.app.close();
   await fileApp?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
   server = undefined;
   fileApp = undefined;
-  dataDir = undefined;
 });
 
 async function everyEvent(test: TestServer, query = ""): Promise<Record<string, unknown>[]> {
@@ -115,12 +110,8 @@ describe("the audit log", () => {
   });
 
   it("detects an edited event and events cut off the end", async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "ass-audit-"));
-    const filename = join(dataDir, "vault.db");
-    fileApp = await createServer({
-      masterKey: randomBytes(32),
-      database: { kind: "sqlite", filename },
-    });
+    const config = await freshDatabaseConfig({ shared: true });
+    fileApp = await createServer({ masterKey: randomBytes(32), database: config });
     const adminKey = fileApp.firstStart?.adminKey ?? "";
     for (const path of ["a/1", "a/2", "a/3"]) {
       await fileApp.inject({
@@ -136,7 +127,8 @@ describe("the audit log", () => {
       )?.json();
     expect(await verify()).toMatchObject({ ok: true, count: 5 });
 
-    const db = openSqliteDatabase({ filename });
+    // A second connection, as someone with write access to the database would have.
+    const { db } = createDatabase(config);
     const edited = await db
       .selectFrom("audit_events")
       .select("id")

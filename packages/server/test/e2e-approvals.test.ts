@@ -13,6 +13,7 @@ import {
 } from "@agentsecretstore/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, type StartServerOptions, startServer } from "../src/start-server.js";
+import { startServerDatabase } from "./helpers/test-database.js";
 import { createTestClock, type TestClock, UNTHROTTLED } from "./helpers/test-server.js";
 
 // The real client and VaultAdmin against a real server over loopback.
@@ -43,7 +44,7 @@ async function start(options: Partial<StartServerOptions> = {}): Promise<Running
     port: 0,
     dataDir,
     logger: false,
-    env: {},
+    ...(await startServerDatabase()),
     now: clock.now,
     rateLimits: UNTHROTTLED,
     ...options,

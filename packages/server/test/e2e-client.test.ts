@@ -9,6 +9,7 @@ import {
 } from "@agentsecretstore/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../src/start-server.js";
+import { startServerDatabase } from "./helpers/test-database.js";
 import { createTestClock } from "./helpers/test-server.js";
 
 // The real client against a real server over loopback, as a user would run them.
@@ -19,7 +20,13 @@ let vault: AgentVault;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "ass-e2e-"));
-  server = await startServer({ port: 0, dataDir, logger: false, env: {}, now: clock.now });
+  server = await startServer({
+    port: 0,
+    dataDir,
+    logger: false,
+    ...(await startServerDatabase()),
+    now: clock.now,
+  });
   vault = new AgentVault({
     agentKey: server.firstStart?.agentKey,
     baseUrl: server.baseUrl,

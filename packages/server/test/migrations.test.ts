@@ -1,14 +1,15 @@
 import { type Kysely, Migrator } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
+import { createDatabase } from "../src/db/create-database.js";
+import type { VaultDatabase } from "../src/db/database-engine.js";
 import { migrateToLatest } from "../src/db/migrate.js";
 import { initialMigration } from "../src/db/migrations/001-initial.js";
-import type { Database } from "../src/db/schema.js";
-import { openSqliteDatabase } from "../src/db/sqlite-database.js";
+import { freshDatabaseConfig } from "./helpers/test-database.js";
 
-let db: Kysely<Database> | undefined;
+let database: VaultDatabase | undefined;
 afterEach(async () => {
-  await db?.destroy();
-  db = undefined;
+  await database?.db.destroy();
+  database = undefined;
 });
 
 const CREATED = "2026-01-15T10:00:00.000Z";
@@ -16,10 +17,14 @@ const TOKEN_EXPIRES = "2026-01-15T11:00:00.000Z";
 
 describe("migration 002 (approval decisions)", () => {
   it("gives older requests an expiry: their token's, or a day after they were made", async () => {
-    db = openSqliteDatabase({ filename: ":memory:" });
+    database = createDatabase(await freshDatabaseConfig());
+    const { db, engine } = database;
     const first = new Migrator({
       db,
-      provider: { getMigrations: async () => ({ "001-initial": initialMigration }) },
+      provider: {
+        getMigrations: async () => ({ "001-initial": initialMigration(engine.columnTypes) }),
+      },
+      ...(engine.schema === undefined ? {} : { migrationTableSchema: engine.schema }),
     });
     expect((await first.migrateToLatest()).error).toBeUndefined();
     // Rows as the first schema knew them (no expires_at, no version).
@@ -63,7 +68,7 @@ describe("migration 002 (approval decisions)", () => {
       ])
       .execute();
 
-    await migrateToLatest(db);
+    await migrateToLatest(database);
     const rows = await db
       .selectFrom("approvals")
       .select(["id", "expires_at", "version", "decided_by"])

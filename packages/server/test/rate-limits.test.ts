@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createServer, type VaultServer } from "../src/create-server.js";
 import { type RunningServer, startServer } from "../src/start-server.js";
+import { freshDatabaseConfig, startServerDatabase } from "./helpers/test-database.js";
 import { createTestServer, getWith, type TestServer } from "./helpers/test-server.js";
 
 let server: TestServer | undefined;
@@ -45,7 +46,7 @@ describe("rate limits per credential", () => {
   it("uses the defaults when nothing is configured", async () => {
     const app = await createServer({
       masterKey: randomBytes(32),
-      database: { kind: "sqlite", filename: ":memory:" },
+      database: await freshDatabaseConfig(),
     });
     try {
       const response = await app.inject({
@@ -126,7 +127,6 @@ describe("rate limits shared through Redis", () => {
   it("counts one credential's requests across two instances", async () => {
     // Fails loudly if Redis is down: TOOLCHAIN.md says it runs on these machines.
     expect(await redis.ping()).toBe("PONG");
-    const dataDir = await mkdtemp(join(tmpdir(), "ass-redis-"));
     const masterKey = randomBytes(32);
     const keyPrefix = `ass-test-${randomUUID()}`;
     const rateLimits = {
@@ -134,19 +134,12 @@ describe("rate limits shared through Redis", () => {
       keyPrefix,
       perCredential: { points: 3, durationSeconds: 60 },
     };
-    const filename = join(dataDir, "vault.db");
+    // One database (a file, or a PostgreSQL schema) under both instances.
+    const database = await freshDatabaseConfig({ shared: true });
     try {
-      const first = await createServer({
-        masterKey,
-        database: { kind: "sqlite", filename },
-        rateLimits,
-      });
+      const first = await createServer({ masterKey, database, rateLimits });
       apps.push(first);
-      const second = await createServer({
-        masterKey,
-        database: { kind: "sqlite", filename },
-        rateLimits,
-      });
+      const second = await createServer({ masterKey, database, rateLimits });
       apps.push(second);
       const headers = { authorization: `Bearer ${first.firstStart?.agentKey}` };
       const statuses: number[] = [];
@@ -159,20 +152,21 @@ describe("rate limits shared through Redis", () => {
       expect((await redis.keys(`${keyPrefix}*`)).length).toBeGreaterThan(0);
     } finally {
       for (const app of apps.splice(0)) await app.close();
-      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
   it("takes the store from REDIS_URL in startServer", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "ass-redis-"));
     const keyPrefix = `ass-test-${randomUUID()}`;
+    const { env, ...database } = await startServerDatabase();
     let running: RunningServer | undefined;
     try {
       running = await startServer({
         port: 0,
         dataDir,
         logger: false,
-        env: { REDIS_URL: "redis://127.0.0.1:6379" },
+        ...database,
+        env: { ...env, REDIS_URL: "redis://127.0.0.1:6379" },
         rateLimits: { keyPrefix },
       });
       const response = await fetch(`${running.baseUrl}/secrets`, {

@@ -1,27 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type VaultServer } from "../src/create-server.js";
 import { openSecretValue, SealedValueError } from "../src/crypto/envelope.js";
-import { openSqliteDatabase } from "../src/db/sqlite-database.js";
+import { createDatabase } from "../src/db/create-database.js";
 import { createDataAccess } from "../src/store/stores.js";
+import { freshDatabaseConfig } from "./helpers/test-database.js";
 import { bearer } from "./helpers/test-server.js";
 
 let app: VaultServer | undefined;
-let dataDir: string | undefined;
 afterEach(async () => {
   await app?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("sealed values at rest", () => {
   it("never opens a sealed value copied onto another row: the store fails cleanly and the API answers 500 INTERNAL", async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "ass-sealed-"));
-    const filename = join(dataDir, "vault.db");
+    const config = await freshDatabaseConfig({ shared: true });
     const masterKey = randomBytes(32);
-    app = await createServer({ masterKey, database: { kind: "sqlite", filename } });
+    app = await createServer({ masterKey, database: config });
     const agentKey = app.firstStart?.agentKey ?? "";
     for (const [path, value] of [
       ["victim/key", "canary-value-victim"],
@@ -35,8 +30,10 @@ describe("sealed values at rest", () => {
       });
     }
 
-    const db = openSqliteDatabase({ filename });
-    const data = createDataAccess(db, { rowLocks: false });
+    // A second connection to the same database, as an attacker with write access would have.
+    const database = createDatabase(config);
+    const { db } = database;
+    const data = createDataAccess(database);
     const tenantId = app.firstStart?.tenantId ?? "";
     const victim = await data.secrets.findByPath(tenantId, "victim/key");
     const attacker = await data.secrets.findByPath(tenantId, "attacker/key");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../src/start-server.js";
+import { dumpPostgresSchema, startServerDatabase, TEST_ENGINE } from "./helpers/test-database.js";
 import { UNTHROTTLED } from "./helpers/test-server.js";
 
 const CANARY_VALUE = "canary-value-3c9d1e7a-never-at-rest";
@@ -32,6 +33,14 @@ async function call(method: string, url: string, credential: string, body?: unkn
   };
 }
 
+/**
+ * What is stored: on SQLite every file of the data folder (vault.db, -wal, -shm, …), on
+ * PostgreSQL every row of every table of the vault's schema; one buffer per file or table.
+ */
+async function storedData(folder: string, databaseUrl: string | undefined) {
+  return databaseUrl === undefined ? dataFiles(folder) : dumpPostgresSchema(databaseUrl);
+}
+
 /** Every file of the data folder (vault.db, -wal, -shm, …) as one buffer per file. */
 async function dataFiles(folder: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -57,7 +66,7 @@ function expectAbsent(files: Map<string, Buffer>, needles: string[]): void {
 }
 
 describe("nothing readable at rest or in logs", () => {
-  it("keeps a canary value, a canary token and the keys out of vault.db, its WAL, its SHM and the logs", async () => {
+  it("keeps a canary value, a canary token and the keys out of the stored data (vault.db, its WAL and SHM; or every PostgreSQL row) and the logs", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "ass-canary-"));
     let logs = "";
     const stream = new Writable({
@@ -66,7 +75,13 @@ describe("nothing readable at rest or in logs", () => {
         done();
       },
     });
-    server = await startServer({ port: 0, dataDir, env: {}, logger: { level: "trace", stream } });
+    const database = await startServerDatabase();
+    server = await startServer({
+      port: 0,
+      dataDir,
+      ...database,
+      logger: { level: "trace", stream },
+    });
     const { agentKey = "", adminKey = "" } = server.firstStart ?? {};
     const base = server.baseUrl;
     expect(
@@ -97,12 +112,14 @@ describe("nothing readable at rest or in logs", () => {
 
     const needles = [CANARY_VALUE, token, agentKey, adminKey];
     // While running: the WAL holds the recent pages.
-    const running = await dataFiles(dataDir);
-    expect([...running.keys()]).toEqual(expect.arrayContaining(["vault.db", "vault.db-wal"]));
+    const running = await storedData(dataDir, database.databaseUrl);
+    const expected =
+      TEST_ENGINE === "sqlite" ? ["vault.db", "vault.db-wal"] : ["secret_versions", "tokens"];
+    expect([...running.keys()]).toEqual(expect.arrayContaining(expected));
     expectAbsent(running, needles);
     await server.close();
     server = undefined;
-    expectAbsent(await dataFiles(dataDir), needles);
+    expectAbsent(await storedData(dataDir, database.databaseUrl), needles);
     expect(logs).toContain("request completed");
     for (const needle of needles)
       expect(logs.includes(needle), `${needle.slice(0, 16)}… in logs`).toBe(false);
@@ -117,7 +134,7 @@ describe("max_uses under a race over a real socket", () => {
     server = await startServer({
       port: 0,
       dataDir,
-      env: {},
+      ...(await startServerDatabase()),
       logger: false,
       rateLimits: UNTHROTTLED,
     });

@@ -8,6 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MasterKeyMismatchError } from "../src/bootstrap.js";
 import { type RunningServer, StartServerError, startServer } from "../src/start-server.js";
 import { rawRequest } from "./helpers/raw-http.js";
+import { startServerDatabase } from "./helpers/test-database.js";
+
+// "startServer" is about the data folder, so it runs on SQLite in both vitest projects; the
+// socket tests run on the engine under test.
 
 const CANARY = "canary-value-socket-9e4f";
 
@@ -128,7 +132,7 @@ describe("over a real socket", () => {
   ];
 
   it("rejects every hostile path with a 400, never resolving dot segments", async () => {
-    const server = await start({ dataDir: await newDataDir() });
+    const server = await start({ dataDir: await newDataDir(), ...(await startServerDatabase()) });
     const agentKey = server.firstStart?.agentKey ?? "";
     for (const path of hostile) {
       for (const method of ["GET", "PUT", "DELETE"]) {
@@ -146,7 +150,7 @@ describe("over a real socket", () => {
   });
 
   it("lets an in-flight request finish on close, then closes the database", async () => {
-    const server = await start({ dataDir: await newDataDir() });
+    const server = await start({ dataDir: await newDataDir(), ...(await startServerDatabase()) });
     const agentKey = server.firstStart?.agentKey ?? "";
     const body = JSON.stringify({ value: CANARY });
     const response = new Promise<number>((resolve, reject) => {

@@ -21,6 +21,13 @@ export type MasterKeyOptions = {
    * @default process.env
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Create `master.key` when neither the variable nor the file exists. Off for a shared
+   * (PostgreSQL) database, where every instance must load the same key and a key made up by
+   * one of them would lock the others out.
+   * @default true
+   */
+  createIfMissing?: boolean;
 };
 
 /** The environment variable that holds the master key (32 bytes, base64 or 64 hex characters). */
@@ -49,6 +56,11 @@ export async function loadOrCreateMasterKey(options: MasterKeyOptions): Promise<
   const file = join(options.dataDir, MASTER_KEY_FILE);
   const existing = await readKeyFile(file);
   if (existing !== null) return { key: existing, source: "file", created: false };
+  if (options.createIfMissing === false) {
+    throw new MasterKeyError(
+      `No master key: set ${MASTER_KEY_ENV} (the same value on every instance; generate one with: openssl rand -base64 32), or put the shared key file at ${file}`,
+    );
+  }
 
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_LENGTH);

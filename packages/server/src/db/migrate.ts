@@ -1,21 +1,34 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { ColumnTypes } from "./column-types.js";
+import type { VaultDatabase } from "./database-engine.js";
 import { initialMigration } from "./migrations/001-initial.js";
 import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.js";
-import type { Database } from "./schema.js";
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
-const migrations: Record<string, Migration> = {
-  "001-initial": initialMigration,
-  "002-approval-decisions": approvalDecisionsMigration,
-};
+function migrationsFor(types: ColumnTypes): Record<string, Migration> {
+  return {
+    "001-initial": initialMigration(types),
+    "002-approval-decisions": approvalDecisionsMigration(types),
+  };
+}
 
-const inCodeProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
-};
-
-/** Brings the schema up to date; called at every start. Throws when a migration fails. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: inCodeProvider });
+/**
+ * Brings the schema up to date; called at every start. Throws when a migration fails. Instances
+ * starting together on PostgreSQL are safe: Kysely's migration lock (an advisory lock) lets one
+ * migrate while the others wait, then find nothing left to do.
+ */
+export async function migrateToLatest(database: VaultDatabase): Promise<void> {
+  const { db, engine } = database;
+  const provider: MigrationProvider = {
+    getMigrations: async () => migrationsFor(engine.columnTypes),
+  };
+  const migrator = new Migrator({
+    db,
+    provider,
+    // Kysely's own tables go into the vault's schema; without this it would look for them in
+    // every schema of the database and could find another vault's.
+    ...(engine.schema === undefined ? {} : { migrationTableSchema: engine.schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === "Error");

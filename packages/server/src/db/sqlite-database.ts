@@ -1,5 +1,8 @@
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
+import { columnTypesFor } from "./column-types.js";
+import type { DatabaseEngine } from "./database-engine.js";
+import { isSqliteConflict } from "./database-errors.js";
 import type { Database } from "./schema.js";
 
 /** Everything SQLite-specific lives here, so PostgreSQL can come in as a sibling file. */
@@ -28,6 +31,20 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Datab
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
 }
+
+/**
+ * SQLite's behaviours. One connection per process runs one transaction at a time, so an exclusive
+ * lock needs no statement; a second process on the same file that races us sees its stale
+ * snapshot refused (`SQLITE_BUSY_SNAPSHOT`) and runs its transaction again.
+ */
+export const SQLITE_ENGINE: DatabaseEngine = {
+  kind: "sqlite",
+  rowLocks: false,
+  columnTypes: columnTypesFor("sqlite"),
+  schema: undefined,
+  isTransientConflict: isSqliteConflict,
+  lockExclusive: async () => {},
+};
 
 /** Most distinct SQL texts kept prepared; the app issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 500;

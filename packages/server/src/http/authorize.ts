@@ -91,5 +91,6 @@ export async function consumeTokenUse(context: VaultContext, principal: Principa
     principal.id,
     context.now().toISOString(),
   );
+  context.metrics.countTokenUse(uses !== undefined);
   if (uses === undefined) throw unauthorized();
 }

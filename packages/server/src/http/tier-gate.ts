@@ -69,6 +69,7 @@ export async function requireReadTier(
   if (approvalId === undefined) {
     let announcement: ApprovalAnnouncement | undefined;
     approvalId = await context.data.transaction(async (stores) => {
+      announcement = undefined; // a retried transaction must not announce a rolled-back request
       const again = await stores.approvals.findPendingRead(principal.tenantId, principal.id, path);
       if (again !== undefined && again.id !== settled?.id && tierAllows(again.tier, tier)) {
         return again.id;

@@ -1,6 +1,7 @@
 import type { ApprovalEvents } from "../approvals/approval-events.js";
 import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
 import type { WebhookNotifier } from "../approvals/webhook-notifier.js";
+import type { VaultMetrics } from "../metrics/vault-metrics.js";
 import type { AuditBatcher } from "../store/audit-batcher.js";
 import type { DataAccess } from "../store/stores.js";
 
@@ -27,6 +28,8 @@ export type VaultContext = {
   readonly approvalEvents: ApprovalEvents;
   /** Sends approval webhooks; null when none is configured. */
   readonly webhookNotifier: WebhookNotifier | null;
+  /** Counts for `/metrics`. */
+  readonly metrics: VaultMetrics;
   /** Settles a critical request when its delay ends, so that waiters and the webhook hear of it. */
   readonly approvalTimers: { schedule(tenantId: string, approvalId: string, at: Date): void };
 };

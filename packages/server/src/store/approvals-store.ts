@@ -200,6 +200,19 @@ export class ApprovalsStore {
     return rows.map((row) => row.id);
   }
 
+  /** Requests of every tenant still open at `nowIso` (stored pending, not expired), by tier. */
+  async countPendingByTier(nowIso: string): Promise<{ tier: Tier; count: number }[]> {
+    const rows = await this.db
+      .selectFrom("approvals")
+      .select((eb) => ["tier", eb.fn.countAll().as("count")])
+      .where("status", "=", "pending")
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
+      .groupBy("tier")
+      .execute();
+    // count(*) is a bigint: a string from pg unless parsed, a number from SQLite.
+    return rows.map((row) => ({ tier: row.tier, count: Number(row.count) }));
+  }
+
   /**
    * Writes a decision if nobody else decided since the row was read at `expectedVersion`: a single
    * `UPDATE … WHERE version = ? AND status = 'pending'`. Returns false when it lost the race.

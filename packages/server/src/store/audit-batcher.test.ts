@@ -6,9 +6,9 @@ import { AuditBatcher } from "./audit-batcher.js";
 import { createDataAccess, type DataAccess } from "./stores.js";
 
 async function openData(): Promise<{ data: DataAccess; transactions: () => number }> {
-  const db = createDatabase({ kind: "sqlite", filename: ":memory:" });
-  await migrateToLatest(db);
-  const data = createDataAccess(db, { rowLocks: false });
+  const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
+  await migrateToLatest(database);
+  const data = createDataAccess(database);
   let count = 0;
   const counted: DataAccess = {
     ...data,

@@ -42,16 +42,12 @@ export class AuditBatcher {
       const batch = this.#queue.splice(0, this.maxBatch);
       try {
         await this.data.transaction(async (stores) => {
-          for (const item of batch) {
-            if (item.touch) {
-              await stores.secrets.touchAccessed(
-                item.touch.tenantId,
-                item.touch.secretId,
-                item.touch.at,
-              );
-            }
-            await stores.audit.append(item.content);
+          // Row locks first, in one order, and the chain head last: a batch never holds the head
+          // while it waits for a secret's row that another instance's write holds (a deadlock).
+          for (const touch of latestTouches(batch)) {
+            await stores.secrets.touchAccessed(touch.tenantId, touch.secretId, touch.at);
           }
+          for (const item of batch) await stores.audit.append(item.content);
         });
         for (const item of batch) item.resolve();
       } catch (error) {
@@ -60,4 +56,18 @@ export class AuditBatcher {
     }
     this.#flushing = false;
   }
+}
+
+/** One touch per secret (the latest time), ordered by tenant and secret id. */
+function latestTouches(batch: readonly Pending[]): NonNullable<Pending["touch"]>[] {
+  const latest = new Map<string, NonNullable<Pending["touch"]>>();
+  for (const { touch } of batch) {
+    if (touch === undefined) continue;
+    const key = `${touch.tenantId}\u0000${touch.secretId}`;
+    const seen = latest.get(key);
+    if (seen === undefined || seen.at < touch.at) latest.set(key, touch);
+  }
+  return [...latest.entries()]
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+    .map(([, touch]) => touch);
 }

@@ -24,7 +24,8 @@ export type AuditFilter = {
 /**
  * The append-only, hash-chained audit log. Appends go through the per-tenant chain head row,
  * inside the caller's transaction: SQLite serializes transactions, and on PostgreSQL
- * `lockChainHead` adds `FOR UPDATE` so concurrent instances queue on the head.
+ * `lockChainHead` adds `FOR UPDATE` so concurrent instances queue on the head (READ COMMITTED
+ * then reads the head the previous holder committed): the chain never forks.
  */
 export class AuditStore {
   constructor(
@@ -36,6 +37,15 @@ export class AuditStore {
   async append(content: AuditEventContent): Promise<AuditEventRecord> {
     if (!this.db.isTransaction) {
       throw new Error("AuditStore.append must run inside a transaction");
+    }
+    if (this.options.lockChainHead) {
+      // Make sure the head row exists, so that FOR UPDATE below always has a row to queue on:
+      // two instances appending a tenant's first events then wait for each other, not fork.
+      await this.db
+        .insertInto("audit_heads")
+        .values({ tenant_id: content.tenantId, seq: 0, hash: GENESIS_HASH })
+        .onConflict((conflict) => conflict.column("tenant_id").doNothing())
+        .execute();
     }
     const head = await this.db
       .selectFrom("audit_heads")

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
+import type { DatabaseEngine, VaultDatabase } from "../db/database-engine.js";
 import type { Database } from "../db/schema.js";
 import { ApprovalsStore } from "./approvals-store.js";
 import { AuditStore } from "./audit-store.js";
@@ -17,34 +19,65 @@ export type Stores = {
   readonly idempotency: IdempotencyStore;
 };
 
+/** Options of {@link DataAccess.transaction}. */
+export type TransactionOptions = {
+  /**
+   * Take this named lock first (every instance waits for it): for rare work that must not run
+   * twice at once, such as creating the first keys of an empty vault.
+   */
+  exclusive?: string;
+};
+
 /** The stores plus a way to run several of their calls atomically. What routes get. */
 export type DataAccess = Stores & {
-  /** Runs `work` in one transaction: all of its writes commit together or not at all. */
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: all of its writes commit together or not at all. When the
+   * transaction loses a race with another instance's (a unique key taken, a deadlock), it runs
+   * again from the start, up to a few times, so `work` must do nothing but database work (and
+   * pure computation) before it returns.
+   */
+  transaction<T>(work: (stores: Stores) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Closes the database (after the last request). */
   close(): Promise<void>;
 };
 
-export type DataAccessOptions = {
-  /** Row locks (`FOR UPDATE`) exist: true on PostgreSQL, false on SQLite. */
-  rowLocks: boolean;
-};
+/** Attempts of a transaction that keeps losing races before its error is passed on. */
+const MAX_TRANSACTION_ATTEMPTS = 6;
 
-function bindStores(executor: Kysely<Database>, options: DataAccessOptions): Stores {
+function bindStores(executor: Kysely<Database>, engine: DatabaseEngine): Stores {
   return {
     secrets: new SecretsStore(executor),
     tokens: new TokensStore(executor),
     principals: new PrincipalsStore(executor),
-    audit: new AuditStore(executor, { lockChainHead: options.rowLocks }),
+    audit: new AuditStore(executor, { lockChainHead: engine.rowLocks }),
     approvals: new ApprovalsStore(executor),
     idempotency: new IdempotencyStore(executor),
   };
 }
 
-export function createDataAccess(db: Kysely<Database>, options: DataAccessOptions): DataAccess {
+/** A few milliseconds, growing and jittered, so that two losers do not collide again. */
+function backoffMs(attempt: number): number {
+  return Math.random() * 5 * 2 ** attempt;
+}
+
+export function createDataAccess(database: VaultDatabase): DataAccess {
+  const { db, engine } = database;
   return {
-    ...bindStores(db, options),
-    transaction: (work) => db.transaction().execute((trx) => work(bindStores(trx, options))),
+    ...bindStores(db, engine),
+    async transaction(work, options = {}) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            if (options.exclusive !== undefined) await engine.lockExclusive(trx, options.exclusive);
+            return work(bindStores(trx, engine));
+          });
+        } catch (error) {
+          if (attempt >= MAX_TRANSACTION_ATTEMPTS || !engine.isTransientConflict(error))
+            throw error;
+          await sleep(backoffMs(attempt));
+        }
+      }
+    },
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type VaultServer } from "../../src/create-server.js";
 import type { ServerConfig } from "../../src/server-config.js";
+import { freshDatabaseConfig } from "./test-database.js";
 
 /** A clock tests can move: `clock.advance(seconds)`. */
 export type TestClock = { now: () => Date; advance(seconds: number): void; set(date: Date): void };
@@ -36,7 +37,10 @@ export const UNTHROTTLED: NonNullable<ServerConfig["rateLimits"]> = {
   failedAuth: { points: 1_000_000, durationSeconds: 60 },
 };
 
-/** An in-memory vault with its first-start keys and a movable clock. */
+/**
+ * A vault on a fresh database of the engine under test (SQLite in memory, or a PostgreSQL schema
+ * of its own: see test-database.ts) with its first-start keys and a movable clock.
+ */
 export async function createTestServer(
   overrides: Partial<Omit<ServerConfig, "now">> = {},
 ): Promise<TestServer> {
@@ -44,9 +48,9 @@ export async function createTestServer(
   const masterKey = overrides.masterKey ?? randomBytes(32);
   const app = await createServer({
     masterKey,
-    database: { kind: "sqlite", filename: ":memory:" },
     rateLimits: UNTHROTTLED,
     ...overrides,
+    database: overrides.database ?? (await freshDatabaseConfig()),
     now: clock.now,
   });
   if (app.firstStart === null) throw new Error("expected a first start");

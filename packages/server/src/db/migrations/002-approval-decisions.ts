@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from "kysely";
+import type { ColumnTypes } from "../column-types.js";
 
 /** The lifetime a request had before it was stored: the policy's default, 24 hours. */
 const LEGACY_REQUEST_TTL_MS = 86_400_000;
@@ -41,27 +42,29 @@ async function backfillExpiry(db: Kysely<LegacyRows>): Promise<void> {
  * table: when a still-pending request expires, who ended it and why, and a `version` that every
  * decision bumps, so a decision is a conditional write (`WHERE version = <read> AND status =
  * 'pending'`) and two racing decisions cannot both win, on one instance or several. One column
- * per statement, as SQLite's ALTER TABLE takes them; portable types only.
+ * per statement, as SQLite's ALTER TABLE takes them; column kinds from `types`.
  */
-export const approvalDecisionsMigration: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable("approvals").addColumn("expires_at", "text").execute();
-    await db.schema.alterTable("approvals").addColumn("decided_by", "text").execute();
-    await db.schema.alterTable("approvals").addColumn("decision_comment", "text").execute();
-    await db.schema
-      .alterTable("approvals")
-      .addColumn("version", "integer", (column) => column.notNull().defaultTo(0))
-      .execute();
-    await backfillExpiry(db as Kysely<LegacyRows>);
-    await db.schema
-      .createIndex("approvals_tenant_status")
-      .on("approvals")
-      .columns(["tenant_id", "status", "created_at"])
-      .execute();
-    await db.schema
-      .createIndex("approvals_tenant_token")
-      .on("approvals")
-      .columns(["tenant_id", "token_id"])
-      .execute();
-  },
-};
+export function approvalDecisionsMigration(types: ColumnTypes): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("approvals").addColumn("expires_at", types.timestamp).execute();
+      await db.schema.alterTable("approvals").addColumn("decided_by", types.text).execute();
+      await db.schema.alterTable("approvals").addColumn("decision_comment", types.text).execute();
+      await db.schema
+        .alterTable("approvals")
+        .addColumn("version", types.integer, (column) => column.notNull().defaultTo(0))
+        .execute();
+      await backfillExpiry(db as Kysely<LegacyRows>);
+      await db.schema
+        .createIndex("approvals_tenant_status")
+        .on("approvals")
+        .columns(["tenant_id", "status", "created_at"])
+        .execute();
+      await db.schema
+        .createIndex("approvals_tenant_token")
+        .on("approvals")
+        .columns(["tenant_id", "token_id"])
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Tier } from "../db/schema.js";
+
+/** What `/metrics` shows, and how the server feeds it. Labels never carry paths or credentials. */
+export type VaultMetrics = {
+  /** Counts a finished request: `route` is the route's template (`/v1/secrets/*`), never the URL. */
+  observeRequest(
+    request: { method: string; route: string; statusCode: number },
+    seconds: number,
+  ): void;
+  /** Counts an attempt to consume a token use: consumed, or refused (used up, expired, revoked). */
+  countTokenUse(consumed: boolean): void;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<{ contentType: string; body: string }>;
+};
+
+/** Options of {@link createVaultMetrics}. */
+export type VaultMetricsOptions = {
+  /** Pending approval requests per tier across all tenants, read on each scrape. */
+  pendingApprovals: () => Promise<{ tier: Tier; count: number }[]>;
+  /**
+   * Add the process metrics of prom-client (CPU, memory, event loop lag, handles).
+   * @default true
+   */
+  processMetrics?: boolean;
+};
+
+const TIERS: readonly Tier[] = ["standard", "sensitive", "critical"];
+
+/** Seconds; long-polls (`?wait=`) reach the upper buckets on purpose. */
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+/**
+ * Process metrics belong to the process, not to one app: one registry, created at the first
+ * scrape (its event-loop monitor then runs for the life of the process), shared by every app.
+ */
+let processRegistry: Registry | undefined;
+function sharedProcessRegistry(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
+ * The vault's Prometheus metrics (prom-client), in a registry of their own so that several apps
+ * in one process (tests, embedding) do not share counts:
+ * `ass_http_requests_total` and `ass_http_request_duration_seconds` by method, route and status,
+ * `ass_token_uses_total` by outcome, and the `ass_approvals_pending` gauge by tier (computed on
+ * scrape from the database, so every instance reports the shared truth).
+ */
+export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
+  const registry = new Registry();
+  const labelNames = ["method", "route", "status_code"] as const;
+  const requests = new Counter({
+    name: "ass_http_requests_total",
+    help: "HTTP requests answered, by method, route template and status code",
+    labelNames,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "ass_http_request_duration_seconds",
+    help: "Time to answer an HTTP request, in seconds, by method, route template and status code",
+    labelNames,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const tokenUses = new Counter({
+    name: "ass_token_uses_total",
+    help: "Scoped token uses: consumed, or refused because the token was used up, expired or revoked",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "ass_approvals_pending",
+    help: "Approval requests waiting for a decision (all tenants), by tier",
+    labelNames: ["tier"] as const,
+    registers: [registry],
+    async collect() {
+      const counts = new Map((await options.pendingApprovals()).map((row) => [row.tier, row]));
+      for (const tier of TIERS) this.set({ tier }, counts.get(tier)?.count ?? 0);
+    },
+  });
+  for (const outcome of ["consumed", "refused"]) tokenUses.inc({ outcome }, 0);
+
+  return {
+    observeRequest(request, seconds) {
+      const labels = {
+        method: request.method,
+        route: request.route,
+        status_code: String(request.statusCode),
+      };
+      requests.inc(labels);
+      latency.observe(labels, seconds);
+    },
+    countTokenUse(consumed) {
+      tokenUses.inc({ outcome: consumed ? "consumed" : "refused" });
+    },
+    async render() {
+      const source =
+        options.processMetrics === false
+          ? registry
+          : Registry.merge([registry, sharedProcessRegistry()]);
+      return { contentType: registry.contentType, body: await source.metrics() };
+    },
+  };
+}
