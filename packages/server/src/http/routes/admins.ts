@@ -98,7 +98,9 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
     {
       onRequest,
       schema: {
-        summary: "Delete an admin (not yourself): its key stops working",
+        summary: "Delete an admin (not yourself): its key and the tokens it issued stop working",
+        description:
+          "Only the operator may delete the operator's admin key (403 SCOPE_DENIED otherwise). Every token the admin issued, and their descendants, is revoked.",
         tags: TAGS,
         params: idParams,
         response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
@@ -109,15 +111,27 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       if (request.params.id === caller.id) {
         throw conflict("An admin cannot delete itself; use another admin key");
       }
+      const admins = await context.data.principals.listAdmins(caller.tenantId);
+      if (admins.some((admin) => admin.id === request.params.id && admin.isOperator)) {
+        // The operator's key is the only one that can make tenants: another admin cannot take it away.
+        await requireAdmin(context, request, caller, { operator: true });
+      }
       const at = context.now().toISOString();
       const deleted = await context.data.transaction(async (stores) => {
         if (!(await stores.principals.deleteAdmin(caller.tenantId, request.params.id, at))) {
           return false;
         }
+        // Tokens an admin issued are approved up to critical: they must not outlive its key.
+        const revoked: string[] = [];
+        for (const tokenId of await stores.tokens.idsIssuedBy(caller.tenantId, request.params.id)) {
+          revoked.push(
+            ...(await stores.tokens.revokeWithDescendants(caller.tenantId, tokenId, at)),
+          );
+        }
         await appendAudit(stores, context, request, caller, {
           event: "admin.deleted",
           outcome: "success",
-          detail: { admin_id: request.params.id },
+          detail: { admin_id: request.params.id, revoked_tokens: revoked.length },
         });
         return true;
       });
