@@ -30,6 +30,8 @@ export async function waitForApprovalChange(
   try {
     let current = view;
     for (;;) {
+      // A closing server answers with what it last read: its database is closing too.
+      if (context.closing.aborted) return current;
       // Read after subscribing, so that a decision landing in between is seen either way.
       changed = false;
       current = (await loadSettledApproval(context, tenantId, id)) ?? current;

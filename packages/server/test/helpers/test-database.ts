@@ -8,17 +8,13 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
 import type { DatabaseConfig } from "../../src/db/create-database.js";
+import { TEST_POSTGRES_URL, TEST_SCHEMA_PREFIX } from "./test-postgres.js";
+
+export { TEST_POSTGRES_URL } from "./test-postgres.js";
 
 /** The engine under test: `ASS_TEST_DATABASE=postgres`, else SQLite. */
 export const TEST_ENGINE: "sqlite" | "postgres" =
   process.env.ASS_TEST_DATABASE === "postgres" ? "postgres" : "sqlite";
-
-/** The PostgreSQL database tests create their schemas in (trust auth on loopback). */
-export const TEST_POSTGRES_URL =
-  process.env.ASS_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-/** Prefix of every schema a test creates; `<prefix><pid>_<random>`, so leftovers can be found. */
-export const TEST_SCHEMA_PREFIX = "ass_t_";
 
 const createdSchemas: string[] = [];
 const createdFolders: string[] = [];

@@ -1,0 +1,24 @@
+import { defineProject, mergeConfig } from "vitest/config";
+import server from "./vitest.config.js";
+
+/**
+ * The "server-postgres" project: the server's test suite on PostgreSQL. test/helpers/
+ * test-database.ts reads ASS_TEST_DATABASE and gives each test server a fresh schema.
+ */
+export default mergeConfig(
+  server,
+  defineProject({
+    test: {
+      name: "server-postgres",
+      env: { ASS_TEST_DATABASE: "postgres" },
+      globalSetup: ["./test/helpers/postgres-global-setup.ts"],
+      exclude: [
+        // kill -9 of the one SQLite process: SQLite's durability (WAL, synchronous = FULL).
+        // PostgreSQL's is tested with two instances in test/multi-instance.
+        "test/crash.test.ts",
+        // These start server processes on PostgreSQL themselves; once is enough.
+        "test/multi-instance/**",
+      ],
+    },
+  }),
+);
