@@ -19,6 +19,13 @@ import { higherTier } from "./tier-gate.js";
 import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
 import type { VaultContext } from "./vault-context.js";
 
+/** Thrown inside the parent's use transaction to roll it back: the child asked too many uses. */
+class ParentUsesSpent extends Error {
+  constructor(readonly left: number) {
+    super("the parent token has fewer uses left than the child asks for");
+  }
+}
+
 /** A token just issued: its record and its value (shown once). */
 export type IssuedToken = { record: TokenRecord; value: string };
 
@@ -137,14 +144,42 @@ export async function issueToken(
         );
       }
     }
-    const uses = await context.data.tokens.consumeUse(
-      principal.tenantId,
-      parent.id,
-      now.toISOString(),
-    );
-    context.metrics.countTokenUse(uses !== undefined);
-    if (uses === undefined)
+    // Measured again against the use just spent: requests racing on one parent each saw the
+    // same snapshot above, and only the uses truly left may go to a child. Refused, the
+    // transaction rolls back and the parent keeps its use.
+    const shared = await context.data
+      .transaction(async (stores) => {
+        const uses = await stores.tokens.consumeUse(
+          principal.tenantId,
+          parent.id,
+          now.toISOString(),
+        );
+        if (uses === undefined) return { spent: true } as const;
+        if (parent.maxUses === null) return { spent: false, maxUses } as const;
+        const left = parent.maxUses - uses;
+        const childUses = wanted.maxUses === undefined ? left : maxUses;
+        if (left < 1 || childUses === null || childUses > left) throw new ParentUsesSpent(left);
+        return { spent: false, maxUses: childUses } as const;
+      })
+      .catch(async (error: unknown) => {
+        if (!(error instanceof ParentUsesSpent)) throw error;
+        context.metrics.countTokenUse(false);
+        return deny(
+          context,
+          request,
+          principal,
+          new ApiError(
+            403,
+            "SCOPE_DENIED",
+            `A child token cannot have more uses than its parent has left (${Math.max(0, error.left)})`,
+          ),
+          "uses",
+        );
+      });
+    context.metrics.countTokenUse(!shared.spent);
+    if (shared.spent)
       throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
+    maxUses = shared.maxUses;
   }
 
   const needed = await tierNeeded(context, principal.tenantId, wanted.scopes);
