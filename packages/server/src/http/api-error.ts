@@ -97,6 +97,16 @@ export function secretNotFound(path: string, version?: number): ApiError {
   );
 }
 
+const CREDENTIAL_LIKE = /^(ass_live_|ass_admin_|ast_tok_)/i;
+
+/**
+ * An id as a message may show it. A credential sent by mistake where an id belongs (a token
+ * value in `DELETE /v1/tokens/{id}`) is never echoed back.
+ */
+export function shownId(id: string): string {
+  return CREDENTIAL_LIKE.test(id) ? "(a credential, not an id: never put credentials in URLs)" : id;
+}
+
 export function notFound(message: string): ApiError {
   return new ApiError(404, "NOT_FOUND", message);
 }

@@ -22,6 +22,17 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   "*.admin_key",
 ];
 
+const CREDENTIAL_IN_TEXT = /(ass_live_|ass_admin_|ast_tok_)[A-Za-z0-9_-]*/gi;
+
+/**
+ * A request URL as the log shows it: a credential put in the path or the query by mistake
+ * (`DELETE /v1/tokens/ast_tok_…`, `?token=…`) keeps its prefix and loses the rest.
+ */
+export function maskCredentialsInUrl(url: unknown): unknown {
+  if (typeof url !== "string") return url;
+  return url.replace(CREDENTIAL_IN_TEXT, "$1[redacted]");
+}
+
 function isLoggerInstance(setting: ServerLoggerSetting): setting is FastifyLogger {
   return (
     typeof setting === "object" && typeof (setting as { child?: unknown }).child === "function"
@@ -42,6 +53,7 @@ export function fastifyLoggerOptions(
       level: "info",
       ...options,
       redact: { paths: [...REDACTED_LOG_PATHS], censor: "[redacted]" },
+      serializers: { url: maskCredentialsInUrl },
     } as NonNullable<FastifyServerOptions["logger"]>,
   };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { bootstrapKeyCheck } from "../../bootstrap.js";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
 import type { AdminRecord } from "../../store/principals-store.js";
-import { conflict, notFound } from "../api-error.js";
+import { conflict, notFound, shownId } from "../api-error.js";
 import { appendAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";
 import { principalOf } from "../principal.js";
@@ -135,7 +135,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
         });
         return true;
       });
-      if (!deleted) throw notFound(`No admin ${request.params.id}`);
+      if (!deleted) throw notFound(`No admin ${shownId(request.params.id)}`);
       return reply.status(204).send(null);
     },
   );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
 import { parseScope } from "../../domain/scope.js";
 import type { AgentRecord } from "../../store/principals-store.js";
-import { notFound, type ValidationIssue, validationError } from "../api-error.js";
+import { notFound, shownId, type ValidationIssue, validationError } from "../api-error.js";
 import {
   announceApprovals,
   cancelApprovals,
@@ -140,7 +140,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
         });
         return cancelApprovals(stores, context, request, admin, pending, "agent deleted");
       });
-      if (deleted === undefined) throw notFound(`No agent ${agentId}`);
+      if (deleted === undefined) throw notFound(`No agent ${shownId(agentId)}`);
       announceApprovals(context, deleted);
       return reply.status(204).send(null);
     },

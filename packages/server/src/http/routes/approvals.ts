@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { ApprovalRejection, ApprovalStatus } from "../../approvals/approval-policy.js";
 import type { ApprovalRecord } from "../../store/approvals-store.js";
 import type { StoredResponse } from "../../store/idempotency-store.js";
-import { ApiError, notFound, validationError } from "../api-error.js";
+import { ApiError, notFound, shownId, validationError } from "../api-error.js";
 import {
   type ApprovalAnnouncement,
   announceApprovals,
@@ -104,7 +104,7 @@ async function decide(
           announcements = [];
           const view = await loadApprovalView(stores, principal.tenantId, approvalId);
           if (view === undefined || !mayView(principal, view.record)) {
-            throw notFound(`No approval request ${approvalId} visible to this credential`);
+            throw notFound(`No approval request ${shownId(approvalId)} visible to this credential`);
           }
           const result = await applyApprovalAction(
             stores,
@@ -214,7 +214,9 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       const principal = principalOf(request);
       const view = await loadSettledApproval(context, principal.tenantId, request.params.id);
       if (view === undefined || !mayView(principal, view.record)) {
-        throw notFound(`No approval request ${request.params.id} visible to this credential`);
+        throw notFound(
+          `No approval request ${shownId(request.params.id)} visible to this credential`,
+        );
       }
       return body(await waitForApprovalChange(context, view, request.query.wait ?? 0));
     },

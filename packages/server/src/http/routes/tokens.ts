@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { notFound } from "../api-error.js";
+import { notFound, shownId } from "../api-error.js";
 import {
   announceApprovals,
   cancelApprovals,
@@ -156,7 +156,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       const tokenId = request.params.token_id;
       const token = await context.data.tokens.findById(principal.tenantId, tokenId);
       if (token === undefined || !(await mayRevoke(context, principal, tokenId))) {
-        throw notFound(`No token ${tokenId} that this credential may revoke`);
+        throw notFound(`No token ${shownId(tokenId)} that this credential may revoke`);
       }
       await consumeTokenUse(context, principal);
       await revoke(context, request, principal, tokenId);
