@@ -98,6 +98,15 @@ export function secretNotFound(path: string, version?: number): ApiError {
 }
 
 const CREDENTIAL_LIKE = /^(ass_live_|ass_admin_|ast_tok_)/i;
+const CREDENTIAL_IN_TEXT = /(ass_live_|ass_admin_|ast_tok_)[A-Za-z0-9_-]*/gi;
+
+/**
+ * Text from the request (a URL) with every credential in it reduced to its prefix, for messages,
+ * audit details and log lines: `DELETE /v1/tokens/ast_tok_…` or `?token=…` sent by mistake.
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(CREDENTIAL_IN_TEXT, "$1[redacted]");
+}
 
 /**
  * An id as a message may show it. A credential sent by mistake where an id belongs (a token

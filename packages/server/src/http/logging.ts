@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from "fastify";
 import type { ServerLoggerSetting } from "../server-config.js";
+import { maskCredentials } from "./api-error.js";
 
 /**
  * Paths pino blanks out. The server logs no bodies or headers by itself; these cover anything
@@ -22,15 +23,9 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   "*.admin_key",
 ];
 
-const CREDENTIAL_IN_TEXT = /(ass_live_|ass_admin_|ast_tok_)[A-Za-z0-9_-]*/gi;
-
-/**
- * A request URL as the log shows it: a credential put in the path or the query by mistake
- * (`DELETE /v1/tokens/ast_tok_…`, `?token=…`) keeps its prefix and loses the rest.
- */
+/** A request URL as the log shows it: a credential put in it by mistake loses all but its prefix. */
 export function maskCredentialsInUrl(url: unknown): unknown {
-  if (typeof url !== "string") return url;
-  return url.replace(CREDENTIAL_IN_TEXT, "$1[redacted]");
+  return typeof url === "string" ? maskCredentials(url) : url;
 }
 
 function isLoggerInstance(setting: ServerLoggerSetting): setting is FastifyLogger {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { scopeDenied } from "./api-error.js";
+import { maskCredentials, scopeDenied } from "./api-error.js";
 import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
@@ -13,7 +13,7 @@ export async function requireAdmin(
 ): Promise<Extract<Principal, { kind: "admin" }>> {
   if (principal.kind === "admin" && (!options.operator || principal.isOperator)) return principal;
   const required = options.operator ? "operator" : "admin";
-  const path = request.url.split("?")[0] ?? request.url;
+  const path = maskCredentials(request.url.split("?")[0] ?? request.url);
   await recordAudit(context, request, principal, principal.tenantId, {
     event: "auth.failed",
     outcome: "denied",

@@ -150,6 +150,8 @@ describe("values and credentials", () => {
     );
     await record(send(target, `${token.body.token}x`, "GET", "/v1/secrets/leak/one"));
     await record(send(target, target.adminKey, "DELETE", `/v1/tokens/${token.body.token}`));
+    // A non-admin on an admin route is audited with the endpoint it called.
+    await record(send(target, token.body.token, "DELETE", `/v1/agents/${target.agentKey}`));
     await record(send(target, target.adminKey, "GET", `/v1/approvals/${agent.agentKey}`));
     await record(
       send(target, target.adminKey, "PUT", "/v1/secrets/leak/idem", {
