@@ -44,8 +44,8 @@ export interface MaskOptions {
  * {@link defaultSecretRegistry}, which every component uses when given none.
  *
  * Each value is also matched in the forms it takes when it travels: URL-encoded (a query
- * parameter echoed back), JSON-escaped (inside a serialised body) and base64 (HTTP Basic
- * credentials).
+ * parameter echoed back), JSON-escaped (inside a serialised body), base64 at any byte offset
+ * (HTTP Basic credentials, an echoed `Bearer` header), hex, and reversed.
  *
  * The registry holds values in memory only; `String()`, `JSON.stringify()` and
  * `util.inspect()` show how many it holds, never the values.
@@ -139,21 +139,54 @@ export class SecretRegistry {
   }
 }
 
+// Forms derived from a value by encoding it (hex, base64 at an offset) are masked only when they
+// are at least this long, so that a short value's fragments cannot mask ordinary text.
+const MIN_DERIVED_LENGTH = 8;
+
 function encodedForms(value: string): Set<string> {
+  const bytes = new TextEncoder().encode(value);
   const forms = new Set<string>([value]);
   forms.add(encodeURIComponent(value));
   forms.add(new URLSearchParams({ v: value }).toString().slice(2));
   forms.add(JSON.stringify(value).slice(1, -1));
-  const base64 = toBase64(value);
+  const base64 = toBase64(bytes);
   forms.add(base64);
   forms.add(base64.replace(/=+$/, ""));
+  // An API that echoes the value back in disguise: reversed, in hex, or base64-encoded as part
+  // of a longer text (`Bearer <value>`, `user:<value>`), where it starts at any byte offset.
+  forms.add([...value].reverse().join(""));
+  const derived = [toHex(bytes), toHex(bytes).toUpperCase()];
+  for (const offset of [0, 1, 2]) {
+    const core = base64Core(bytes, offset);
+    derived.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  for (const form of derived) if (form.length >= MIN_DERIVED_LENGTH) forms.add(form);
   return forms;
 }
 
-function toBase64(value: string): string {
+/**
+ * The characters of the base64 encoding of `bytes` placed `offset` bytes into a longer text
+ * that depend on `bytes` alone: the leading characters shared with the bytes before and the
+ * last one shared with the bytes after are left out.
+ */
+function base64Core(bytes: Uint8Array, offset: number): string {
+  const placed = new Uint8Array(offset + bytes.length);
+  placed.set(bytes, offset);
+  const encoded = toBase64(placed).replace(/=+$/, "");
+  const partialTail = placed.length % 3 === 0 ? 0 : 1;
+  return encoded.slice(offset === 0 ? 0 : offset + 1, encoded.length - partialTail);
+}
+
+function toBase64(bytes: Uint8Array): string {
   let binary = "";
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
 }
 
 /**

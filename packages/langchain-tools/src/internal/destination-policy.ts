@@ -13,9 +13,11 @@ export type DestinationCheck =
   | { readonly allowed: true; readonly url: URL }
   | { readonly allowed: false; readonly reason: string };
 
-// Percent-encoded slashes, backslashes and dots can make a server see another path than the
-// one checked here; a URL that needs them is refused rather than interpreted.
-const ENCODED_SEPARATOR = /%(2f|5c|2e)/i;
+// Percent-encoded slashes, backslashes, dots and percent signs (double encoding), and dot
+// segments with path parameters (`..;`, which some servers resolve as `..`), can make a server
+// see another path than the one checked here; a URL that needs them is refused, not interpreted.
+const ENCODED_SEPARATOR = /%(2f|5c|2e|25)/i;
+const DOT_SEGMENT_WITH_PARAMETERS = /(^|\/)\.{1,2};/;
 
 /** Checks the developer's list once, when the tools are made; a mistake there throws. */
 export function parseDestinations(destinations: readonly AllowedDestination[]): Destination[] {
@@ -63,8 +65,11 @@ export function checkDestination(
   if (url.username !== "" || url.password !== "") {
     return refuse(destinations, "URLs with user names or passwords are not allowed.");
   }
-  if (ENCODED_SEPARATOR.test(url.pathname)) {
-    return refuse(destinations, "Percent-encoded slashes or dots in the path are not allowed.");
+  if (ENCODED_SEPARATOR.test(url.pathname) || DOT_SEGMENT_WITH_PARAMETERS.test(url.pathname)) {
+    return refuse(
+      destinations,
+      "Percent-encoded slashes, dots or percent signs, and '.;' or '..;' segments, are not allowed in the path.",
+    );
   }
   const sameOrigin = destinations.filter((destination) => destination.origin === url.origin);
   if (sameOrigin.length === 0)
