@@ -83,6 +83,10 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       throw new RangeError(`approvals.${name} must be a finite number of seconds ≥ 0`);
     }
   }
+  const recheckSeconds = config.approvals?.recheckIntervalSeconds ?? 2;
+  if (!Number.isFinite(recheckSeconds) || recheckSeconds <= 0) {
+    throw new RangeError("approvals.recheckIntervalSeconds must be a finite number of seconds > 0");
+  }
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
   const database = createDatabase(config.database, (error) =>
@@ -118,6 +122,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     auditBatcher: new AuditBatcher(data),
     approvalPolicy,
     approvalEvents,
+    approvalRecheckMs: recheckSeconds * 1000,
     webhookNotifier,
     metrics,
     approvalTimers: {

@@ -71,6 +71,13 @@ export type ApprovalSettings = {
    */
   webhook?: WebhookSettings;
   /**
+   * How often a long-poll re-reads its request anyway, in seconds: the bound on how late it hears
+   * of a decision whose event was lost (another instance's, while the notification connection
+   * was down).
+   * @default 2
+   */
+  recheckIntervalSeconds?: number;
+  /**
    * How long-polls learn of decisions, also those made on other instances.
    * @default PostgreSQL LISTEN/NOTIFY on PostgreSQL (createPostgresApprovalEvents), else
    * createInProcessApprovalEvents()

@@ -38,6 +38,8 @@ export type PostgresApprovalEvents = ApprovalEvents & {
    * reached yet (it keeps trying in the background; waiters re-read meanwhile).
    */
   ready(timeoutMs?: number): Promise<void>;
+  /** Stops listening and closes the connection. */
+  close(): Promise<void>;
 };
 
 const MAX_RECONNECT_DELAY_MS = 30_000;

@@ -36,7 +36,7 @@ export async function rotateSecret(
   const now = context.now();
   const at = now.toISOString();
   const retiredAt = new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString();
-  const secret = await stores.secrets.findByPath(principal.tenantId, path.full);
+  const secret = await stores.secrets.findByPathForWrite(principal.tenantId, path.full);
   if (secret === undefined || isExpired(secret, now)) throw secretNotFound(path.full);
   const oldVersion = secret.currentVersion;
   const newVersion = oldVersion + 1;

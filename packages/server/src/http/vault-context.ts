@@ -24,6 +24,8 @@ export type VaultContext = {
   readonly auditBatcher: AuditBatcher;
   /** The critical delay and request lifetime handed to the approval policy. */
   readonly approvalPolicy: ApprovalPolicyConfig;
+  /** How often a long-poll re-reads its request even without an event, in milliseconds. */
+  readonly approvalRecheckMs: number;
   /** Wakes long-polls when an approval request changes. */
   readonly approvalEvents: ApprovalEvents;
   /** Sends approval webhooks; null when none is configured. */

@@ -3,12 +3,6 @@ import type { ApprovalView } from "./approval-view.js";
 import type { VaultContext } from "./vault-context.js";
 
 /**
- * How often a long-poll looks at the database anyway, in milliseconds: a decision made by another
- * instance reaches this one through the database even when no event carries it across.
- */
-const RECHECK_INTERVAL_MS = 2000;
-
-/**
  * Holds a long-poll (`?wait=N`) while the request is pending: it answers as soon as an
  * `ApprovalEvents` change arrives (a decision on this instance wakes it at once), when a critical
  * delay ends, when `waitSeconds` pass, or when the server starts closing.
@@ -27,6 +21,7 @@ export async function waitForApprovalChange(
     changed = true;
     wake?.();
   });
+  const ended = context.metrics.trackLongPoll();
   try {
     let current = view;
     for (;;) {
@@ -40,7 +35,9 @@ export async function waitForApprovalChange(
         return current;
       }
       if (changed) continue;
-      let sleepMs = Math.min(remaining, RECHECK_INTERVAL_MS);
+      // The database is looked at anyway now and then: a decision made by another instance
+      // arrives through it even when no event carries it across.
+      let sleepMs = Math.min(remaining, context.approvalRecheckMs);
       if (current.record.eligibleAt !== null) {
         // The server's clock decides when a delay ends; wake then (plus a millisecond, so the
         // re-read sees it as past).
@@ -61,6 +58,7 @@ export async function waitForApprovalChange(
       });
     }
   } finally {
+    ended();
     unsubscribe();
   }
 }

@@ -63,7 +63,7 @@ export async function writeSecretVersion(
   checkValueSize(context, options.value);
   const now = context.now();
   const at = now.toISOString();
-  const existing = await stores.secrets.findByPath(principal.tenantId, path.full);
+  const existing = await stores.secrets.findByPathForWrite(principal.tenantId, path.full);
   const live = existing !== undefined && !isExpired(existing, now);
   if (options.ifMatch !== undefined) {
     const current = live ? existing.currentVersion : 0;

@@ -8,8 +8,13 @@ export type VaultMetrics = {
     request: { method: string; route: string; statusCode: number },
     seconds: number,
   ): void;
-  /** Counts an attempt to consume a token use: consumed, or refused (used up, expired, revoked). */
+  /**
+   * Counts an attempt to consume a token use: consumed, or refused because the token ran out,
+   * expired or was revoked after it authenticated (it lost a race with another request).
+   */
   countTokenUse(consumed: boolean): void;
+  /** A long-poll starts waiting for an approval decision; call the returned function when it ends. */
+  trackLongPoll(): () => void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<{ contentType: string; body: string }>;
 };
@@ -49,8 +54,9 @@ function sharedProcessRegistry(): Registry {
  * The vault's Prometheus metrics (prom-client), in a registry of their own so that several apps
  * in one process (tests, embedding) do not share counts:
  * `ass_http_requests_total` and `ass_http_request_duration_seconds` by method, route and status,
- * `ass_token_uses_total` by outcome, and the `ass_approvals_pending` gauge by tier (computed on
- * scrape from the database, so every instance reports the shared truth).
+ * `ass_token_uses_total` by outcome, the `ass_approvals_pending` gauge by tier (computed on
+ * scrape from the database, so every instance reports the shared truth), and the
+ * `ass_approval_long_polls` waiting on this instance.
  */
 export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
   const registry = new Registry();
@@ -70,7 +76,7 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
   });
   const tokenUses = new Counter({
     name: "ass_token_uses_total",
-    help: "Scoped token uses: consumed, or refused because the token was used up, expired or revoked",
+    help: "Scoped token uses: consumed, or refused at the last moment (used up, expired or revoked by a racing request)",
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
@@ -83,6 +89,11 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
       const counts = new Map((await options.pendingApprovals()).map((row) => [row.tier, row]));
       for (const tier of TIERS) this.set({ tier }, counts.get(tier)?.count ?? 0);
     },
+  });
+  const longPolls = new Gauge({
+    name: "ass_approval_long_polls",
+    help: "Long-polls (GET /v1/approvals/{id}?wait=) waiting on this instance for a decision",
+    registers: [registry],
   });
   for (const outcome of ["consumed", "refused"]) tokenUses.inc({ outcome }, 0);
 
@@ -98,6 +109,15 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
     },
     countTokenUse(consumed) {
       tokenUses.inc({ outcome: consumed ? "consumed" : "refused" });
+    },
+    trackLongPoll() {
+      longPolls.inc();
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        longPolls.dec();
+      };
     },
     async render() {
       const source =

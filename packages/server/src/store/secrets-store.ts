@@ -43,7 +43,10 @@ export type SecretMetadataUpdate = Partial<
  * and uses the (tenant_id, path) index; PostgreSQL must compare with COLLATE "C".
  */
 export class SecretsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: { rowLocks: boolean } = { rowLocks: false },
+  ) {}
 
   async findByPath(tenantId: string, path: string): Promise<SecretRecord | undefined> {
     const row = await this.db
@@ -51,6 +54,23 @@ export class SecretsStore {
       .selectAll()
       .where("tenant_id", "=", tenantId)
       .where("path", "=", path)
+      .executeTakeFirst();
+    return row && toSecret(row);
+  }
+
+  /**
+   * `findByPath` for a transaction about to change the secret. On PostgreSQL the row stays locked
+   * (`FOR UPDATE`) until commit: a racing write of the same path on another instance waits, then
+   * reads this one's result, instead of both reading one version and colliding on the next.
+   * (SQLite runs one write transaction at a time anyway.)
+   */
+  async findByPathForWrite(tenantId: string, path: string): Promise<SecretRecord | undefined> {
+    const row = await this.db
+      .selectFrom("secrets")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("path", "=", path)
+      .$if(this.options.rowLocks, (query) => query.forUpdate())
       .executeTakeFirst();
     return row && toSecret(row);
   }

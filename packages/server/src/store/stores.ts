@@ -46,7 +46,7 @@ const MAX_TRANSACTION_ATTEMPTS = 6;
 
 function bindStores(executor: Kysely<Database>, engine: DatabaseEngine): Stores {
   return {
-    secrets: new SecretsStore(executor),
+    secrets: new SecretsStore(executor, { rowLocks: engine.rowLocks }),
     tokens: new TokensStore(executor),
     principals: new PrincipalsStore(executor),
     audit: new AuditStore(executor, { lockChainHead: engine.rowLocks }),

@@ -129,7 +129,7 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
       await authorizeAction(context, request, principal, "delete", path.full);
       await consumeTokenUse(context, principal);
       const deleted = await context.data.transaction(async (stores) => {
-        const secret = await stores.secrets.findByPath(principal.tenantId, path.full);
+        const secret = await stores.secrets.findByPathForWrite(principal.tenantId, path.full);
         if (secret === undefined) return false;
         await stores.secrets.delete(principal.tenantId, secret.id);
         await appendAudit(stores, context, request, principal, {
