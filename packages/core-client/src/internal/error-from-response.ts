@@ -47,8 +47,11 @@ function createError(
   details: WireObject,
   clean: (text: string) => string,
 ): AgentVaultError {
-  const { description, status, requestId } = response;
-  const base = { code, status, requestId };
+  const { description, status } = response;
+  // Every text the server sent is cleaned, fields included: they reach logs through inspect().
+  const cleanOrNull = (text: string | null) => (text === null ? null : clean(text));
+  const requestId = cleanOrNull(response.requestId);
+  const base = { code: clean(code), status, requestId };
   const suffix = requestId === null ? "" : ` (request id ${requestId})`;
   const serverMessage = stringOrNull(details.message);
   const said = serverMessage === null ? "" : `: ${serverMessage}`;
@@ -81,15 +84,15 @@ function createError(
         base,
       );
     case "permission": {
-      const path = stringOrNull(details.path);
-      const requiredScope = stringOrNull(pick(details, "required_scope"));
+      const path = cleanOrNull(stringOrNull(details.path));
+      const requiredScope = cleanOrNull(stringOrNull(pick(details, "required_scope")));
       return new AgentVaultPermissionError(
         clean(`${permissionMessage(code, description, requiredScope, said)}${suffix}`),
         { ...base, path, requiredScope },
       );
     }
     case "not-found": {
-      const path = stringOrNull(details.path);
+      const path = cleanOrNull(stringOrNull(details.path));
       const version = numberOrNull(details.version);
       const what =
         path === null
@@ -120,7 +123,9 @@ function createError(
       );
     }
     case "approval-pending": {
-      const approvalRequestId = stringOrNull(pick(details, "approval_request_id", "approval_id"));
+      const approvalRequestId = cleanOrNull(
+        stringOrNull(pick(details, "approval_request_id", "approval_id")),
+      );
       const wait =
         approvalRequestId === null
           ? "Wait for the approval"

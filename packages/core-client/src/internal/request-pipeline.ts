@@ -10,6 +10,7 @@ import {
 import { CredentialIdentity } from "./credential-identity.js";
 import { errorFromResponse } from "./error-from-response.js";
 import { type ParsedResponse, parseResponse } from "./parse-response.js";
+import { redactText } from "./redact.js";
 import { parseRetryAfter, retryAfterDelay } from "./retry-after.js";
 import { isRetryable, nextRetryDelay } from "./retry-policy.js";
 import { abortError, type FetchFunction, sendWithTimeout } from "./send-with-timeout.js";
@@ -144,7 +145,10 @@ export class RequestPipeline {
       if (signal.aborted) throw abortError(built);
       return { error: error as AgentVaultError, retryAfterMs: null };
     }
-    this.#log(built, attempt, started, response.status, response.requestId);
+    // The request id is the server's text: should it echo a value just sent, the log must not.
+    const loggedRequestId =
+      response.requestId === null ? null : redactText(response.requestId, request.sensitiveValues);
+    this.#log(built, attempt, started, response.status, loggedRequestId);
     const ok =
       response.status >= 200 &&
       response.status < 300 &&
