@@ -16,6 +16,8 @@ export default mergeConfig(
         // kill -9 of the one SQLite process: SQLite's durability (WAL, synchronous = FULL).
         // PostgreSQL's is tested with two instances in test/multi-instance.
         "test/crash.test.ts",
+        // backupSqlite / restoreSqlite copy the SQLite file; PostgreSQL has pg_dump (README).
+        "test/backup.test.ts",
         // These start server processes on PostgreSQL themselves; once is enough.
         "test/multi-instance/**",
       ],

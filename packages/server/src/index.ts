@@ -5,6 +5,13 @@ export {
   createInProcessApprovalEvents,
 } from "./approvals/approval-events.js";
 export type { ApprovalStatus, ApprovalTier } from "./approvals/approval-policy.js";
+export {
+  type ApprovalEventsLogger,
+  approvalChannelFor,
+  createPostgresApprovalEvents,
+  type PostgresApprovalEvents,
+  type PostgresApprovalEventsOptions,
+} from "./approvals/postgres-approval-events.js";
 export type {
   WebhookApproval,
   WebhookBody,
@@ -16,14 +23,28 @@ export {
   verifyWebhookSignature,
   WEBHOOK_SIGNATURE_HEADER,
 } from "./approvals/webhook-signature.js";
+export {
+  BackupError,
+  backupSqlite,
+  type RestoreSqliteOptions,
+  restoreSqlite,
+  type SqliteBackupResult,
+  type SqliteRestoreResult,
+} from "./backup/sqlite-backup.js";
 export { MasterKeyMismatchError } from "./bootstrap.js";
 export { createServer, type VaultServer } from "./create-server.js";
 export { MasterKeyError } from "./crypto/master-key.js";
-export type { DatabaseConfig } from "./db/create-database.js";
+export type {
+  DatabaseConfig,
+  PostgresDatabaseConfig,
+  SqliteDatabaseConfig,
+} from "./db/create-database.js";
+export { DatabaseConfigError } from "./db/postgres-database.js";
 export type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 export type {
   ApprovalSettings,
   FirstStartCredentials,
+  MetricsSettings,
   RateLimitSettings,
   ServerConfig,
   ServerLimits,
