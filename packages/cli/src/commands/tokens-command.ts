@@ -70,7 +70,12 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
     .action(async (tokenId: string, _options: unknown, command: Command) => {
       const context = commandContext(io, command);
       await context.vault().revokeToken(tokenId);
-      context.printDone(`Revoked ${tokenId}.`, { tokenId, revoked: true });
+      // Given the token itself rather than its id, revoke it but never print it back.
+      if (tokenId.startsWith("ast_tok_")) {
+        context.printDone("Revoked the token.", { revoked: true });
+      } else {
+        context.printDone(`Revoked ${tokenId}.`, { tokenId, revoked: true });
+      }
     });
 }
 
