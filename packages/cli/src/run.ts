@@ -3,6 +3,7 @@ import type { CliIo } from "./cli-io.js";
 import { registerAgentsCommand } from "./commands/agents-command.js";
 import { registerApprovalsCommand } from "./commands/approvals-command.js";
 import { registerAuditCommand } from "./commands/audit-command.js";
+import { registerBackupCommand } from "./commands/backup-command.js";
 import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
@@ -35,6 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerApprovalsCommand(program, io);
   registerAuditCommand(program, io);
   registerAgentsCommand(program, io);
+  registerBackupCommand(program, io);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -9,6 +9,7 @@ type ServerCommandOptions = {
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl?: string;
   tlsCert?: string;
   tlsKey?: string;
   insecureHttp?: boolean;
@@ -23,15 +24,20 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export function registerServerCommand(program: Command, io: CliIo): void {
   program
     .command("server")
-    .summary("run the vault server (embedded SQLite in --data-dir)")
+    .summary("run the vault server (embedded SQLite in --data-dir, or PostgreSQL)")
     .description(
-      "Run the vault server on an embedded SQLite database in --data-dir.\n" +
+      "Run the vault server on an embedded SQLite database in --data-dir, or on PostgreSQL\n" +
+        "(DATABASE_URL or --database-url) for several instances sharing one database.\n" +
         "The first start creates the master key, an admin key and an agent key and prints them\n" +
         "once, as dotenv lines on stdout; logs go to stderr.",
     )
     .option("-p, --port <port>", "port to listen on (0 = any free port)", parsePort, 8787)
     .option("--host <address>", "address to bind", "127.0.0.1")
     .option("-d, --data-dir <dir>", "folder for the database and the master key file", ".ass-data")
+    .option(
+      "--database-url <url>",
+      "run on PostgreSQL (postgres://…[?schema=name]) so several instances share the data; prefer the DATABASE_URL variable, which keeps a password out of the process list. Every instance needs the same ASS_MASTER_KEY",
+    )
     .option("--tls-cert <file>", "PEM certificate: serve HTTPS (with --tls-key)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
     .option(
@@ -67,6 +73,7 @@ async function serve(options: ServerCommandOptions, io: CliIo): Promise<void> {
     port: options.port,
     host: options.host,
     dataDir: options.dataDir,
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     env: io.env,
     insecureHttp: options.insecureHttp === true,
     trustedProxies: options.trustedProxy,
@@ -77,7 +84,9 @@ async function serve(options: ServerCommandOptions, io: CliIo): Promise<void> {
     ...(tls ? { tls } : {}),
   });
 
-  io.stderr.write(`Agent Secret Store listening on ${server.url} (data in ${options.dataDir})\n`);
+  // Never the URL itself: it may hold a password.
+  const where = (options.databaseUrl ?? io.env.DATABASE_URL) ? "PostgreSQL" : options.dataDir;
+  io.stderr.write(`Agent Secret Store listening on ${server.url} (data in ${where})\n`);
   if (server.firstStart) {
     io.stdout.write(
       [
