@@ -4,6 +4,7 @@ import { generateCredential, generateId, hashCredential } from "../crypto/creden
 import type { Tier } from "../db/schema.js";
 import { ipEntriesWithin } from "../domain/ip-range.js";
 import { type Scope, scopesAllow, scopesWithin } from "../domain/scope.js";
+import type { Stores } from "../store/stores.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 import { ApiError, scopeDenied } from "./api-error.js";
 import {
@@ -19,11 +20,39 @@ import { higherTier } from "./tier-gate.js";
 import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
 import type { VaultContext } from "./vault-context.js";
 
-/** Thrown inside the parent's use transaction to roll it back: the child asked too many uses. */
-class ParentUsesSpent extends Error {
-  constructor(readonly left: number) {
-    super("the parent token has fewer uses left than the child asks for");
+/**
+ * Thrown inside the issuing transaction to roll it back: the parent token is used up, expired or
+ * revoked (`left` null), or has fewer uses left than the child asks for.
+ */
+class ParentUseRefused extends Error {
+  constructor(readonly left: number | null) {
+    super("the parent token cannot pay for this child");
   }
+}
+
+/**
+ * Spends one use of the parent token and measures the child's share against the uses truly left
+ * after it (racing requests all saw the same snapshot before). Returns the child's `max_uses`.
+ */
+async function spendParentUse(
+  stores: Stores,
+  context: VaultContext,
+  principal: Extract<Principal, { kind: "token" }>,
+  wantedMaxUses: number | undefined,
+  snapshotMaxUses: number | null,
+): Promise<number | null> {
+  const parent = principal.token;
+  const uses = await stores.tokens.consumeUse(
+    principal.tenantId,
+    parent.id,
+    context.now().toISOString(),
+  );
+  if (uses === undefined) throw new ParentUseRefused(null);
+  if (parent.maxUses === null) return snapshotMaxUses;
+  const left = parent.maxUses - uses;
+  const childUses = wantedMaxUses === undefined ? left : snapshotMaxUses;
+  if (left < 1 || childUses === null || childUses > left) throw new ParentUseRefused(left);
+  return childUses;
 }
 
 /** A token just issued: its record and its value (shown once). */
@@ -144,42 +173,6 @@ export async function issueToken(
         );
       }
     }
-    // Measured again against the use just spent: requests racing on one parent each saw the
-    // same snapshot above, and only the uses truly left may go to a child. Refused, the
-    // transaction rolls back and the parent keeps its use.
-    const shared = await context.data
-      .transaction(async (stores) => {
-        const uses = await stores.tokens.consumeUse(
-          principal.tenantId,
-          parent.id,
-          now.toISOString(),
-        );
-        if (uses === undefined) return { spent: true } as const;
-        if (parent.maxUses === null) return { spent: false, maxUses } as const;
-        const left = parent.maxUses - uses;
-        const childUses = wanted.maxUses === undefined ? left : maxUses;
-        if (left < 1 || childUses === null || childUses > left) throw new ParentUsesSpent(left);
-        return { spent: false, maxUses: childUses } as const;
-      })
-      .catch(async (error: unknown) => {
-        if (!(error instanceof ParentUsesSpent)) throw error;
-        context.metrics.countTokenUse(false);
-        return deny(
-          context,
-          request,
-          principal,
-          new ApiError(
-            403,
-            "SCOPE_DENIED",
-            `A child token cannot have more uses than its parent has left (${Math.max(0, error.left)})`,
-          ),
-          "uses",
-        );
-      });
-    context.metrics.countTokenUse(!shared.spent);
-    if (shared.spent)
-      throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
-    maxUses = shared.maxUses;
   }
 
   const needed = await tierNeeded(context, principal.tenantId, wanted.scopes);
@@ -201,7 +194,7 @@ export async function issueToken(
         expiresAt,
       })
     : null;
-  const record: TokenRecord = {
+  const fields: Omit<TokenRecord, "maxUses"> = {
     id: tokenId,
     tenantId: principal.tenantId,
     issuerType: principal.kind,
@@ -210,7 +203,6 @@ export async function issueToken(
     scopes: wanted.scopes.map((scope) => scope.text),
     description: wanted.description,
     allowedIps,
-    maxUses,
     uses: 0,
     ttlSeconds,
     expiresAt,
@@ -222,26 +214,57 @@ export async function issueToken(
   };
 
   let announcement: ApprovalAnnouncement | undefined;
-  await context.data.transaction(async (stores) => {
-    await stores.tokens.insert({
-      ...record,
-      tokenHash: hashCredential(context.credentialHmacKey, value),
-    });
-    await appendAudit(stores, context, request, principal, {
-      event: "token.issued",
-      outcome: pending ? "pending" : "success",
-      detail: {
-        issued_token_id: record.id,
-        scopes: record.scopes.join(" "),
-        ttl_seconds: ttlSeconds,
-      },
-    });
-    if (approval !== null) {
-      announcement = await insertApprovalRequest(stores, context, request, principal, approval, {
-        issued_token_id: record.id,
+  let record: TokenRecord;
+  try {
+    record = await context.data.transaction(async (stores) => {
+      announcement = undefined;
+      // A parent's use is spent in the transaction that stores its child: a revocation of the
+      // parent either comes first (the use is refused) or sees the child and revokes it too.
+      const childUses =
+        principal.kind === "token"
+          ? await spendParentUse(stores, context, principal, wanted.maxUses, maxUses)
+          : maxUses;
+      const issued: TokenRecord = { ...fields, maxUses: childUses };
+      await stores.tokens.insert({
+        ...issued,
+        tokenHash: hashCredential(context.credentialHmacKey, value),
       });
+      await appendAudit(stores, context, request, principal, {
+        event: "token.issued",
+        outcome: pending ? "pending" : "success",
+        detail: {
+          issued_token_id: issued.id,
+          scopes: issued.scopes.join(" "),
+          ttl_seconds: ttlSeconds,
+        },
+      });
+      if (approval !== null) {
+        announcement = await insertApprovalRequest(stores, context, request, principal, approval, {
+          issued_token_id: issued.id,
+        });
+      }
+      return issued;
+    });
+  } catch (error) {
+    if (!(error instanceof ParentUseRefused)) throw error;
+    context.metrics.countTokenUse(false);
+    // Recorded after the rollback, as every refusal is (the parent keeps its use).
+    if (error.left === null) {
+      throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
     }
-  });
+    return deny(
+      context,
+      request,
+      principal,
+      new ApiError(
+        403,
+        "SCOPE_DENIED",
+        `A child token cannot have more uses than its parent has left (${Math.max(0, error.left)})`,
+      ),
+      "uses",
+    );
+  }
+  if (principal.kind === "token") context.metrics.countTokenUse(true);
   if (announcement !== undefined) announceApprovals(context, [announcement]);
   return { record, value };
 }

@@ -192,3 +192,25 @@ function current(): TestServer {
   if (server === undefined) throw new Error("no server");
   return server;
 }
+
+describe("revoking a parent while children are being minted", () => {
+  it("leaves no child alive, whichever request wins", async () => {
+    for (let round = 0; round < 5; round += 1) {
+      server = await createTestServer();
+      const parent = await requestToken(server, server.agentKey, { scope: "secrets:read:t/*" });
+      const target = current();
+      const mints = Array.from({ length: 20 }, () =>
+        requestToken(target, parent.body.token, { scope: "secrets:read:t/*" }),
+      );
+      const revoke = send(target, target.agentKey, "DELETE", `/v1/tokens/${parent.body.token_id}`);
+      const [children, revoked] = await Promise.all([Promise.all(mints), revoke]);
+      expect(revoked.statusCode).toBe(204);
+      for (const child of children.filter((answer) => answer.statusCode === 201)) {
+        const self = await send(target, child.body.token, "GET", "/v1/tokens/self");
+        expect(self.statusCode, `round ${round}`).toBe(401);
+      }
+      await server.app.close();
+      server = undefined;
+    }
+  });
+});
