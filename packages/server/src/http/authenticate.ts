@@ -32,6 +32,22 @@ export function parseStoredScopes(texts: readonly string[]): Scope[] {
   return scopes;
 }
 
+/** Whether the agent or admin that issued a token still exists (child tokens: their parent was checked). */
+async function issuerIsLive(
+  context: VaultContext,
+  token: { tenantId: string; issuerType: string; issuerId: string },
+): Promise<boolean> {
+  const { principals } = context.data;
+  if (token.issuerType === "agent") {
+    return (await principals.findAgent(token.tenantId, token.issuerId)) !== undefined;
+  }
+  if (token.issuerType === "admin") {
+    const admins = await principals.listAdmins(token.tenantId);
+    return admins.some((admin) => admin.id === token.issuerId);
+  }
+  return true;
+}
+
 async function resolvePrincipal(
   context: VaultContext,
   credential: string,
@@ -74,6 +90,9 @@ async function resolvePrincipal(
   if (token.maxUses !== null && token.uses >= token.maxUses) {
     return { failure: "used_up", tenantId };
   }
+  // Deleting an agent or admin revokes its tokens, but one minted while the deletion ran can
+  // slip past that revocation: a token never outlives the key that issued it.
+  if (!(await issuerIsLive(context, token))) return { failure: "revoked", tenantId };
   if (token.approvalStatus === "pending" && token.approvalRequestId !== null) {
     // Its request may have come due (a critical delay ended): settle it, then see the token anew.
     const approval = await loadSettledApproval(context, tenantId, token.approvalRequestId);

@@ -214,3 +214,29 @@ describe("revoking a parent while children are being minted", () => {
     }
   });
 });
+
+describe("deleting an agent while it and its tokens mint tokens", () => {
+  it("leaves none of its tokens alive", async () => {
+    for (let round = 0; round < 5; round += 1) {
+      server = await createTestServer();
+      const target = current();
+      const agent = await createAgent(target, ["secrets:*:*"], "doomed");
+      const root = await requestToken(target, agent.agentKey, { scope: "secrets:read:t/*" });
+      // Tokens of the agent's key, and children of its token, all racing the deletion.
+      const mints = Array.from({ length: 20 }, (_, index) =>
+        requestToken(target, index % 2 === 0 ? agent.agentKey : root.body.token, {
+          scope: "secrets:read:t/*",
+        }),
+      );
+      const deletion = send(target, target.adminKey, "DELETE", `/v1/agents/${agent.agentId}`);
+      const [tokens, deleted] = await Promise.all([Promise.all(mints), deletion]);
+      expect(deleted.statusCode).toBe(204);
+      for (const token of tokens.filter((answer) => answer.statusCode === 201)) {
+        const self = await send(target, token.body.token, "GET", "/v1/tokens/self");
+        expect(self.statusCode, `round ${round}`).toBe(401);
+      }
+      await server.app.close();
+      server = undefined;
+    }
+  });
+});
