@@ -124,6 +124,16 @@ describe("another tenant's ids (IDOR)", () => {
 });
 
 describe("admins inside one tenant", () => {
+  it("other than the operator cannot create tenants, even in the operator's tenant", async () => {
+    server = await createTestServer();
+    const named = await createAdmin(server, "named");
+    expectError(
+      await send(server, named.adminKey, "POST", "/v1/tenants", { payload: { name: "side" } }),
+      403,
+      "SCOPE_DENIED",
+    );
+  });
+
   it("cannot delete the operator's admin key unless they are the operator", async () => {
     server = await createTestServer();
     const admins = (await send(server, server.adminKey, "GET", "/v1/admins")).json().items as {
