@@ -47,7 +47,7 @@ export class AuditBatcher {
           for (const touch of latestTouches(batch)) {
             await stores.secrets.touchAccessed(touch.tenantId, touch.secretId, touch.at);
           }
-          for (const item of batch) await stores.audit.append(item.content);
+          await stores.audit.appendMany(batch.map((item) => item.content));
         });
         for (const item of batch) item.resolve();
       } catch (error) {

@@ -35,61 +35,89 @@ export class AuditStore {
 
   /** Appends one event to its tenant's chain. Must run inside a transaction. */
   async append(content: AuditEventContent): Promise<AuditEventRecord> {
+    const [record] = await this.appendMany([content]);
+    if (record === undefined) throw new Error("AuditStore.append appended nothing");
+    return record;
+  }
+
+  /**
+   * Appends events in order, each to its tenant's chain, with one head lock, one multi-row insert
+   * and one head update per tenant (group commit of the audit batcher). Must run inside a
+   * transaction. Heads are locked in tenant order, so two instances never wait on each other in
+   * a cycle.
+   */
+  async appendMany(contents: readonly AuditEventContent[]): Promise<AuditEventRecord[]> {
     if (!this.db.isTransaction) {
       throw new Error("AuditStore.append must run inside a transaction");
     }
+    const byTenant = new Map<string, AuditEventContent[]>();
+    for (const content of contents) {
+      const events = byTenant.get(content.tenantId) ?? [];
+      events.push(content);
+      byTenant.set(content.tenantId, events);
+    }
+    const records = new Map<AuditEventContent, AuditEventRecord>();
+    for (const tenantId of [...byTenant.keys()].sort()) {
+      for (const record of await this.#appendToChain(tenantId, byTenant.get(tenantId) ?? [])) {
+        records.set(record.content, record.record);
+      }
+    }
+    return contents.map((content) => records.get(content) as AuditEventRecord);
+  }
+
+  async #appendToChain(
+    tenantId: string,
+    contents: readonly AuditEventContent[],
+  ): Promise<{ content: AuditEventContent; record: AuditEventRecord }[]> {
     if (this.options.lockChainHead) {
       // Make sure the head row exists, so that FOR UPDATE below always has a row to queue on:
       // two instances appending a tenant's first events then wait for each other, not fork.
       await this.db
         .insertInto("audit_heads")
-        .values({ tenant_id: content.tenantId, seq: 0, hash: GENESIS_HASH })
+        .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
         .onConflict((conflict) => conflict.column("tenant_id").doNothing())
         .execute();
     }
     const head = await this.db
       .selectFrom("audit_heads")
       .selectAll()
-      .where("tenant_id", "=", content.tenantId)
+      .where("tenant_id", "=", tenantId)
       .$if(this.options.lockChainHead, (query) => query.forUpdate())
       .executeTakeFirst();
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const seq = (head?.seq ?? 0) + 1;
-    const hash = hashAuditEvent(prevHash, content);
-    await this.db
-      .insertInto("audit_events")
-      .values({
-        tenant_id: content.tenantId,
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let seq = head?.seq ?? 0;
+    const appended = contents.map((content) => {
+      seq += 1;
+      const hash = hashAuditEvent(prevHash, content);
+      const record: AuditEventRecord = {
+        ...content,
+        detail: content.detail ?? null,
         seq,
-        id: content.id,
-        at: content.at,
-        event: content.event,
-        actor_type: content.actorType,
-        actor_id: content.actorId,
-        token_id: content.tokenId,
-        path: content.path,
-        version: content.version,
-        ip: content.ip,
-        outcome: content.outcome,
-        request_id: content.requestId,
-        detail: content.detail === undefined ? null : JSON.stringify(content.detail),
-        prev_hash: prevHash,
+        prevHash,
         hash,
-      })
-      .execute();
+      };
+      prevHash = hash;
+      return { content, record };
+    });
+    for (let index = 0; index < appended.length; index += INSERT_CHUNK) {
+      await this.db
+        .insertInto("audit_events")
+        .values(appended.slice(index, index + INSERT_CHUNK).map(({ record }) => toRow(record)))
+        .execute();
+    }
     if (head === undefined) {
       await this.db
         .insertInto("audit_heads")
-        .values({ tenant_id: content.tenantId, seq, hash })
+        .values({ tenant_id: tenantId, seq, hash: prevHash })
         .execute();
     } else {
       await this.db
         .updateTable("audit_heads")
-        .set({ seq, hash })
-        .where("tenant_id", "=", content.tenantId)
+        .set({ seq, hash: prevHash })
+        .where("tenant_id", "=", tenantId)
         .execute();
     }
-    return { ...content, detail: content.detail ?? null, seq, prevHash, hash };
+    return appended;
   }
 
   /** A page of events in chain order, filtered. */
@@ -117,6 +145,30 @@ export class AuditStore {
       .executeTakeFirst();
     return head ?? { seq: 0, hash: GENESIS_HASH };
   }
+}
+
+/** Rows per INSERT: 16 columns each stays far below both engines' limits on parameters. */
+const INSERT_CHUNK = 200;
+
+function toRow(record: AuditEventRecord): Database["audit_events"] {
+  return {
+    tenant_id: record.tenantId,
+    seq: record.seq,
+    id: record.id,
+    at: record.at,
+    event: record.event,
+    actor_type: record.actorType,
+    actor_id: record.actorId,
+    token_id: record.tokenId,
+    path: record.path,
+    version: record.version,
+    ip: record.ip,
+    outcome: record.outcome,
+    request_id: record.requestId,
+    detail: record.detail === null ? null : JSON.stringify(record.detail),
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  };
 }
 
 function toEvent(row: Database["audit_events"]): AuditEventRecord {

@@ -1,17 +1,14 @@
 // Global setup of the "server-postgres" project: fails early, with a clear message, when
-// PostgreSQL is not there, and drops schemas left behind by test processes that died (a
-// schema's name carries the pid of the process that made it).
+// PostgreSQL is not there, and drops schemas left behind by test runs that died. A schema's name
+// carries its creation time; only old ones go, as other runs may be going on at the same time
+// (process ids say nothing about processes of other machines or containers).
 import pg from "pg";
-import { TEST_POSTGRES_URL, TEST_SCHEMA_PREFIX } from "./test-postgres.js";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import {
+  STALE_SCHEMA_SECONDS,
+  TEST_POSTGRES_URL,
+  TEST_SCHEMA_PREFIX,
+  testSchemaCreatedAt,
+} from "./test-postgres.js";
 
 export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
@@ -27,9 +24,10 @@ export default async function setup(): Promise<void> {
       "select nspname as name from pg_namespace where starts_with(nspname, $1)",
       [TEST_SCHEMA_PREFIX],
     );
+    const staleBefore = Date.now() / 1000 - STALE_SCHEMA_SECONDS;
     for (const { name } of schemas.rows) {
-      const pid = Number(name.slice(TEST_SCHEMA_PREFIX.length).split("_")[0]);
-      if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+      const createdAt = testSchemaCreatedAt(name);
+      if (Number.isFinite(createdAt) && createdAt < staleBefore) {
         await client.query(`drop schema if exists ${pg.escapeIdentifier(name)} cascade`);
       }
     }

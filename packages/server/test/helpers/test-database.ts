@@ -8,7 +8,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
 import type { DatabaseConfig } from "../../src/db/create-database.js";
-import { TEST_POSTGRES_URL, TEST_SCHEMA_PREFIX } from "./test-postgres.js";
+import { TEST_POSTGRES_URL, testSchemaName } from "./test-postgres.js";
 
 export { TEST_POSTGRES_URL } from "./test-postgres.js";
 
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 /** A new, empty PostgreSQL schema (dropped after the test file); its name and URL. */
 export async function createTestSchema(): Promise<{ schema: string; url: string }> {
-  const schema = `${TEST_SCHEMA_PREFIX}${process.pid}_${randomBytes(5).toString("hex")}`;
+  const schema = testSchemaName(randomBytes(5).toString("hex"));
   const client = await adminClient();
   await client.query(`create schema ${pg.escapeIdentifier(schema)}`);
   createdSchemas.push(schema);
