@@ -89,12 +89,19 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   }
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
-  const database = createDatabase(config.database, (error) =>
-    log?.warn(
-      { code: (error as NodeJS.ErrnoException).code },
-      "An idle database connection failed",
-    ),
-  );
+  let database: OpenedDatabase;
+  try {
+    database = createDatabase(config.database, (error) =>
+      log?.warn(
+        { code: (error as NodeJS.ErrnoException).code },
+        "An idle database connection failed",
+      ),
+    );
+  } catch (error) {
+    // A bad database URL or file: release the rate limit store's connection opened above.
+    await rateLimits.close();
+    throw error;
+  }
   const data = createDataAccess(database);
   const now = config.now ?? (() => new Date());
   const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
