@@ -176,7 +176,7 @@ async function ensurePrivateFile(path: string): Promise<void> {
  *
  * @example
  * const server = await startServer({ port: 0, dataDir: "/tmp/vault" });
- * console.log(server.baseUrl, server.firstStart?.agentKey);
+ * const agentKey = server.firstStart?.agentKey; // shown once: hand it over, never log it
  * await server.close();
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
