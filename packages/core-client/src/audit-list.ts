@@ -8,7 +8,7 @@ import { PagedList } from "./paged-list.js";
  *
  * @example
  * const page = await admin.listAudit({ event: "secret.read", limit: 100 }); // page.items, page.nextCursor
- * for await (const event of admin.listAudit({ path: "production/openai/api-key" })) console.log(event.at, event.event);
+ * for await (const event of admin.listAudit({ path: "production/openai/api-key" })) events.push(event);
  */
 export class AuditList extends PagedList<AuditEvent, AuditPage> {
   protected override describeListing(): string {

@@ -8,7 +8,7 @@ import { PagedList } from "./paged-list.js";
  *
  * @example
  * const page = await vault.listSecrets("production", { limit: 50 }); // page.items, page.nextCursor
- * for await (const item of vault.listSecrets("production")) console.log(item.path);
+ * for await (const item of vault.listSecrets("production")) paths.push(item.path);
  */
 export class SecretList extends PagedList<SecretMetadata, SecretPage> {
   protected override describeListing(page: SecretPage): string {

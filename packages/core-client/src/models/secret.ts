@@ -15,7 +15,7 @@ type InspectFunction = (value: unknown, options?: unknown) => string;
  * @example
  * const secret = await vault.getSecret("production/openai/api-key");
  * new OpenAI({ apiKey: secret.value });
- * console.log(`${secret}`); // Secret(production/openai/api-key v3, value [REDACTED])
+ * `${secret}`; // "Secret(production/openai/api-key v3, value [REDACTED])"
  */
 export class Secret implements SecretMetadata {
   readonly path: string;

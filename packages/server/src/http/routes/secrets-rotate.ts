@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import { authenticate } from "../authenticate.js";
 import { authorizeAction, consumeTokenUse } from "../authorize.js";
 import { principalOf } from "../principal.js";
@@ -35,30 +36,13 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
         response: { 200: rotationResponse, ...errorResponses(...ROTATE_ERRORS) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const path = secretPathFromUrl(request, "/v1/secrets/", "/rotate");
-      await authorizeAction(context, request, principal, "write", path.full);
-      const idempotencyKey = readIdempotencyKey(request);
-      await consumeTokenUse(context, principal);
-      const response = await idempotentWrite(
-        context,
-        principal,
-        idempotencyKey,
-        { method: "POST", action: "rotate", path: path.full, body: request.body },
-        (stores) =>
-          rotateSecret(
-            stores,
-            context,
-            request,
-            principal,
-            path,
-            request.body.new_value,
-            request.body.grace_period_seconds ?? 0,
-          ),
-      );
-      return response.body as RotationBody;
-    },
+    (request) =>
+      rotateAt(context, request, {
+        method: "POST",
+        suffix: "/rotate",
+        newValue: request.body.new_value,
+        gracePeriodSeconds: request.body.grace_period_seconds ?? 0,
+      }),
   );
 
   app.patch(
@@ -75,29 +59,46 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
         response: { 200: rotationResponse, ...errorResponses(...ROTATE_ERRORS) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const path = secretPathFromUrl(request, "/v1/secrets/");
-      await authorizeAction(context, request, principal, "write", path.full);
-      const idempotencyKey = readIdempotencyKey(request);
-      await consumeTokenUse(context, principal);
-      const response = await idempotentWrite(
-        context,
-        principal,
-        idempotencyKey,
-        { method: "PATCH", action: "rotate", path: path.full, body: request.body },
-        (stores) =>
-          rotateSecret(
-            stores,
-            context,
-            request,
-            principal,
-            path,
-            request.body.value,
-            request.body.grace_period_seconds ?? 0,
-          ),
-      );
-      return response.body as RotationBody;
-    },
+    (request) =>
+      rotateAt(context, request, {
+        method: "PATCH",
+        newValue: request.body.value,
+        gracePeriodSeconds: request.body.grace_period_seconds ?? 0,
+      }),
   );
+}
+
+/** Both rotation forms: scope check, one token use, then an idempotent rotate of the path. */
+async function rotateAt(
+  context: VaultContext,
+  request: FastifyRequest,
+  rotation: {
+    method: "POST" | "PATCH";
+    suffix?: "/rotate";
+    newValue: string;
+    gracePeriodSeconds: number;
+  },
+): Promise<RotationBody> {
+  const principal = principalOf(request);
+  const path = secretPathFromUrl(request, "/v1/secrets/", rotation.suffix);
+  await authorizeAction(context, request, principal, "write", path.full);
+  const idempotencyKey = readIdempotencyKey(request);
+  await consumeTokenUse(context, principal);
+  const response = await idempotentWrite(
+    context,
+    principal,
+    idempotencyKey,
+    { method: rotation.method, action: "rotate", path: path.full, body: request.body },
+    (stores) =>
+      rotateSecret(
+        stores,
+        context,
+        request,
+        principal,
+        path,
+        rotation.newValue,
+        rotation.gracePeriodSeconds,
+      ),
+  );
+  return response.body as RotationBody;
 }
