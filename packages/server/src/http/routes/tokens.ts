@@ -145,7 +145,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
         summary:
           "Revoke a token and all its descendants (its issuer, an ancestor token, or an admin)",
         description:
-          "204 also when it was already revoked. 404 NOT_FOUND when no such token is visible to the caller. A token revoking a descendant consumes one use. Pending approval requests of the revoked tokens are cancelled.",
+          "204 also when it was already revoked. 404 NOT_FOUND when no such token is visible to the caller. A token revoking a descendant consumes one use; a token revoking itself consumes none. Pending approval requests of the revoked tokens are cancelled.",
         tags: TAGS,
         params: tokenIdParams,
         response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
@@ -158,7 +158,9 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       if (token === undefined || !(await mayRevoke(context, principal, tokenId))) {
         throw notFound(`No token ${shownId(tokenId)} that this credential may revoke`);
       }
-      await consumeTokenUse(context, principal);
+      // Revoking oneself spends nothing (as DELETE /v1/tokens/self): a pending token has no use to
+      // spend, and a token giving itself up should not need one left to do so.
+      if (tokenId !== principal.id) await consumeTokenUse(context, principal);
       await revoke(context, request, principal, tokenId);
       return reply.status(204).send(null);
     },
