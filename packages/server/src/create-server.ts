@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import fastifySwagger from "@fastify/swagger";
 import Fastify, {
   type FastifyBaseLogger,
@@ -173,6 +176,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     // Believe X-Forwarded-For only from the configured proxies (proxy-addr semantics).
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     return503OnClosing: false,
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, log),
     frameworkErrors: (error, request, reply) => {
       reply.header("x-request-id", request.id);
       sendApiError(reply, toApiError(error, bodyLimitBytes));
@@ -252,6 +256,52 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   registerRoutes(app, context);
   if (metricsEnabled) registerMetricsRoute(app, { metrics, token: config.metrics?.token });
   return app as unknown as VaultServer;
+}
+
+/** How long a socket whose request Node refused may linger for the client to read the answer. */
+const CLIENT_ERROR_LINGER_MS = 1000;
+
+/**
+ * Answers a request that Node's HTTP parser refused before Fastify saw it (headers over Node's
+ * 16 KiB, a malformed request line, a timeout) with API.md's error shape instead of Node's or
+ * Fastify's bare text. The socket is ended, not destroyed, and what the client still sends is
+ * read and dropped: destroying a socket with unread data makes the kernel send a reset, and the
+ * client then loses the answer. Nothing of the request is echoed (its headers may hold a
+ * credential).
+ */
+function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  log: FastifyBaseLogger | undefined,
+): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const apiError =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? new ApiError(
+          431,
+          "VALIDATION_ERROR",
+          "The request headers are too large (over 16 KiB together); send fewer or shorter headers",
+          { issues: [{ field: "headers", message: "larger than 16 KiB" }] },
+        )
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? new ApiError(408, "VALIDATION_ERROR", "The request did not arrive in time; send it again")
+        : new ApiError(400, "VALIDATION_ERROR", "The request is not valid HTTP/1.1", {
+            issues: [{ field: "request", message: "malformed request line or headers" }],
+          });
+  log?.debug({ code: error.code, statusCode: apiError.statusCode }, "client error");
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(apiError.toBody());
+  socket.on("data", () => {});
+  socket.on("error", () => {});
+  socket.end(
+    `HTTP/1.1 ${apiError.statusCode} ${STATUS_CODES[apiError.statusCode] ?? "Error"}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: req_${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
 }
 
 /** Approval events across instances on PostgreSQL (LISTEN/NOTIFY), in-process on SQLite. */
