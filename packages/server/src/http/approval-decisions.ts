@@ -9,7 +9,7 @@ import {
 } from "../approvals/approval-policy.js";
 import type { WebhookEventType } from "../approvals/webhook-event.js";
 import { generateId } from "../crypto/credentials.js";
-import type { ApprovalRecord } from "../store/approvals-store.js";
+import type { ApprovalDecisionRecord, ApprovalRecord } from "../store/approvals-store.js";
 import type { Stores } from "../store/stores.js";
 import { ApiError } from "./api-error.js";
 import { type ApprovalView, fieldsFor, policyStateOf, toWebhookApproval } from "./approval-view.js";
@@ -37,7 +37,35 @@ const WEBHOOK_TYPE: Record<ApprovalOutcome, WebhookEventType> = {
   expired: "approval.expired",
 };
 
-/** Loads a request and its approvals (inside or outside a transaction). */
+/** Records whose stored delay {@link approvalViewOf} ended: the row still has to be told. */
+const withdrawnDelays = new WeakSet<ApprovalRecord>();
+
+/**
+ * A request with the approvals that count: an approval stops counting when its admin is deleted
+ * while the request is still pending (a deleted admin's say must not open a secret later), also
+ * during a critical delay, which then ends until another admin approves. Approvals by admins
+ * deleted after the request was decided stay in its history. The row forgets an ended delay at
+ * its next settlement or decision.
+ */
+export function approvalViewOf(
+  record: ApprovalRecord,
+  decisions: readonly ApprovalDecisionRecord[],
+): ApprovalView {
+  const decidedAt = record.status === "pending" ? null : record.decidedAt;
+  const approvals = decisions.filter(
+    (entry) =>
+      entry.approverDeletedAt === null ||
+      (decidedAt !== null && Date.parse(entry.approverDeletedAt) >= Date.parse(decidedAt)),
+  );
+  if (approvals.length === decisions.length) return { record, approvals };
+  const stillEligible = record.eligibleAt === null || approvals.length >= record.requiredApprovals;
+  if (record.status !== "pending" || stillEligible) return { record, approvals };
+  const withdrawn = { ...record, eligibleAt: null };
+  withdrawnDelays.add(withdrawn);
+  return { record: withdrawn, approvals };
+}
+
+/** Loads a request and the approvals that count (inside or outside a transaction). */
 export async function loadApprovalView(
   stores: Stores,
   tenantId: string,
@@ -45,7 +73,7 @@ export async function loadApprovalView(
 ): Promise<ApprovalView | undefined> {
   const record = await stores.approvals.findById(tenantId, approvalId);
   if (record === undefined) return undefined;
-  return { record, approvals: await stores.approvals.listDecisions(tenantId, approvalId) };
+  return approvalViewOf(record, await stores.approvals.listDecisions(tenantId, approvalId));
 }
 
 /**
@@ -248,7 +276,9 @@ export function announceApprovals(
 
 /**
  * The request brought up to date: when its time has come, the settlement is written (once, however
- * many readers race) and announced. Undefined when there is no such request in the tenant.
+ * many readers race) and announced; a critical delay that ended because an approver was deleted
+ * is cleared from the row, so it is no longer due. Undefined when there is no such request in the
+ * tenant.
  */
 export async function loadSettledApproval(
   context: VaultContext,
@@ -258,14 +288,27 @@ export async function loadSettledApproval(
   const view = await loadApprovalView(context.data, tenantId, approvalId);
   if (view === undefined) return undefined;
   const state = policyStateOf(view);
-  if (settleApproval(state, context.now()) === state) return view;
+  if (settleApproval(state, context.now()) === state && !delayWithdrawn(view)) {
+    return view;
+  }
   const result = await inApprovalTransaction(context, async (stores) => {
     const fresh = await loadApprovalView(stores, tenantId, approvalId);
-    return fresh && settleInTransaction(stores, context, fresh);
+    if (fresh === undefined) return undefined;
+    const freshState = policyStateOf(fresh);
+    if (settleApproval(freshState, context.now()) === freshState) {
+      if (!delayWithdrawn(fresh)) return { view: fresh, announcements: [] };
+      return { view: await writeState(stores, context, fresh, freshState), announcements: [] };
+    }
+    return settleInTransaction(stores, context, fresh);
   });
   if (result === undefined) return undefined;
   announceApprovals(context, result.announcements);
   return result.view;
+}
+
+/** Whether the stored row still has a delay that {@link approvalViewOf} ended. */
+function delayWithdrawn(view: ApprovalView): boolean {
+  return withdrawnDelays.has(view.record);
 }
 
 /**

@@ -33,6 +33,8 @@ export type ApprovalDecisionRecord = {
   byName: string | null;
   at: string;
   comment: string | null;
+  /** When the approving admin was deleted, or null while it exists. */
+  approverDeletedAt: string | null;
 };
 
 /** What a decision changes on a request. */
@@ -263,7 +265,10 @@ export class ApprovalsStore {
       .execute();
   }
 
-  /** The approvals given to a request, oldest first, with each approver's name. */
+  /**
+   * The approvals given to a request, oldest first, with each approver's name and deletion time
+   * (whether they still count is decided in `approval-decisions.ts`).
+   */
   async listDecisions(tenantId: string, approvalId: string): Promise<ApprovalDecisionRecord[]> {
     const rows = await this.db
       .selectFrom("approval_decisions")
@@ -273,6 +278,7 @@ export class ApprovalsStore {
         "approval_decisions.at as at",
         "approval_decisions.comment as comment",
         "admins.name as admin_name",
+        "admins.deleted_at as admin_deleted_at",
       ])
       .where("approval_decisions.tenant_id", "=", tenantId)
       .where("approval_decisions.approval_id", "=", approvalId)
@@ -285,6 +291,7 @@ export class ApprovalsStore {
       byName: row.admin_name ?? null,
       at: row.at,
       comment: row.comment,
+      approverDeletedAt: row.admin_deleted_at ?? null,
     }));
   }
 }

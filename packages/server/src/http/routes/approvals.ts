@@ -7,6 +7,7 @@ import {
   type ApprovalAnnouncement,
   announceApprovals,
   applyApprovalAction,
+  approvalViewOf,
   loadApprovalView,
   loadSettledApproval,
   type PersonAction,
@@ -183,10 +184,12 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       const page = records.slice(0, limit);
       const items: ApprovalView[] = [];
       for (const record of page) {
-        items.push({
-          record,
-          approvals: await context.data.approvals.listDecisions(admin.tenantId, record.id),
-        });
+        items.push(
+          approvalViewOf(
+            record,
+            await context.data.approvals.listDecisions(admin.tenantId, record.id),
+          ),
+        );
       }
       const last = page[page.length - 1];
       return {
