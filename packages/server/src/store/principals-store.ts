@@ -112,14 +112,7 @@ export class PrincipalsStore {
 
   /** Soft delete: the key stops working at once; the row stays for the audit trail. */
   async deleteAgent(tenantId: string, agentId: string, at: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable("agents")
-      .set({ deleted_at: at })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", agentId)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return this.softDelete("agents", tenantId, agentId, at);
   }
 
   async insertAdmin(admin: AdminRecord & { keyHash: string }): Promise<void> {
@@ -161,12 +154,27 @@ export class PrincipalsStore {
     return rows.map(toAdmin);
   }
 
+  /** Soft delete: the key stops working at once; the row stays for the audit trail. */
   async deleteAdmin(tenantId: string, adminId: string, at: string): Promise<boolean> {
+    return this.softDelete("admins", tenantId, adminId, at);
+  }
+
+  /**
+   * Only the update is shared: it touches columns both tables have, so Kysely types it exactly.
+   * A shared select over `"agents" | "admins"` would type each row as having both tables'
+   * columns and need a cast, so the finds and lists stay written out per table.
+   */
+  private async softDelete(
+    table: "agents" | "admins",
+    tenantId: string,
+    principalId: string,
+    at: string,
+  ): Promise<boolean> {
     const result = await this.db
-      .updateTable("admins")
+      .updateTable(table)
       .set({ deleted_at: at })
       .where("tenant_id", "=", tenantId)
-      .where("id", "=", adminId)
+      .where("id", "=", principalId)
       .where("deleted_at", "is", null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
