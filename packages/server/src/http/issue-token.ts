@@ -73,13 +73,23 @@ async function deny(
   throw error;
 }
 
-function ceilingError(scope: Scope, holder: string): ApiError {
-  const path = scope.pattern.join("/");
-  return scopeDenied(
-    path,
-    scope.text,
-    `The requested scope ${scope.text} is outside ${holder}; ask only for what it covers`,
+/** Refuses (and audits) the request when any wanted scope lies outside `ceiling`, held by `holder`. */
+async function requireWithinCeiling(
+  context: VaultContext,
+  request: FastifyRequest,
+  principal: Principal,
+  wanted: readonly Scope[],
+  ceiling: readonly Scope[],
+  holder: string,
+): Promise<void> {
+  const outside = wanted.find((scope) => !scopesWithin([scope], ceiling));
+  if (outside === undefined) return;
+  const error = scopeDenied(
+    outside.pattern.join("/"),
+    outside.text,
+    `The requested scope ${outside.text} is outside ${holder}; ask only for what it covers`,
   );
+  await deny(context, request, principal, error, "ceiling");
 }
 
 /** The tier a token's read scopes reach among existing secrets (standard when none above). */
@@ -112,30 +122,26 @@ export async function issueToken(
 
   if (principal.kind === "agent") {
     issuerTier = "standard";
-    const outside = wanted.scopes.find((scope) => !scopesWithin([scope], principal.allowedScopes));
-    if (outside) {
-      await deny(
-        context,
-        request,
-        principal,
-        ceilingError(outside, "this agent's allowed scopes"),
-        "ceiling",
-      );
-    }
+    await requireWithinCeiling(
+      context,
+      request,
+      principal,
+      wanted.scopes,
+      principal.allowedScopes,
+      "this agent's allowed scopes",
+    );
   } else if (principal.kind === "token") {
     await requireApprovedToken(context, request, principal);
     const parent = principal.token;
     issuerTier = parent.approvedTier;
-    const outside = wanted.scopes.find((scope) => !scopesWithin([scope], principal.scopes));
-    if (outside) {
-      await deny(
-        context,
-        request,
-        principal,
-        ceilingError(outside, "the parent token's scopes"),
-        "ceiling",
-      );
-    }
+    await requireWithinCeiling(
+      context,
+      request,
+      principal,
+      wanted.scopes,
+      principal.scopes,
+      "the parent token's scopes",
+    );
     const remainingSeconds = Math.floor((Date.parse(parent.expiresAt) - now.getTime()) / 1000);
     if (wanted.ttlSeconds === undefined) ttlSeconds = Math.min(ttlSeconds, remainingSeconds);
     // The parent's use for this very request counts before the child's share is measured.
