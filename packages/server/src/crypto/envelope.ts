@@ -85,32 +85,20 @@ export function openSecretValue(masterKey: Buffer, binding: SecretBinding, seale
   const wrappingKey = deriveKey(masterKey, WRAP_PURPOSE);
   let dataKey: Buffer | undefined;
   try {
-    const unwrapper = createDecipheriv(
-      "aes-256-gcm",
+    dataKey = decryptGcm(
       wrappingKey,
       sealed.subarray(WRAP_IV, WRAPPED_KEY),
-      {
-        authTagLength: TAG_LENGTH,
-      },
+      sealed.subarray(WRAP_TAG, VALUE_IV),
+      aad,
+      sealed.subarray(WRAPPED_KEY, WRAP_TAG),
     );
-    unwrapper.setAAD(aad).setAuthTag(sealed.subarray(WRAP_TAG, VALUE_IV));
-    dataKey = Buffer.concat([
-      unwrapper.update(sealed.subarray(WRAPPED_KEY, WRAP_TAG)),
-      unwrapper.final(),
-    ]);
-    const decipher = createDecipheriv(
-      "aes-256-gcm",
+    const plaintext = decryptGcm(
       dataKey,
       sealed.subarray(VALUE_IV, VALUE_TAG),
-      {
-        authTagLength: TAG_LENGTH,
-      },
+      sealed.subarray(VALUE_TAG, CIPHERTEXT),
+      aad,
+      sealed.subarray(CIPHERTEXT),
     );
-    decipher.setAAD(aad).setAuthTag(sealed.subarray(VALUE_TAG, CIPHERTEXT));
-    const plaintext = Buffer.concat([
-      decipher.update(sealed.subarray(CIPHERTEXT)),
-      decipher.final(),
-    ]);
     return plaintext.toString("utf8");
   } catch {
     throw new SealedValueError("authentication");
@@ -118,6 +106,13 @@ export function openSecretValue(masterKey: Buffer, binding: SecretBinding, seale
     dataKey?.fill(0);
     wrappingKey.fill(0);
   }
+}
+
+/** AES-256-GCM decryption with a full-length tag; throws when the tag does not verify. */
+function decryptGcm(key: Buffer, iv: Buffer, tag: Buffer, aad: Buffer, ciphertext: Buffer): Buffer {
+  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_LENGTH });
+  decipher.setAAD(aad).setAuthTag(tag);
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
 /**
