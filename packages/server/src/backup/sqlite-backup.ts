@@ -5,6 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { bootstrapKeyCheck, MasterKeyMismatchError } from "../bootstrap.js";
 import { hashesEqual } from "../crypto/credentials.js";
 import { loadOrCreateMasterKey, MASTER_KEY_ENV } from "../crypto/master-key.js";
+import { syncDirectory } from "../fs/sync-directory.js";
 
 /** The database file's name inside a data folder (what `startServer` opens). */
 const DATABASE_FILE = "vault.db";
@@ -65,19 +66,6 @@ async function syncFile(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  try {
-    const handle = await open(directory, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the file itself is already flushed.
   }
 }
 

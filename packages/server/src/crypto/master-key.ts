@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { syncDirectory } from "../fs/sync-directory.js";
 import { KEY_LENGTH } from "./keys.js";
 
 /** Thrown when the master key cannot be loaded or created. The message never contains key material. */
@@ -125,6 +126,7 @@ async function publishKeyFile(file: string, key: Buffer): Promise<boolean> {
   try {
     await chmod(temporary, 0o600); // a umask can only remove bits; this makes 0600 exact
     await link(temporary, file);
+    // The new entry must be durable: losing the key after a crash would lose every secret.
     await syncDirectory(dirname(file));
     return true;
   } catch (error) {
@@ -132,19 +134,5 @@ async function publishKeyFile(file: string, key: Buffer): Promise<boolean> {
     throw new MasterKeyError(`cannot create master key file ${file}: ${(error as Error).message}`);
   } finally {
     await unlink(temporary).catch(() => undefined);
-  }
-}
-
-/** Makes the new directory entry durable: losing the key after a crash would lose every secret. */
-async function syncDirectory(directory: string): Promise<void> {
-  try {
-    const handle = await open(directory, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the key file itself is already flushed.
   }
 }
