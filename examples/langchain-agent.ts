@@ -12,17 +12,15 @@ import { join } from "node:path";
 import { AgentVault } from "@agentsecretstore/client";
 import {
   createVaultTools,
-  lazyChatModel,
   SecretRegistry,
   VaultRedactionHandler,
-  vaultRedactionMiddleware,
 } from "@agentsecretstore/langchain";
 import { startServer } from "@agentsecretstore/server";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { Command, MemorySaver } from "@langchain/langgraph";
-import { createAgent } from "langchain";
+import { createVaultAgent } from "./lib/vault-agent.js";
 
 const CRM_KEY = "demo-crm-key-0f1e2d3c4b5a";
 const PAYMENTS_KEY = "demo-payments-key-1234abcd";
@@ -157,13 +155,11 @@ async function main(): Promise<void> {
         ),
       );
     // The model's own API key comes from the vault, fetched on first use.
-    const model = lazyChatModel(() => scripted, vault.credential("production/openai/api-key"), {
+    const agent = createVaultAgent({
+      vault,
       registry,
-    });
-    const agent = createAgent({
-      model,
+      model: scripted,
       tools,
-      middleware: [vaultRedactionMiddleware({ registry })],
       checkpointer: new MemorySaver(),
     });
 

@@ -1,17 +1,15 @@
 import type { AgentVault } from "@agentsecretstore/client";
 import {
   createVaultTools,
-  lazyChatModel,
   SecretRegistry,
   VaultRedactionHandler,
-  vaultRedactionMiddleware,
 } from "@agentsecretstore/langchain";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
-import { createAgent } from "langchain";
 import type { ModelTraffic } from "../model-traffic.js";
 import { short } from "../narrate.js";
+import { createVaultAgent } from "../vault-agent.js";
 
 /** Options of {@link runResearcher}. */
 export type ResearcherOptions = {
@@ -59,14 +57,7 @@ export async function runResearcher(options: ResearcherOptions): Promise<string>
       ),
     );
   // The model's own key comes from the vault on first use, with the subagent's token.
-  const model = lazyChatModel(() => scripted, vault.credential("production/openai/api-key"), {
-    registry,
-  });
-  const agent = createAgent({
-    model,
-    tools,
-    middleware: [vaultRedactionMiddleware({ registry })],
-  });
+  const agent = createVaultAgent({ vault, registry, model: scripted, tools });
 
   // Behind the redaction handler, the narrator only ever sees masked text.
   const narrator = BaseCallbackHandler.fromMethods({
