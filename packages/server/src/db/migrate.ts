@@ -3,12 +3,14 @@ import type { ColumnTypes } from "./column-types.js";
 import type { VaultDatabase } from "./database-engine.js";
 import { initialMigration } from "./migrations/001-initial.js";
 import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.js";
+import { onePendingReadMigration } from "./migrations/003-one-pending-read.js";
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
 function migrationsFor(types: ColumnTypes): Record<string, Migration> {
   return {
     "001-initial": initialMigration(types),
     "002-approval-decisions": approvalDecisionsMigration(types),
+    "003-one-pending-read": onePendingReadMigration(),
   };
 }
 
