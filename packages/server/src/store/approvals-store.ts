@@ -244,6 +244,28 @@ export class ApprovalsStore {
     return result.numUpdatedRows > 0n;
   }
 
+  /**
+   * Bumps the version of every still-pending request `adminId` approved, so that a decision
+   * computed before that admin was deleted (on this instance or another) loses its conditional
+   * write, is retried, and no longer counts the deleted admin's approval.
+   */
+  async invalidatePendingApprovedBy(tenantId: string, adminId: string): Promise<number> {
+    const result = await this.db
+      .updateTable("approvals")
+      .set((eb) => ({ version: eb("version", "+", 1) }))
+      .where("tenant_id", "=", tenantId)
+      .where("status", "=", "pending")
+      .where("id", "in", (eb) =>
+        eb
+          .selectFrom("approval_decisions")
+          .select("approval_decisions.approval_id")
+          .where("approval_decisions.tenant_id", "=", tenantId)
+          .where("approval_decisions.admin_id", "=", adminId),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Records one admin's approval (the primary key allows one per admin and request). */
   async insertApproval(approval: {
     approvalId: string;

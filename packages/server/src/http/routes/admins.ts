@@ -121,6 +121,8 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
         if (!(await stores.principals.deleteAdmin(caller.tenantId, request.params.id, at))) {
           return false;
         }
+        // A decision computed while this admin still counted must not land after it is gone.
+        await stores.approvals.invalidatePendingApprovedBy(caller.tenantId, request.params.id);
         // Tokens an admin issued are approved up to critical: they must not outlive its key.
         const revoked: string[] = [];
         for (const tokenId of await stores.tokens.idsIssuedBy(caller.tenantId, request.params.id)) {
