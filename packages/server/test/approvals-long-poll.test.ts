@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type ApprovalChange,
@@ -94,6 +95,25 @@ describe("GET /v1/approvals/{id}?wait=", () => {
     const answered = await waiting;
     expect(answered.statusCode).toBe(200);
     expect(answered.json().status).toBe("pending");
+  });
+
+  it("frees the waiter as soon as its client hangs up", async () => {
+    const recorder = recordingEvents();
+    server = await createTestServer({ approvals: { events: recorder.events } });
+    const { token, approvalId } = await pendingRequest(server, "sensitive");
+    const origin = await server.app.listen({ port: 0, host: "127.0.0.1" });
+
+    // node:http, so that destroy() really closes the socket (fetch may keep it for reuse).
+    const outgoing = httpRequest(new URL(`${origin}/v1/approvals/${approvalId}?wait=60`), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const failed = new Promise((resolve) => outgoing.on("error", resolve));
+    outgoing.end();
+    await until(() => recorder.waiting() === 1);
+    outgoing.destroy();
+    await failed;
+    // Without noticing the hang-up the waiter would stay for the whole minute (and time out here).
+    await until(() => recorder.waiting() === 0);
   });
 
   it("wakes a waiter at the end of a critical delay", async () => {

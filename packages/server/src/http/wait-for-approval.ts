@@ -5,14 +5,17 @@ import type { VaultContext } from "./vault-context.js";
 /**
  * Holds a long-poll (`?wait=N`) while the request is pending: it answers as soon as an
  * `ApprovalEvents` change arrives (a decision on this instance wakes it at once), when a critical
- * delay ends, when `waitSeconds` pass, or when the server starts closing.
+ * delay ends, when `waitSeconds` pass, when the server starts closing, or when `hangUp` aborts
+ * (the client went away: nobody would read the answer).
  */
 export async function waitForApprovalChange(
   context: VaultContext,
   view: ApprovalView,
   waitSeconds: number,
+  hangUp?: AbortSignal,
 ): Promise<ApprovalView> {
   if (waitSeconds <= 0 || view.record.status !== "pending") return view;
+  const stop = hangUp === undefined ? context.closing : AbortSignal.any([context.closing, hangUp]);
   const { tenantId, id } = view.record;
   const deadline = Date.now() + waitSeconds * 1000;
   let changed = false;
@@ -26,12 +29,12 @@ export async function waitForApprovalChange(
     let current = view;
     for (;;) {
       // A closing server answers with what it last read: its database is closing too.
-      if (context.closing.aborted) return current;
+      if (stop.aborted) return current;
       // Read after subscribing, so that a decision landing in between is seen either way.
       changed = false;
       current = (await loadSettledApproval(context, tenantId, id)) ?? current;
       const remaining = deadline - Date.now();
-      if (current.record.status !== "pending" || remaining <= 0 || context.closing.aborted) {
+      if (current.record.status !== "pending" || remaining <= 0 || stop.aborted) {
         return current;
       }
       if (changed) continue;
@@ -46,12 +49,12 @@ export async function waitForApprovalChange(
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, sleepMs);
-        const onClosing = () => done();
-        context.closing.addEventListener("abort", onClosing, { once: true });
+        const onStop = () => done();
+        stop.addEventListener("abort", onStop, { once: true });
         wake = done;
         function done(): void {
           clearTimeout(timer);
-          context.closing.removeEventListener("abort", onClosing);
+          stop.removeEventListener("abort", onStop);
           wake = undefined;
           resolve();
         }

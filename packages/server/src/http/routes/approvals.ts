@@ -213,7 +213,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
         response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
       const view = await loadSettledApproval(context, principal.tenantId, request.params.id);
       if (view === undefined || !mayView(principal, view.record)) {
@@ -221,7 +221,19 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
           `No approval request ${shownId(request.params.id)} visible to this credential`,
         );
       }
-      return body(await waitForApprovalChange(context, view, request.query.wait ?? 0));
+      // A client that hangs up mid-wait frees its waiter at once, not when `wait` runs out.
+      const hangUp = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableEnded) hangUp.abort();
+      };
+      reply.raw.once("close", onClose);
+      try {
+        return body(
+          await waitForApprovalChange(context, view, request.query.wait ?? 0, hangUp.signal),
+        );
+      } finally {
+        reply.raw.off("close", onClose);
+      }
     },
   );
 
