@@ -15,8 +15,8 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     .argument("<file>", "the backup file to write (never overwritten)")
     .summary("snapshot the SQLite store into a file, also while the server runs")
     .description(
-      "Write a consistent snapshot of the SQLite store in --data-dir to <file> (mode 0600), also\n" +
-        "while `ass server` runs and writes. Secrets are in it only as ciphertext. The master key\n" +
+      "Write a consistent snapshot of the SQLite store in --data-dir to <file> (mode 0600), also " +
+        "while `ass server` runs and writes. Secrets are in it only as ciphertext. The master key " +
         "is NOT in it. For PostgreSQL (DATABASE_URL) use pg_dump instead (see the server README).",
     )
     .option("-d, --data-dir <dir>", "the server's data folder", ".ass-data")
@@ -40,9 +40,9 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     .argument("<file>", "a backup written by `ass backup`")
     .summary("restore a backup into a new, empty data folder")
     .description(
-      "Restore a backup written by `ass backup` into --data-dir, which must be new or empty (a\n" +
-        "restore never overwrites data). When ASS_MASTER_KEY is set, the backup is checked\n" +
-        "against it first. Then start `ass server --data-dir <dir>` with the vault's original\n" +
+      "Restore a backup written by `ass backup` into --data-dir, which must be new or empty (a " +
+        "restore never overwrites data). When ASS_MASTER_KEY is set, the backup is checked " +
+        "against it first. Then start `ass server --data-dir <dir>` with the vault's original " +
         "master key: ASS_MASTER_KEY, or its master.key copied into the folder (mode 0600).",
     )
     .requiredOption("-d, --data-dir <dir>", "the new data folder to restore into")

@@ -26,9 +26,9 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .command("server")
     .summary("run the vault server (embedded SQLite in --data-dir, or PostgreSQL)")
     .description(
-      "Run the vault server on an embedded SQLite database in --data-dir, or on PostgreSQL\n" +
-        "(DATABASE_URL or --database-url) for several instances sharing one database.\n" +
-        "The first start creates the master key, an admin key and an agent key and prints them\n" +
+      "Run the vault server on an embedded SQLite database in --data-dir, or on PostgreSQL " +
+        "(DATABASE_URL or --database-url) for several instances sharing one database. " +
+        "The first start creates the master key, an admin key and an agent key and prints them " +
         "once, as dotenv lines on stdout; logs go to stderr.",
     )
     .option("-p, --port <port>", "port to listen on (0 = any free port)", parsePort, 8787)
