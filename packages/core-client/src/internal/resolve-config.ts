@@ -93,7 +93,7 @@ function badBaseUrl(shown: string, problem: string): AgentVaultConfigurationErro
   // Only a URL shape is shown: a malformed value could be a credential pasted into the wrong place.
   const safe = /^https?:\/\//.test(shown) ? redactText(shown) : "the value given";
   return new AgentVaultConfigurationError(
-    `The vault baseUrl (${safe}) ${problem}. Pass baseUrl or set ASS_BASE_URL to e.g. http://127.0.0.1:8080/v1.`,
+    `The vault baseUrl (${safe}) ${problem}. Pass baseUrl or set ASS_BASE_URL to e.g. http://127.0.0.1:8787/v1.`,
     { code: "INVALID_BASE_URL" },
   );
 }
