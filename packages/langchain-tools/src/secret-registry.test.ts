@@ -78,4 +78,45 @@ describe("SecretRegistry", () => {
   it("rejects a minimum length that is not a positive integer", () => {
     expect(() => new SecretRegistry({ minLength: 0 })).toThrow(RangeError);
   });
+
+  it("reports the longest form it masks, counting vault credential prefixes", () => {
+    const registry = new SecretRegistry();
+    expect(registry.longestMaskedLength()).toBe("ass_admin_".length);
+    registry.add(CANARY);
+    expect(registry.longestMaskedLength()).toBeGreaterThanOrEqual(CANARY.length);
+  });
+
+  it("settles ordinary text at once, holding back at most a trailing word character", () => {
+    const registry = new SecretRegistry();
+    registry.add(CANARY);
+    expect(registry.settledLength("plain text ")).toBe("plain text ".length);
+    expect(registry.settledLength("plain text")).toBeGreaterThanOrEqual("plain text".length - 1);
+  });
+
+  it("does not settle the start of a value that may still be completed", () => {
+    const registry = new SecretRegistry();
+    registry.add(CANARY);
+    expect(registry.settledLength("the key is canary-va")).toBe("the key is ".length);
+    expect(registry.settledLength("token ast_tok_fake01")).toBe("token ".length);
+  });
+
+  it("masks a stream cut anywhere exactly as it masks the whole text", () => {
+    const registry = new SecretRegistry();
+    registry.add(CANARY);
+    const text = `key=${CANARY}&b64=${btoa(CANARY)} ${CANARY}x ast_tok_fake0 end`;
+    for (let first = 1; first < text.length; first++) {
+      const second = Math.min(text.length, first + 7);
+      const pieces = [text.slice(0, first), text.slice(first, second), text.slice(second)];
+      let held = "";
+      let passedOn = "";
+      for (const piece of pieces) {
+        held += piece;
+        const settled = registry.settledLength(held);
+        passedOn += registry.mask(held.slice(0, settled));
+        held = held.slice(settled);
+      }
+      passedOn += registry.mask(held);
+      expect(passedOn).toBe(registry.mask(text));
+    }
+  });
 });

@@ -4,6 +4,8 @@ export const REDACTED = "[REDACTED]";
 // Vault credentials have recognisable prefixes (API.md): they are masked even when nobody
 // registered them, as a second line of defence behind never putting them in text at all.
 const CREDENTIAL_PATTERN = /\b(ast_tok_|ass_live_|ass_admin_)[A-Za-z0-9_-]+/g;
+const CREDENTIAL_PREFIXES = ["ast_tok_", "ass_live_", "ass_admin_"] as const;
+const WORD_CHARACTER = /\w/;
 
 /** Options of {@link SecretRegistry}. */
 export interface SecretRegistryOptions {
@@ -117,6 +119,60 @@ export class SecretRegistry {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
     return result;
+  }
+
+  /**
+   * The length (in UTF-16 code units) of the longest form `mask` looks for: a registered value
+   * in any of its encoded forms, or a vault credential prefix. A stream that holds back this
+   * many characters minus one never cuts through a value it has not seen whole.
+   */
+  longestMaskedLength(): number {
+    const longestForm = this.#sorted()[0]?.length ?? 0;
+    return Math.max(longestForm, ...CREDENTIAL_PREFIXES.map((prefix) => prefix.length));
+  }
+
+  /**
+   * For text that is still growing (streamed tokens): how many leading characters of `text`
+   * can be masked and passed on now. Whatever text is appended later,
+   * `mask(text.slice(0, n)) + mask(text.slice(n) + later)` equals `mask(text + later)`:
+   * no registered value, encoded form or vault credential crosses the cut, whole or still
+   * incomplete at the end of `text`. Ordinary text is held back by at most one character.
+   */
+  settledLength(text: string): number {
+    const forbidden: Array<readonly [number, number]> = [];
+    // A cut strictly inside [start, end) would split something `mask` hides (or may hide).
+    const forbid = (start: number, end: number) => {
+      if (end - start > 1) forbidden.push([start, end]);
+    };
+    const open = text.length + 1; // "still open": whatever comes next may extend it
+    for (const form of this.#forms.keys()) {
+      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
+        forbid(at, at + form.length);
+      }
+      for (let at = Math.max(0, text.length - form.length + 1); at < text.length; at++) {
+        if (form.startsWith(text.slice(at))) forbid(at, open);
+      }
+    }
+    for (const match of text.matchAll(CREDENTIAL_PATTERN)) {
+      const end = match.index + match[0].length;
+      forbid(match.index, end === text.length ? open : end);
+    }
+    for (let at = Math.max(0, text.length - 10); at < text.length; at++) {
+      const tail = text.slice(at);
+      if (CREDENTIAL_PREFIXES.some((prefix) => prefix.startsWith(tail))) forbid(at, open);
+    }
+    const isSafe = (cut: number) => {
+      if (forbidden.some(([start, end]) => start < cut && cut < end)) return false;
+      // Masked on its own, the rest would start at a word boundary that the whole text lacks.
+      if (cut === 0 || !WORD_CHARACTER.test(text.charAt(cut - 1))) return true;
+      const rest = text.slice(cut);
+      return !CREDENTIAL_PREFIXES.some(
+        (prefix) => rest.startsWith(prefix) || prefix.startsWith(rest),
+      );
+    };
+    let cut = text.length;
+    while (cut > 0 && !isSafe(cut)) cut--;
+    return cut;
   }
 
   #sorted(): string[] {

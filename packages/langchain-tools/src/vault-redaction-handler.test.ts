@@ -1,5 +1,7 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { GenerationChunk } from "@langchain/core/outputs";
 import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import { createAgent } from "langchain";
@@ -140,5 +142,145 @@ describe("VaultRedactionHandler", () => {
         "run-1",
       ),
     ).rejects.toBeInstanceOf(VaultLeakError);
+  });
+});
+
+/** A receiving handler that records streamed text per run, and the order of token/end events. */
+function streamRecorder() {
+  const text = new Map<string, string>();
+  const events: string[] = [];
+  const chunks: unknown[] = [];
+  const append = (runId: string, piece: string) => text.set(runId, (text.get(runId) ?? "") + piece);
+  const handler = BaseCallbackHandler.fromMethods({
+    handleLLMNewToken: (token, _idx, runId, _parent, _tags, fields) => {
+      append(runId, token);
+      events.push(`token ${runId}`);
+      chunks.push(fields?.chunk);
+    },
+    handleChatModelStreamEvent: (event, runId) => {
+      if (event.event === "content-block-delta" && event.delta.type === "text-delta") {
+        append(runId, event.delta.text);
+      }
+      events.push(`${event.event} ${runId}`);
+    },
+    handleLLMEnd: (_output, runId) => {
+      events.push(`end ${runId}`);
+    },
+    handleLLMError: (_error, runId) => {
+      events.push(`error ${runId}`);
+    },
+  });
+  return { handler, text, events, chunks };
+}
+
+function streamingSetup() {
+  const registry = new SecretRegistry();
+  registry.add(CANARY);
+  const receiver = streamRecorder();
+  const handler = new VaultRedactionHandler({ registry, handlers: [receiver.handler] });
+  const send = (runId: string, token: string) =>
+    handler.handleLLMNewToken(token, { prompt: 0, completion: 0 }, runId);
+  const end = (runId: string) => handler.handleLLMEnd({ generations: [] }, runId);
+  return { registry, handler, receiver, send, end };
+}
+
+describe("VaultRedactionHandler with streamed tokens", () => {
+  it("masks a value split across two tokens", async () => {
+    const { registry, receiver, send, end } = streamingSetup();
+    const tokens = ["the key is canary-va", "lue-9c0d1e2f, keep it safe"];
+    for (const token of tokens) await send("run-1", token);
+    await end("run-1");
+    expect(receiver.text.get("run-1")).not.toContain(CANARY);
+    expect(receiver.text.get("run-1")).toBe(registry.mask(tokens.join("")));
+  });
+
+  it("masks a value split across three tokens", async () => {
+    const { registry, receiver, send, end } = streamingSetup();
+    const tokens = ["key: cana", "ry-value-9c", "0d1e2f done"];
+    for (const token of tokens) await send("run-1", token);
+    await end("run-1");
+    expect(receiver.text.get("run-1")).not.toContain(CANARY);
+    expect(receiver.text.get("run-1")).toBe(registry.mask(tokens.join("")));
+    expect(receiver.text.get("run-1")).toBe("key: [REDACTED] done");
+  });
+
+  it("streams unrelated text with at most the hold-back delay", async () => {
+    const { registry, receiver, send } = streamingSetup();
+    let streamed = "";
+    for (const token of ["Hello ", "there, ", "how are", " you?"]) {
+      await send("run-1", token);
+      streamed += token;
+      const passedOn = receiver.text.get("run-1") ?? "";
+      expect(streamed.startsWith(passedOn)).toBe(true);
+      expect(passedOn.length).toBeGreaterThanOrEqual(
+        streamed.length - (registry.longestMaskedLength() - 1),
+      );
+    }
+    expect(receiver.text.get("run-1")).toBe("Hello there, how are you?");
+  });
+
+  it("keeps a separate buffer for each of two interleaved runs", async () => {
+    const { registry, receiver, send, end } = streamingSetup();
+    await send("run-a", "key canary-va");
+    await send("run-b", "plain words ");
+    await send("run-a", "lue-9c0d1e2f end");
+    await send("run-b", "lue-9c0d1e2f");
+    await end("run-a");
+    await end("run-b");
+    expect(receiver.text.get("run-a")).toBe("key [REDACTED] end");
+    expect(receiver.text.get("run-b")).toBe(registry.mask("plain words lue-9c0d1e2f"));
+  });
+
+  it("passes on the held-back text, masked, before the end of the run", async () => {
+    const { receiver, send, end } = streamingSetup();
+    await send("run-1", "token ast_tok_");
+    await send("run-1", "fake0fake0");
+    expect(receiver.text.get("run-1")).toBe("token ");
+    await end("run-1");
+    expect(receiver.text.get("run-1")).toBe("token ast_tok_[REDACTED]");
+    expect(receiver.events.slice(-2)).toEqual(["token run-1", "end run-1"]);
+  });
+
+  it("passes on the held-back text, masked, before the error of the run", async () => {
+    const { handler, receiver, send } = streamingSetup();
+    await send("run-1", "partial canary-va");
+    await handler.handleLLMError(new Error("model failed"), "run-1");
+    expect(receiver.text.get("run-1")).toBe("partial canary-va");
+    expect(receiver.events.slice(-2)).toEqual(["token run-1", "error run-1"]);
+  });
+
+  it("drops the chunk of a token whose text was held back", async () => {
+    const { handler, receiver } = streamingSetup();
+    const chunk = new GenerationChunk({ text: "canary-va" });
+    await handler.handleLLMNewToken(
+      "canary-va",
+      { prompt: 0, completion: 0 },
+      "run-1",
+      undefined,
+      undefined,
+      { chunk },
+    );
+    expect(receiver.chunks).toEqual([undefined]);
+    expect(receiver.text.get("run-1")).toBe("");
+  });
+
+  it("masks a value split across text deltas of chat model stream events", async () => {
+    const { handler, receiver } = streamingSetup();
+    const delta = (text: string): ChatModelStreamEvent => ({
+      event: "content-block-delta",
+      index: 0,
+      delta: { type: "text-delta", text },
+    });
+    await handler.handleChatModelStreamEvent(delta("secret: canary-value-9c"), "run-1");
+    await handler.handleChatModelStreamEvent(delta("0d1e2f and canary-val"), "run-1");
+    await handler.handleChatModelStreamEvent(
+      { event: "content-block-finish", index: 0, content: { type: "text", text: "" } },
+      "run-1",
+    );
+    expect(receiver.text.get("run-1")).toBe("secret: [REDACTED] and canary-val");
+    expect(receiver.events.slice(-2)).toEqual([
+      "content-block-delta run-1",
+      "content-block-finish run-1",
+    ]);
   });
 });

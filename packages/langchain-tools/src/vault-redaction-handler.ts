@@ -1,4 +1,5 @@
 import { BaseCallbackHandler, type CallbackHandlerMethods } from "@langchain/core/callbacks/base";
+import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import type { BaseMessage } from "@langchain/core/messages";
 import { maskDeep } from "./internal/mask-deep.js";
 import { defaultSecretRegistry, type SecretRegistry } from "./secret-registry.js";
@@ -50,6 +51,15 @@ export interface VaultRedactionHandlerOptions {
 }
 
 type HandlerMethod = keyof CallbackHandlerMethods;
+type TokenIndices = Parameters<NonNullable<CallbackHandlerMethods["handleLLMNewToken"]>>[1];
+type TokenFields = Parameters<NonNullable<CallbackHandlerMethods["handleLLMNewToken"]>>[5];
+
+// Streamed text not passed on yet, and how to pass it on (masked) when its stream ends.
+interface HeldText {
+  text: string;
+  release(masked: string): Promise<void>;
+}
+type ContentBlockDelta = Extract<ChatModelStreamEvent, { event: "content-block-delta" }>["delta"];
 // Which `ignore*` flag of a receiving handler silences an event.
 type Category = "llm" | "chain" | "agent" | "retriever" | "custom" | "any";
 
@@ -62,9 +72,13 @@ type Category = "llm" | "chain" | "agent" | "retriever" | "custom" | "any";
  *   values, errors) to the `handlers` you give it with the vault values masked, so tracers and
  *   loggers placed behind it never record a value.
  *
- * Put it in `callbacks`; put tracers in its `handlers`, not next to it. Streamed tokens are
- * masked one at a time, so a value split across two tokens is only masked in the complete
- * output that `handleLLMEnd` carries.
+ * Put it in `callbacks`; put tracers in its `handlers`, not next to it. Streamed text (tokens,
+ * and text deltas of chat model stream events) is masked as a whole per run: the end of what
+ * has arrived is held back while it could still be the start of a value (at most one character
+ * of ordinary text; the rest of a value until it is complete), so a value split across tokens
+ * is masked too. The held text is passed on, masked, before the block's finish event and
+ * before `handleLLMEnd` or `handleLLMError`. A token event whose text was held back is passed
+ * on with the text passed so far (possibly `""`) and without its `chunk`.
  *
  * @example
  * const handler = new VaultRedactionHandler({ registry, handlers: [new ConsoleCallbackHandler()] });
@@ -76,6 +90,8 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
   readonly #handlers: readonly BaseCallbackHandler[];
   readonly #onLeak: "throw" | ((leak: VaultLeak) => void);
   readonly #options: VaultRedactionHandlerOptions;
+  // Per run id, per stream (a completion, or a content block of a stream event).
+  readonly #held = new Map<string, Map<string, HeldText>>();
 
   constructor(options: VaultRedactionHandlerOptions = {}) {
     const onLeak = options.onLeak ?? "throw";
@@ -120,17 +136,63 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
     await this.#forward("handleLLMStart", "llm", [llm, prompts, runId, ...rest]);
   }
 
-  override handleLLMNewToken(...args: unknown[]) {
-    return this.#forward("handleLLMNewToken", "llm", args);
+  /** Forwards the part of the run's streamed text that can no longer be part of a value, masked. */
+  override async handleLLMNewToken(
+    token: string,
+    idx: TokenIndices,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    fields?: TokenFields,
+  ): Promise<void> {
+    if (this.#handlers.length === 0) return;
+    const send = (text: string, tokenFields?: TokenFields) =>
+      this.#forward("handleLLMNewToken", "llm", [text, idx, runId, parentRunId, tags, tokenFields]);
+    const key = `token:${idx.prompt}:${idx.completion}`;
+    const { settled, intact } = this.#settle(runId, key, token, (masked) => send(masked));
+    // The chunk repeats the token's own text: it goes along only when that text went whole.
+    const { chunk: _chunk, ...withoutChunk } = fields ?? {};
+    await send(settled, intact ? fields : withoutChunk);
   }
-  override handleChatModelStreamEvent(...args: unknown[]) {
-    return this.#forward("handleChatModelStreamEvent", "llm", args);
+
+  /** Forwards stream events, with streamed text deltas held back and masked like tokens. */
+  override async handleChatModelStreamEvent(
+    event: ChatModelStreamEvent,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+  ): Promise<void> {
+    if (this.#handlers.length === 0) return;
+    const send = (streamEvent: ChatModelStreamEvent) =>
+      this.#forward("handleChatModelStreamEvent", "llm", [streamEvent, runId, parentRunId, tags]);
+    const text = event.event === "content-block-delta" ? deltaText(event.delta) : undefined;
+    if (event.event === "content-block-delta" && text !== undefined) {
+      const withText = (masked: string): ChatModelStreamEvent => ({
+        ...event,
+        delta: withDeltaText(event.delta, masked),
+      });
+      const key = `block:${event.index}:${event.delta.type}`;
+      const { settled } = this.#settle(runId, key, text, (masked) => send(withText(masked)));
+      return send(withText(settled));
+    }
+    if (event.event === "content-block-finish") {
+      await this.#release(runId, (key) => key.startsWith(`block:${event.index}:`));
+    } else if (event.event === "message-finish" || event.event === "error") {
+      await this.#release(runId, (key) => key.startsWith("block:"));
+    }
+    return send(event);
   }
-  override handleLLMError(...args: unknown[]) {
-    return this.#forward("handleLLMError", "llm", args);
+
+  /** Forwards the run's held-back streamed text, masked, then the error. */
+  override async handleLLMError(error: unknown, runId: string, ...rest: unknown[]) {
+    await this.#release(runId);
+    return this.#forward("handleLLMError", "llm", [error, runId, ...rest]);
   }
-  override handleLLMEnd(...args: unknown[]) {
-    return this.#forward("handleLLMEnd", "llm", args);
+
+  /** Forwards the run's held-back streamed text, masked, then the output. */
+  override async handleLLMEnd(output: unknown, runId: string, ...rest: unknown[]) {
+    await this.#release(runId);
+    return this.#forward("handleLLMEnd", "llm", [output, runId, ...rest]);
   }
   override handleChainStart(...args: unknown[]) {
     return this.#forward("handleChainStart", "chain", args);
@@ -180,6 +242,43 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
     this.#onLeak(leak);
   }
 
+  /**
+   * Appends `text` to the stream's held text and takes off the part that can no longer be part
+   * of a value. `intact`: nothing was held before or after, so `text` went on whole.
+   */
+  #settle(
+    runId: string,
+    key: string,
+    text: string,
+    release: (masked: string) => Promise<void>,
+  ): { settled: string; intact: boolean } {
+    const streams = this.#held.get(runId) ?? new Map<string, HeldText>();
+    const before = streams.get(key)?.text ?? "";
+    const whole = before + text;
+    const cut = this.#registry.settledLength(whole);
+    const rest = whole.slice(cut);
+    if (rest === "") streams.delete(key);
+    else streams.set(key, { text: rest, release });
+    if (streams.size === 0) this.#held.delete(runId);
+    else this.#held.set(runId, streams);
+    return {
+      settled: this.#registry.mask(whole.slice(0, cut)),
+      intact: before === "" && rest === "",
+    };
+  }
+
+  /** Passes on (masked) and forgets the held text of the run's streams that `which` selects. */
+  async #release(runId: string, which: (key: string) => boolean = () => true): Promise<void> {
+    const streams = this.#held.get(runId);
+    if (streams === undefined) return;
+    for (const [key, held] of [...streams]) {
+      if (!which(key)) continue;
+      streams.delete(key);
+      await held.release(this.#registry.mask(held.text));
+    }
+    if (streams.size === 0) this.#held.delete(runId);
+  }
+
   async #forward(method: HandlerMethod, category: Category, args: unknown[]): Promise<void> {
     if (this.#handlers.length === 0) return;
     const masked = args.map((arg) => this.#maskArgument(arg));
@@ -205,6 +304,33 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
       return copy;
     }
     return maskDeep(arg, mask, { classInstances: true });
+  }
+}
+
+/** The streamed text a delta carries, if it is of a kind that carries text. */
+function deltaText(delta: ContentBlockDelta): string | undefined {
+  switch (delta.type) {
+    case "text-delta":
+      return delta.text;
+    case "reasoning-delta":
+      return delta.reasoning;
+    case "tool-call-delta":
+      return delta.args;
+    default:
+      return undefined;
+  }
+}
+
+function withDeltaText(delta: ContentBlockDelta, text: string): ContentBlockDelta {
+  switch (delta.type) {
+    case "text-delta":
+      return { ...delta, text };
+    case "reasoning-delta":
+      return { ...delta, reasoning: text };
+    case "tool-call-delta":
+      return { ...delta, args: text };
+    default:
+      return delta;
   }
 }
 
