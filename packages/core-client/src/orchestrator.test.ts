@@ -30,6 +30,9 @@ function approval(id: string, status: ApprovalStatus): ApprovalRequest {
     requiredApprovals: 1,
     eligibleAt: null,
     decidedAt: null,
+    path: null,
+    createdAt: null,
+    expiresAt: null,
   };
 }
 

@@ -17,7 +17,7 @@ const APPROVAL_COLUMNS: readonly Column<ApprovalRequest>[] = [
     value: (approval) => `${approval.approvals.length}/${approval.requiredApprovals}`,
   },
   { header: "requested by", value: (approval) => approval.requestedBy },
-  { header: "scopes", value: (approval) => approval.scopes },
+  { header: "for", value: (approval) => approval.path ?? approval.scopes },
   { header: "eligible", value: (approval) => approval.eligibleAt },
   { header: "description", value: (approval) => approval.description },
 ];
@@ -110,8 +110,11 @@ function printApproval(context: CommandContext, approval: ApprovalRequest): void
       ["id", approval.id],
       ["status", approval.status],
       ["tier", approval.tier],
+      ["path", approval.path],
       ["scopes", approval.scopes],
       ["requested by", approval.requestedBy],
+      ["requested at", approval.createdAt],
+      ["expires at", approval.expiresAt],
       ["description", approval.description],
       [
         "approvals",

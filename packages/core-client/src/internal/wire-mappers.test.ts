@@ -233,6 +233,9 @@ describe("toApprovalRequest", () => {
       required_approvals: 2,
       eligible_at: "2026-01-15T10:36:00.000Z",
       decided_at: null,
+      path: "production/db/password",
+      created_at: "2026-01-15T10:30:00.000Z",
+      expires_at: "2026-01-16T10:30:00.000Z",
     });
     expect(request).toEqual({
       id: "apr_1",
@@ -245,6 +248,9 @@ describe("toApprovalRequest", () => {
       requiredApprovals: 2,
       eligibleAt: new Date("2026-01-15T10:36:00.000Z"),
       decidedAt: null,
+      path: "production/db/password",
+      createdAt: new Date("2026-01-15T10:30:00.000Z"),
+      expiresAt: new Date("2026-01-16T10:30:00.000Z"),
     });
   });
 });

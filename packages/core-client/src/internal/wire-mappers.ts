@@ -137,6 +137,9 @@ export function toApprovalRequest(body: unknown): ApprovalRequest {
     requiredApprovals: numberOrNull(pick(wire, "required_approvals")) ?? 1,
     eligibleAt: dateOrNull(pick(wire, "eligible_at")),
     decidedAt: dateOrNull(pick(wire, "decided_at")),
+    path: stringOrNull(pick(wire, "path")),
+    createdAt: dateOrNull(pick(wire, "created_at")),
+    expiresAt: dateOrNull(pick(wire, "expires_at")),
   };
 }
 

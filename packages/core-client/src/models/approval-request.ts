@@ -30,4 +30,10 @@ export interface ApprovalRequest {
   readonly eligibleAt: Date | null;
   /** When it stopped being pending, or `null` while pending. */
   readonly decidedAt: Date | null;
+  /** The secret path an agent's read request is for; `null` for a token's request (see `scopes`). */
+  readonly path: string | null;
+  /** When it was asked for, when the server says. */
+  readonly createdAt: Date | null;
+  /** When a still-pending request stops being decidable, when the server says. */
+  readonly expiresAt: Date | null;
 }

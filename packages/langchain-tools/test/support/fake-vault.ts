@@ -184,6 +184,9 @@ export class FakeVault implements VaultClient {
       description: null,
       approvals: [{ by: "admin", at: new Date(), comment: null }],
       requiredApprovals: 1,
+      path: null,
+      createdAt: null,
+      expiresAt: null,
       eligibleAt: null,
       decidedAt: new Date(),
     };
