@@ -106,19 +106,25 @@ describe("request_secret_access", () => {
 });
 
 describe("onApprovalPending: interrupt", () => {
+  /** An agent whose scripted model calls `toolName` once, then answers `reply`; runs resume. */
+  function interruptingAgent(
+    tools: ReturnType<typeof vaultTools>["tools"],
+    toolCall: { name: string; args: Record<string, unknown> },
+    reply: string,
+    threadId: string,
+  ) {
+    const model = fakeModel().respondWithTools([toolCall]).respond(new AIMessage(reply));
+    const agent = createAgent({ model, tools, checkpointer: new MemorySaver() });
+    return { agent, config: { configurable: { thread_id: threadId } } };
+  }
+  const refundAccess = {
+    name: "request_secret_access",
+    args: { path: "production/payments/*", reason: "refund" },
+  };
   it("pauses the run with the approval request id and resumes once a person approved", async () => {
     const vault = sensitiveVault();
     const { tools } = vaultTools(vault, { onApprovalPending: "interrupt" });
-    const model = fakeModel()
-      .respondWithTools([
-        {
-          name: "request_secret_access",
-          args: { path: "production/payments/*", reason: "refund" },
-        },
-      ])
-      .respond(new AIMessage("Access granted."));
-    const agent = createAgent({ model, tools, checkpointer: new MemorySaver() });
-    const config = { configurable: { thread_id: "refund-1" } };
+    const { agent, config } = interruptingAgent(tools, refundAccess, "Access granted.", "refund-1");
 
     const paused = await agent.invoke({ messages: [new HumanMessage("refund order 7")] }, config);
     expect(paused.__interrupt__?.[0]?.value).toMatchObject({
@@ -138,16 +144,7 @@ describe("onApprovalPending: interrupt", () => {
   it("reports pending instead of pausing again when resumed without an approval", async () => {
     const vault = sensitiveVault();
     const { tools } = vaultTools(vault, { onApprovalPending: "interrupt" });
-    const model = fakeModel()
-      .respondWithTools([
-        {
-          name: "request_secret_access",
-          args: { path: "production/payments/*", reason: "refund" },
-        },
-      ])
-      .respond(new AIMessage("Still waiting."));
-    const agent = createAgent({ model, tools, checkpointer: new MemorySaver() });
-    const config = { configurable: { thread_id: "refund-2" } };
+    const { agent, config } = interruptingAgent(tools, refundAccess, "Still waiting.", "refund-2");
     await agent.invoke({ messages: [new HumanMessage("refund order 8")] }, config);
     const resumed = await agent.invoke(new Command({ resume: "not yet" }), config);
     expect(resumed.__interrupt__ ?? []).toHaveLength(0);
@@ -159,11 +156,12 @@ describe("onApprovalPending: interrupt", () => {
     const vault = sensitiveVault();
     vault.agentScopes = ["secrets:read:production/*"];
     const { tools } = vaultTools(vault, { onApprovalPending: "interrupt", revealValues: true });
-    const model = fakeModel()
-      .respondWithTools([{ name: "get_secret", args: { path: "production/payments/key" } }])
-      .respond(new AIMessage("done"));
-    const agent = createAgent({ model, tools, checkpointer: new MemorySaver() });
-    const config = { configurable: { thread_id: "read-1" } };
+    const { agent, config } = interruptingAgent(
+      tools,
+      { name: "get_secret", args: { path: "production/payments/key" } },
+      "done",
+      "read-1",
+    );
     const paused = await agent.invoke({ messages: [new HumanMessage("read it")] }, config);
     expect(paused.__interrupt__?.[0]?.value).toMatchObject({
       tool: "get_secret",
