@@ -34,8 +34,10 @@ export interface AgentVaultOptions {
    */
   token?: string | undefined;
   /**
-   * The vault's API. `/v1` is appended when missing; a trailing slash is dropped.
-   * @default process.env.ASS_BASE_URL, else "https://api.agentsecretstore.com/v1"
+   * The vault's API. `/v1` is appended when missing; a trailing slash is dropped. Without
+   * this option or `ASS_BASE_URL` the client talks only to a server on this machine; a
+   * hosted or remote vault is used only when named here or in `ASS_BASE_URL`.
+   * @default process.env.ASS_BASE_URL, else "http://127.0.0.1:8787/v1" (the local server)
    */
   baseUrl?: string | undefined;
   /**

@@ -49,8 +49,8 @@ describe("configuration from the environment", () => {
     await vault.getSecret("a/b");
   });
 
-  it("defaults to the hosted API", () => {
-    expect(new AgentVault({ env: {} }).baseUrl).toBe("https://api.agentsecretstore.com/v1");
+  it("defaults to the local server", () => {
+    expect(new AgentVault({ env: {} }).baseUrl).toBe("http://127.0.0.1:8787/v1");
   });
 
   it("lets options win over the environment", () => {

@@ -11,9 +11,14 @@ import {
 } from "./resolve-config.js";
 
 describe("resolveBaseUrl", () => {
-  it("defaults to the hosted API", () => {
+  it("defaults to the local server, never a remote host", () => {
     expect(resolveBaseUrl(undefined, {})).toBe(DEFAULT_BASE_URL);
-    expect(DEFAULT_BASE_URL).toBe("https://api.agentsecretstore.com/v1");
+    expect(DEFAULT_BASE_URL).toBe("http://127.0.0.1:8787/v1");
+    expect(new URL(DEFAULT_BASE_URL).hostname).toBe("127.0.0.1");
+  });
+
+  it("treats an empty ASS_BASE_URL as unset, so it falls back to the local server", () => {
+    expect(resolveBaseUrl(undefined, { ASS_BASE_URL: " " })).toBe("http://127.0.0.1:8787/v1");
   });
 
   it("reads ASS_BASE_URL, and the option wins over it", () => {

@@ -4,8 +4,12 @@ import { redactText } from "./redact.js";
 /** Environment variables, as `process.env` holds them. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The hosted product's API; `ASS_BASE_URL` or the `baseUrl` option point elsewhere. */
-export const DEFAULT_BASE_URL = "https://api.agentsecretstore.com/v1";
+/**
+ * A vault server on this machine (`ass server`'s default port). The default never names a
+ * remote host, so that a credential only ever leaves the machine for an address the user
+ * gave: a hosted or remote vault is used only through `baseUrl` or `ASS_BASE_URL`.
+ */
+export const DEFAULT_BASE_URL = "http://127.0.0.1:8787/v1";
 
 /**
  * `process.env` where there is one. Read through `globalThis` so that edge runtimes without
@@ -64,7 +68,7 @@ export function missingAdminKeyError(): AgentVaultConfigurationError {
 }
 
 /**
- * The base URL to use (the `baseUrl` option, `ASS_BASE_URL`, or the hosted API), normalised:
+ * The base URL to use (the `baseUrl` option, `ASS_BASE_URL`, or the local server), normalised:
  * no trailing slash, ending in `/v1`. Throws when it is not an http(s) URL.
  */
 export function resolveBaseUrl(option: string | undefined, env: Environment): string {
