@@ -3,6 +3,7 @@ import pg from "pg";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine, VaultDatabase } from "./database-engine.js";
 import { isPostgresConflict } from "./database-errors.js";
+import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
 
 /** Everything PostgreSQL-specific lives here and in `column-types.ts`. */
@@ -131,6 +132,7 @@ export function openPostgresDatabase(
         await created.executeQuery(searchPath);
       },
     }),
+    ...queryCountingConfig(),
   });
   return { db, engine: postgresEngine(connection.schema), connection };
 }

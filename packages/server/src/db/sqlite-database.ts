@@ -3,6 +3,7 @@ import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine } from "./database-engine.js";
 import { isSqliteConflict } from "./database-errors.js";
+import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
 
 /** Everything SQLite-specific lives here, so PostgreSQL can come in as a sibling file. */
@@ -29,6 +30,7 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Datab
   sqlite.pragma("foreign_keys = ON");
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    ...queryCountingConfig(),
   });
 }
 

@@ -1,0 +1,27 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { enableQueryCounting, queriesExecuted } from "./query-counter.js";
+import { openSqliteDatabase } from "./sqlite-database.js";
+
+describe("query counter", () => {
+  it("counts nothing on a database opened before counting was turned on", async () => {
+    const db = openSqliteDatabase({ filename: ":memory:" });
+    const before = queriesExecuted();
+    await sql`select 1`.execute(db);
+    expect(queriesExecuted()).toBe(before);
+    await db.destroy();
+  });
+
+  it("counts every statement, BEGIN and COMMIT included, once turned on", async () => {
+    enableQueryCounting();
+    const db = openSqliteDatabase({ filename: ":memory:" });
+    const before = queriesExecuted();
+    await sql`select 1`.execute(db);
+    expect(queriesExecuted() - before).toBe(1);
+    await db.transaction().execute(async (transaction) => {
+      await sql`select 2`.execute(transaction);
+    });
+    expect(queriesExecuted() - before).toBe(4);
+    await db.destroy();
+  });
+});
