@@ -5,6 +5,6 @@ export default defineProject({
   test: {
     name: "server",
     environment: "node",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
   },
 });

@@ -20,6 +20,8 @@ export default mergeConfig(
         "test/backup.test.ts",
         // These start server processes on PostgreSQL themselves; once is enough.
         "test/multi-instance/**",
+        // The benchmark harness runs its own PostgreSQL rows; its smoke test runs once.
+        "bench/**",
       ],
     },
   }),

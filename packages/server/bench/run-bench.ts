@@ -1,0 +1,95 @@
+// The whole run: the bare route, the vault on SQLite, then on PostgreSQL with one and two
+// instances; each server in a process of its own, the load from this one.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { type BenchChild, startBenchChild } from "./bench-child.js";
+import type { BenchOptions } from "./bench-options.js";
+import { type BenchReport, machineFacts, type ReportRow } from "./bench-report.js";
+import { measureRow, type RequestShape, type Target } from "./measure-row.js";
+import { mintShape, readShape, seedVault, writeShape } from "./vault-fixture.js";
+
+const HEALTH: RequestShape = { method: "GET", path: "/v1/health", expectedStatus: 200 };
+const BARE: RequestShape = { method: "GET", path: "/constant", expectedStatus: 200 };
+const PG_ONE = "PostgreSQL: read by agent key, 1 instance";
+const PG_TWO = "PostgreSQL: read by agent key, 2 instances";
+
+function firstKey(child: BenchChild): string {
+  if (child.agentKey === null) throw new Error("the vault did not make its first keys");
+  return child.agentKey;
+}
+
+/** Runs every row and returns the report; `progress` hears each row's title as it starts. */
+export async function runBench(
+  options: BenchOptions,
+  progress: (message: string) => void,
+): Promise<BenchReport> {
+  const machine = machineFacts();
+  const rows: ReportRow[] = [];
+  const children: BenchChild[] = [];
+  const folder = await mkdtemp(join(tmpdir(), "ass-bench-"));
+  const start = async (entry: string, childOptions: unknown) => {
+    const child = await startBenchChild(entry, childOptions);
+    children.push(child);
+    return child;
+  };
+  const row = async (
+    title: string,
+    targets: Target[],
+    shape: RequestShape,
+    extra: { countQueries?: boolean; comparedTo?: string } = {},
+  ) => {
+    progress(title);
+    const result = await measureRow(title, targets, shape, options, extra.countQueries ?? true);
+    rows.push({
+      title,
+      ...result,
+      ...(extra.comparedTo === undefined ? {} : { comparedTo: extra.comparedTo }),
+    });
+  };
+
+  let schema: string | null = null;
+  const admin = options.databaseUrl === null ? null : new pg.Client(options.databaseUrl);
+  try {
+    const bare = await start("bare-server.ts", {});
+    await row("bare Fastify route (baseline)", [bare], BARE, { countQueries: false });
+    await bare.stop();
+
+    const sqlite = await start("vault-server.ts", { dataDir: join(folder, "sqlite") });
+    const credentials = await seedVault(sqlite.url, firstKey(sqlite));
+    await row("GET /v1/health", [sqlite], HEALTH);
+    await row("read by agent key", [sqlite], readShape(credentials.agentKey));
+    await row("read by scoped token, unlimited", [sqlite], readShape(credentials.unlimitedToken));
+    await row("read by scoped token, max_uses", [sqlite], readShape(credentials.limitedToken));
+    await row("token mint", [sqlite], mintShape(credentials.agentKey));
+    await row("write (new version)", [sqlite], writeShape(credentials.agentKey));
+    await sqlite.stop();
+
+    if (admin !== null && options.databaseUrl !== null) {
+      await admin.connect();
+      schema = `ass_bench_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(4).toString("hex")}`;
+      await admin.query(`create schema ${pg.escapeIdentifier(schema)}`);
+      const url = new URL(options.databaseUrl);
+      url.searchParams.set("schema", schema);
+      const shared = { databaseUrl: url.toString(), masterKey: randomBytes(32).toString("base64") };
+      const first = await start("vault-server.ts", { ...shared, dataDir: join(folder, "pg-a") });
+      const agentKey = (await seedVault(first.url, firstKey(first))).agentKey;
+      await row(PG_ONE, [first], readShape(agentKey));
+      const second = await start("vault-server.ts", { ...shared, dataDir: join(folder, "pg-b") });
+      await row(PG_TWO, [first, second], readShape(agentKey), { comparedTo: PG_ONE });
+    }
+  } finally {
+    for (const child of children) await child.stop();
+    if (admin !== null) {
+      if (schema !== null) {
+        await admin.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`);
+      }
+      await admin.end().catch(() => {});
+    }
+    await rm(folder, { recursive: true, force: true });
+  }
+  machine.loadAfter = loadavg();
+  return { options, machine, rows };
+}
