@@ -1,8 +1,6 @@
+import type { SecretRegistry, VaultClient, VaultToolset } from "@agentsecretstore/agent-tools";
 import { BaseToolkit, type StructuredTool } from "@langchain/core/tools";
 import { buildVaultTools } from "./create-vault-tools.js";
-import type { VaultToolState } from "./internal/vault-tool-state.js";
-import type { SecretRegistry } from "./secret-registry.js";
-import type { VaultClient } from "./vault-client.js";
 import type { VaultToolsOptions } from "./vault-tools-options.js";
 
 /**
@@ -17,18 +15,18 @@ import type { VaultToolsOptions } from "./vault-tools-options.js";
  */
 export class AgentVaultToolkit extends BaseToolkit {
   tools: StructuredTool[];
-  readonly #state: VaultToolState;
+  readonly #toolset: VaultToolset;
 
   constructor(vault?: VaultClient, options: VaultToolsOptions = {}) {
     super();
-    const { tools, state } = buildVaultTools(vault, options);
+    const { tools, toolset } = buildVaultTools(vault, options);
     this.tools = tools;
-    this.#state = state;
+    this.#toolset = toolset;
   }
 
   /** The registry the tools register values in (give it to the middleware and handler). */
   get registry(): SecretRegistry {
-    return this.#state.registry;
+    return this.#toolset.registry;
   }
 
   /**
@@ -36,25 +34,7 @@ export class AgentVaultToolkit extends BaseToolkit {
    * nothing outlives the run. Resolves with how many were revoked; tokens that are already
    * gone count as revoked.
    */
-  async revokeAccess(): Promise<number> {
-    const grants = this.#state.grants.all();
-    this.#state.grants.clear();
-    const results = await Promise.allSettled(
-      grants.map((grant) =>
-        grant.issuer.vault.revokeToken(grant.tokenId, { token: grant.issuer.token }),
-      ),
-    );
-    const failure = results.find(
-      (result): result is PromiseRejectedResult =>
-        result.status === "rejected" && !isAlreadyGone(result.reason),
-    );
-    if (failure !== undefined) throw failure.reason;
-    return grants.length;
+  revokeAccess(): Promise<number> {
+    return this.#toolset.revokeAccess();
   }
-}
-
-/** 401/404: the token expired, was used up or was revoked already. */
-function isAlreadyGone(error: unknown): boolean {
-  const status = (error as { status?: unknown })?.status;
-  return status === 401 || status === 404;
 }

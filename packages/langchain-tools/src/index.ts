@@ -1,5 +1,22 @@
 // The public API of @agentsecretstore/langchain. Everything in src/internal/ is private.
 
+// The registry, the client type, the context schema and the tools' vocabulary are
+// @agentsecretstore/agent-tools' own, re-exported: one registry instance masks for every adapter.
+export {
+  type AllowedDestination,
+  defaultSecretRegistry,
+  type FetchFunction,
+  type HttpMethod,
+  type MaskOptions,
+  REDACTED,
+  type RegisterOptions,
+  SecretRegistry,
+  type SecretRegistryOptions,
+  type VaultClient,
+  type VaultToolContext,
+  type VaultToolName,
+  vaultContextSchema,
+} from "@agentsecretstore/agent-tools";
 export { AgentVaultToolkit } from "./agent-vault-toolkit.js";
 export type { ApiKeyProvider } from "./api-key-provider.js";
 export { createVaultTools } from "./create-vault-tools.js";
@@ -10,18 +27,9 @@ export {
   lazyChatModel,
 } from "./lazy-chat-model.js";
 export {
-  defaultSecretRegistry,
-  type MaskOptions,
-  REDACTED,
-  type RegisterOptions,
-  SecretRegistry,
-  type SecretRegistryOptions,
-} from "./secret-registry.js";
-export {
   createVaultTraceAnonymizer,
   type VaultTraceAnonymizerOptions,
 } from "./trace-anonymizer.js";
-export type { VaultClient } from "./vault-client.js";
 export {
   type VaultLeak,
   VaultLeakError,
@@ -32,11 +40,4 @@ export {
   type VaultRedactionMiddlewareOptions,
   vaultRedactionMiddleware,
 } from "./vault-redaction-middleware.js";
-export { type VaultToolContext, vaultContextSchema } from "./vault-tool-context.js";
-export type {
-  AllowedDestination,
-  FetchFunction,
-  HttpMethod,
-  VaultToolName,
-  VaultToolsOptions,
-} from "./vault-tools-options.js";
+export type { VaultToolsOptions } from "./vault-tools-options.js";

@@ -1,3 +1,4 @@
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
@@ -9,7 +10,6 @@ import { z } from "zod";
 import { type OpenAIStub, startOpenAIStub } from "../test/support/openai-stub.js";
 import type { ApiKeyProvider } from "./api-key-provider.js";
 import { lazyChatModel } from "./lazy-chat-model.js";
-import { SecretRegistry } from "./secret-registry.js";
 
 const KEY_V1 = "fake-model-key-v1-0a1b2c";
 const KEY_V2 = "fake-model-key-v2-3d4e5f";

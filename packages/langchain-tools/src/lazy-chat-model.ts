@@ -1,3 +1,4 @@
+import { defaultSecretRegistry, type SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type {
   BaseLanguageModelInput,
@@ -14,7 +15,6 @@ import type { Runnable } from "@langchain/core/runnables";
 import type { ApiKeyProvider } from "./api-key-provider.js";
 import { LazyModelRunnable } from "./internal/lazy-model-runnable.js";
 import { ModelSession } from "./internal/model-session.js";
-import { defaultSecretRegistry, type SecretRegistry } from "./secret-registry.js";
 
 /** Builds the real chat model for one API key. Called again whenever the key changes. */
 export type ChatModelFactory<Model extends BaseChatModel = BaseChatModel> = (

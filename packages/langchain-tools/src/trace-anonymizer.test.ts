@@ -1,6 +1,6 @@
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { AIMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { SecretRegistry } from "./secret-registry.js";
 import { createVaultTraceAnonymizer } from "./trace-anonymizer.js";
 
 const CANARY = "canary-value-3a4b5c6d";

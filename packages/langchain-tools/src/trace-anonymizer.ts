@@ -1,5 +1,5 @@
+import { defaultSecretRegistry, type SecretRegistry } from "@agentsecretstore/agent-tools";
 import { maskDeep } from "./internal/mask-deep.js";
-import { defaultSecretRegistry, type SecretRegistry } from "./secret-registry.js";
 
 /** Options of {@link createVaultTraceAnonymizer}. */
 export interface VaultTraceAnonymizerOptions {

@@ -1,3 +1,4 @@
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
@@ -7,7 +8,6 @@ import { tool } from "@langchain/core/tools";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SecretRegistry } from "./secret-registry.js";
 import {
   type VaultLeak,
   VaultLeakError,

@@ -1,8 +1,12 @@
+import {
+  defaultSecretRegistry,
+  type SecretRegistry,
+  StreamRedactor,
+} from "@agentsecretstore/agent-tools";
 import { BaseCallbackHandler, type CallbackHandlerMethods } from "@langchain/core/callbacks/base";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import type { BaseMessage } from "@langchain/core/messages";
 import { maskDeep } from "./internal/mask-deep.js";
-import { defaultSecretRegistry, type SecretRegistry } from "./secret-registry.js";
 
 /** A vault value found in what a model was about to receive. Never carries the value. */
 export interface VaultLeak {
@@ -54,9 +58,9 @@ type HandlerMethod = keyof CallbackHandlerMethods;
 type TokenIndices = Parameters<NonNullable<CallbackHandlerMethods["handleLLMNewToken"]>>[1];
 type TokenFields = Parameters<NonNullable<CallbackHandlerMethods["handleLLMNewToken"]>>[5];
 
-// Streamed text not passed on yet, and how to pass it on (masked) when its stream ends.
+// A stream whose end is held back, and how to pass that on (masked) when the stream ends.
 interface HeldText {
-  text: string;
+  readonly redactor: StreamRedactor;
   release(masked: string): Promise<void>;
 }
 type ContentBlockDelta = Extract<ChatModelStreamEvent, { event: "content-block-delta" }>["delta"];
@@ -253,18 +257,14 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
     release: (masked: string) => Promise<void>,
   ): { settled: string; intact: boolean } {
     const streams = this.#held.get(runId) ?? new Map<string, HeldText>();
-    const before = streams.get(key)?.text ?? "";
-    const whole = before + text;
-    const cut = this.#registry.settledLength(whole);
-    const rest = whole.slice(cut);
-    if (rest === "") streams.delete(key);
-    else streams.set(key, { text: rest, release });
+    const held = streams.get(key) ?? { redactor: new StreamRedactor(this.#registry), release };
+    const wasHolding = held.redactor.holding;
+    const settled = held.redactor.push(text);
+    if (held.redactor.holding) streams.set(key, { redactor: held.redactor, release });
+    else streams.delete(key);
     if (streams.size === 0) this.#held.delete(runId);
     else this.#held.set(runId, streams);
-    return {
-      settled: this.#registry.mask(whole.slice(0, cut)),
-      intact: before === "" && rest === "",
-    };
+    return { settled, intact: !wasHolding && !held.redactor.holding };
   }
 
   /** Passes on (masked) and forgets the held text of the run's streams that `which` selects. */
@@ -274,7 +274,7 @@ export class VaultRedactionHandler extends BaseCallbackHandler {
     for (const [key, held] of [...streams]) {
       if (!which(key)) continue;
       streams.delete(key);
-      await held.release(this.#registry.mask(held.text));
+      await held.release(held.redactor.flush());
     }
     if (streams.size === 0) this.#held.delete(runId);
   }

@@ -1,10 +1,10 @@
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SecretRegistry } from "./secret-registry.js";
 import { vaultRedactionMiddleware } from "./vault-redaction-middleware.js";
 
 const CANARY = "canary-value-5e6f7a8b";

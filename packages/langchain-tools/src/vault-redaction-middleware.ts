@@ -1,7 +1,7 @@
+import { defaultSecretRegistry, type SecretRegistry } from "@agentsecretstore/agent-tools";
 import { type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import type { AgentMiddleware } from "langchain";
 import { maskDeep, maskMessage } from "./internal/mask-deep.js";
-import { defaultSecretRegistry, type SecretRegistry } from "./secret-registry.js";
 
 /** Options of {@link vaultRedactionMiddleware}. */
 export interface VaultRedactionMiddlewareOptions {

@@ -1,16 +1,16 @@
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { createAgent } from "langchain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
+import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultTools } from "../src/create-vault-tools.js";
 import { lazyChatModel } from "../src/lazy-chat-model.js";
-import { SecretRegistry } from "../src/secret-registry.js";
 import { VaultRedactionHandler } from "../src/vault-redaction-handler.js";
 import { vaultRedactionMiddleware } from "../src/vault-redaction-middleware.js";
 import { toolResults } from "./support/agent-helpers.js";
-import { startEchoServer } from "./support/echo-server.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 const SERVICE_TOKEN = "canary-value-service-5d6e7f";
 const MODEL_KEY = "canary-value-model-key-8a9b0c";

@@ -1,7 +1,7 @@
+import type { SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { ApiKeyProvider } from "../api-key-provider.js";
 import type { ChatModelFactory } from "../lazy-chat-model.js";
-import type { SecretRegistry } from "../secret-registry.js";
 
 type Built<Model> = { readonly apiKey: string; readonly model: Promise<Model> };
 

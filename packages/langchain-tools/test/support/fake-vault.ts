@@ -1,3 +1,5 @@
+import type { VaultClient } from "@agentsecretstore/agent-tools";
+import { scopeCovers } from "@agentsecretstore/agent-tools";
 import {
   AgentVaultApprovalPendingError,
   AgentVaultApprovalTimeoutError,
@@ -11,8 +13,6 @@ import {
   type SecretMetadata,
   type SecretTier,
 } from "@agentsecretstore/client";
-import { scopeCovers } from "../../src/internal/scope.js";
-import type { VaultClient } from "../../src/vault-client.js";
 
 type Stored = { value: string; version: number; tier: SecretTier; description: string | null };
 type Call = { method: string; subject: string | undefined; token: string | undefined };

@@ -1,8 +1,8 @@
+import type { VaultClient, VaultToolName } from "@agentsecretstore/agent-tools";
+import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { createVaultTools } from "../../src/create-vault-tools.js";
-import { SecretRegistry } from "../../src/secret-registry.js";
-import type { VaultClient } from "../../src/vault-client.js";
-import type { VaultToolName, VaultToolsOptions } from "../../src/vault-tools-options.js";
+import type { VaultToolsOptions } from "../../src/vault-tools-options.js";
 
 /** The vault tools by name, with a fresh registry unless one is given. */
 export function vaultTools(vault: VaultClient | undefined, options: VaultToolsOptions = {}) {

@@ -21,7 +21,7 @@ export interface RunningVault {
 
 /** Starts a vault on a random port with its data in a new temporary folder. */
 export async function startVault(): Promise<RunningVault> {
-  const dataDir = await mkdtemp(join(tmpdir(), "ass-langchain-"));
+  const dataDir = await mkdtemp(join(tmpdir(), "ass-agent-tools-"));
   // env: {} so that an ASS_MASTER_KEY of the machine running the tests is never used.
   const server = await startServer({ port: 0, dataDir, logger: false, env: {} });
   if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");

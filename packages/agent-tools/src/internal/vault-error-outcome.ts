@@ -1,8 +1,6 @@
-/** A tool result the model can act on: a `status` word, a short `message`, and details. */
-export type Outcome = { readonly status: string; readonly message: string } & Record<
-  string,
-  unknown
->;
+import type { PendingApprovalOutcome, VaultToolOutcome } from "../vault-tool-outcome.js";
+
+type Outcome = VaultToolOutcome;
 
 /** What a failed vault call was about, for the message. */
 export interface OutcomeSubject {
@@ -89,13 +87,20 @@ export function outcomeOfVaultError(error: unknown, subject: OutcomeSubject): Ou
 }
 
 /** The result for access that waits on a person's approval. */
-export function pendingOutcome(approvalRequestId: string | null, subject: OutcomeSubject): Outcome {
+export function pendingOutcome(
+  approvalRequestId: string | null,
+  subject: OutcomeSubject,
+): PendingApprovalOutcome {
   const what = subject.path ?? subject.scope ?? "this secret";
   return {
     status: "pending_approval",
     approvalRequestId,
     ...(subject.path !== undefined && { path: subject.path }),
     ...(subject.scope !== undefined && { scope: subject.scope }),
+    personAction:
+      approvalRequestId === null
+        ? `A person approves access to ${what} in the vault (ass approvals list, or the console).`
+        : `A person approves request ${approvalRequestId} in the vault: ass approvals approve ${approvalRequestId}, or the console.`,
     message: `A person must approve access to ${what} first. Tell the user, and call check_approval_status with approvalRequestId later; do not ask again.`,
   };
 }

@@ -1,8 +1,8 @@
+import type { AllowedDestination } from "@agentsecretstore/agent-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "../../test/support/echo-server.js";
-import { FakeVault } from "../../test/support/fake-vault.js";
-import { vaultTools } from "../../test/support/tool-helpers.js";
-import type { AllowedDestination } from "../vault-tools-options.js";
+import { startEchoServer } from "../../../agent-tools/test/support/echo-server.js";
+import { FakeVault } from "../support/fake-vault.js";
+import { vaultTools } from "../support/tool-helpers.js";
 
 const CANARY = "canary-value-0d1e2f3a";
 

@@ -1,5 +1,5 @@
+import { type ScopeAction, scopeCovers } from "../scope.js";
 import type { VaultClient } from "../vault-client.js";
-import { type ScopeAction, scopeCovers } from "./scope.js";
 
 /** A scoped token the agent obtained with `request_secret_access`, kept out of the conversation. */
 export interface AccessGrant {
@@ -17,9 +17,9 @@ export interface AccessGrant {
 }
 
 /**
- * The scoped tokens obtained during each run, kept in memory by the tools (never in graph
- * state, which a checkpointer would store). Runs are told apart by their LangGraph
- * `thread_id`; calls without one share a bucket.
+ * The scoped tokens obtained during each run, kept in memory by the tools (never in a
+ * framework's run state, which a checkpointer or a serialised run state would store). Runs are
+ * told apart by the `runId` of each call; calls without one share a bucket.
  */
 export class AccessGrants {
   readonly #buckets = new Map<string, AccessGrant[]>();

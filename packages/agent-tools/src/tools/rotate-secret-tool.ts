@@ -1,10 +1,11 @@
-import { tool } from "@langchain/core/tools";
 import { z } from "zod";
+import { defineVaultTool } from "../internal/define-vault-tool.js";
 import { iso } from "../internal/describe-secret.js";
 import { generateSchema, generateValue } from "../internal/generate-value.js";
-import type { ToolCallRuntime, VaultToolState } from "../internal/vault-tool-state.js";
+import type { VaultToolState } from "../internal/vault-tool-state.js";
+import { outcomeSchema } from "../vault-tool-outcome.js";
 
-const schema = z.object({
+const inputSchema = z.object({
   path: z.string().min(1).describe("Path of the secret to rotate."),
   newValue: z
     .string()
@@ -23,10 +24,24 @@ const schema = z.object({
     ),
 });
 
+const outputSchema = outcomeSchema(
+  ["rotated", "invalid_request", "not_found", "denied", "conflict", "rate_limited"],
+  {
+    newVersion: z.number().int().optional(),
+    oldVersion: z.number().int().optional(),
+    oldVersionReadableUntil: z.string().nullable().optional().describe("ISO 8601."),
+  },
+);
+
 /** `rotate_secret`: replaces a secret's value with a new version; the old one works for a grace period. */
-export function createRotateSecretTool(state: VaultToolState) {
-  return tool(
-    async ({ path, newValue, generate, gracePeriodSeconds }, runtime: ToolCallRuntime) => {
+export function rotateSecretTool(state: VaultToolState) {
+  return defineVaultTool(state, {
+    name: "rotate_secret",
+    description:
+      "Rotate a secret: store a new value (given, or generated so that nobody sees it) as a new version, keeping the old one readable for a grace period. The value is never returned.",
+    inputSchema,
+    outputSchema,
+    run: async (context, { path, newValue, generate, gracePeriodSeconds }) => {
       if ((newValue === undefined) === (generate === undefined)) {
         return state.respond({
           status: "invalid_request",
@@ -35,7 +50,7 @@ export function createRotateSecretTool(state: VaultToolState) {
       }
       const value = newValue ?? generateValue(generate ?? { length: 32, alphabet: "alphanumeric" });
       state.registry.add(value);
-      const target = state.target(runtime, { action: "write", path });
+      const target = state.target(context, { action: "write", path });
       try {
         const rotation = await target.vault.rotateSecret(path, value, {
           ...target.options,
@@ -50,14 +65,8 @@ export function createRotateSecretTool(state: VaultToolState) {
           message: "Rotated. The new value is not shown.",
         });
       } catch (error) {
-        return state.fail(error, { tool: "rotate_secret", path });
+        return state.fail(error, { path });
       }
     },
-    {
-      name: "rotate_secret",
-      description:
-        "Rotate a secret: store a new value (given, or generated so that nobody sees it) as a new version, keeping the old one readable for a grace period. The value is never returned.",
-      schema,
-    },
-  );
+  });
 }

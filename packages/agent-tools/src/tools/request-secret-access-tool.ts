@@ -1,10 +1,11 @@
-import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import type { AccessGrant } from "../internal/access-grants.js";
 import { checkApproval } from "../internal/check-approval.js";
-import type { ToolCallRuntime, VaultToolState } from "../internal/vault-tool-state.js";
+import { defineVaultTool } from "../internal/define-vault-tool.js";
+import type { VaultToolState } from "../internal/vault-tool-state.js";
+import { outcomeSchema, type VaultToolOutcome } from "../vault-tool-outcome.js";
 
-const schema = z.object({
+const inputSchema = z.object({
   path: z
     .string()
     .min(1)
@@ -19,21 +20,42 @@ const schema = z.object({
     .describe("Why the access is needed, in one sentence; the person who approves reads it."),
 });
 
+const outputSchema = outcomeSchema(
+  ["approved", "pending_approval", "denied", "invalid_request", "rate_limited", "not_found"],
+  {
+    accessHandle: z
+      .string()
+      .optional()
+      .describe("approved: a name for the access (not a credential)."),
+    expiresAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("approved: when the access ends (ISO 8601)."),
+  },
+);
+
 /**
  * `request_secret_access`: asks the vault for a short-lived scoped token. The token stays in
- * the tools' per-run store and is used by the other tools for the paths it covers; the model
- * only learns the outcome and a handle.
+ * the toolset's per-run store and is used by the other tools for the paths it covers; the
+ * model only learns the outcome and a handle. Asked again with the same scope in the same run
+ * (a resumed run, or after a person decided), it reuses that token and asks the vault whether
+ * the approval came.
  */
-export function createRequestSecretAccessTool(state: VaultToolState) {
-  return tool(
-    async ({ path, access, reason }, runtime: ToolCallRuntime) => {
+export function requestSecretAccessTool(state: VaultToolState) {
+  return defineVaultTool(state, {
+    name: "request_secret_access",
+    description:
+      "Ask the vault for access to a secret (or every secret below a path) that this agent may not use yet. The answer is approved, pending_approval (a person must approve; you get an approvalRequestId) or denied. Granted access is used automatically by the other vault tools; you never see a token.",
+    inputSchema,
+    outputSchema,
+    run: async (context, { path, access, reason }) => {
       const scope = `secrets:${access}:${path}`;
-      const bucket = state.bucket(runtime);
-      // A resumed run (after interrupt) runs this body again: reuse the token asked for then.
+      const bucket = state.bucket(context);
       let grant = state.grants.findByScopes(bucket, [scope]);
       try {
         if (grant === undefined) {
-          const target = state.target(runtime);
+          const target = state.target(context);
           const token = await target.vault.requestToken({
             ...target.options,
             scope,
@@ -53,25 +75,19 @@ export function createRequestSecretAccessTool(state: VaultToolState) {
             issuer: { vault: target.vault, token: target.options.token },
           });
         } else if (grant.status === "pending" && grant.approvalRequestId !== null) {
-          await checkApproval(state, runtime, grant.approvalRequestId);
+          await checkApproval(state, context, grant.approvalRequestId);
         }
       } catch (error) {
-        return state.fail(error, { tool: "request_secret_access", scope });
+        return state.fail(error, { scope });
       }
       if (grant.status === "approved") return state.respond(approved(grant, scope));
       if (grant.status === "denied") return state.respond(denied(scope));
-      return state.pending(grant.approvalRequestId, { tool: "request_secret_access", scope });
+      return state.pending(grant.approvalRequestId, { scope });
     },
-    {
-      name: "request_secret_access",
-      description:
-        "Ask the vault for access to a secret (or every secret below a path) that this agent may not use yet. The answer is approved, pending_approval (a person must approve; you get an approvalRequestId) or denied. Granted access is used automatically by the other vault tools; you never see a token.",
-      schema,
-    },
-  );
+  });
 }
 
-function approved(grant: AccessGrant, scope: string) {
+function approved(grant: AccessGrant, scope: string): VaultToolOutcome {
   return {
     status: "approved",
     scope,
@@ -82,7 +98,7 @@ function approved(grant: AccessGrant, scope: string) {
   };
 }
 
-function denied(scope: string) {
+function denied(scope: string): VaultToolOutcome {
   return {
     status: "denied",
     scope,

@@ -1,9 +1,10 @@
-import { tool } from "@langchain/core/tools";
 import { z } from "zod";
+import { defineVaultTool } from "../internal/define-vault-tool.js";
 import { generateSchema, generateValue } from "../internal/generate-value.js";
-import type { ToolCallRuntime, VaultToolState } from "../internal/vault-tool-state.js";
+import type { VaultToolState } from "../internal/vault-tool-state.js";
+import { outcomeSchema } from "../vault-tool-outcome.js";
 
-const schema = z.object({
+const inputSchema = z.object({
   path: z.string().min(1).describe("Where to store it, e.g. `production/webhooks/signing-secret`."),
   value: z
     .string()
@@ -24,10 +25,24 @@ const schema = z.object({
     .describe("Fail with conflict instead of adding a version when a secret already exists there."),
 });
 
+const outputSchema = outcomeSchema(
+  ["stored", "invalid_request", "conflict", "denied", "rate_limited", "not_found"],
+  {
+    version: z.number().int().optional().describe("The version just stored."),
+    tier: z.string().optional(),
+    generated: z.boolean().optional().describe("Whether the tool generated the value."),
+  },
+);
+
 /** `set_secret`: stores a value the agent produced (or generates one); never echoes it. */
-export function createSetSecretTool(state: VaultToolState) {
-  return tool(
-    async ({ path, value, generate, tier, description, createOnly }, runtime: ToolCallRuntime) => {
+export function setSecretTool(state: VaultToolState) {
+  return defineVaultTool(state, {
+    name: "set_secret",
+    description:
+      "Store a secret in the vault (a new secret, or a new version of an existing one). Use generate to create a random credential that nobody sees. The stored value is never returned.",
+    inputSchema,
+    outputSchema,
+    run: async (context, { path, value, generate, tier, description, createOnly }) => {
       if ((value === undefined) === (generate === undefined)) {
         return state.respond({
           status: "invalid_request",
@@ -37,7 +52,7 @@ export function createSetSecretTool(state: VaultToolState) {
       const stored = value ?? generateValue(generate ?? { length: 32, alphabet: "alphanumeric" });
       // Registered before it is sent, so that nothing said about this call can carry it.
       state.registry.add(stored);
-      const target = state.target(runtime, { action: "write", path });
+      const target = state.target(context, { action: "write", path });
       try {
         const metadata = await target.vault.setSecret(path, stored, {
           ...target.options,
@@ -55,14 +70,8 @@ export function createSetSecretTool(state: VaultToolState) {
             "Stored. The value is not shown again; use call_api_with_secret with this path when it is needed.",
         });
       } catch (error) {
-        return state.fail(error, { tool: "set_secret", path });
+        return state.fail(error, { path });
       }
     },
-    {
-      name: "set_secret",
-      description:
-        "Store a secret in the vault (a new secret, or a new version of an existing one). Use generate to create a random credential that nobody sees. The stored value is never returned.",
-      schema,
-    },
-  );
+  });
 }

@@ -1,7 +1,10 @@
 import { AgentVault } from "@agentsecretstore/client";
+import { maskDeep } from "../mask-deep.js";
+import type { ScopeAction } from "../scope.js";
 import type { SecretRegistry } from "../secret-registry.js";
 import type { VaultClient } from "../vault-client.js";
-import type { VaultToolContext } from "../vault-tool-context.js";
+import type { VaultToolCallContext } from "../vault-tool-context.js";
+import type { VaultToolOutcome } from "../vault-tool-outcome.js";
 import type {
   AllowedDestination,
   FetchFunction,
@@ -9,21 +12,7 @@ import type {
   VaultToolsOptions,
 } from "../vault-tools-options.js";
 import { AccessGrants } from "./access-grants.js";
-import type { ScopeAction } from "./scope.js";
-import {
-  type Outcome,
-  type OutcomeSubject,
-  outcomeOfVaultError,
-  pendingOutcome,
-} from "./vault-outcome.js";
-
-/** The second argument LangChain passes to a tool: its runtime (inside an agent) or config. */
-export type ToolCallRuntime = {
-  context?: unknown;
-  configurable?: Record<string, unknown>;
-  config?: { configurable?: Record<string, unknown> };
-  signal?: AbortSignal;
-};
+import { type OutcomeSubject, outcomeOfVaultError, pendingOutcome } from "./vault-error-outcome.js";
 
 /** Which client and credential one vault call goes out with. */
 export interface CallTarget {
@@ -35,7 +24,6 @@ export interface CallTarget {
 export interface ResolvedOptions {
   readonly revealValues: boolean;
   readonly allowedDestinations: readonly AllowedDestination[];
-  readonly onApprovalPending: "report" | "interrupt";
   readonly include: ReadonlySet<VaultToolName>;
   readonly accessTokenTtlSeconds: number;
   readonly accessTokenMaxUses: number | null;
@@ -46,7 +34,7 @@ export interface ResolvedOptions {
   readonly listLimit: number;
 }
 
-const ALL_TOOLS: readonly VaultToolName[] = [
+export const ALL_TOOLS: readonly VaultToolName[] = [
   "list_secrets",
   "get_secret_metadata",
   "request_secret_access",
@@ -58,8 +46,8 @@ const ALL_TOOLS: readonly VaultToolName[] = [
 ];
 
 /**
- * What the tools of one `createVaultTools` call share: the bound client, the registry, the
- * tokens obtained during each run, and the settings.
+ * What the tools of one toolset share: the bound client, the registry, the tokens obtained
+ * during each run, and the settings.
  */
 export class VaultToolState {
   readonly registry: SecretRegistry;
@@ -82,7 +70,6 @@ export class VaultToolState {
     this.options = {
       revealValues: options.revealValues === true,
       allowedDestinations,
-      onApprovalPending: options.onApprovalPending ?? "report",
       include: new Set(include),
       accessTokenTtlSeconds: positive(
         options.accessTokenTtlSeconds ?? 900,
@@ -108,69 +95,39 @@ export class VaultToolState {
    * bound client), else the bound client. With `use`, a token from `request_secret_access`
    * that covers the action wins, since it carries the approval.
    */
-  target(
-    runtime: ToolCallRuntime | undefined,
-    use?: { action: ScopeAction; path: string },
-  ): CallTarget {
-    const context = contextOf(runtime);
+  target(context: VaultToolCallContext, use?: { action: ScopeAction; path: string }): CallTarget {
     const vault = context.vault ?? this.#defaultVault();
     const grant =
       use === undefined
         ? undefined
-        : this.grants.findCovering(this.bucket(runtime), use.action, use.path);
+        : this.grants.findCovering(this.bucket(context), use.action, use.path);
     const token = grant?.token ?? (context.vault === undefined ? context.vaultToken : undefined);
-    return { vault, options: { token, signal: runtime?.signal } };
+    return { vault, options: { token, signal: context.signal } };
   }
 
-  /** The run a call belongs to: its LangGraph thread, or one shared bucket without one. */
-  bucket(runtime: ToolCallRuntime | undefined): string {
-    const threadId =
-      runtime?.configurable?.thread_id ?? runtime?.config?.configurable?.thread_id ?? undefined;
-    return typeof threadId === "string" || typeof threadId === "number"
-      ? `thread:${threadId}`
-      : "default";
+  /** The run a call belongs to: its `runId`, or one shared bucket without one. */
+  bucket(context: VaultToolCallContext): string {
+    return context.runId === undefined ? "default" : `run:${context.runId}`;
   }
 
-  /** The tool's answer: JSON, with every hidden vault value masked. */
-  respond(outcome: Outcome | Record<string, unknown>): string {
-    return this.registry.mask(JSON.stringify(outcome), { forModel: true });
+  /** The tool's answer, with every hidden vault value masked. */
+  respond(outcome: VaultToolOutcome): VaultToolOutcome {
+    return maskDeep(outcome, (text) => this.registry.mask(text, { forModel: true }));
   }
 
   /**
    * A failed vault call as the model should see it; throws what the model cannot act on
    * (authentication, configuration, network and server failures).
    */
-  async fail(error: unknown, subject: OutcomeSubject & { tool: VaultToolName }): Promise<string> {
+  fail(error: unknown, subject: OutcomeSubject): VaultToolOutcome {
     const outcome = outcomeOfVaultError(error, subject);
     if (outcome === undefined) throw error;
-    if (outcome.status === "pending_approval") {
-      return this.pending(outcome.approvalRequestId as string | null, subject);
-    }
     return this.respond(outcome);
   }
 
-  /**
-   * Access waits on a person: report it, or pause the run (`onApprovalPending: "interrupt"`).
-   * On resume the tool runs again from the start; reaching this point again means the vault
-   * still says pending, and `interrupt()` now returns the resume value instead of pausing.
-   */
-  async pending(
-    approvalRequestId: string | null,
-    subject: OutcomeSubject & { tool: VaultToolName },
-  ): Promise<string> {
-    const outcome = pendingOutcome(approvalRequestId, subject);
-    if (this.options.onApprovalPending === "interrupt" && approvalRequestId !== null) {
-      const { interrupt } = await import("@langchain/langgraph");
-      interrupt({
-        type: "vault_approval_pending",
-        tool: subject.tool,
-        approvalRequestId,
-        ...(subject.path !== undefined && { path: subject.path }),
-        ...(subject.scope !== undefined && { scope: subject.scope }),
-        message: `A person must approve request ${approvalRequestId} in the vault, then resume the run.`,
-      });
-    }
-    return this.respond(outcome);
+  /** Access waits on a person. */
+  pending(approvalRequestId: string | null, subject: OutcomeSubject): VaultToolOutcome {
+    return this.respond(pendingOutcome(approvalRequestId, subject));
   }
 
   #defaultVault(): VaultClient {
@@ -179,19 +136,6 @@ export class VaultToolState {
     this.#fromEnvironment ??= new AgentVault();
     return this.#fromEnvironment;
   }
-}
-
-function contextOf(runtime: ToolCallRuntime | undefined): VaultToolContext {
-  const context = runtime?.context;
-  if (typeof context !== "object" || context === null) return {};
-  const { vault, vaultToken } = context as Record<string, unknown>;
-  return {
-    vault:
-      typeof vault === "object" && vault !== null && "getSecret" in vault
-        ? (vault as VaultClient)
-        : undefined,
-    vaultToken: typeof vaultToken === "string" && vaultToken !== "" ? vaultToken : undefined,
-  };
 }
 
 function positive(value: number, name: string): number {

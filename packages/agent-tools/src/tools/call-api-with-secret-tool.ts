@@ -1,10 +1,11 @@
-import { tool } from "@langchain/core/tools";
 import { z } from "zod";
+import { defineVaultTool } from "../internal/define-vault-tool.js";
 import { checkDestination, parseDestinations } from "../internal/destination-policy.js";
 import { readBodyPrefix } from "../internal/read-body.js";
-import type { ToolCallRuntime, VaultToolState } from "../internal/vault-tool-state.js";
+import type { VaultToolState } from "../internal/vault-tool-state.js";
+import { outcomeSchema } from "../vault-tool-outcome.js";
 
-const schema = z.object({
+const inputSchema = z.object({
   url: z
     .string()
     .min(1)
@@ -40,6 +41,26 @@ const schema = z.object({
   body: z.string().optional().describe("Request body, e.g. JSON text (not for GET)."),
 });
 
+const outputSchema = outcomeSchema(
+  [
+    "completed",
+    "not_allowed",
+    "invalid_request",
+    "request_failed",
+    "not_found",
+    "denied",
+    "pending_approval",
+    "rate_limited",
+  ],
+  {
+    httpStatus: z.number().int().optional().describe("completed: the API's HTTP status."),
+    contentType: z.string().nullable().optional(),
+    location: z.string().optional().describe("A redirect's target (redirects are not followed)."),
+    body: z.string().optional().describe("The response body, vault values masked."),
+    truncated: z.boolean().optional().describe("Whether the body was cut off."),
+  },
+);
+
 // Headers the model may not set: where the request goes, and the credential's own header.
 const RESERVED_HEADERS = new Set(["host", "content-length"]);
 // Room to mask a value cut at the read limit before the text is shortened (values are ≤ 64 KiB).
@@ -50,15 +71,19 @@ const READ_MARGIN_BYTES = 64 * 1024;
  * into a header or query parameter, only to destinations the developer allowed; the response
  * comes back with every vault value masked.
  */
-export function createCallApiWithSecretTool(state: VaultToolState) {
+export function callApiWithSecretTool(state: VaultToolState) {
   const destinations = parseDestinations(state.options.allowedDestinations);
   const allowedList = destinations
     .flatMap((destination) =>
       destination.pathPrefixes.map((prefix) => `${destination.origin}${prefix}`),
     )
     .join(", ");
-  return tool(
-    async (input, runtime: ToolCallRuntime) => {
+  return defineVaultTool(state, {
+    name: "call_api_with_secret",
+    description: `Call an HTTP API with a credential from the vault, without seeing it: the tool reads the secret and puts it into a header or query parameter itself, then returns the response status and body (vault values masked). Only these destinations are allowed: ${allowedList}.`,
+    inputSchema,
+    outputSchema,
+    run: async (context, input) => {
       const { method, secretPath } = input;
       const check = checkDestination(destinations, input.url, method, secretPath);
       if (!check.allowed) return state.respond({ status: "not_allowed", message: check.reason });
@@ -78,12 +103,12 @@ export function createCallApiWithSecretTool(state: VaultToolState) {
       headers.delete(input.credentialName);
       for (const name of RESERVED_HEADERS) headers.delete(name);
 
-      const target = state.target(runtime, { action: "read", path: secretPath });
+      const target = state.target(context, { action: "read", path: secretPath });
       let credential: string;
       try {
         credential = (await target.vault.getSecret(secretPath, target.options)).value;
       } catch (error) {
-        return state.fail(error, { tool: "call_api_with_secret", path: secretPath });
+        return state.fail(error, { path: secretPath });
       }
       state.registry.add(credential);
       if (input.credentialIn === "query") {
@@ -95,7 +120,7 @@ export function createCallApiWithSecretTool(state: VaultToolState) {
       }
 
       const signals = [AbortSignal.timeout(state.options.requestTimeout)];
-      if (runtime?.signal !== undefined) signals.push(runtime.signal);
+      if (context.signal !== undefined) signals.push(context.signal);
       let response: Response;
       try {
         response = await state.options.fetch(url.toString(), {
@@ -107,7 +132,7 @@ export function createCallApiWithSecretTool(state: VaultToolState) {
           signal: AbortSignal.any(signals),
         });
       } catch (error) {
-        if (runtime?.signal?.aborted === true) throw error;
+        if (context.signal?.aborted === true) throw error;
         const reason =
           error instanceof Error && error.name === "TimeoutError" ? "timed out" : "failed";
         return state.respond({
@@ -129,14 +154,10 @@ export function createCallApiWithSecretTool(state: VaultToolState) {
         ...(location !== null && { location }),
         body: masked.slice(0, limit),
         truncated,
+        message: `The API answered with HTTP ${response.status}; vault values in the body are masked.`,
       });
     },
-    {
-      name: "call_api_with_secret",
-      description: `Call an HTTP API with a credential from the vault, without seeing it: the tool reads the secret and puts it into a header or query parameter itself, then returns the response status and body (vault values masked). Only these destinations are allowed: ${allowedList}.`,
-      schema,
-    },
-  );
+  });
 }
 
 function errorName(error: unknown): string {

@@ -3,8 +3,8 @@ import { fakeModel } from "@langchain/core/testing";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
-import { FakeVault } from "../../test/support/fake-vault.js";
-import { vaultTools } from "../../test/support/tool-helpers.js";
+import { FakeVault } from "../support/fake-vault.js";
+import { vaultTools } from "../support/tool-helpers.js";
 
 const CANARY = "canary-value-6f7a8b9c";
 

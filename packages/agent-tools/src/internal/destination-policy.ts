@@ -1,5 +1,5 @@
+import { patternCovers } from "../scope.js";
 import type { AllowedDestination, HttpMethod } from "../vault-tools-options.js";
-import { patternCovers } from "./scope.js";
 
 /** An allowed destination with its origin parsed and its defaults applied. */
 export interface Destination {

@@ -1,6 +1,7 @@
 import type { ApprovalRequest } from "@agentsecretstore/client";
-import type { Outcome } from "./vault-outcome.js";
-import type { ToolCallRuntime, VaultToolState } from "./vault-tool-state.js";
+import type { VaultToolCallContext } from "../vault-tool-context.js";
+import type { VaultToolOutcome, VaultToolStatus } from "../vault-tool-outcome.js";
+import type { VaultToolState } from "./vault-tool-state.js";
 
 const MESSAGES: Record<string, string> = {
   approved:
@@ -17,10 +18,10 @@ const MESSAGES: Record<string, string> = {
  */
 export async function checkApproval(
   state: VaultToolState,
-  runtime: ToolCallRuntime | undefined,
+  context: VaultToolCallContext,
   approvalRequestId: string,
-): Promise<Outcome> {
-  const target = state.target(runtime);
+): Promise<VaultToolOutcome> {
+  const target = state.target(context);
   let request: ApprovalRequest | undefined;
   try {
     request = await target.vault.waitForApproval(approvalRequestId, {
@@ -32,8 +33,8 @@ export async function checkApproval(
   } catch (error) {
     if ((error as { name?: unknown })?.name !== "AgentVaultApprovalTimeoutError") throw error;
   }
-  const status = request?.status ?? "pending";
-  const grant = state.grants.findByApprovalRequest(state.bucket(runtime), approvalRequestId);
+  const status: VaultToolStatus = request?.status ?? "pending";
+  const grant = state.grants.findByApprovalRequest(state.bucket(context), approvalRequestId);
   if (grant !== undefined && status !== "pending") {
     grant.status = status === "approved" ? "approved" : "denied";
   }

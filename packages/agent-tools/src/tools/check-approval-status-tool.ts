@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { checkApproval } from "../internal/check-approval.js";
+import { defineVaultTool } from "../internal/define-vault-tool.js";
+import type { VaultToolState } from "../internal/vault-tool-state.js";
+import { outcomeSchema } from "../vault-tool-outcome.js";
+
+const inputSchema = z.object({
+  approvalRequestId: z
+    .string()
+    .min(1)
+    .describe("The approvalRequestId from a pending_approval result."),
+});
+
+const outputSchema = outcomeSchema(
+  [
+    "pending",
+    "approved",
+    "denied",
+    "cancelled",
+    "expired",
+    "not_found",
+    "rate_limited",
+    "invalid_request",
+  ],
+  {
+    approvalsReceived: z.number().int().optional().describe("Approvals given so far."),
+    requiredApprovals: z.number().int().optional().describe("Approvals the request needs."),
+    decidedAt: z.string().nullable().optional().describe("When it was decided (ISO 8601)."),
+  },
+);
+
+/** `check_approval_status`: whether a person has decided an approval request yet. */
+export function checkApprovalStatusTool(state: VaultToolState) {
+  return defineVaultTool(state, {
+    name: "check_approval_status",
+    description:
+      "Check whether a person has approved or denied a pending access request. Call it when the user says they approved, or before retrying something that was pending_approval; do not call it in a loop.",
+    inputSchema,
+    outputSchema,
+    run: async (context, { approvalRequestId }) => {
+      try {
+        return state.respond(await checkApproval(state, context, approvalRequestId));
+      } catch (error) {
+        return state.fail(error, {});
+      }
+    },
+  });
+}
