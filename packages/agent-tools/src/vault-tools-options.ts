@@ -85,6 +85,13 @@ export interface VaultToolsOptions {
    */
   approvalCheckTimeout?: number;
   /**
+   * Longest a model may ask `check_approval_status` to wait for a decision (its `waitSeconds`
+   * argument, offered only when this is above 0), in ms. The wait long-polls the vault and ends
+   * early on a decision or when the call's `signal` aborts.
+   * @default 0 (no waiting argument: the tool asks once, within `approvalCheckTimeout`)
+   */
+  maxApprovalWait?: number;
+  /**
    * Time limit of each `call_api_with_secret` request, in ms.
    * @default 30_000
    */

@@ -129,6 +129,21 @@ describe("the vault toolset against a real vault", () => {
     expect(await revokeAccess()).toBe(1);
   });
 
+  it("waits for a decision when the developer allows waiting and the model asks to", async () => {
+    const { call, get } = toolset({ maxApprovalWait: 20_000 });
+    expect(get("check_approval_status")?.inputSchema.shape.waitSeconds).toBeDefined();
+    const pending = await call("request_secret_access", {
+      path: "production/payments/key",
+      reason: "a waited approval",
+    });
+    const approvalRequestId = String(pending.approvalRequestId);
+    const decision = call("check_approval_status", { approvalRequestId, waitSeconds: 20 });
+    await vault.approve(approvalRequestId);
+    await expect(decision).resolves.toMatchObject({ status: "approved" });
+    // Without the option, the model is not offered a wait at all.
+    expect(toolset().get("check_approval_status")?.inputSchema.shape.waitSeconds).toBeUndefined();
+  });
+
   it("keeps a run's access to that run", async () => {
     const { call } = toolset();
     await call("request_secret_access", { path: "production/service/*", reason: "sync" });

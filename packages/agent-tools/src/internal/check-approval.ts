@@ -12,23 +12,28 @@ const MESSAGES: Record<string, string> = {
   pending: "No decision yet. Tell the user and go on with other work; check again later.",
 };
 
+// The server holds a long-poll for at most this many seconds; longer waits poll again.
+const LONGEST_POLL_SECONDS = 25;
+
 /**
- * Asks the vault, for at most `approvalCheckTimeout` ms, whether a person decided the approval
- * request, and records the decision on the run's matching access grant.
+ * Asks the vault whether a person decided the approval request, and records the decision on
+ * the run's matching access grant. Without `waitMs`, it asks once (within
+ * `approvalCheckTimeout` ms); with it, it long-polls for up to that long.
  */
 export async function checkApproval(
   state: VaultToolState,
   context: VaultToolCallContext,
   approvalRequestId: string,
+  waitMs = 0,
 ): Promise<VaultToolOutcome> {
   const target = state.target(context);
   let request: ApprovalRequest | undefined;
   try {
     request = await target.vault.waitForApproval(approvalRequestId, {
       ...target.options,
-      timeout: state.options.approvalCheckTimeout,
-      // Ask once and answer: a tool call must not hang on a person.
-      pollWaitSeconds: 0,
+      timeout: waitMs > 0 ? waitMs : state.options.approvalCheckTimeout,
+      // Without a wait, ask once and answer: a tool call must not hang on a person.
+      pollWaitSeconds: Math.min(LONGEST_POLL_SECONDS, Math.ceil(waitMs / 1000)),
     });
   } catch (error) {
     if ((error as { name?: unknown })?.name !== "AgentVaultApprovalTimeoutError") throw error;

@@ -28,6 +28,7 @@ export interface ResolvedOptions {
   readonly accessTokenTtlSeconds: number;
   readonly accessTokenMaxUses: number | null;
   readonly approvalCheckTimeout: number;
+  readonly maxApprovalWait: number;
   readonly requestTimeout: number;
   readonly maxResponseCharacters: number;
   readonly fetch: FetchFunction;
@@ -80,6 +81,7 @@ export class VaultToolState {
           ? null
           : positive(options.accessTokenMaxUses, "accessTokenMaxUses"),
       approvalCheckTimeout: positive(options.approvalCheckTimeout ?? 1_000, "approvalCheckTimeout"),
+      maxApprovalWait: notNegative(options.maxApprovalWait ?? 0, "maxApprovalWait"),
       requestTimeout: positive(options.requestTimeout ?? 30_000, "requestTimeout"),
       maxResponseCharacters: positive(
         options.maxResponseCharacters ?? 4_000,
@@ -141,6 +143,13 @@ export class VaultToolState {
 function positive(value: number, name: string): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive number, got ${value}`);
+  }
+  return value;
+}
+
+function notNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be 0 or more, got ${value}`);
   }
   return value;
 }
