@@ -1,6 +1,6 @@
 // A server of the benchmark in a process of its own (the load runs in the parent), spoken to
-// over Node's IPC channel: it sends one "ready" message once listening, answers "queries" with
-// its query count, and exits on SIGTERM.
+// over Node's IPC channel: it sends one "ready" message once listening, answers "stats" with
+// its query count and CPU time, and exits on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -15,14 +15,22 @@ export type ReadyMessage = {
   adminKey: string | null;
 };
 
+/** What a child has done so far: statements its database executed, CPU time it used. */
+export type ChildStats = {
+  /** Database statements (0 for the bare route). */
+  queries: number;
+  /** User + system CPU time of the process, in microseconds. */
+  cpuMicros: number;
+};
+
 /** A request from the parent and the child's answer. */
-export type QueriesRequest = { type: "queries" };
-export type QueriesReply = { type: "queries"; count: number };
+type StatsRequest = { type: "stats" };
+type StatsReply = { type: "stats" } & ChildStats;
 
 /** A running child. */
 export type BenchChild = ReadyMessage & {
-  /** Statements its database has executed so far (0 for the bare route). */
-  queries(): Promise<number>;
+  /** Its counts so far. */
+  stats(): Promise<ChildStats>;
   /** SIGTERM, then waits for it to exit. */
   stop(): Promise<void>;
 };
@@ -67,11 +75,11 @@ export async function startBenchChild(entry: string, options: unknown): Promise<
   failure.catch(() => {});
   return {
     ...ready,
-    async queries() {
-      const reply = once(child, "message") as Promise<[QueriesReply]>;
-      child.send({ type: "queries" } satisfies QueriesRequest);
+    async stats() {
+      const reply = once(child, "message") as Promise<[StatsReply]>;
+      child.send({ type: "stats" } satisfies StatsRequest);
       const [message] = await Promise.race([reply, failure]);
-      return message.count;
+      return { queries: message.queries, cpuMicros: message.cpuMicros };
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -81,12 +89,16 @@ export async function startBenchChild(entry: string, options: unknown): Promise<
   };
 }
 
-/** Child side: answers the parent's "queries" requests with `count()`. */
-export function answerQueries(count: () => number): void {
-  process.on("message", (message: QueriesRequest) => {
-    if (message.type === "queries") {
-      process.send?.({ type: "queries", count: count() } satisfies QueriesReply);
-    }
+/** Child side: answers the parent's "stats" requests, with `queries()` as the query count. */
+export function answerStats(queries: () => number): void {
+  process.on("message", (message: StatsRequest) => {
+    if (message.type !== "stats") return;
+    const cpu = process.cpuUsage();
+    process.send?.({
+      type: "stats",
+      queries: queries(),
+      cpuMicros: cpu.user + cpu.system,
+    } satisfies StatsReply);
   });
 }
 

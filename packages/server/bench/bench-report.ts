@@ -67,8 +67,8 @@ const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(
 export function renderMarkdown(report: BenchReport): string {
   const bare = report.rows[BARE]?.requestsPerSecond;
   const lines = [
-    "| row | requests/s | p50 ms | p99 ms | queries/request | vs bare route | non-2xx |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| row | requests/s | p50 ms | p99 ms | queries/request | vs bare route | server CPU µs/request | others' CPU | non-2xx |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const row of report.rows) {
     const other = report.rows.find((candidate) => candidate.title === row.comparedTo);
@@ -79,7 +79,9 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(
       `| ${row.title} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms} | ${row.p99Ms} | ${
         row.queriesPerRequest === null ? "—" : row.queriesPerRequest.toFixed(2)
-      } | ${versus} | ${failures(row)} |`,
+      } | ${versus} | ${Math.round(row.serverCpuMicrosPerRequest)} | ${
+        row.othersCpuShare === null ? "—" : `${Math.round(row.othersCpuShare * 100)}%`
+      } | ${failures(row)} |`,
     );
   }
   const { machine, options } = report;

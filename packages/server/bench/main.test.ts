@@ -31,6 +31,7 @@ describe("pnpm bench --smoke", () => {
       expect(row.non2xx, row.title).toEqual({});
       expect(row.errors, row.title).toBe(0);
       expect(row.requests, row.title).toBeGreaterThanOrEqual(50);
+      expect(row.serverCpuMicrosPerRequest, row.title).toBeGreaterThan(0);
     }
     const [bare, ...vault] = report.rows;
     expect(bare?.queriesPerRequest).toBeNull();

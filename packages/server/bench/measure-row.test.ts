@@ -17,7 +17,10 @@ async function target(status: () => number, queriesPerRequest = 2): Promise<Targ
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, queries: async () => queries };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats: async () => ({ queries, cpuMicros: queries * 100 }),
+  };
 }
 
 afterEach(() => {
@@ -35,6 +38,7 @@ describe("measureRow", () => {
     );
     expect(result.requests).toBeGreaterThanOrEqual(20);
     expect(result.queriesPerRequest).toBe(3);
+    expect(result.serverCpuMicrosPerRequest).toBe(300);
     expect(result.non2xx).toEqual({});
     expect(result.errors).toBe(0);
   });

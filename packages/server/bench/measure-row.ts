@@ -1,9 +1,13 @@
 // One row of the table: warm-up, then a measured run of autocannon against one or more
-// instances (the connections split evenly between them), with the servers' query counts read
-// before and after, and every non-2xx answer counted.
+// instances (the connections split evenly between them), with the servers' query counts and CPU
+// time read before and after, the machine's CPU too, and every non-2xx answer counted.
+import { availableParallelism } from "node:os";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
+import type { ChildStats } from "./bench-child.js";
 import type { BenchOptions } from "./bench-options.js";
+import { othersCpuShare, sampleMachineCpu } from "./machine-cpu.js";
 
 /** One HTTP request shape, sent over and over. */
 export type RequestShape = {
@@ -17,8 +21,8 @@ export type RequestShape = {
   expectedStatus: number;
 };
 
-/** A server the load goes to, and how to read its query count. */
-export type Target = { url: string; queries(): Promise<number> };
+/** A server the load goes to, and how to read its counts. */
+export type Target = { url: string; stats(): Promise<ChildStats> };
 
 /** What a row measured. */
 export type RowResult = {
@@ -29,6 +33,13 @@ export type RowResult = {
   p99Ms: number;
   /** Database statements per completed request, over every target; null for the bare route. */
   queriesPerRequest: number | null;
+  /** CPU time of the server processes per completed request, in microseconds. */
+  serverCpuMicrosPerRequest: number;
+  /**
+   * Share of the machine's CPU (0–1) used during the row by processes other than the bench and
+   * its servers (PostgreSQL included); null where it cannot be read.
+   */
+  othersCpuShare: number | null;
   /** Completed requests measured. */
   requests: number;
   /** Answers other than 2xx, by status code. */
@@ -85,9 +96,24 @@ async function probe(targets: Target[], shape: RequestShape, title: string): Pro
   }
 }
 
-async function totalQueries(targets: Target[]): Promise<number> {
-  const counts = await Promise.all(targets.map((target) => target.queries()));
-  return counts.reduce((sum, count) => sum + count, 0);
+async function totalStats(targets: Target[]): Promise<ChildStats> {
+  const all = await Promise.all(targets.map((target) => target.stats()));
+  return {
+    queries: all.reduce((sum, stats) => sum + stats.queries, 0),
+    cpuMicros: all.reduce((sum, stats) => sum + stats.cpuMicros, 0),
+  };
+}
+
+/** The stats, this process's CPU (the load generator) and the machine's, at one moment. */
+async function snapshot(targets: Target[]) {
+  const servers = await totalStats(targets);
+  const own = process.cpuUsage();
+  return {
+    servers,
+    loadCpuMicros: own.user + own.system,
+    machine: sampleMachineCpu(),
+    at: performance.now(),
+  };
 }
 
 /** Measures one row (see the file's comment). */
@@ -109,16 +135,18 @@ export async function measureRow(
     );
   }
   await sleep(SETTLE_MS);
-  const before = await totalQueries(targets);
+  const before = await snapshot(targets);
   const run =
     options.requestsPerRow === null
       ? { seconds: options.durationSeconds }
       : { amount: Math.ceil(options.requestsPerRow / targets.length) };
   const results = await Promise.all(targets.map((target) => load(target, shape, perTarget, run)));
   await sleep(SETTLE_MS);
-  const after = await totalQueries(targets);
+  const after = await snapshot(targets);
 
   const requests = results.reduce((sum, result) => sum + result.requests.total, 0);
+  const serverCpuMicros = after.servers.cpuMicros - before.servers.cpuMicros;
+  const ownCpuMicros = serverCpuMicros + after.loadCpuMicros - before.loadCpuMicros;
   const non2xx: Record<string, number> = {};
   for (const result of results) {
     for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
@@ -133,7 +161,17 @@ export async function measureRow(
     ),
     p50Ms: Math.max(...results.map((result) => result.latency.p50)),
     p99Ms: Math.max(...results.map((result) => result.latency.p99)),
-    queriesPerRequest: countQueries ? (after - before) / Math.max(requests, 1) : null,
+    queriesPerRequest: countQueries
+      ? (after.servers.queries - before.servers.queries) / Math.max(requests, 1)
+      : null,
+    serverCpuMicrosPerRequest: serverCpuMicros / Math.max(requests, 1),
+    othersCpuShare: othersCpuShare(
+      before.machine,
+      after.machine,
+      ownCpuMicros / 1e6,
+      (after.at - before.at) / 1000,
+      availableParallelism(),
+    ),
     requests,
     non2xx,
     errors: results.reduce((sum, result) => sum + result.errors, 0),

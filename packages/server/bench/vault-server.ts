@@ -2,7 +2,7 @@
 //   options: { dataDir, databaseUrl?, masterKey? } in BENCH_CHILD_OPTIONS (see bench-child.ts)
 import { enableQueryCounting, queriesExecuted } from "../src/db/query-counter.js";
 import { startServer } from "../src/start-server.js";
-import { answerQueries, childOptions, type ReadyMessage } from "./bench-child.js";
+import { answerStats, childOptions, type ReadyMessage } from "./bench-child.js";
 
 type VaultChildOptions = { dataDir: string; databaseUrl?: string; masterKey?: string };
 
@@ -19,7 +19,7 @@ const server = await startServer({
   rateLimits: { perCredential: unlimited, failedAuth: unlimited },
   ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
 });
-answerQueries(queriesExecuted);
+answerStats(queriesExecuted);
 process.send?.({
   type: "ready",
   url: server.url,
