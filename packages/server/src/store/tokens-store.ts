@@ -150,6 +150,21 @@ export class TokensStore {
       .execute();
   }
 
+  /** The tenant's tokens that still work or wait for approval: not revoked, not expired, uses left. Oldest first. */
+  async listLive(tenantId: string, nowIso: string): Promise<TokenRecord[]> {
+    const rows = await this.db
+      .selectFrom("tokens")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(toToken);
+  }
+
   /** Ids of the root tokens an agent or admin issued (their descendants follow on revocation). */
   async idsIssuedBy(tenantId: string, issuerId: string): Promise<string[]> {
     const rows = await this.db
