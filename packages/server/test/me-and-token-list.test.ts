@@ -84,7 +84,11 @@ describe("GET /v1/tokens", () => {
 
     const asAdmin = await get(server, server.adminKey, "/v1/tokens");
     expect(asAdmin.statusCode).toBe(200);
-    expect(ids(asAdmin.body)).toEqual([root.body.token_id, child.body.token_id, other.body.token_id]);
+    expect(ids(asAdmin.body)).toEqual([
+      root.body.token_id,
+      child.body.token_id,
+      other.body.token_id,
+    ]);
 
     const asAgent = await get(server, agent.agentKey, "/v1/tokens");
     expect(ids(asAgent.body)).toEqual([root.body.token_id, child.body.token_id]);

@@ -52,7 +52,7 @@ export function registerApprovalsCommand(program: Command, io: CliIo): void {
     .argument("<id>", "approval request id (apr_…)")
     .action(async (id: string, _options: unknown, command: Command) => {
       const context = commandContext(io, command);
-      printApproval(context, await context.admin().getApproval(id));
+      printApproval(context, await context.approvals().getApproval(id));
     });
 
   for (const decision of ["approve", "deny", "cancel"] as const) {
@@ -63,7 +63,8 @@ export function registerApprovalsCommand(program: Command, io: CliIo): void {
       .option("--comment <text>", "why (kept in the audit log)")
       .action(async (id: string, options: { comment?: string }, command: Command) => {
         const context = commandContext(io, command);
-        const admin = context.admin();
+        // The requester may cancel its own request; approving and denying need an admin.
+        const admin = decision === "cancel" ? context.approvals() : context.admin();
         const decide = { approve: admin.approve, deny: admin.deny, cancel: admin.cancel }[decision];
         const result = await decide.call(
           admin,
@@ -132,7 +133,7 @@ function printApproval(context: CommandContext, approval: ApprovalRequest): void
 
 /** Long-polls one request, printing each change, until it is no longer pending or the signal aborts. */
 async function watchOne(context: CommandContext, id: string): Promise<void> {
-  const admin = context.admin();
+  const admin = context.approvals();
   const signal = context.io.signal;
   let last = "";
   while (!signal?.aborted) {

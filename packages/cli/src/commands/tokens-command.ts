@@ -2,7 +2,7 @@ import type { ScopedToken } from "@agentsecretstore/client";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
-import { type CommandContext, commandContext } from "../command-context.js";
+import { adminMintNote, type CommandContext, commandContext } from "../command-context.js";
 import { collect, wholeNumber } from "../parse-options.js";
 import { readSecretValue } from "../read-secret-value.js";
 
@@ -31,6 +31,8 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
     .action(async (options: RequestOptions, command: Command) => {
       const context = commandContext(io, command);
       const vault = context.vault();
+      const mintNote = adminMintNote(context.credential("secrets"));
+      if (mintNote !== undefined) context.note(mintNote);
       const token = await vault.requestToken({
         scopes: options.scope,
         ttlSeconds: options.ttl,
