@@ -71,8 +71,11 @@ describe("GET /v1/tokens", () => {
     server = await createTestServer();
     const agent = await createAgent(server, ["secrets:*:*"], "worker");
     const root = await requestToken(server, agent.agentKey, { scope: "secrets:read:a/*" });
-    const child = await requestToken(server, root.body.token, { scope: "secrets:read:a/b" });
+    server.clock.advance(1);
     const other = await requestToken(server, server.agentKey, { scope: "secrets:read:z/*" });
+    server.clock.advance(1);
+    // Minted after `other`, listed right below its parent.
+    const child = await requestToken(server, root.body.token, { scope: "secrets:read:a/b" });
     const revoked = await requestToken(server, agent.agentKey, { scope: "secrets:read:r/*" });
     await server.app.inject({
       method: "DELETE",

@@ -10,6 +10,8 @@ const ROUTES: [string, string][] = [
   ["get", "/v1/health"],
   ["get", "/v1/openapi.json"],
   ["post", "/v1/tokens"],
+  ["get", "/v1/tokens"],
+  ["get", "/v1/me"],
   ["get", "/v1/tokens/self"],
   ["delete", "/v1/tokens/self"],
   ["delete", "/v1/tokens/{token_id}"],

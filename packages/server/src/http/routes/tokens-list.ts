@@ -15,21 +15,32 @@ const listedToken = tokenSelfResponse.extend({
 });
 
 /**
- * Which of the tenant's live tokens a principal sees: an admin all of them, an agent the
- * families it minted, a token itself and its descendants. Parents come before their children.
+ * Which of the tenant's live tokens a principal sees, in tree order (each parent right before
+ * its children): an admin all of them, an agent the families it minted, a token itself and
+ * its descendants.
  */
 function visibleTokens(principal: Principal, live: readonly TokenRecord[]): TokenRecord[] {
-  if (principal.kind === "admin") return [...live];
-  const isRoot = (token: TokenRecord) =>
-    principal.kind === "agent"
-      ? token.issuerType === "agent" && token.issuerId === principal.id
-      : token.id === principal.id;
-  const shown = new Set(live.filter(isRoot).map((token) => token.id));
-  // Oldest first, so a parent is always seen before its children.
+  const liveIds = new Set(live.map((token) => token.id));
+  const children = new Map<string, TokenRecord[]>();
   for (const token of live) {
-    if (token.parentTokenId !== null && shown.has(token.parentTokenId)) shown.add(token.id);
+    if (token.parentTokenId === null || !liveIds.has(token.parentTokenId)) continue;
+    children.set(token.parentTokenId, [...(children.get(token.parentTokenId) ?? []), token]);
   }
-  return live.filter((token) => shown.has(token.id));
+  const roots = live.filter((token) => {
+    if (principal.kind === "admin")
+      return token.parentTokenId === null || !liveIds.has(token.parentTokenId);
+    if (principal.kind === "agent")
+      return token.issuerType === "agent" && token.issuerId === principal.id;
+    return token.id === principal.id;
+  });
+  const ordered: TokenRecord[] = [];
+  const visit = (token: TokenRecord, depth: number) => {
+    ordered.push(token);
+    // Bounded: a corrupt cycle must not spin forever.
+    if (depth < 1000) for (const child of children.get(token.id) ?? []) visit(child, depth + 1);
+  };
+  for (const root of roots) visit(root, 0);
+  return ordered;
 }
 
 /** The family root's agent or admin id, walking parent links within `byId`. */
@@ -50,7 +61,8 @@ export function registerTokenListRoute(app: VaultApp, context: VaultContext): vo
     {
       onRequest: authenticate(context),
       schema: {
-        summary: "The caller's live tokens, parents before children (never values)",
+        summary:
+          "The caller's live tokens in tree order, each parent before its children (never values)",
         description:
           "An admin sees every live token of its tenant, an agent the tokens it minted and their descendants, a token itself and its descendants. Live: not revoked, not expired, uses left (pending ones included). Consumes no token use.",
         tags: ["tokens"],
