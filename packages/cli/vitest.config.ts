@@ -6,5 +6,7 @@ export default defineProject({
     name: "cli",
     environment: "node",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Packing and installing globally takes minutes: `pnpm test:install` runs it.
+    exclude: ["test/install/**", "**/node_modules/**"],
   },
 });

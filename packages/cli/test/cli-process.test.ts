@@ -52,7 +52,7 @@ it("stores a piped value and prints it back as a real process, with exit codes",
   expect(missing.code).toBe(ExitCode.NOT_FOUND);
   expect(missing.stderr).toMatch(/^ass: .*proc\/missing/);
   expect(missing.stderr).not.toMatch(/\n\s+at /);
-}, 60_000);
+}, 180_000);
 
 it("exits quietly when its reader closes the pipe early (ass … | head)", async () => {
   const child = spawn(
@@ -71,4 +71,4 @@ it("exits quietly when its reader closes the pipe early (ass … | head)", async
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   expect(stderr).not.toContain("EPIPE");
   expect(code).toBe(0);
-}, 60_000);
+}, 180_000);

@@ -1,0 +1,103 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { eventually, parseDotenv } from "../capture-io.js";
+
+// The packed CLI as a person gets it: built, packed with pnpm (workspace: versions rewritten),
+// installed with `npm install -g` into a scratch prefix, run as `ass` from that prefix's bin.
+const execute = promisify(execFile);
+const repository = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const PACKAGES = ["core-client", "server", "cli"] as const;
+let scratch: string;
+let bin: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "ass-install-"));
+  const filters = ["client", "server", "cli"].flatMap((name) => [
+    "--filter",
+    `@agentsecretstore/${name}`,
+  ]);
+  await execute("pnpm", [...filters, "build"], { cwd: repository });
+  const tarballs: string[] = [];
+  for (const folder of PACKAGES) {
+    const { stdout } = await execute("pnpm", ["pack", "--pack-destination", scratch], {
+      cwd: join(repository, "packages", folder),
+    });
+    tarballs.push(stdout.trim().split("\n").at(-1)!);
+  }
+  await execute(
+    "npm",
+    ["install", "-g", "--prefix", join(scratch, "prefix"), "--no-audit", "--no-fund", ...tarballs],
+    { cwd: scratch },
+  );
+  bin = join(scratch, "prefix", "bin", "ass");
+}, 1_200_000);
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Runs the installed `ass` with only PATH and `env` set; resolves with code and output. */
+function ass(argv: string[], env: Record<string, string> = {}, stdin = "") {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(bin, argv, { env: { PATH: process.env.PATH ?? "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+it("packs without workspace: versions", async () => {
+  const installed = join(scratch, "prefix", "lib", "node_modules", "@agentsecretstore");
+  for (const name of ["cli", "server", "client"]) {
+    const manifest = await readFile(join(installed, name, "package.json"), "utf8");
+    expect(manifest).not.toContain("workspace:");
+  }
+});
+
+it("prints its version and completion scripts", async () => {
+  const version = await ass(["--version"]);
+  expect(version.code).toBe(0);
+  const manifest = JSON.parse(
+    await readFile(join(repository, "packages/cli/package.json"), "utf8"),
+  );
+  expect(version.stdout).toBe(`${manifest.version}\n`);
+  expect((await ass(["completion", "bash"])).stdout).toContain(
+    "complete -o default -F _ass_complete ass",
+  );
+});
+
+it("runs the server, is stopped by the PID the shell gets, and serves the other commands", async () => {
+  const dataDir = join(scratch, "data");
+  const server = spawn(bin, ["server", "--port", "0", "--data-dir", dataDir], {
+    env: { PATH: process.env.PATH ?? "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  server.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => server.on("exit", resolve));
+  const env = await eventually(() => {
+    const lines = parseDotenv(stdout);
+    return lines.ASS_AGENT_KEY ? lines : undefined;
+  }, 60_000);
+  try {
+    const set = await ass(["secrets", "set", "installed/key"], env, "installed-value-1\n");
+    expect(set.code, set.stderr).toBe(0);
+    expect((await ass(["secrets", "get", "installed/key"], env)).stdout).toBe(
+      "installed-value-1\n",
+    );
+    const whoami = await ass(["--json", "whoami"], env);
+    expect(JSON.parse(whoami.stdout).kind).toBe("agent");
+  } finally {
+    // What `kill $!` does after `ass server &`: the PID is the server's own process.
+    server.kill("SIGTERM");
+  }
+  expect(await exited).toBe(0);
+}, 120_000);
