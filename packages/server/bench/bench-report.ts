@@ -4,8 +4,11 @@ import { availableParallelism, cpus, loadavg, release, totalmem, type } from "no
 import type { BenchOptions } from "./bench-options.js";
 import type { RowResult } from "./measure-row.js";
 
-/** One measured row; `comparedTo` names another row for a second ratio (PG 2 vs 1 instance). */
-export type ReportRow = RowResult & { title: string; comparedTo?: string };
+/**
+ * One measured row. The `baseline` rows (the bare route, first and last) are what every ratio is
+ * to (their mean); `comparedTo` names another row for a second ratio (PG 2 vs 1 instance).
+ */
+export type ReportRow = RowResult & { title: string; baseline?: boolean; comparedTo?: string };
 
 /** What the machine was and did. */
 export type MachineFacts = {
@@ -49,8 +52,6 @@ export function failedRows(report: BenchReport): ReportRow[] {
   return report.rows.filter((row) => row.errors > 0 || Object.keys(row.non2xx).length > 0);
 }
 
-const BARE = 0;
-
 function ratio(value: number, to: number | undefined): string {
   return to === undefined || to === 0 ? "—" : `${(value / to).toFixed(2)}×`;
 }
@@ -65,7 +66,9 @@ const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(
 
 /** The markdown table plus the machine and the settings. */
 export function renderMarkdown(report: BenchReport): string {
-  const bare = report.rows[BARE]?.requestsPerSecond;
+  const baselines = report.rows.filter((row) => row.baseline === true);
+  const bare =
+    baselines.reduce((sum, row) => sum + row.requestsPerSecond, 0) / (baselines.length || 1);
   const lines = [
     "| row | requests/s | p50 ms | p99 ms | queries/request | vs bare route | server CPU µs/request | others' CPU | non-2xx |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -93,6 +96,7 @@ export function renderMarkdown(report: BenchReport): string {
     "",
     `${machine.date} · ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB · ${machine.os} · Node ${machine.node} · autocannon ${machine.autocannon}`,
     `${options.connections} connections (split evenly between instances) · ${run}`,
+    "ratios are to the mean requests/s of the bare-route rows (first and last)",
     `load average (1/5/15 min) before ${load(machine.loadBefore)}, after ${load(machine.loadAfter)}`,
   );
   return lines.join("\n");

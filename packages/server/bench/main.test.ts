@@ -26,6 +26,7 @@ describe("pnpm bench --smoke", () => {
       "write (new version)",
       "PostgreSQL: read by agent key, 1 instance",
       "PostgreSQL: read by agent key, 2 instances",
+      "bare Fastify route again, at the end",
     ]);
     for (const row of report.rows) {
       expect(row.non2xx, row.title).toEqual({});
@@ -33,9 +34,10 @@ describe("pnpm bench --smoke", () => {
       expect(row.requests, row.title).toBeGreaterThanOrEqual(50);
       expect(row.serverCpuMicrosPerRequest, row.title).toBeGreaterThan(0);
     }
-    const [bare, ...vault] = report.rows;
-    expect(bare?.queriesPerRequest).toBeNull();
-    for (const row of vault) expect(row.queriesPerRequest, row.title).toBeGreaterThan(0);
+    for (const row of report.rows) {
+      if (row.title.startsWith("bare")) expect(row.queriesPerRequest, row.title).toBeNull();
+      else expect(row.queriesPerRequest, row.title).toBeGreaterThan(0);
+    }
     expect(report.machine.cores).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 // The whole run: the bare route, the vault on SQLite, then on PostgreSQL with one and two
-// instances; each server in a process of its own, the load from this one.
+// instances, and the bare route again (so that a change in the machine's other load shows);
+// each server in a process of its own, the load from this one.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -13,6 +14,8 @@ import { mintShape, readShape, seedVault, writeShape } from "./vault-fixture.js"
 
 const HEALTH: RequestShape = { method: "GET", path: "/v1/health", expectedStatus: 200 };
 const BARE: RequestShape = { method: "GET", path: "/constant", expectedStatus: 200 };
+const BARE_FIRST = "bare Fastify route (baseline)";
+const BARE_LAST = "bare Fastify route again, at the end";
 const PG_ONE = "PostgreSQL: read by agent key, 1 instance";
 const PG_TWO = "PostgreSQL: read by agent key, 2 instances";
 
@@ -39,13 +42,14 @@ export async function runBench(
     title: string,
     targets: Target[],
     shape: RequestShape,
-    extra: { countQueries?: boolean; comparedTo?: string } = {},
+    extra: { baseline?: boolean; comparedTo?: string } = {},
   ) => {
     progress(title);
-    const result = await measureRow(title, targets, shape, options, extra.countQueries ?? true);
+    const result = await measureRow(title, targets, shape, options, extra.baseline !== true);
     rows.push({
       title,
       ...result,
+      ...(extra.baseline === true ? { baseline: true } : {}),
       ...(extra.comparedTo === undefined ? {} : { comparedTo: extra.comparedTo }),
     });
   };
@@ -54,8 +58,7 @@ export async function runBench(
   const admin = options.databaseUrl === null ? null : new pg.Client(options.databaseUrl);
   try {
     const bare = await start("bare-server.ts", {});
-    await row("bare Fastify route (baseline)", [bare], BARE, { countQueries: false });
-    await bare.stop();
+    await row(BARE_FIRST, [bare], BARE, { baseline: true });
 
     const sqlite = await start("vault-server.ts", { dataDir: join(folder, "sqlite") });
     const credentials = await seedVault(sqlite.url, firstKey(sqlite));
@@ -79,7 +82,10 @@ export async function runBench(
       await row(PG_ONE, [first], readShape(agentKey));
       const second = await start("vault-server.ts", { ...shared, dataDir: join(folder, "pg-b") });
       await row(PG_TWO, [first, second], readShape(agentKey), { comparedTo: PG_ONE });
+      await first.stop();
+      await second.stop();
     }
+    await row(BARE_LAST, [bare], BARE, { baseline: true });
   } finally {
     for (const child of children) await child.stop();
     if (admin !== null) {
