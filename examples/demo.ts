@@ -8,12 +8,9 @@
  *
  *   node --conditions=source --import tsx examples/demo.ts
  */
-import {
-  AgentVault,
-  AgentVaultAuthError,
-  Orchestrator,
-  VaultAdmin,
-} from "@agentsecretstore/client";
+import { AgentVault, AgentVaultAuthError } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
+import { Orchestrator } from "@agentsecretstore/client/orchestrator";
 import { printAuditTable } from "./lib/audit-table.js";
 import { runApprovers } from "./lib/demo/approvers.js";
 import { runPayments } from "./lib/demo/payments-agent.js";

@@ -10,10 +10,9 @@ import {
   AgentVault,
   AgentVaultAuthError,
   AgentVaultPermissionError,
-  type MintOptions,
-  Orchestrator,
-  VaultAdmin,
 } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
+import { type MintOptions, Orchestrator } from "@agentsecretstore/client/orchestrator";
 import { startLocalVault } from "./lib/local-vault.js";
 import {
   blue,

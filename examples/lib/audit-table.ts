@@ -1,4 +1,4 @@
-import type { AuditEvent, VaultAdmin } from "@agentsecretstore/client";
+import type { AuditEvent, VaultAdmin } from "@agentsecretstore/client/admin";
 import { say, table } from "./narrate.js";
 
 /** Options of {@link printAuditTable}. */

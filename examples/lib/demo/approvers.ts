@@ -1,4 +1,5 @@
-import type { ApprovalRequest, VaultAdmin } from "@agentsecretstore/client";
+import type { ApprovalRequest } from "@agentsecretstore/client";
+import type { VaultAdmin } from "@agentsecretstore/client/admin";
 
 /** One person who approves, with their own admin key. */
 export type Approver = { name: string; admin: VaultAdmin; print: (text: string) => void };

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
-import { AgentVault, type Orchestrator } from "@agentsecretstore/client";
+import { AgentVault } from "@agentsecretstore/client";
+import type { Orchestrator } from "@agentsecretstore/client/orchestrator";
 
 /** Options of {@link runPayments}. */
 export type PaymentsOptions = {

@@ -1,4 +1,5 @@
-import { AgentVault, VaultAdmin } from "@agentsecretstore/client";
+import { AgentVault } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
 import type { Command } from "commander";
 import { CliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";

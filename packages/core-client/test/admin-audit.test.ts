@@ -1,6 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { type AgentVaultError, AgentVaultPermissionError, AuditList } from "../src/index.js";
+import { AuditList } from "../src/admin/index.js";
+import { type AgentVaultError, AgentVaultPermissionError } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
   ADMIN_KEY,

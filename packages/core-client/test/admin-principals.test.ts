@@ -1,13 +1,11 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { CreatedAdmin, CreatedAgent, CreatedTenant } from "../src/admin/index.js";
 import {
   AgentVaultConflictError,
   AgentVaultNotFoundError,
   AgentVaultPermissionError,
   AgentVaultValidationError,
-  CreatedAdmin,
-  CreatedAgent,
-  CreatedTenant,
 } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {

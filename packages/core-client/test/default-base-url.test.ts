@@ -1,6 +1,7 @@
 import diagnosticsChannel from "node:diagnostics_channel";
 import { afterEach, describe, expect, it } from "vitest";
-import { AgentVault, AgentVaultError, type FetchLike, VaultAdmin } from "../src/index.js";
+import { VaultAdmin } from "../src/admin/index.js";
+import { AgentVault, AgentVaultError, type FetchLike } from "../src/index.js";
 import { ADMIN_KEY, AGENT_KEY, CHILD_TOKEN } from "./support/vault-fixtures.js";
 
 // Issue: no default may send a credential to a host the user did not name. Without `baseUrl`

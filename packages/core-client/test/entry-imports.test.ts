@@ -34,6 +34,15 @@ function importGraph(entry: string) {
   return { files, external };
 }
 
+describe.each(["admin/index.ts", "orchestrator/index.ts"])("the %s entry", (entry) => {
+  const { files, external } = importGraph(resolve(SOURCE, entry));
+
+  it("imports no node: module and no package at all", () => {
+    expect(files.size).toBeGreaterThan(3);
+    expect([...external]).toEqual([]);
+  });
+});
+
 describe("the main entry", () => {
   const { files, external } = importGraph(resolve(SOURCE, "index.ts"));
 
@@ -48,5 +57,11 @@ describe("the main entry", () => {
 
   it("reaches no test file", () => {
     expect([...files].filter((file) => file.endsWith(".test.ts"))).toEqual([]);
+  });
+
+  it("leaves the admin client and the orchestrator to their own entry points", () => {
+    const names = [...files].map((file) => file.slice(SOURCE.length + 1));
+    expect(names).not.toContain("vault-admin.ts");
+    expect(names).not.toContain("orchestrator.ts");
   });
 });

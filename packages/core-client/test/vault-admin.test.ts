@@ -2,13 +2,12 @@ import { inspect } from "node:util";
 import nock from "nock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  AgentVaultAbortError,
-  AgentVaultConfigurationError,
   type CreatedAdmin,
   type CreatedAgent,
   type CreatedTenant,
   VaultAdmin,
-} from "../src/index.js";
+} from "../src/admin/index.js";
+import { AgentVaultAbortError, AgentVaultConfigurationError } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
   ADMIN_KEY,

@@ -9,8 +9,8 @@ import {
   AgentVaultPermissionError,
   AgentVaultRateLimitError,
   ApprovalStatus,
-  VaultAdmin,
 } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, type StartServerOptions, startServer } from "../src/start-server.js";
 import { startServerDatabase } from "./helpers/test-database.js";

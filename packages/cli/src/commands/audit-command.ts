@@ -1,4 +1,4 @@
-import type { AuditEvent } from "@agentsecretstore/client";
+import type { AuditEvent } from "@agentsecretstore/client/admin";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";

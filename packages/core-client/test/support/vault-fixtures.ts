@@ -1,11 +1,6 @@
 import { vi } from "vitest";
-import {
-  AgentVault,
-  type AgentVaultOptions,
-  type Logger,
-  VaultAdmin,
-  type VaultAdminOptions,
-} from "../../src/index.js";
+import { VaultAdmin, type VaultAdminOptions } from "../../src/admin/index.js";
+import { AgentVault, type AgentVaultOptions, type Logger } from "../../src/index.js";
 
 /** Loopback only: nock intercepts it, and anything unmatched could never leave the machine. */
 export const ORIGIN = "http://127.0.0.1:4010";
