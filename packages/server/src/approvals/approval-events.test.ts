@@ -45,4 +45,16 @@ describe("createInProcessApprovalEvents", () => {
     expect(() => events.publish(change)).not.toThrow();
     expect(delivered).toBe(true);
   });
+
+  it("delivers every change of a tenant to its tenant subscribers, and only that tenant's", () => {
+    const events = createInProcessApprovalEvents();
+    const seen: string[] = [];
+    const stop = events.subscribeTenant?.("ten_1", (received) => seen.push(received.approvalId));
+    events.subscribeTenant?.("ten_2", () => seen.push("other tenant"));
+    events.publish(change);
+    events.publish({ ...change, approvalId: "apr_2", status: "pending" });
+    stop?.();
+    events.publish(change);
+    expect(seen).toEqual(["apr_1", "apr_2"]);
+  });
 });

@@ -22,6 +22,12 @@ export type ApprovalEvents = {
   publish(change: ApprovalChange): void;
   /** Calls `listener` for each later change of one request; returns the unsubscribe function. */
   subscribe(tenantId: string, approvalId: string, listener: ApprovalChangeListener): () => void;
+  /**
+   * Calls `listener` for each later change of any request of one tenant (new requests included):
+   * the console's live list. Optional, so that older custom implementations still fit; without
+   * it the console re-reads the list every few seconds instead.
+   */
+  subscribeTenant?(tenantId: string, listener: ApprovalChangeListener): () => void;
   /** Releases connections; called when the server closes. */
   close?(): void | Promise<void>;
 };
@@ -39,35 +45,42 @@ export type ApprovalEvents = {
 export function createInProcessApprovalEvents(): ApprovalEvents {
   const listeners = new Map<string, Set<ApprovalChangeListener>>();
   const keyOf = (tenantId: string, approvalId: string) => `${tenantId}\u0000${approvalId}`;
+  // A tenant's whole feed lives under the key of an empty approval id (ids are never empty).
+  const tenantKeyOf = (tenantId: string) => keyOf(tenantId, "");
+  function notify(key: string, change: ApprovalChange): void {
+    const waiting = listeners.get(key);
+    if (waiting === undefined) return;
+    for (const listener of [...waiting]) {
+      try {
+        listener(change);
+      } catch {
+        // One broken listener must not keep the others (or the decision) from going on.
+      }
+    }
+  }
+  function add(key: string, listener: ApprovalChangeListener): () => void {
+    let waiting = listeners.get(key);
+    if (waiting === undefined) {
+      waiting = new Set();
+      listeners.set(key, waiting);
+    }
+    // A wrapper per subscription, so the same function subscribed twice unsubscribes once each.
+    const entry: ApprovalChangeListener = (change) => listener(change);
+    waiting.add(entry);
+    return () => {
+      const current = listeners.get(key);
+      if (current === undefined) return;
+      current.delete(entry);
+      if (current.size === 0) listeners.delete(key);
+    };
+  }
   return {
     publish(change) {
-      const waiting = listeners.get(keyOf(change.tenantId, change.approvalId));
-      if (waiting === undefined) return;
-      for (const listener of [...waiting]) {
-        try {
-          listener(change);
-        } catch {
-          // One broken listener must not keep the others (or the decision) from going on.
-        }
-      }
+      notify(keyOf(change.tenantId, change.approvalId), change);
+      notify(tenantKeyOf(change.tenantId), change);
     },
-    subscribe(tenantId, approvalId, listener) {
-      const key = keyOf(tenantId, approvalId);
-      let waiting = listeners.get(key);
-      if (waiting === undefined) {
-        waiting = new Set();
-        listeners.set(key, waiting);
-      }
-      // A wrapper per subscription, so the same function subscribed twice unsubscribes once each.
-      const entry: ApprovalChangeListener = (change) => listener(change);
-      waiting.add(entry);
-      return () => {
-        const current = listeners.get(key);
-        if (current === undefined) return;
-        current.delete(entry);
-        if (current.size === 0) listeners.delete(key);
-      };
-    },
+    subscribe: (tenantId, approvalId, listener) => add(keyOf(tenantId, approvalId), listener),
+    subscribeTenant: (tenantId, listener) => add(tenantKeyOf(tenantId), listener),
     close() {
       listeners.clear();
     },

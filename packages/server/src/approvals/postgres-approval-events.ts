@@ -197,6 +197,7 @@ export function createPostgresApprovalEvents(
         .catch((error: unknown) => report(error, "Sending an approval notification failed"));
     },
     subscribe: (tenantId, approvalId, listener) => local.subscribe(tenantId, approvalId, listener),
+    subscribeTenant: (tenantId, listener) => local.subscribeTenant!(tenantId, listener),
     ready(timeoutMs = READY_TIMEOUT_MS) {
       if (listening || closed) return Promise.resolve();
       return new Promise<void>((resolve) => {
