@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
@@ -8,4 +9,8 @@ export default defineConfig({
   platform: "node",
   sourcemap: true,
   clean: true,
+  // The console's browser files are served as they are, from beside the bundle.
+  onSuccess: async () => {
+    cpSync("src/console/assets", "dist/console-assets", { recursive: true });
+  },
 });

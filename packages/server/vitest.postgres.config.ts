@@ -22,6 +22,9 @@ export default mergeConfig(
         "test/multi-instance/**",
         // The benchmark harness runs its own PostgreSQL rows; its smoke test runs once.
         "bench/**",
+        // The console in a browser: its pages do not depend on the engine; its sessions on
+        // PostgreSQL are covered by test/console/console-sessions.test.ts.
+        "test/console/browser/**",
       ],
     },
   }),

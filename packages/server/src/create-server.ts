@@ -16,6 +16,8 @@ import {
 } from "./approvals/postgres-approval-events.js";
 import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
+import { consolePlugin } from "./console/console-plugin.js";
+import { resolveConsoleSettings } from "./console/console-settings.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -90,6 +92,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   if (!Number.isFinite(recheckSeconds) || recheckSeconds <= 0) {
     throw new RangeError("approvals.recheckIntervalSeconds must be a finite number of seconds > 0");
   }
+  const consoleSettings = resolveConsoleSettings(config.console);
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
   let database: OpenedDatabase;
@@ -254,6 +257,8 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     transform: openApiTransform,
   });
   registerRoutes(app, context);
+  if (consoleSettings !== null)
+    await app.register(consolePlugin, { context, settings: consoleSettings });
   if (metricsEnabled) registerMetricsRoute(app, { metrics, token: config.metrics?.token });
   return app as unknown as VaultServer;
 }

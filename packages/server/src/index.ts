@@ -32,6 +32,7 @@ export {
   type SqliteRestoreResult,
 } from "./backup/sqlite-backup.js";
 export { MasterKeyMismatchError } from "./bootstrap.js";
+export type { ConsoleSettings } from "./console/console-settings.js";
 export { createServer, type VaultServer } from "./create-server.js";
 export { MasterKeyError } from "./crypto/master-key.js";
 export type {

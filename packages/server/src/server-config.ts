@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
 import type { ApprovalEvents } from "./approvals/approval-events.js";
+import type { ConsoleSettings } from "./console/console-settings.js";
 import type { DatabaseConfig } from "./db/create-database.js";
 import type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 
@@ -177,6 +178,12 @@ export type ServerConfig = {
   rateLimits?: RateLimitSettings;
   /** `GET /metrics` (see {@link MetricsSettings}). */
   metrics?: MetricsSettings;
+  /**
+   * The web console for approvers at `/console` (sign in with an admin key): `false` turns it
+   * off; an object sets its session limits.
+   * @default true
+   */
+  console?: boolean | ConsoleSettings;
   /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true

@@ -4,6 +4,7 @@ import type { VaultDatabase } from "./database-engine.js";
 import { initialMigration } from "./migrations/001-initial.js";
 import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.js";
 import { onePendingReadMigration } from "./migrations/003-one-pending-read.js";
+import { consoleSessionsMigration } from "./migrations/004-console-sessions.js";
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
 function migrationsFor(types: ColumnTypes): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrationsFor(types: ColumnTypes): Record<string, Migration> {
     "001-initial": initialMigration(types),
     "002-approval-decisions": approvalDecisionsMigration(types),
     "003-one-pending-read": onePendingReadMigration(),
+    "004-console-sessions": consoleSessionsMigration(types),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ConsoleSessionFailure } from "../console/console-sessions.js";
 import { credentialKindOf, hashCredential, hashesEqual } from "../crypto/credentials.js";
 import { parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseScope, type Scope } from "../domain/scope.js";
@@ -9,7 +10,14 @@ import { recordAudit } from "./audit-event.js";
 import { type Principal, setPrincipal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
 
-type FailureReason = "missing" | "malformed" | "unknown" | "revoked" | "expired" | "used_up";
+type FailureReason =
+  | "missing"
+  | "malformed"
+  | "unknown"
+  | "revoked"
+  | "expired"
+  | "used_up"
+  | ConsoleSessionFailure;
 
 /** `Authorization: Bearer <credential>`, else `x-agent-key`; undefined when neither is usable. */
 export function credentialFrom(request: FastifyRequest): string | undefined {
@@ -136,7 +144,8 @@ export function authenticate(context: VaultContext) {
     const credential = credentialFrom(request);
     const resolved: Awaited<ReturnType<typeof resolvePrincipal>> =
       credential === undefined
-        ? { failure: "missing" }
+        ? // The console's one seam: a session cookie stands for the admin who signed in.
+          ((await request.server.consoleSessions?.principalFor(request)) ?? { failure: "missing" })
         : await resolvePrincipal(context, credential);
     if ("failure" in resolved) {
       if (limits !== undefined && !(await limits.consumeFailedAuth(request, reply)).allowed) {

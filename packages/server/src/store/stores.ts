@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
+import { ConsoleSessionStore } from "../console/console-session-store.js";
 import type { DatabaseEngine, VaultDatabase } from "../db/database-engine.js";
 import type { Database } from "../db/schema.js";
 import { ApprovalsStore } from "./approvals-store.js";
@@ -17,6 +18,7 @@ export type Stores = {
   readonly audit: AuditStore;
   readonly approvals: ApprovalsStore;
   readonly idempotency: IdempotencyStore;
+  readonly consoleSessions: ConsoleSessionStore;
 };
 
 /** Options of {@link DataAccess.transaction}. */
@@ -52,6 +54,7 @@ function bindStores(executor: Kysely<Database>, engine: DatabaseEngine): Stores 
     audit: new AuditStore(executor, { lockChainHead: engine.rowLocks }),
     approvals: new ApprovalsStore(executor),
     idempotency: new IdempotencyStore(executor),
+    consoleSessions: new ConsoleSessionStore(executor),
   };
 }
 
