@@ -50,7 +50,8 @@ afterAll(async () => {
   if (server.exitCode === null) await once(server, "exit");
 });
 
-describe("SyncAgentVault", () => {
+// Each client starts a worker thread, which takes seconds on a loaded machine: a roomier limit.
+describe("SyncAgentVault", { timeout: 30_000 }, () => {
   it("writes, reads and lists secrets synchronously", () => {
     const vault = client();
     const written = vault.setSecret("sync/app/api-key", VALUE, {
