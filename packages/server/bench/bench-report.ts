@@ -92,12 +92,13 @@ export function renderMarkdown(report: BenchReport): string {
     options.requestsPerRow === null
       ? `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per row`
       : `smoke run: ${options.requestsPerRow} requests per row, figures meaningless`;
+  // A list, so that each fact stays on its own line when the markdown is rendered.
   lines.push(
     "",
-    `${machine.date} · ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB · ${machine.os} · Node ${machine.node} · autocannon ${machine.autocannon}`,
-    `${options.connections} connections (split evenly between instances) · ${run}`,
-    "ratios are to the mean requests/s of the bare-route rows (first and last)",
-    `load average (1/5/15 min) before ${load(machine.loadBefore)}, after ${load(machine.loadAfter)}`,
+    `- ${machine.date} · ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB · ${machine.os} · Node ${machine.node} · autocannon ${machine.autocannon}`,
+    `- ${options.connections} connections (split evenly between instances) · ${run}`,
+    "- ratios are to the mean requests/s of the bare-route rows (first and last)",
+    `- load average (1/5/15 min) before ${load(machine.loadBefore)}, after ${load(machine.loadAfter)}`,
   );
   return lines.join("\n");
 }
