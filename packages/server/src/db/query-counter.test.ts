@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { enableQueryCounting, queriesExecuted } from "./query-counter.js";
+import { countStatements, enableQueryCounting, queriesExecuted } from "./query-counter.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 
 describe("query counter", () => {
@@ -8,6 +8,7 @@ describe("query counter", () => {
     const db = openSqliteDatabase({ filename: ":memory:" });
     const before = queriesExecuted();
     await sql`select 1`.execute(db);
+    countStatements(3);
     expect(queriesExecuted()).toBe(before);
     await db.destroy();
   });
@@ -22,6 +23,8 @@ describe("query counter", () => {
       await sql`select 2`.execute(transaction);
     });
     expect(queriesExecuted() - before).toBe(4);
+    countStatements(2);
+    expect(queriesExecuted() - before).toBe(6);
     await db.destroy();
   });
 });

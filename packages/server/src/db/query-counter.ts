@@ -19,6 +19,17 @@ export function queriesExecuted(): number {
   return statements;
 }
 
+/**
+ * Counts `count` statements run outside a Kysely instance configured with
+ * {@link queryCountingConfig} (a statement prepared once and run directly, a worker thread's
+ * batch reported back to this thread), so that queries per request stay true. Free when off.
+ * @param count statements executed
+ * @default 1
+ */
+export function countStatements(count = 1): void {
+  if (counting) statements += count;
+}
+
 function countStatement(_event: LogEvent): void {
   statements += 1;
 }
