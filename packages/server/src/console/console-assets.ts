@@ -12,6 +12,7 @@ export const ASSET_NAMES = [
   "console-api.js",
   "sign-in.js",
   "approvals.js",
+  "secrets.js",
 ] as const;
 
 const CONTENT_TYPES: Record<string, string> = {

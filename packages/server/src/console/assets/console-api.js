@@ -22,6 +22,11 @@ const ADVICE = {
   SECRET_NOT_FOUND: "It is no longer there: it may have been deleted elsewhere.",
 };
 
+/** A mistake in a form, found before anything was sent: shown like an API error. */
+export function formError(message) {
+  return new ApiProblem(400, "FORM", message);
+}
+
 /** Words for a failure: the API's own message, and what to do when the API leaves that out. */
 export function wordsFor(error) {
   if (!(error instanceof ApiProblem)) {
@@ -32,6 +37,9 @@ export function wordsFor(error) {
     return `Too many attempts. Wait ${seconds ?? "a few"} seconds, then try again.`;
   }
   if (error.code === "UNAUTHORIZED") return ADVICE.UNAUTHORIZED;
+  if (error.code === "APPROVAL_PENDING") {
+    return `Reading this needs approval first: request ${error.details?.approval_request_id ?? ""} waits on the Approvals page. Try again once it is approved.`;
+  }
   const advice = ADVICE[error.code];
   return advice && !error.message
     ? advice
@@ -47,6 +55,7 @@ export async function api(method, path, options = {}) {
   if (method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrfToken;
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.credential !== undefined) headers.authorization = `Bearer ${options.credential}`;
+  if (options.ifMatch !== undefined) headers["if-match"] = options.ifMatch;
   let response;
   try {
     response = await fetch(path, {
@@ -65,7 +74,8 @@ export async function api(method, path, options = {}) {
   } catch {
     parsed = null;
   }
-  if (!response.ok) {
+  // 202 APPROVAL_PENDING carries an error body too: nothing was done yet.
+  if (!response.ok || (response.status === 202 && parsed?.error)) {
     const error = parsed?.error ?? {};
     throw new ApiProblem(response.status, error.code ?? "INTERNAL", error.message ?? "", error);
   }

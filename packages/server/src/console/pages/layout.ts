@@ -1,7 +1,10 @@
 import { html, type SafeHtml } from "../html.js";
 
 /** The console's pages, in the order of its navigation. */
-export const CONSOLE_PAGES = [{ slug: "approvals", title: "Approvals" }] as const;
+export const CONSOLE_PAGES = [
+  { slug: "approvals", title: "Approvals" },
+  { slug: "secrets", title: "Secrets" },
+] as const;
 
 /** A page's slug (its URL under `/console/`). */
 export type ConsolePageSlug = (typeof CONSOLE_PAGES)[number]["slug"];
