@@ -28,6 +28,7 @@ interface McpCommandOptions {
   revealValues?: boolean;
   config?: string;
   logLevel: string;
+  progressInterval: number;
 }
 
 // Shorter bearer tokens could be guessed; `openssl rand -hex 32` gives 64 characters.
@@ -98,6 +99,12 @@ export function mcpCommand(io: McpIo, name: string): Command {
       "--config <file>",
       "JSON configuration file with destinations (default: $ASS_MCP_CONFIG)",
     )
+    .option(
+      "--progress-interval <seconds>",
+      "time between progress notifications while a tool call waits (for clients that ask for progress)",
+      parseSeconds,
+      5,
+    )
     .option("--log-level <level>", `stderr logging: one of ${LOG_LEVELS.join(", ")}`, "info")
     .addHelpText("after", ENVIRONMENT_HELP)
     .action((options: McpCommandOptions) => serve(options, io));
@@ -134,6 +141,7 @@ async function serve(options: McpCommandOptions, io: McpIo): Promise<void> {
     revealValues: options.revealValues === true,
     destinations,
     logger,
+    progressIntervalMs: Math.round(options.progressInterval * 1000),
   });
   mask = vaultMcp.maskForLog;
   logger.info(`vault API ${vault.baseUrl}`, {
@@ -228,6 +236,14 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
   );
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3_600) {
+    throw new InvalidArgumentError("expected a number of seconds from 0.1 to 3600.");
+  }
+  return seconds;
 }
 
 function parsePort(value: string): number {
