@@ -7,6 +7,7 @@ import { registerAuditCommand } from "./commands/audit-command.js";
 import { registerBackupCommand } from "./commands/backup-command.js";
 import { registerCompletionCommand } from "./commands/completion-command.js";
 import { registerIdentityCommands } from "./commands/identity-command.js";
+import { registerMcpCommand } from "./commands/mcp-command.js";
 import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
@@ -56,6 +57,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerAgentsCommand(program, io);
   registerBackupCommand(program, io);
   registerCompletionCommand(program, io);
+  registerMcpCommand(program, io);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -2,12 +2,6 @@ import { CommanderError } from "commander";
 import { McpConfigError } from "./mcp-config-error.js";
 import { runMcpServer } from "./run-mcp-server.js";
 
-// In stdio mode stdout carries protocol messages and nothing else: whatever a library prints
-// with console.log goes to stderr instead.
-console.log = console.error;
-console.info = console.error;
-console.debug = console.error;
-
 const controller = new AbortController();
 process.once("SIGTERM", () => controller.abort());
 process.once("SIGINT", () => controller.abort());

@@ -21,5 +21,5 @@ export {
 export { McpConfigError } from "./mcp-config-error.js";
 export type { McpIo } from "./mcp-io.js";
 export type { McpSession, McpSessionFactory } from "./protocol/mcp-session.js";
-export { mcpCommand, runMcpServer } from "./run-mcp-server.js";
+export { mcpCommand, type RunMcpServerOptions, runMcpServer } from "./run-mcp-server.js";
 export { type ServeStdioOptions, serveStdio } from "./stdio/serve-stdio.js";

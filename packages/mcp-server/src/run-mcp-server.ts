@@ -45,13 +45,26 @@ Environment:
 Example (Claude Code):
   claude mcp add vault --env ASS_BASE_URL=http://127.0.0.1:8787 --env ASS_AGENT_KEY=… -- npx -y @agentsecretstore/mcp`;
 
+/** Options of {@link runMcpServer}. */
+export interface RunMcpServerOptions {
+  /**
+   * The command's name in help and usage messages.
+   * @default "ass-mcp"
+   */
+  readonly name?: string;
+}
+
 /**
  * The `ass-mcp` command (also `ass mcp`): serves the vault tools over MCP on stdio, or on
  * Streamable HTTP with `--http`, until stdin ends or `io.signal` aborts. Throws
  * {@link McpConfigError} for a configuration to fix, and commander's errors for usage.
  */
-export async function runMcpServer(argv: readonly string[], io: McpIo): Promise<void> {
-  const program = mcpCommand(io, "ass-mcp");
+export async function runMcpServer(
+  argv: readonly string[],
+  io: McpIo,
+  options: RunMcpServerOptions = {},
+): Promise<void> {
+  const program = mcpCommand(io, options.name ?? "ass-mcp");
   await program.parseAsync([...argv], { from: "user" });
 }
 
@@ -151,6 +164,7 @@ async function serve(options: McpCommandOptions, io: McpIo): Promise<void> {
   try {
     if (options.http === true) await serveHttp(options, io, vaultMcp, logger);
     else {
+      keepStdoutForProtocol();
       await serveStdio({
         openSession: vaultMcp.openSession,
         mask: vaultMcp.maskForModel,
@@ -163,6 +177,16 @@ async function serve(options: McpCommandOptions, io: McpIo): Promise<void> {
   } finally {
     await vault.close();
   }
+}
+
+/**
+ * In stdio mode stdout carries protocol messages and nothing else: whatever a library prints
+ * with console.log from now on goes to stderr instead.
+ */
+function keepStdoutForProtocol(): void {
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
 }
 
 async function serveHttp(

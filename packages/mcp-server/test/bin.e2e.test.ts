@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectHttp, structured } from "./support/mcp-client.js";
+import { connectHttp, connectStdio, packageDir, structured } from "./support/mcp-client.js";
 import { spawnBin } from "./support/spawn-bin.js";
 import { type RunningVault, startVault } from "./support/vault-server.js";
 
@@ -128,5 +128,21 @@ describe("--http", () => {
     expect(await bin.exited()).toBe(0);
     expect(bin.stdout()).toBe("");
     expect(bin.stderr()).not.toContain(authToken);
+  }, 60_000);
+});
+
+describe("ass mcp (the CLI)", () => {
+  it("serves the same tools over stdio as ass-mcp", async () => {
+    const mcp = await connectStdio(
+      { ASS_BASE_URL: vault.baseUrl, ASS_AGENT_KEY: vault.agentKey },
+      ["mcp", "--log-level", "warn"],
+      { cwd: resolve(packageDir, "../cli"), entry: "src/bin.ts" },
+    );
+    try {
+      const { tools } = await mcp.client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("request_secret_access");
+    } finally {
+      await mcp.close();
+    }
   }, 60_000);
 });

@@ -59,11 +59,13 @@ async function connect(transport: Transport): Promise<ConnectedClient> {
 export async function connectStdio(
   env: Record<string, string>,
   args: readonly string[] = [],
+  /** The binary to run, from source. @default this package's `ass-mcp` */
+  bin: { cwd: string; entry: string } = { cwd: packageDir, entry: "src/bin.ts" },
 ): Promise<ConnectedClient & { stderr(): string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--conditions=source", "--import", "tsx", "src/bin.ts", ...args],
-    cwd: packageDir,
+    args: ["--conditions=source", "--import", "tsx", bin.entry, ...args],
+    cwd: bin.cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stderr: "pipe",
   });
