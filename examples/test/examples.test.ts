@@ -47,6 +47,23 @@ const examples: ExampleCase[] = [
     neverPrinted: ["demo-crm-key-0f1e2d3c4b5a", "demo-model-key-9a8b7c6d5e4f"],
   },
   {
+    file: "examples/mcp-client.ts",
+    expectLines: [
+      "get_secret → declined (isError true)",
+      "call_api_with_secret → completed, HTTP 200, the API saw: crm key",
+      /progress: Waiting for a person to decide approval request apr_/,
+      "check_approval_status → approved",
+      "call_api_with_secret → completed, HTTP 200, the API saw: billing key",
+      /vault values found in \d+ MCP messages from the server: 0/,
+    ],
+    neverPrinted: [
+      "demo-mcp-crm-key-4b5c6d7e",
+      "demo-mcp-billing-key-8f9a0b1c",
+      "ass_live_",
+      "ast_tok_",
+    ],
+  },
+  {
     file: "examples/demo.ts",
     expectLines: [
       /alice +approve #1 → 1 of 2, still pending/,

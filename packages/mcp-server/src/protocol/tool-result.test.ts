@@ -36,7 +36,9 @@ describe("mcpErrorOf", () => {
   });
 
   it("points an unreachable vault to ASS_BASE_URL", () => {
-    const error = mcpErrorOf(new AgentVaultNetworkError("connect ECONNREFUSED", { code: "NETWORK" }));
+    const error = mcpErrorOf(
+      new AgentVaultNetworkError("connect ECONNREFUSED", { code: "NETWORK" }),
+    );
     expect(error.message).toContain("ASS_BASE_URL");
   });
 
