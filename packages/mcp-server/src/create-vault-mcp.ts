@@ -35,6 +35,11 @@ export interface VaultMcpOptions {
    */
   readonly registry?: SecretRegistry;
   /**
+   * Longest a model may ask `check_approval_status` to wait for a person's decision, in ms.
+   * @default 300_000 (five minutes)
+   */
+  readonly maxApprovalWait?: number;
+  /**
    * Time between progress notifications during a long tool call, in ms.
    * @default 5_000
    */
@@ -66,6 +71,8 @@ export function createVaultMcp(options: VaultMcpOptions): VaultMcp {
     registry,
     revealValues: options.revealValues === true,
     allowedDestinations: options.destinations ?? [],
+    // MCP keeps a long wait alive with progress notifications and can cancel it.
+    maxApprovalWait: options.maxApprovalWait ?? 300_000,
   };
   try {
     // Checks the destinations once, now: a mistake in them stops the start.
