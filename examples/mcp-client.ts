@@ -6,7 +6,8 @@
  *   node --conditions=source --import tsx examples/mcp-client.ts
  */
 import { fileURLToPath } from "node:url";
-import { AgentVault, VaultAdmin } from "@agentsecretstore/client";
+import { AgentVault } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AgentVault, VaultAdmin } from "@agentsecretstore/client";
+import { AgentVault } from "@agentsecretstore/client";
+import { VaultAdmin } from "@agentsecretstore/client/admin";
 import { startServer } from "@agentsecretstore/server";
 
 /** A real vault server on 127.0.0.1 with a temporary data folder, and clients for it. */
