@@ -1,0 +1,38 @@
+export type { ApprovalStatus, TokenApprovalStatus } from "./approval-status.js";
+export {
+  APPROVAL_STATUSES,
+  isApprovalStatus,
+  TOKEN_APPROVAL_STATUSES,
+} from "./approval-status.js";
+export type { CredentialKind } from "./credential-format.js";
+export {
+  CREDENTIAL_PREFIXES,
+  credentialKindByPrefix,
+  credentialPattern,
+  looksLikeCredential,
+  maskCredentials,
+} from "./credential-format.js";
+export type { ErrorCode } from "./error-code.js";
+export { ERROR_CODES, ERROR_STATUS, isErrorCode } from "./error-code.js";
+export { MAX_PATH_LENGTH, MAX_SEGMENT_LENGTH, MAX_SEGMENTS } from "./path-segments.js";
+export type { Scope, ScopeAction } from "./scope.js";
+export {
+  mayReadBelow,
+  parseScope,
+  patternCovers,
+  requiredScope,
+  SCOPE_ACTIONS,
+  scopeAllows,
+  scopeCovers,
+  scopesAllow,
+  scopesWithin,
+  scopeWithin,
+} from "./scope.js";
+export type { SecretPath } from "./secret-path.js";
+export { checkNamespace, checkSecretPath, decodePathParam } from "./secret-path.js";
+export type { SecretType } from "./secret-type.js";
+export { isSecretType, SECRET_TYPES } from "./secret-type.js";
+export type { Tier } from "./tier.js";
+export { highestTier, isTier, TIERS, tierAllows, tierRank } from "./tier.js";
+export type { WireFieldAlias, WireObjectName } from "./wire-aliases.js";
+export { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";

@@ -1,0 +1,183 @@
+import { checkSegments, MAX_SEGMENTS } from "./path-segments.js";
+import { checkNamespace, checkSecretPath } from "./secret-path.js";
+
+/** What a request does to a secret. `write` does not imply `read`. */
+export type ScopeAction = "read" | "write" | "delete";
+
+/** A parsed scope such as `secrets:read:production/openai/*`. */
+export type Scope = {
+  /** The scope exactly as given. */
+  readonly text: string;
+  /** The action it grants; `*` grants all three. */
+  readonly action: ScopeAction | "*";
+  /** The pattern's segments; a segment may be exactly `*`. */
+  readonly pattern: readonly string[];
+};
+
+/** Every action a scope can name, `*` aside. */
+export const SCOPE_ACTIONS: readonly ScopeAction[] = Object.freeze(["read", "write", "delete"]);
+const MAX_SCOPE_LENGTH = 600;
+const GRAMMAR = "secrets:<read|write|delete|*>:<pattern>";
+
+/**
+ * Parses a scope in the grammar `secrets:<read|write|delete|*>:<pattern>`. The pattern is a path
+ * whose segments may be exactly `*`; a lone `*` covers everything. Partial wildcards (`prod*`,
+ * `**`, `*x`) are rejected.
+ *
+ * @example
+ * parseScope("secrets:read:production/openai/*"); // { ok: true, scope: { action: "read", pattern: ["production", "openai", "*"], ... } }
+ * parseScope("secrets:read:prod*"); // { ok: false, message: "scope pattern segment 1 ('prod*') mixes '*' ..." }
+ */
+export function parseScope(
+  text: string,
+): { ok: true; scope: Scope } | { ok: false; message: string } {
+  if (typeof text !== "string") return { ok: false, message: "scope must be a string" };
+  if (text.length > MAX_SCOPE_LENGTH) {
+    return { ok: false, message: `scope is too long; at most ${MAX_SCOPE_LENGTH} characters` };
+  }
+  const parts = text.split(":");
+  if (parts.length !== 3 || parts[0] !== "secrets") {
+    return { ok: false, message: `scope must have the form ${GRAMMAR}` };
+  }
+  const action = parts[1]!;
+  if (action !== "*" && !SCOPE_ACTIONS.includes(action as ScopeAction)) {
+    return {
+      ok: false,
+      message: `scope action must be one of read, write, delete or '*' (${GRAMMAR})`,
+    };
+  }
+  const checked = checkSegments(parts[2], { label: "scope pattern", allowWildcard: true });
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    scope: { text, action: action as ScopeAction | "*", pattern: checked.segments },
+  };
+}
+
+/**
+ * Whether `scope` allows `action` on `path`. A `*` segment matches exactly one segment, except
+ * as the last segment of the pattern, where it matches one or more remaining segments:
+ * `production/openai/*` covers `production/openai/api-key` and `production/openai/org/key`, never
+ * `production/openai` itself nor `production/openai-evil/x`. An invalid path is never allowed.
+ */
+export function scopeAllows(scope: Scope, action: ScopeAction, path: string): boolean {
+  if (scope.action !== "*" && scope.action !== action) return false;
+  const checked = checkSecretPath(path);
+  if (!checked.ok) return false;
+  return patternMatches(scope.pattern, checked.path.segments);
+}
+
+/**
+ * Whether the scope text allows `action` on `path`: {@link parseScope} then {@link scopeAllows}.
+ * Text that is not a valid scope allows nothing.
+ *
+ * @example
+ * scopeCovers("secrets:read:production/openai/*", "read", "production/openai/api-key"); // true
+ */
+export function scopeCovers(text: string, action: ScopeAction, path: string): boolean {
+  const parsed = parseScope(text);
+  return parsed.ok && scopeAllows(parsed.scope, action, path);
+}
+
+/**
+ * Whether a scope pattern (`production/openai/*`, no `secrets:<action>:` in front) covers
+ * `path`, with the same wildcard rules as {@link scopeAllows}. An invalid pattern or path covers
+ * nothing.
+ */
+export function patternCovers(pattern: string, path: string): boolean {
+  const checkedPattern = checkSegments(pattern, { label: "scope pattern", allowWildcard: true });
+  if (!checkedPattern.ok) return false;
+  const checkedPath = checkSecretPath(path);
+  return checkedPath.ok && patternMatches(checkedPattern.segments, checkedPath.path.segments);
+}
+
+/** Whether any of `scopes` allows `action` on `path` (default deny: none given, none allowed). */
+export function scopesAllow(scopes: readonly Scope[], action: ScopeAction, path: string): boolean {
+  return scopes.some((scope) => scopeAllows(scope, action, path));
+}
+
+/**
+ * Whether every (action, path) that `child` allows is also allowed by `parent`. Sound for all
+ * valid paths: `true` guarantees containment; `false` can also mean containment that holds only
+ * because of the 16-segment / 512-character limits.
+ */
+export function scopeWithin(child: Scope, parent: Scope): boolean {
+  if (parent.action !== "*" && parent.action !== child.action) return false;
+  return patternWithin(child.pattern, parent.pattern);
+}
+
+/**
+ * Whether every child scope lies within the ceiling. A child is within when some ceiling scope
+ * contains it; a child with action `*` is also within when each of read, write and delete is
+ * covered by some ceiling scope (e.g. three single-action ceilings on the same pattern).
+ */
+export function scopesWithin(children: readonly Scope[], ceiling: readonly Scope[]): boolean {
+  return children.every((child) => {
+    if (ceiling.some((parent) => scopeWithin(child, parent))) return true;
+    if (child.action !== "*") return false;
+    return SCOPE_ACTIONS.every((action) =>
+      ceiling.some((parent) => scopeWithin({ ...child, action }, parent)),
+    );
+  });
+}
+
+/** The narrowest scope that allows `action` on `path`, e.g. `secrets:read:production/openai/api-key`. */
+export function requiredScope(action: ScopeAction, path: string): string {
+  return `secrets:${action}:${path}`;
+}
+
+/**
+ * Whether some scope could allow reading some path strictly below `namespace` (`""` = the whole
+ * tenant). Used to choose between a filtered listing and a 403 for a namespace listing; the
+ * listing itself must still filter every item with {@link scopesAllow}.
+ */
+export function mayReadBelow(scopes: readonly Scope[], namespace: string): boolean {
+  if (!checkNamespace(namespace).ok) return false;
+  const prefix = namespace === "" ? [] : namespace.split("/");
+  if (prefix.length >= MAX_SEGMENTS) return false;
+  return scopes.some((scope) => {
+    if (scope.action !== "*" && scope.action !== "read") return false;
+    const { pattern } = scope;
+    const trailing = pattern[pattern.length - 1] === "*";
+    // A fixed-length pattern must be longer than the namespace to reach below it; a trailing `*`
+    // can always extend the path, so only the segments both sides fix need to agree.
+    if (!trailing && pattern.length <= prefix.length) return false;
+    const fixed = trailing ? pattern.length - 1 : pattern.length;
+    const compared = Math.min(fixed, prefix.length);
+    for (let index = 0; index < compared; index += 1) {
+      if (pattern[index] !== "*" && pattern[index] !== prefix[index]) return false;
+    }
+    return true;
+  });
+}
+
+function patternMatches(pattern: readonly string[], segments: readonly string[]): boolean {
+  const last = pattern.length - 1;
+  const trailing = pattern[last] === "*";
+  if (trailing ? segments.length < pattern.length : segments.length !== pattern.length) {
+    return false;
+  }
+  for (let index = 0; index < (trailing ? last : pattern.length); index += 1) {
+    if (pattern[index] !== "*" && pattern[index] !== segments[index]) return false;
+  }
+  return true;
+}
+
+/** Language containment of two patterns, where a last `*` means "one or more segments". */
+function patternWithin(child: readonly string[], parent: readonly string[]): boolean {
+  const childTrailing = child[child.length - 1] === "*";
+  const parentTrailing = parent[parent.length - 1] === "*";
+  if (!parentTrailing) {
+    // A fixed-length parent cannot hold a child that grows, nor one of another length.
+    if (childTrailing || child.length !== parent.length) return false;
+    return parent.every((segment, index) => segment === "*" || segment === child[index]);
+  }
+  // The parent's trailing `*` absorbs whatever the child has from that position on, as long as
+  // the child always has at least one segment there.
+  if (child.length < parent.length) return false;
+  for (let index = 0; index < parent.length - 1; index += 1) {
+    const segment = parent[index];
+    if (segment !== "*" && segment !== child[index]) return false;
+  }
+  return true;
+}

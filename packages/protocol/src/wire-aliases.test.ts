@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";
+
+describe("WIRE_FIELD_ALIASES", () => {
+  it("names each seed field's other name", () => {
+    expect(wireNames("tier")).toEqual(["tier", "access_tier"]);
+    expect(wireNames("approval_request_id")).toEqual(["approval_request_id", "approval_id"]);
+    expect(wireNames("path")).toEqual(["path"]);
+  });
+
+  it("never uses one alias for two fields in the same object", () => {
+    for (const entry of WIRE_FIELD_ALIASES) {
+      for (const object of entry.objects) {
+        const clashes = WIRE_FIELD_ALIASES.filter(
+          (other) => other.objects.includes(object) && other.alias === entry.alias,
+        );
+        expect(clashes, `${entry.alias} in ${object}`).toHaveLength(1);
+      }
+    }
+  });
+
+  it("never gives a seed field name as an alias in the same object", () => {
+    for (const entry of WIRE_FIELD_ALIASES) {
+      const seedNames = WIRE_FIELD_ALIASES.filter((other) =>
+        other.objects.some((object) => entry.objects.includes(object)),
+      ).map((other) => other.field);
+      expect(seedNames).not.toContain(entry.alias);
+    }
+  });
+});
