@@ -6,6 +6,8 @@ describe("WIRE_FIELD_ALIASES", () => {
     expect(wireNames("tier")).toEqual(["tier", "access_tier"]);
     expect(wireNames("approval_request_id")).toEqual(["approval_request_id", "approval_id"]);
     expect(wireNames("path")).toEqual(["path"]);
+    expect(wireNames("expires_at", "rotation")).toEqual(["expires_at", "grace_expires_at"]);
+    expect(wireNames("expires_at", "secret")).toEqual(["expires_at"]);
   });
 
   it("never uses one alias for two fields in the same object", () => {

@@ -58,12 +58,14 @@ export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
 ] as const);
 
 /**
- * Every name `field` goes by on the wire, the seed generation's first: `wireNames("tier")` is
- * `["tier", "access_tier"]`. A field without an alias is just `[field]`.
+ * Every name `field` goes by on the wire (in `object`, or in any object when not given), the
+ * seed generation's first: `wireNames("tier")` is `["tier", "access_tier"]`,
+ * `wireNames("expires_at", "rotation")` is `["expires_at", "grace_expires_at"]`. A field without
+ * an alias is just `[field]`.
  */
-export function wireNames(field: string): readonly string[] {
-  const aliases = WIRE_FIELD_ALIASES.filter((entry) => entry.field === field).map(
-    (entry) => entry.alias,
-  );
+export function wireNames(field: string, object?: WireObjectName): readonly string[] {
+  const aliases = WIRE_FIELD_ALIASES.filter(
+    (entry) => entry.field === field && (object === undefined || entry.objects.includes(object)),
+  ).map((entry) => entry.alias);
   return [field, ...new Set(aliases)];
 }
