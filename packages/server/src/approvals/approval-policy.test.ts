@@ -7,12 +7,9 @@ import {
   type ApprovalTier,
   decideApproval,
   effectiveStatus,
-  highestTier,
   newApprovalState,
   requiredApprovals,
   settleApproval,
-  tierAllows,
-  tierRank,
 } from "./approval-policy.js";
 
 const T0 = new Date("2026-01-15T10:00:00.000Z");
@@ -45,24 +42,6 @@ describe("tiers", () => {
     expect(requiredApprovals("standard")).toBe(0);
     expect(requiredApprovals("sensitive")).toBe(1);
     expect(requiredApprovals("critical")).toBe(2);
-  });
-
-  it("ranks standard below sensitive below critical", () => {
-    expect(tierRank("standard")).toBeLessThan(tierRank("sensitive"));
-    expect(tierRank("sensitive")).toBeLessThan(tierRank("critical"));
-  });
-
-  it("picks the highest tier, and standard when there is none", () => {
-    expect(highestTier(["standard", "critical", "sensitive"])).toBe("critical");
-    expect(highestTier(["sensitive", "standard"])).toBe("sensitive");
-    expect(highestTier([])).toBe("standard");
-  });
-
-  it("lets an approved tier read secrets of its own tier and below only", () => {
-    expect(tierAllows("sensitive", "standard")).toBe(true);
-    expect(tierAllows("sensitive", "sensitive")).toBe(true);
-    expect(tierAllows("sensitive", "critical")).toBe(false);
-    expect(tierAllows("standard", "sensitive")).toBe(false);
   });
 });
 

@@ -4,11 +4,12 @@
  * with a conditional write (status still `pending`) so that two racing decisions cannot both win.
  */
 
-/** How much human approval reading a secret takes. */
-export type ApprovalTier = "standard" | "sensitive" | "critical";
+import type { ApprovalStatus, Tier } from "@agentsecretstore/protocol";
 
-/** Where an approval request stands. `pending` is the only status that can still change. */
-export type ApprovalStatus = "pending" | "approved" | "denied" | "cancelled" | "expired";
+/** How much human approval reading a secret takes: the protocol's {@link Tier}. */
+export type ApprovalTier = Tier;
+
+export type { ApprovalStatus };
 
 /** One approver's approval of a request. */
 export type ApprovalEntry = {
@@ -109,12 +110,6 @@ export type ApprovalDecision<State extends ApprovalState> =
   | { ok: true; state: State; outcome: ApprovalOutcome }
   | { ok: false; rejection: ApprovalRejection };
 
-const TIER_RANKS: Readonly<Record<ApprovalTier, number>> = Object.freeze({
-  standard: 0,
-  sensitive: 1,
-  critical: 2,
-});
-
 const REQUIRED_APPROVALS: Readonly<Record<ApprovalTier, number>> = Object.freeze({
   standard: 0,
   sensitive: 1,
@@ -127,29 +122,6 @@ const DEFAULT_REQUEST_TTL_SECONDS = 86_400;
 /** How many different approvers a tier needs: standard 0, sensitive 1, critical 2. */
 export function requiredApprovals(tier: ApprovalTier): number {
   return REQUIRED_APPROVALS[tier];
-}
-
-/** The tier's order: standard 0 < sensitive 1 < critical 2. */
-export function tierRank(tier: ApprovalTier): number {
-  return TIER_RANKS[tier];
-}
-
-/**
- * The highest of some tiers (what a request covering several secrets must be approved at);
- * `standard` for none.
- *
- * @example
- * highestTier(["standard", "critical", "sensitive"]); // "critical"
- */
-export function highestTier(tiers: Iterable<ApprovalTier>): ApprovalTier {
-  let highest: ApprovalTier = "standard";
-  for (const tier of tiers) if (TIER_RANKS[tier] > TIER_RANKS[highest]) highest = tier;
-  return highest;
-}
-
-/** Whether a credential approved up to `approvedTier` may read a secret of `secretTier`. */
-export function tierAllows(approvedTier: ApprovalTier, secretTier: ApprovalTier): boolean {
-  return TIER_RANKS[approvedTier] >= TIER_RANKS[secretTier];
 }
 
 /**

@@ -1,14 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
-/** Which kind of credential a string is: an agent key, an admin key, or a scoped token. */
-export type CredentialKind = "agent" | "admin" | "token";
+import { CREDENTIAL_PREFIXES, type CredentialKind } from "@agentsecretstore/protocol";
 
-/** The prefix of each kind of credential (API.md, "Conventions"). */
-export const CREDENTIAL_PREFIXES: Readonly<Record<CredentialKind, string>> = Object.freeze({
-  agent: "ass_live_",
-  admin: "ass_admin_",
-  token: "ast_tok_",
-});
+export type { CredentialKind };
 
 const SECRET_BYTES = 32;
 // 32 bytes in unpadded base64url are 43 characters.

@@ -1,3 +1,4 @@
+import type { Tier } from "@agentsecretstore/protocol";
 /**
  * The typed database schema. Portable on purpose (TOOLCHAIN.md): ids are text, timestamps are
  * ISO-8601 strings set in JS, booleans are 0/1, JSON columns hold `JSON.stringify`'d text and
@@ -52,7 +53,7 @@ export type TokensTable = {
   revoked_at: string | null;
   approval_status: "approved" | "pending" | "denied";
   approval_request_id: string | null;
-  approved_tier: "standard" | "sensitive" | "critical";
+  approved_tier: Tier;
   created_at: string;
 };
 
@@ -63,7 +64,7 @@ export type SecretsTable = {
   namespace: string;
   key: string;
   current_version: number;
-  tier: "standard" | "sensitive" | "critical";
+  tier: Tier;
   secret_type: string;
   description: string | null;
   /** JSON Record<string, string>. */
@@ -79,7 +80,7 @@ export type SecretVersionsTable = {
   tenant_id: string;
   version: number;
   /** The version's tier when written: reading it needs max(this, the secret's tier). */
-  tier: "standard" | "sensitive" | "critical";
+  tier: Tier;
   /** base64 of the sealed envelope (crypto/envelope.ts). */
   sealed: string;
   created_at: string;
@@ -129,7 +130,7 @@ export type ApprovalsTable = {
   id: string;
   tenant_id: string;
   status: "pending" | "approved" | "denied" | "cancelled" | "expired";
-  tier: "standard" | "sensitive" | "critical";
+  tier: Tier;
   /** JSON string[]: the scopes asked for (a token request) or `secrets:read:<path>` (an agent read). */
   scopes: string;
   /** The secret path for an agent key's read request; null for a token request. */
@@ -182,4 +183,4 @@ export type Database = {
   approval_decisions: ApprovalDecisionsTable;
 };
 
-export type Tier = SecretsTable["tier"];
+export type { Tier };

@@ -1,3 +1,7 @@
+import {
+  looksLikeCredential,
+  maskCredentials as maskCredentialsIn,
+} from "@agentsecretstore/protocol";
 /** The error codes of API.md's table, plus NOT_FOUND for a route or a non-secret resource. */
 export type ApiErrorCode =
   | "VALIDATION_ERROR"
@@ -97,15 +101,12 @@ export function secretNotFound(path: string, version?: number): ApiError {
   );
 }
 
-const CREDENTIAL_LIKE = /^(ass_live_|ass_admin_|ast_tok_)/i;
-const CREDENTIAL_IN_TEXT = /(ass_live_|ass_admin_|ast_tok_)[A-Za-z0-9_-]*/gi;
-
 /**
  * Text from the request (a URL) with every credential in it reduced to its prefix, for messages,
  * audit details and log lines: `DELETE /v1/tokens/ast_tok_…` or `?token=…` sent by mistake.
  */
 export function maskCredentials(text: string): string {
-  return text.replace(CREDENTIAL_IN_TEXT, "$1[redacted]");
+  return maskCredentialsIn(text, "[redacted]");
 }
 
 /**
@@ -113,7 +114,7 @@ export function maskCredentials(text: string): string {
  * value in `DELETE /v1/tokens/{id}`) is never echoed back.
  */
 export function shownId(id: string): string {
-  return CREDENTIAL_LIKE.test(id) ? "(a credential, not an id: never put credentials in URLs)" : id;
+  return looksLikeCredential(id) ? "(a credential, not an id: never put credentials in URLs)" : id;
 }
 
 export function notFound(message: string): ApiError {

@@ -1,8 +1,8 @@
+import { parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ConsoleSessionFailure } from "../console/console-sessions.js";
 import { credentialKindOf, hashCredential, hashesEqual } from "../crypto/credentials.js";
 import { parseIpAllowlist } from "../domain/ip-allowlist.js";
-import { parseScope, type Scope } from "../domain/scope.js";
 import type { RateLimitHandle } from "../rate-limit/rate-limit-plugin.js";
 import { ipNotAllowed, unauthorized } from "./api-error.js";
 import { loadSettledApproval } from "./approval-decisions.js";

@@ -1,5 +1,10 @@
+import {
+  requiredScope,
+  type Scope,
+  type ScopeAction,
+  scopesAllow,
+} from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import { requiredScope, type Scope, type ScopeAction, scopesAllow } from "../domain/scope.js";
 import { approvalDenied, approvalPending, scopeDenied, unauthorized } from "./api-error.js";
 import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";

@@ -1,9 +1,8 @@
+import { type Scope, scopesAllow, scopesWithin, tierAllows } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import { tierAllows } from "../approvals/approval-policy.js";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import type { Tier } from "../db/schema.js";
 import { ipEntriesWithin } from "../domain/ip-range.js";
-import { type Scope, scopesAllow, scopesWithin } from "../domain/scope.js";
 import type { Stores } from "../store/stores.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 import { ApiError, scopeDenied } from "./api-error.js";

@@ -1,5 +1,4 @@
-import { scopesAllow } from "../domain/scope.js";
-import { checkSecretPath } from "../domain/secret-path.js";
+import { checkSecretPath, scopesAllow } from "@agentsecretstore/protocol";
 import type { SecretRecord } from "../store/secrets-store.js";
 import { validationError } from "./api-error.js";
 import { scopesOf } from "./authorize.js";

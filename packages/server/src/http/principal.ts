@@ -1,5 +1,5 @@
+import type { Scope } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import type { Scope } from "../domain/scope.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 
 /** Who a request acts as, once its credential checked out. */

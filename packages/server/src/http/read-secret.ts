@@ -1,5 +1,5 @@
+import type { SecretPath } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import type { SecretPath } from "../domain/secret-path.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import { secretNotFound } from "./api-error.js";
 import { recordAudit } from "./audit-event.js";

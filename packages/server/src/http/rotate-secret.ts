@@ -1,5 +1,5 @@
+import type { SecretPath } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import type { SecretPath } from "../domain/secret-path.js";
 import type { Stores } from "../store/stores.js";
 import { secretNotFound } from "./api-error.js";
 import { appendAudit } from "./audit-event.js";

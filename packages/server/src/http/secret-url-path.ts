@@ -1,5 +1,5 @@
+import { checkSecretPath, decodePathParam, type SecretPath } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import { checkSecretPath, decodePathParam, type SecretPath } from "../domain/secret-path.js";
 import { notFound, validationError } from "./api-error.js";
 
 /**

@@ -1,5 +1,5 @@
+import { highestTier, tierAllows } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import { highestTier, tierAllows } from "../approvals/approval-policy.js";
 import type { Tier } from "../db/schema.js";
 import type { ApprovalRecord } from "../store/approvals-store.js";
 import { approvalDenied, approvalPending } from "./api-error.js";

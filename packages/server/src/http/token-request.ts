@@ -1,6 +1,6 @@
+import { parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { z } from "zod";
 import { type IpAllowlist, parseIpAllowlist } from "../domain/ip-allowlist.js";
-import { parseScope, type Scope } from "../domain/scope.js";
 import { parseTtl } from "../domain/ttl.js";
 import { type ValidationIssue, validationError } from "./api-error.js";
 import {

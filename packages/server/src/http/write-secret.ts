@@ -1,7 +1,7 @@
+import type { SecretPath } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
 import { generateId, hashCredential } from "../crypto/credentials.js";
 import { deriveKey } from "../crypto/keys.js";
-import type { SecretPath } from "../domain/secret-path.js";
 import type { StoredResponse } from "../store/idempotency-store.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import type { Stores } from "../store/stores.js";

@@ -1,4 +1,4 @@
-import { checkSecretPath } from "../domain/secret-path.js";
+import { checkSecretPath } from "@agentsecretstore/protocol";
 
 export type DotenvEntry = { key: string; value: string; line: number };
 export type DotenvIssue = { line: number; message: string };

@@ -1,3 +1,4 @@
+import { TIERS } from "@agentsecretstore/protocol";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Tier } from "../db/schema.js";
 
@@ -29,8 +30,6 @@ export type VaultMetricsOptions = {
    */
   processMetrics?: boolean;
 };
-
-const TIERS: readonly Tier[] = ["standard", "sensitive", "critical"];
 
 /** Seconds; long-polls (`?wait=`) reach the upper buckets on purpose. */
 const LATENCY_BUCKETS = [

@@ -1,6 +1,6 @@
+import { parseScope } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
-import { parseScope } from "../../domain/scope.js";
 import type { AgentRecord } from "../../store/principals-store.js";
 import { notFound, shownId, type ValidationIssue, validationError } from "../api-error.js";
 import {

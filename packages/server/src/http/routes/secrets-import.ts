@@ -1,4 +1,4 @@
-import { checkNamespace, checkSecretPath, type SecretPath } from "../../domain/secret-path.js";
+import { checkNamespace, checkSecretPath, type SecretPath } from "@agentsecretstore/protocol";
 import { parseDotenv } from "../../import/parse-dotenv.js";
 import { validationError } from "../api-error.js";
 import { appendAudit } from "../audit-event.js";

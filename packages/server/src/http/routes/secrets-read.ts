@@ -1,7 +1,6 @@
+import { checkNamespace, mayReadBelow, requiredScope } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { mayReadBelow, requiredScope } from "../../domain/scope.js";
-import { checkNamespace } from "../../domain/secret-path.js";
 import { secretNotFound, validationError } from "../api-error.js";
 import { recordAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";

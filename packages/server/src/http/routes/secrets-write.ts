@@ -1,5 +1,5 @@
+import { checkSecretPath } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import { checkSecretPath } from "../../domain/secret-path.js";
 import { secretNotFound, validationError } from "../api-error.js";
 import { appendAudit } from "../audit-event.js";
 import { authenticate } from "../authenticate.js";

@@ -1,5 +1,5 @@
+import { TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import { TIERS } from "./secret-schemas.js";
 
 export const APPROVAL_STATUSES = ["pending", "approved", "denied", "cancelled", "expired"] as const;
 

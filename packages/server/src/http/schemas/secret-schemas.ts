@@ -1,15 +1,5 @@
+import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
-
-export const TIERS = ["standard", "sensitive", "critical"] as const;
-export const SECRET_TYPES = [
-  "api_key",
-  "oauth_token",
-  "db_credential",
-  "ssh_key",
-  "certificate",
-  "payment_credential",
-  "custom",
-] as const;
 
 /** Longest grace period a rotation may keep the old version readable: 30 days, in seconds. */
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 86_400;
