@@ -2,9 +2,9 @@
 // (LangChain, AI SDK, OpenAI Agents, MCP), and the one masking they all use.
 // Everything in src/internal/ is private.
 
+export { patternCovers, type ScopeAction, scopeCovers } from "@agentsecretstore/protocol";
 export { createVaultToolset, type VaultToolset } from "./create-vault-toolset.js";
 export { type MaskDeepOptions, type MaskText, maskDeep } from "./mask-deep.js";
-export { patternCovers, type ScopeAction, scopeCovers } from "./scope.js";
 export {
   defaultSecretRegistry,
   type MaskOptions,

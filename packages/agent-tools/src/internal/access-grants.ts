@@ -1,4 +1,4 @@
-import { type ScopeAction, scopeCovers } from "../scope.js";
+import { type ScopeAction, scopeCovers } from "@agentsecretstore/protocol";
 import type { VaultClient } from "../vault-client.js";
 
 /** A scoped token the agent obtained with `request_secret_access`, kept out of the conversation. */

@@ -1,4 +1,4 @@
-import { patternCovers } from "../scope.js";
+import { patternCovers } from "@agentsecretstore/protocol";
 import type { AllowedDestination, HttpMethod } from "../vault-tools-options.js";
 
 /** An allowed destination with its origin parsed and its defaults applied. */

@@ -1,6 +1,6 @@
 import { AgentVault } from "@agentsecretstore/client";
+import type { ScopeAction } from "@agentsecretstore/protocol";
 import { maskDeep } from "../mask-deep.js";
-import type { ScopeAction } from "../scope.js";
 import type { SecretRegistry } from "../secret-registry.js";
 import type { VaultClient } from "../vault-client.js";
 import type { VaultToolCallContext } from "../vault-tool-context.js";
