@@ -1,5 +1,9 @@
 import { defineConfig } from "tsup";
 
+// The private protocol package is bundled in (code and types): the client keeps zero runtime
+// dependencies.
+const bundled = ["@agentsecretstore/protocol"];
+
 export default defineConfig({
   entry: {
     index: "src/index.ts",
@@ -16,7 +20,9 @@ export default defineConfig({
       "orchestrator/index": "src/orchestrator/index.ts",
       "sync/index": "src/sync/index.ts",
     },
+    resolve: bundled,
   },
+  noExternal: bundled,
   target: "node20",
   platform: "neutral",
   sourcemap: true,

@@ -1,3 +1,4 @@
+import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import type { AgentVaultOptions } from "./agent-vault-options.js";
 import {
   type CredentialProvider,
@@ -375,5 +376,5 @@ export class AgentVault implements AsyncDisposable {
 /** The token that revokes itself: a raw `ast_tok_…` value, or a `ScopedToken` without an id. */
 function selfRevokingValue(tokenOrId: ScopedToken | string): string | undefined {
   if (typeof tokenOrId !== "string") return tokenOrId.tokenId === "" ? tokenOrId.value : undefined;
-  return tokenOrId.startsWith("ast_tok_") ? tokenOrId : undefined;
+  return tokenOrId.startsWith(CREDENTIAL_PREFIXES.token) ? tokenOrId : undefined;
 }

@@ -4,6 +4,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
+// The private protocol package is bundled into the build, so its sources count as the client's.
+const BUNDLED: Readonly<Record<string, string>> = {
+  "@agentsecretstore/protocol": resolve(SOURCE, "../../protocol/src/index.ts"),
+};
 
 /** Every module specifier a TypeScript file imports or re-exports (static and dynamic). */
 function specifiersOf(file: string): string[] {
@@ -24,7 +28,10 @@ function importGraph(entry: string) {
     if (files.has(file)) continue;
     files.add(file);
     for (const specifier of specifiersOf(file)) {
-      if (specifier.startsWith(".")) {
+      const bundled = BUNDLED[specifier];
+      if (bundled !== undefined) {
+        pending.push(bundled);
+      } else if (specifier.startsWith(".")) {
         pending.push(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
       } else {
         external.add(specifier);
@@ -49,6 +56,10 @@ describe("the main entry", () => {
   it("reaches the client's modules", () => {
     expect(files.size).toBeGreaterThan(10);
     expect([...files].some((file) => file.endsWith("request-pipeline.ts"))).toBe(true);
+  });
+
+  it("bundles the protocol package's sources", () => {
+    expect([...files].some((file) => file.endsWith("protocol/src/scope.ts"))).toBe(true);
   });
 
   it("imports no node: module and no package at all", () => {

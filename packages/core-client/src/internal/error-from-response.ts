@@ -1,3 +1,4 @@
+import { type ErrorCode, wireNames } from "@agentsecretstore/protocol";
 import {
   AgentVaultApprovalPendingError,
   AgentVaultAuthError,
@@ -113,7 +114,7 @@ const KINDS: Readonly<Record<string, (failure: Failure) => Made>> = {
     ];
   },
   "approval-pending": ({ response, text }) => {
-    const approvalRequestId = text("approval_request_id", "approval_id");
+    const approvalRequestId = text(...wireNames("approval_request_id", "error"));
     const wait =
       approvalRequestId === null
         ? "Wait for the approval"
@@ -141,7 +142,8 @@ const KINDS: Readonly<Record<string, (failure: Failure) => Made>> = {
   ],
 };
 
-const KIND_BY_CODE: Readonly<Record<string, string>> = {
+// Every protocol error code has a kind; FORBIDDEN is the hosted product's name for a 403.
+const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", string>> = {
   VALIDATION_ERROR: "validation",
   PAYLOAD_TOO_LARGE: "validation",
   UNAUTHORIZED: "auth",
@@ -196,7 +198,10 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
           ? "INTERNAL"
           : `HTTP_${status}`);
   const message = stringOrNull(details.message);
-  const kind = KIND_BY_CODE[code] ?? KIND_BY_STATUS[status] ?? (status >= 500 ? "server" : "other");
+  const kind =
+    (KIND_BY_CODE as Readonly<Record<string, string | undefined>>)[code] ??
+    KIND_BY_STATUS[status] ??
+    (status >= 500 ? "server" : "other");
   const [ErrorClass, fields, text] = (KINDS[kind] ?? KINDS.other!)({
     response,
     code,

@@ -1,12 +1,10 @@
+import { maskCredentials } from "@agentsecretstore/protocol";
+
 /** The marker printed wherever a secret value or a credential would otherwise appear. */
 export const REDACTED = "[REDACTED]";
 
 /** `util.inspect`'s hook, looked up by its registered name so that no `node:` import is needed. */
 export const INSPECT_CUSTOM: unique symbol = Symbol.for("nodejs.util.inspect.custom") as never;
-
-// Credentials have recognisable prefixes (API.md: agent key, scoped token, admin key). Masking
-// them anywhere in a string is a second line of defence behind never putting them there.
-const CREDENTIAL_PATTERN = /\b(ast_tok_|ass_live_|ass_admin_)[A-Za-z0-9_-]+/g;
 
 // Values shorter than this are not scrubbed from text: masking "1" or "on" everywhere would
 // mangle messages without protecting anything worth protecting.
@@ -17,7 +15,9 @@ const MIN_SCRUB_LENGTH = 4;
  * in `text`.
  */
 export function redactText(text: string, sensitiveValues: readonly string[] = []): string {
-  let result = text.replace(CREDENTIAL_PATTERN, `$1${REDACTED}`);
+  // Credentials have recognisable prefixes: masking them anywhere in a string is a second line
+  // of defence behind never putting them there.
+  let result = maskCredentials(text, REDACTED);
   for (const value of sensitiveValues) {
     if (value.length >= MIN_SCRUB_LENGTH) result = result.split(value).join(REDACTED);
   }

@@ -1,3 +1,4 @@
+import { wireNames } from "@agentsecretstore/protocol";
 import { AgentVaultNotFoundError } from "../errors.js";
 import type { Approval, ApprovalRequest } from "../models/approval-request.js";
 import { ApprovalStatus } from "../models/approval-status.js";
@@ -22,9 +23,8 @@ import {
   type WireObject,
 } from "./wire-fields.js";
 
-// The one place where wire shapes become models. Both API generations are understood
-// (API.md): tier/access_tier, secret_type/type, tags/metadata, value/token,
-// approval_request_id/approval_id, allowed_ips/ip_allowlist.
+// The one place where wire shapes become models. Both API generations are understood: a field
+// is read under each of its names in the protocol's alias table (wireNames).
 
 /** Metadata fields shared by secrets, writes and listings. */
 export function toSecretMetadata(body: unknown): SecretMetadata {
@@ -63,7 +63,7 @@ export function toSecretPage(body: unknown): SecretPage {
 /** `POST /v1/tokens` (201 or 202) → {@link ScopedToken}. */
 export function toScopedToken(body: unknown): ScopedToken {
   const wire = asWireObject(body, "a token");
-  return scopedToken(wire, requireString(wire, "token", "token", "value"));
+  return scopedToken(wire, requireString(wire, "token", ...wireNames("token", "token")));
 }
 
 /**
@@ -86,11 +86,11 @@ function scopedToken(wire: WireObject, value: string): ScopedToken {
     ttlSeconds: numberOrNull(pick(wire, "ttl_seconds")) ?? 0,
     expiresAt: dateOrNull(pick(wire, "expires_at")),
     description: stringOrNull(pick(wire, "description")),
-    allowedIps: nullableStringArray(pick(wire, "allowed_ips", "ip_allowlist")),
+    allowedIps: nullableStringArray(pick(wire, ...wireNames("allowed_ips"))),
     maxUses: numberOrNull(pick(wire, "max_uses")),
     usesRemaining: numberOrNull(pick(wire, "uses_remaining")),
     approvalStatus,
-    approvalRequestId: stringOrNull(pick(wire, "approval_request_id", "approval_id")),
+    approvalRequestId: stringOrNull(pick(wire, ...wireNames("approval_request_id"))),
     requiresApproval:
       typeof requiresApproval === "boolean"
         ? requiresApproval
@@ -116,7 +116,7 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
     path: stringOrNull(pick(wire, "path")) ?? requestedPath,
     newVersion: requireNumber(wire, "rotation", "new_version", "version"),
     oldVersion: numberOrNull(pick(wire, "old_version")),
-    expiresAt: dateOrNull(pick(wire, "expires_at", "grace_expires_at")),
+    expiresAt: dateOrNull(pick(wire, ...wireNames("expires_at", "rotation"))),
     gracePeriodSeconds: numberOrNull(pick(wire, "grace_period_seconds")) ?? 0,
   };
 }
@@ -125,7 +125,7 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
 export function toApprovalRequest(body: unknown): ApprovalRequest {
   const wire = asWireObject(body, "an approval request");
   const approvals = pick(wire, "approvals");
-  const tier = pick(wire, "tier", "access_tier");
+  const tier = pick(wire, ...wireNames("tier"));
   return {
     id: requireString(wire, "approval request", "id", "approval_request_id", "approval_id"),
     status: approvalStatusOf(pick(wire, "status"), ApprovalStatus.PENDING),
@@ -146,8 +146,8 @@ export function toApprovalRequest(body: unknown): ApprovalRequest {
 function metadataFields(wire: WireObject): SecretMetadata {
   const path = requireString(wire, "secret", "path");
   const lastSlash = path.lastIndexOf("/");
-  const tier = pick(wire, "tier", "access_tier");
-  const secretType = pick(wire, "secret_type", "type");
+  const tier = pick(wire, ...wireNames("tier"));
+  const secretType = pick(wire, ...wireNames("secret_type"));
   return {
     path,
     namespace: stringOrNull(pick(wire, "namespace")) ?? path.slice(0, Math.max(lastSlash, 0)),
@@ -156,7 +156,7 @@ function metadataFields(wire: WireObject): SecretMetadata {
     tier: typeof tier === "string" ? (tier as SecretTier) : SecretTier.STANDARD,
     secretType: typeof secretType === "string" ? (secretType as SecretType) : SecretType.CUSTOM,
     description: stringOrNull(pick(wire, "description")),
-    tags: stringMap(pick(wire, "tags", "metadata")),
+    tags: stringMap(pick(wire, ...wireNames("tags"))),
     createdAt: dateOrNull(pick(wire, "created_at")),
     updatedAt: dateOrNull(pick(wire, "updated_at")),
     accessedAt: dateOrNull(pick(wire, "accessed_at")),

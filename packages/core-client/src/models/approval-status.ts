@@ -1,3 +1,5 @@
+import type { ApprovalStatus as WireApprovalStatus } from "@agentsecretstore/protocol";
+
 /**
  * State of an approval request, and of a scoped token's approval
  * (a token is only ever `approved`, `pending` or `denied`).
@@ -10,7 +12,7 @@ export const ApprovalStatus = Object.freeze({
   DENIED: "denied",
   CANCELLED: "cancelled",
   EXPIRED: "expired",
-} as const);
+} as const satisfies { readonly [S in WireApprovalStatus as Uppercase<S>]: S });
 
 /** One of `"pending" | "approved" | "denied" | "cancelled" | "expired"`. */
-export type ApprovalStatus = (typeof ApprovalStatus)[keyof typeof ApprovalStatus];
+export type ApprovalStatus = WireApprovalStatus;

@@ -1,3 +1,5 @@
+import type { Tier } from "@agentsecretstore/protocol";
+
 /**
  * Access tier of a secret: who must approve before a credential may read its value.
  * `standard` is automatic, `sensitive` needs one approval, `critical` two approvals by
@@ -9,7 +11,7 @@ export const SecretTier = Object.freeze({
   STANDARD: "standard",
   SENSITIVE: "sensitive",
   CRITICAL: "critical",
-} as const);
+} as const satisfies { readonly [T in Tier as Uppercase<T>]: T });
 
-/** One of `"standard" | "sensitive" | "critical"`. */
-export type SecretTier = (typeof SecretTier)[keyof typeof SecretTier];
+/** One of `"standard" | "sensitive" | "critical"`: the protocol's one tier type. */
+export type SecretTier = Tier;

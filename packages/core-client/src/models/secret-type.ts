@@ -1,3 +1,5 @@
+import type { SecretType as WireSecretType } from "@agentsecretstore/protocol";
+
 /**
  * What kind of credential a secret holds (informational; it changes no access rule).
  *
@@ -11,7 +13,7 @@ export const SecretType = Object.freeze({
   CERTIFICATE: "certificate",
   PAYMENT_CREDENTIAL: "payment_credential",
   CUSTOM: "custom",
-} as const);
+} as const satisfies { readonly [T in WireSecretType as Uppercase<T>]: T });
 
 /** One of the {@link SecretType} values. */
-export type SecretType = (typeof SecretType)[keyof typeof SecretType];
+export type SecretType = WireSecretType;
