@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
+import { approveWhileWaiting } from "./support/approve-while-waiting.js";
 import { askForValuesWithEveryTool, CANARIES, findLeak, seedCanaries } from "./support/canary.js";
-import { startEchoServer } from "./support/echo-server.js";
 import { CALLER_A_TOKEN, type HttpMcp, startHttpMcp } from "./support/http-mcp.js";
 import { connectHttp, structured } from "./support/mcp-client.js";
 import { type RunningVault, startVault } from "./support/vault-server.js";
@@ -32,20 +33,8 @@ it("waits over HTTP for an approval an admin gives, with progress on the request
     );
     expect(pending.status).toBe("pending_approval");
     const approvalRequestId = pending.approvalRequestId as string;
-    let approving: Promise<void> | undefined;
-    const progress: string[] = [];
-    const decided = await client.call(
-      "check_approval_status",
-      { approvalRequestId, waitSeconds: 60 },
-      {
-        onProgress: ({ message }) => {
-          progress.push(message ?? "");
-          approving ??= vault.approve(approvalRequestId);
-        },
-      },
-    );
-    await approving;
-    expect(structured(decided).status).toBe("approved");
+    const { outcome, progress } = await approveWhileWaiting(client, vault, approvalRequestId);
+    expect(outcome.status).toBe("approved");
     expect(progress.length).toBeGreaterThan(0);
     const call = structured(
       await client.call("call_api_with_secret", {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startEchoServer } from "./support/echo-server.js";
+import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
+import { approveWhileWaiting } from "./support/approve-while-waiting.js";
 import { type ConnectedClient, connectStdio, structured } from "./support/mcp-client.js";
 import { type RunningVault, startVault } from "./support/vault-server.js";
 
@@ -44,21 +45,8 @@ async function requestPending(path: string): Promise<string> {
 
 it("waits for an approval an admin gives through the vault's API, with progress, then uses it", async () => {
   const approvalRequestId = await requestPending("production/payments/api-key");
-  const progress: string[] = [];
-  let approving: Promise<void> | undefined;
-  const result = await mcp.call(
-    "check_approval_status",
-    { approvalRequestId, waitSeconds: 60 },
-    {
-      onProgress: ({ message }) => {
-        progress.push(message ?? "");
-        // A person decides while the model waits.
-        approving ??= vault.approve(approvalRequestId);
-      },
-    },
-  );
-  await approving;
-  expect(structured(result)).toMatchObject({ status: "approved", approvalRequestId });
+  const { outcome, progress } = await approveWhileWaiting(mcp, vault, approvalRequestId);
+  expect(outcome).toMatchObject({ status: "approved", approvalRequestId });
   expect(progress.length).toBeGreaterThan(0);
   expect(progress[0]).toContain(approvalRequestId);
 

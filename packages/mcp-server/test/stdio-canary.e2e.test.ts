@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
 import { askForValuesWithEveryTool, CANARIES, findLeak, seedCanaries } from "./support/canary.js";
-import { startEchoServer } from "./support/echo-server.js";
 import { type ConnectedClient, connectStdio } from "./support/mcp-client.js";
 import { type RunningVault, startVault } from "./support/vault-server.js";
 

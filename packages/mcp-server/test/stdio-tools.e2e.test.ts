@@ -1,6 +1,6 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEchoServer } from "./support/echo-server.js";
+import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
 import { type ConnectedClient, connectStdio, structured } from "./support/mcp-client.js";
 import { type RunningVault, startVault } from "./support/vault-server.js";
 
