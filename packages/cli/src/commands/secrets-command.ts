@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { SecretMetadata } from "@agentsecretstore/client";
+import { SECRET_TYPES, type SecretType, TIERS, type Tier } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -7,17 +8,6 @@ import { commandContext } from "../command-context.js";
 import type { Column } from "../output/format-table.js";
 import { dateTime, keyValue, oneOf, wholeNumber } from "../parse-options.js";
 import { readSecretValue } from "../read-secret-value.js";
-
-const TIERS = ["standard", "sensitive", "critical"] as const;
-const TYPES = [
-  "api_key",
-  "oauth_token",
-  "db_credential",
-  "ssh_key",
-  "certificate",
-  "payment_credential",
-  "custom",
-] as const;
 
 const METADATA_COLUMNS: readonly Column<SecretMetadata>[] = [
   { header: "path", value: (item) => item.path },
@@ -105,7 +95,7 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
     .description("Store a value at a path: creates the secret, or adds a version.")
     .argument("<path>", "secret path such as production/openai/api-key")
     .option("--tier <tier>", `who must approve reads: ${TIERS.join(", ")}`, oneOf(TIERS))
-    .option("--type <type>", `kind of secret: ${TYPES.join(", ")}`, oneOf(TYPES))
+    .option("--type <type>", `kind of secret: ${SECRET_TYPES.join(", ")}`, oneOf(SECRET_TYPES))
     .option("--description <text>", "what the secret is for")
     .option("--tag <key=value>", "a tag (repeatable)", keyValue)
     .option("--expires-at <date>", "ISO-8601 time after which reads answer 404", dateTime)
@@ -184,7 +174,7 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
     .action(
       async (
         namespace: string,
-        options: { file?: string; tier?: (typeof TIERS)[number]; tag?: Record<string, string> },
+        options: { file?: string; tier?: Tier; tag?: Record<string, string> },
         command: Command,
       ) => {
         const context = commandContext(io, command);
@@ -205,8 +195,8 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
 }
 
 type SetOptions = {
-  tier?: (typeof TIERS)[number];
-  type?: (typeof TYPES)[number];
+  tier?: Tier;
+  type?: SecretType;
   description?: string;
   tag?: Record<string, string>;
   expiresAt?: Date;

@@ -1,4 +1,5 @@
 import type { ScopedToken } from "@agentsecretstore/client";
+import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -73,7 +74,7 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
       const context = commandContext(io, command);
       await context.vault().revokeToken(tokenId);
       // Given the token itself rather than its id, revoke it but never print it back.
-      if (tokenId.startsWith("ast_tok_")) {
+      if (tokenId.startsWith(CREDENTIAL_PREFIXES.token)) {
         context.printDone("Revoked the token.", { revoked: true });
       } else {
         context.printDone(`Revoked ${tokenId}.`, { tokenId, revoked: true });

@@ -1,3 +1,4 @@
+import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import { CliError } from "../cli-error.js";
 import { ExitCode } from "../exit-codes.js";
 
@@ -9,9 +10,9 @@ export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 export const CREDENTIAL_SOURCES: Readonly<
   Record<CredentialKind, { variable: string; prefix: string; label: string }>
 > = {
-  token: { variable: "ASS_TOKEN", prefix: "ast_tok_", label: "scoped token" },
-  agent: { variable: "ASS_AGENT_KEY", prefix: "ass_live_", label: "agent key" },
-  admin: { variable: "ASS_ADMIN_KEY", prefix: "ass_admin_", label: "admin key" },
+  token: { variable: "ASS_TOKEN", prefix: CREDENTIAL_PREFIXES.token, label: "scoped token" },
+  agent: { variable: "ASS_AGENT_KEY", prefix: CREDENTIAL_PREFIXES.agent, label: "agent key" },
+  admin: { variable: "ASS_ADMIN_KEY", prefix: CREDENTIAL_PREFIXES.admin, label: "admin key" },
 };
 
 /** A credential picked for a command: what it is, its value, and the variable it came from. */
