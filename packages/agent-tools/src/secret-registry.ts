@@ -1,11 +1,16 @@
+import {
+  CREDENTIAL_PREFIXES,
+  credentialPattern,
+  maskCredentials,
+} from "@agentsecretstore/protocol";
+
 /** The marker that replaces a vault value wherever it is masked (the client prints the same). */
 export const REDACTED = "[REDACTED]";
 
-// Vault credentials have recognisable prefixes (API.md): they are masked even when nobody
-// registered them, as a second line of defence behind never putting them in text at all.
-const CREDENTIAL_PATTERN = /\b(ast_tok_|ass_live_|ass_admin_)[A-Za-z0-9_-]+/g;
-const CREDENTIAL_PREFIXES = ["ast_tok_", "ass_live_", "ass_admin_"] as const;
-const WORD_CHARACTER = /\w/;
+// Vault credentials have recognisable prefixes (docs/protocol.md): they are masked even when
+// nobody registered them, as a second line of defence behind never putting them in text at all.
+// The protocol's pattern matches them in any case and glued to other words.
+const PREFIXES: readonly string[] = Object.values(CREDENTIAL_PREFIXES);
 
 /** Options of {@link SecretRegistry}. */
 export interface SecretRegistryOptions {
@@ -112,7 +117,7 @@ export class SecretRegistry {
 
   /** `text` with every registered value, and every vault credential, replaced by `[REDACTED]`. */
   mask(text: string, options: MaskOptions = {}): string {
-    let result = text.replace(CREDENTIAL_PATTERN, `$1${REDACTED}`);
+    let result = maskCredentials(text, REDACTED);
     if (this.#forms.size === 0) return result;
     for (const form of this.#sorted()) {
       if (options.forModel === true && this.#forms.get(form) === true) continue;
@@ -128,7 +133,7 @@ export class SecretRegistry {
    */
   longestMaskedLength(): number {
     const longestForm = this.#sorted()[0]?.length ?? 0;
-    return Math.max(longestForm, ...CREDENTIAL_PREFIXES.map((prefix) => prefix.length));
+    return Math.max(longestForm, ...PREFIXES.map((prefix) => prefix.length));
   }
 
   /**
@@ -153,23 +158,16 @@ export class SecretRegistry {
         if (form.startsWith(text.slice(at))) forbid(at, open);
       }
     }
-    for (const match of text.matchAll(CREDENTIAL_PATTERN)) {
+    for (const match of text.matchAll(credentialPattern())) {
       const end = match.index + match[0].length;
       forbid(match.index, end === text.length ? open : end);
     }
     for (let at = Math.max(0, text.length - 10); at < text.length; at++) {
-      const tail = text.slice(at);
-      if (CREDENTIAL_PREFIXES.some((prefix) => prefix.startsWith(tail))) forbid(at, open);
+      const tail = text.slice(at).toLowerCase();
+      if (PREFIXES.some((prefix) => prefix.startsWith(tail))) forbid(at, open);
     }
-    const isSafe = (cut: number) => {
-      if (forbidden.some(([start, end]) => start < cut && cut < end)) return false;
-      // Masked on its own, the rest would start at a word boundary that the whole text lacks.
-      if (cut === 0 || !WORD_CHARACTER.test(text.charAt(cut - 1))) return true;
-      const rest = text.slice(cut);
-      return !CREDENTIAL_PREFIXES.some(
-        (prefix) => rest.startsWith(prefix) || prefix.startsWith(rest),
-      );
-    };
+    // The pattern needs no word boundary, so a cut outside every forbidden span is safe.
+    const isSafe = (cut: number) => !forbidden.some(([start, end]) => start < cut && cut < end);
     let cut = text.length;
     while (cut > 0 && !isSafe(cut)) cut--;
     return cut;

@@ -23,12 +23,26 @@ describe("StreamRedactor", () => {
     }
   });
 
-  it("passes ordinary text on at once but for at most one character", () => {
+  it("passes ordinary text on at once, holding back only what could start a credential", () => {
     const redactor = new StreamRedactor(registryWith(VALUE));
-    expect(redactor.push("hello world")).toBe("hello worl");
-    expect(redactor.holding).toBe(true);
-    expect(redactor.flush()).toBe("d");
+    expect(redactor.push("hello world")).toBe("hello world");
     expect(redactor.holding).toBe(false);
+    expect(redactor.push(" as")).toBe(" ");
+    expect(redactor.holding).toBe(true);
+    expect(redactor.flush()).toBe("as");
+    expect(redactor.holding).toBe(false);
+  });
+
+  it("masks a credential glued to the word before it, however it is cut", () => {
+    const whole = "key=worldast_tok_abc123 end";
+    for (let size = 1; size <= 5; size++) {
+      const redactor = new StreamRedactor(registryWith(VALUE));
+      let out = "";
+      for (let at = 0; at < whole.length; at += size)
+        out += redactor.push(whole.slice(at, at + size));
+      out += redactor.flush();
+      expect(out).toBe("key=worldast_tok_[REDACTED] end");
+    }
   });
 
   it("puts together exactly what masking the whole text gives, however it is cut", () => {

@@ -1,3 +1,4 @@
+import { TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { defineVaultTool } from "../internal/define-vault-tool.js";
 import { generateSchema, generateValue } from "../internal/generate-value.js";
@@ -13,7 +14,7 @@ const inputSchema = z.object({
     .describe("The value to store. Leave it out and use generate for a new random credential."),
   generate: generateSchema.optional(),
   tier: z
-    .enum(["standard", "sensitive", "critical"])
+    .enum(TIERS)
     .optional()
     .describe(
       "Who must approve reads: standard (nobody), sensitive (one person), critical (two people). Default: unchanged, or standard for a new secret.",
