@@ -2,7 +2,7 @@
  * The wire objects whose fields have a second name (docs/protocol.md, "Two generations").
  * `secret`: a secret or its metadata as answered; `secret-write`: the body of a secret write or
  * import; `token-request`: `POST /v1/tokens`'s body; `token`: a token as answered; `rotation`:
- * the legacy `PATCH /v1/secrets/{path}` answer; `error`: the `error` object of a failure.
+ * a rotation's answer (both forms carry both names); `error`: the `error` object of a failure.
  */
 export type WireObjectName =
   | "secret"
@@ -54,7 +54,6 @@ export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
   { field: "ttl_seconds", alias: "ttl", objects: ["token-request", "token"], value: "converted" },
   { field: "new_version", alias: "version", objects: ["rotation"], value: "same" },
   { field: "expires_at", alias: "grace_expires_at", objects: ["rotation"], value: "same" },
-  { field: "message", alias: "detail", objects: ["error"], value: "same" },
 ] as const);
 
 /**
