@@ -39,7 +39,7 @@ import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
 import { AuditBatcher } from "./store/audit-batcher.js";
 import { createDataAccess } from "./store/stores.js";
 
-/** 64 KiB: API.md's default for a secret value. */
+/** 64 KiB: docs/protocol.md's default for a secret value. */
 const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
 
 /** The Fastify app {@link createServer} returns, with the first start's credentials if any. */
@@ -244,7 +244,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
         title: "Agent Secret Store",
         version: "1",
         description:
-          "The wire protocol v1 of the self-hostable Agent Secret Store (see API.md). Every error is `{error: {code, message, ...details}}`; every response carries x-request-id. Authenticated requests are rate limited per credential, and failed authentications per client address: 429 RATE_LIMITED with retry_after, Retry-After and RateLimit-Limit/-Remaining/-Reset (the latter on every authenticated answer). /v1/health and /v1/openapi.json are not limited. Writes (PUT, POST, PATCH, rotate, import, approval decisions) honour Idempotency-Key.",
+          "The wire protocol v1 of the self-hostable Agent Secret Store (see docs/protocol.md). Every error is `{error: {code, message, ...details}}`; every response carries x-request-id. Authenticated requests are rate limited per credential, and failed authentications per client address: 429 RATE_LIMITED with retry_after, Retry-After and RateLimit-Limit/-Remaining/-Reset (the latter on every authenticated answer). /v1/health and /v1/openapi.json are not limited. Writes (PUT, POST, PATCH, rotate, import, approval decisions) honour Idempotency-Key.",
       },
       components: {
         securitySchemes: {
@@ -268,7 +268,7 @@ const CLIENT_ERROR_LINGER_MS = 1000;
 
 /**
  * Answers a request that Node's HTTP parser refused before Fastify saw it (headers over Node's
- * 16 KiB, a malformed request line, a timeout) with API.md's error shape instead of Node's or
+ * 16 KiB, a malformed request line, a timeout) with docs/protocol.md's error shape instead of Node's or
  * Fastify's bare text. The socket is ended, not destroyed, and what the client still sends is
  * read and dropped: destroying a socket with unread data makes the kernel send a reset, and the
  * client then loses the answer. Nothing of the request is echoed (its headers may hold a

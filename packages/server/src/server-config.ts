@@ -50,7 +50,7 @@ export type WebhookSettings = {
   timeoutMs?: number;
 };
 
-/** Human approval settings (API.md, "Approvals"). */
+/** Human approval settings (docs/protocol.md, "Tiers and approvals"). */
 export type ApprovalSettings = {
   /**
    * How long a critical request waits after its second approval before it takes effect; anyone

@@ -125,7 +125,7 @@ describe("rate limits shared through Redis", () => {
   });
 
   it("counts one credential's requests across two instances", async () => {
-    // Fails loudly if Redis is down: TOOLCHAIN.md says it runs on these machines.
+    // Fails loudly if Redis is down: docs/development.md says it runs on these machines.
     expect(await redis.ping()).toBe("PONG");
     const masterKey = randomBytes(32);
     const keyPrefix = `ass-test-${randomUUID()}`;

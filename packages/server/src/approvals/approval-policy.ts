@@ -1,5 +1,5 @@
 /**
- * The approval rules of API.md ("Approvals"), as pure functions of a request's state, an action
+ * The approval rules of docs/protocol.md ("Tiers and approvals"), as pure functions of a request's state, an action
  * and the time. No I/O: the caller loads the state, applies an action here, and stores the result
  * with a conditional write (status still `pending`) so that two racing decisions cannot both win.
  */

@@ -9,7 +9,7 @@ import {
   type PostgresApprovalEvents,
 } from "./postgres-approval-events.js";
 
-// Needs PostgreSQL at 127.0.0.1:5432 (TOOLCHAIN.md; .ci/run starts it).
+// Needs PostgreSQL at 127.0.0.1:5432 (docs/development.md; .ci/run starts it).
 const opened: PostgresApprovalEvents[] = [];
 afterEach(async () => {
   for (const events of opened.splice(0)) await events.close();

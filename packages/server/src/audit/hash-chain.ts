@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The hashed content of one audit event (API.md, `GET /v1/audit`). Never holds a secret value. */
+/** The hashed content of one audit event (docs/protocol.md, "Audit, health, the document itself"). Never holds a secret value. */
 export type AuditEventContent = {
   id: string;
   /** ISO-8601 UTC timestamp. */

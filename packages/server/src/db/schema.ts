@@ -1,6 +1,6 @@
 import type { Tier } from "@agentsecretstore/protocol";
 /**
- * The typed database schema. Portable on purpose (TOOLCHAIN.md): ids are text, timestamps are
+ * The typed database schema. Portable on purpose (docs/development.md): ids are text, timestamps are
  * ISO-8601 strings set in JS, booleans are 0/1, JSON columns hold `JSON.stringify`'d text and
  * sealed values are base64 text, so the same queries run on SQLite and, later, PostgreSQL.
  */

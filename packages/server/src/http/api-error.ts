@@ -2,7 +2,7 @@ import {
   looksLikeCredential,
   maskCredentials as maskCredentialsIn,
 } from "@agentsecretstore/protocol";
-/** The error codes of API.md's table, plus NOT_FOUND for a route or a non-secret resource. */
+/** The error codes of docs/protocol.md's error table, plus NOT_FOUND for a route or a non-secret resource. */
 export type ApiErrorCode =
   | "VALIDATION_ERROR"
   | "UNAUTHORIZED"

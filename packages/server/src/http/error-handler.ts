@@ -50,7 +50,7 @@ function issuesFrom(
   return issues;
 }
 
-/** Turns any error into API.md's error shape; 5xx bodies never carry anything internal. */
+/** Turns any error into docs/protocol.md's error shape; 5xx bodies never carry anything internal. */
 export function toApiError(error: unknown, bodyLimit: number): ApiError {
   if (error instanceof ApiError) return error;
   const fastifyError = error as Partial<FastifyError> & { validation?: SchemaIssue[] };

@@ -102,7 +102,7 @@ async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope
 }
 
 /**
- * Issues a token for `principal` (API.md, `POST /v1/tokens`): inside the caller's ceiling (an
+ * Issues a token for `principal` (docs/protocol.md, "Tokens"): inside the caller's ceiling (an
  * agent's allowed scopes; a parent token's scopes, remaining lifetime and remaining uses),
  * pending approval when its read scopes cover an existing secret above the tier its issuer
  * may grant by itself. Consumes one use of a parent token.

@@ -59,7 +59,7 @@ export function isExpired(secret: SecretRecord, now: Date): boolean {
   return secret.expiresAt !== null && secret.expiresAt <= now.toISOString();
 }
 
-/** A secret's metadata in API.md's shape, both generations' names included; never the value. */
+/** A secret's metadata in docs/protocol.md's shape, both generations' names included; never the value. */
 export function toSecretMetadataBody(secret: SecretRecord): z.infer<typeof secretMetadataResponse> {
   return {
     id: secret.id,

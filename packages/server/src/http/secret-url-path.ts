@@ -5,7 +5,7 @@ import { notFound, validationError } from "./api-error.js";
 /**
  * The secret path of a wildcard route, read from the raw URL (not the router's already-decoded
  * parameter) and decoded exactly once: literal slashes and one percent-encoded segment name the
- * same path; anything API.md forbids is a 400, never normalised.
+ * same path; anything docs/protocol.md forbids is a 400, never normalised.
  *
  * `suffix` is a literal trailing action segment (`/rotate`): only the final literal
  * `/rotate` is the action, so a secret named `…/rotate` is rotated as `…/rotate/rotate` or

@@ -30,7 +30,7 @@ function grantCovers(grant: ApprovalRecord | undefined, tier: Tier, nowIso: stri
 }
 
 /**
- * The read gate for tiers (API.md, "Approvals"). Admin keys read anything. A token reads up to
+ * The read gate for tiers (docs/protocol.md, "Tiers and approvals"). Admin keys read anything. A token reads up to
  * the tier it was approved for; above that, 403 APPROVAL_DENIED. An agent key reading above
  * standard gets 202 with its pending request for the path (a new one if none), until a person
  * approves; then the grant lasts `agentGrantSeconds`.

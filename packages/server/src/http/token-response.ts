@@ -4,7 +4,7 @@ import type { tokenResponse, tokenSelfResponse } from "./schemas/token-schemas.j
 
 type TokenSelfBody = z.infer<typeof tokenSelfResponse>;
 
-/** A token record in API.md's shape, both generations' names included; never the value. */
+/** A token record in docs/protocol.md's shape, both generations' names included; never the value. */
 export function toTokenSelfBody(token: TokenRecord): TokenSelfBody {
   const approvalId = token.approvalStatus === "approved" ? null : token.approvalRequestId;
   return {

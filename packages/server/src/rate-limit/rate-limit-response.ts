@@ -15,7 +15,7 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
   return headers;
 }
 
-/** The `429` body of API.md: `{"error": {"code": "RATE_LIMITED", "message", "retry_after"}}`. */
+/** The `429` body of docs/protocol.md: `{"error": {"code": "RATE_LIMITED", "message", "retry_after"}}`. */
 export function rateLimitedBody(
   decision: RateLimitDecision,
   what: "credential" | "failed-auth",

@@ -83,7 +83,7 @@ describe("rate limit responses", () => {
     expect(rateLimitHeaders(refused)["retry-after"]).toBe("42");
   });
 
-  it("writes API.md's RATE_LIMITED body", () => {
+  it("writes docs/protocol.md's RATE_LIMITED body", () => {
     expect(rateLimitedBody(refused, "credential")).toEqual({
       error: { code: "RATE_LIMITED", message: expect.stringContaining("42"), retry_after: 42 },
     });

@@ -1,5 +1,5 @@
 /**
- * JSON columns are stored as text on every engine (TOOLCHAIN.md: pg would turn a JS array
+ * JSON columns are stored as text on every engine (docs/development.md: pg would turn a JS array
  * into a PG array). Reading one back never throws: a damaged column yields the fallback.
  */
 export function parseJsonColumn<T>(text: string | null, fallback: T): T {

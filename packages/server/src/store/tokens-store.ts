@@ -22,7 +22,7 @@ export type TokenRecord = {
   createdAt: string;
 };
 
-/** Scoped tokens. Counting uses is one atomic statement, exact under races (SECURITY.md). */
+/** Scoped tokens. Counting uses is one atomic statement, exact under races (docs/security.md). */
 export class TokensStore {
   constructor(private readonly db: Kysely<Database>) {}
 

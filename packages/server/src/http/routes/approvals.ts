@@ -148,7 +148,7 @@ function refusal(rejection: ApprovalRejection): ApiError {
   });
 }
 
-/** Human approval (API.md, "Approvals"): list, read and long-poll, approve, deny, cancel. */
+/** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */
 export function registerApprovalRoutes(app: VaultApp, context: VaultContext): void {
   const onRequest = authenticate(context);
   const body = (view: ApprovalView) =>

@@ -28,7 +28,7 @@ const meResponse = z.object({
   issuer_name: z.string().nullable().describe("Name of the agent or admin at the family's root"),
 });
 
-/** `GET /v1/me`: what the presenting credential is (API.md, second wave). Consumes no token use. */
+/** `GET /v1/me`: what the presenting credential is (docs/protocol.md, "Tokens"). Consumes no token use. */
 export function registerMeRoute(app: VaultApp, context: VaultContext): void {
   app.get(
     "/v1/me",

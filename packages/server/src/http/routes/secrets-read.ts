@@ -48,7 +48,7 @@ async function answerListing(
   return page;
 }
 
-/** Reading secrets: listings, values, metadata (API.md, "Secrets"). */
+/** Reading secrets: listings, values, metadata (docs/protocol.md, "Secrets"). */
 export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): void {
   const onRequest = authenticate(context);
 

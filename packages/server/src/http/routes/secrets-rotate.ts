@@ -18,7 +18,7 @@ import { idempotentWrite, readIdempotencyKey } from "../write-secret.js";
 const TAGS = ["secrets"];
 const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
 
-/** Rotation with a grace period, and its legacy PATCH form (API.md, "Secrets"). */
+/** Rotation with a grace period, and its legacy PATCH form (docs/protocol.md, "Secrets"). */
 export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext): void {
   const onRequest = authenticate(context);
 

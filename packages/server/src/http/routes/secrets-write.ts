@@ -26,7 +26,7 @@ import {
 const TAGS = ["secrets"];
 const WRITE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 409, 412] as const;
 
-/** Writing and deleting secrets (API.md, "Secrets"). */
+/** Writing and deleting secrets (docs/protocol.md, "Secrets"). */
 export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext): void {
   const onRequest = authenticate(context);
 

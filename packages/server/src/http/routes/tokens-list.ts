@@ -54,7 +54,7 @@ function rootIssuer(token: TokenRecord, byId: ReadonlyMap<string, TokenRecord>):
   return current.issuerId;
 }
 
-/** `GET /v1/tokens`: the caller's live tokens (API.md, second wave), never values. */
+/** `GET /v1/tokens`: the caller's live tokens (docs/protocol.md, "Tokens"), never values. */
 export function registerTokenListRoute(app: VaultApp, context: VaultContext): void {
   app.get(
     "/v1/tokens",

@@ -69,7 +69,7 @@ async function mayRevoke(
   return false;
 }
 
-/** Scoped tokens: issue (incl. child tokens), inspect and revoke (API.md, "Tokens"). */
+/** Scoped tokens: issue (incl. child tokens), inspect and revoke (docs/protocol.md, "Tokens"). */
 export function registerTokenRoutes(app: VaultApp, context: VaultContext): void {
   const onRequest = authenticate(context);
 

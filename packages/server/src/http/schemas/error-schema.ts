@@ -2,7 +2,7 @@ import { z } from "zod";
 
 const issue = z.object({ field: z.string(), message: z.string() });
 
-/** API.md's error body: `{"error": {"code", "message", ...details}}`. */
+/** docs/protocol.md's error body: `{"error": {"code", "message", ...details}}`. */
 export const errorBody = z.object({
   error: z
     .object({

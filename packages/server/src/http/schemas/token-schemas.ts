@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Largest TTL a token may have (API.md), in seconds. */
+/** Largest TTL a token may have (docs/protocol.md), in seconds. */
 export const MAX_TOKEN_TTL_SECONDS = 86_400;
 export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 
