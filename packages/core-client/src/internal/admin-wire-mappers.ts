@@ -24,7 +24,7 @@ import { toApprovalRequest } from "./wire-mappers.js";
 
 // Where the admin API's wire shapes become models (the agent-facing ones are in
 // wire-mappers.ts). Lenient on input: lists come as a bare array or wrapped in an object,
-// and camelCase names are understood next to API.md's snake_case ones.
+// and camelCase names are understood next to docs/protocol.md's snake_case ones.
 
 /**
  * `GET /v1/approvals` → one page of {@link ApprovalRequest}s: an array, `{ items }` or

@@ -28,7 +28,7 @@ function failed(
   });
 }
 
-describe("errorFromResponse: API.md's table", () => {
+describe("errorFromResponse: docs/protocol.md's error table", () => {
   it.each([
     [400, "VALIDATION_ERROR", AgentVaultValidationError],
     [401, "UNAUTHORIZED", AgentVaultAuthError],

@@ -44,7 +44,7 @@ interface Failure {
 /** The error class of a kind, its extra fields, and its message (before the request id). */
 type Made = [typeof AgentVaultError, Record<string, unknown>, string];
 
-// One builder per kind of failure (API.md's table). Each message says what failed and what
+// One builder per kind of failure (docs/protocol.md's error table). Each message says what failed and what
 // to do; every text from the server in it is cleaned again before use.
 const KINDS: Readonly<Record<string, (failure: Failure) => Made>> = {
   validation: ({ response, said, details, clean }) => {
@@ -177,7 +177,7 @@ const KIND_BY_STATUS: Readonly<Record<number, string>> = {
 };
 
 /**
- * THE factory that turns a failed response into a typed error (API.md's table): the
+ * THE factory that turns a failed response into a typed error (docs/protocol.md's error table): the
  * `error.code` decides when the client knows it, otherwise the HTTP status.
  */
 export function errorFromResponse(response: ErrorResponse): AgentVaultError {

@@ -19,7 +19,7 @@ export function unexpectedShape(what: string): AgentVaultError {
   );
 }
 
-/** The first of `names` present in `wire` and not `null` (API.md: `null` means "not given"). */
+/** The first of `names` present in `wire` and not `null` (docs/protocol.md: `null` means "not given"). */
 export function pick(wire: WireObject, ...names: string[]): unknown {
   for (const name of names) {
     const value = wire[name];

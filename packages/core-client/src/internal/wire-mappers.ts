@@ -39,7 +39,7 @@ export function toSecretMetadata(body: unknown): SecretMetadata {
 export function toSecret(body: unknown, requestedPath: string): Secret {
   const wire = asWireObject(body, "a secret");
   if (typeof wire.value !== "string" && Array.isArray(wire.items)) {
-    // API.md: a path that holds no secret but has secrets below it answers with the listing.
+    // docs/protocol.md: a path that holds no secret but has secrets below it answers with the listing.
     throw new AgentVaultNotFoundError(
       `No secret at "${requestedPath}"; it is a namespace with secrets below it. Use listSecrets("${requestedPath}") to see them.`,
       { code: "SECRET_NOT_FOUND", status: 404, path: requestedPath },

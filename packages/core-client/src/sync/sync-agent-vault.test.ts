@@ -18,7 +18,7 @@ import { Secret } from "../models/secret.js";
 import { SyncAgentVault, type SyncAgentVaultOptions } from "./index.js";
 
 // The fake vault runs in another process: this thread blocks during every sync call, so a
-// server living here could never answer (TOOLCHAIN.md).
+// server living here could never answer (docs/development.md).
 const SERVER_SCRIPT = fileURLToPath(new URL("./fixtures/fake-vault-server.mjs", import.meta.url));
 const AGENT_KEY = "ass_live_fakecanary0000";
 const VALUE = "canary-value-1f3a-sync";

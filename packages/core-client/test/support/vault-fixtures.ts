@@ -109,7 +109,7 @@ export function wireToken(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** An error body as API.md writes it. */
+/** An error body as docs/protocol.md writes it. */
 export function wireError(code: string, details: Record<string, unknown> = {}) {
   return { error: { code, message: `${code.toLowerCase()} happened`, ...details } };
 }
