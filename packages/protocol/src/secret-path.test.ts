@@ -10,7 +10,7 @@ const validPathArbitrary = fc
   .array(segmentArbitrary, { minLength: 1, maxLength: 16 })
   .map((segments) => segments.join("/"));
 
-/** An independent statement of API.md's rule, to compare the implementation against. */
+/** An independent statement of docs/protocol.md's rule, to compare the implementation against. */
 function isValidPath(text: string): boolean {
   if (text.length < 1 || text.length > 512) return false;
   const segments = text.split("/");
