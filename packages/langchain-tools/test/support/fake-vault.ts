@@ -19,7 +19,7 @@ type Call = { method: string; subject: string | undefined; token: string | undef
 
 /**
  * An in-memory stand-in for `AgentVault`, for unit tests of the tools: scopes, tiers, pending
- * tokens and approvals behave as API.md says, and every call is recorded with the credential
+ * tokens and approvals behave as docs/protocol.md says, and every call is recorded with the credential
  * it was made with. Errors are the client's own classes.
  */
 export class FakeVault implements VaultClient {
