@@ -13,6 +13,9 @@ export const ASSET_NAMES = [
   "sign-in.js",
   "approvals.js",
   "secrets.js",
+  "tokens.js",
+  "people.js",
+  "audit.js",
 ] as const;
 
 const CONTENT_TYPES: Record<string, string> = {

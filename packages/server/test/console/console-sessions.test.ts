@@ -15,6 +15,11 @@ afterEach(async () => {
   await server?.app.close();
 });
 
+/** `GET /v1/approvals` with only a session cookie: what a console page's script does. */
+function listApprovalsWith(cookie: string) {
+  return server.app.inject({ method: "GET", url: "/v1/approvals", headers: { cookie } });
+}
+
 async function createAdmin(name: string): Promise<{ id: string; key: string }> {
   const response = await server.app.inject({
     method: "POST",
@@ -193,18 +198,10 @@ describe("console sessions against the API", () => {
     });
     const idle = await signIn(server);
     server.clock.advance(599);
-    const stillThere = await server.app.inject({
-      method: "GET",
-      url: "/v1/approvals",
-      headers: { cookie: idle.cookie },
-    });
+    const stillThere = await listApprovalsWith(idle.cookie);
     expect(stillThere.statusCode).toBe(200);
     server.clock.advance(601);
-    const idleOut = await server.app.inject({
-      method: "GET",
-      url: "/v1/approvals",
-      headers: { cookie: idle.cookie },
-    });
+    const idleOut = await listApprovalsWith(idle.cookie);
     expect(idleOut.statusCode).toBe(401);
     const page = await server.app.inject({
       method: "GET",
@@ -216,19 +213,11 @@ describe("console sessions against the API", () => {
     const busy = await signIn(server);
     for (let minute = 0; minute < 29; minute += 1) {
       server.clock.advance(60);
-      const response = await server.app.inject({
-        method: "GET",
-        url: "/v1/approvals",
-        headers: { cookie: busy.cookie },
-      });
+      const response = await listApprovalsWith(busy.cookie);
       expect(response.statusCode).toBe(200);
     }
     server.clock.advance(61);
-    const absoluteOut = await server.app.inject({
-      method: "GET",
-      url: "/v1/approvals",
-      headers: { cookie: busy.cookie },
-    });
+    const absoluteOut = await listApprovalsWith(busy.cookie);
     expect(absoluteOut.statusCode).toBe(401);
   });
 
@@ -248,11 +237,7 @@ describe("console sessions against the API", () => {
     });
     expect(signOut.statusCode).toBe(204);
     expect(String(signOut.headers["set-cookie"])).toMatch(/ass_console_session=;/);
-    const replayed = await server.app.inject({
-      method: "GET",
-      url: "/v1/approvals",
-      headers: { cookie },
-    });
+    const replayed = await listApprovalsWith(cookie);
     expect(replayed.statusCode).toBe(401);
   });
 
@@ -266,11 +251,7 @@ describe("console sessions against the API", () => {
       headers: bearer(server.adminKey),
     });
     expect(deleted.statusCode).toBe(204);
-    const after = await server.app.inject({
-      method: "GET",
-      url: "/v1/approvals",
-      headers: { cookie },
-    });
+    const after = await listApprovalsWith(cookie);
     expect(after.statusCode).toBe(401);
   });
 

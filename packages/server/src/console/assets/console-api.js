@@ -137,6 +137,24 @@ export function localTime(iso) {
   return iso ? new Date(iso).toLocaleString() : "—";
 }
 
+/** Wires a form: on submit `work()` runs with the button disabled; a failure shows in the form's alert. */
+export function onSubmit(form, work) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    const region = form.querySelector("[role=alert]");
+    showError(region, null);
+    button.disabled = true;
+    try {
+      await work();
+    } catch (error) {
+      showError(region, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 /** The signed-in admin's id (rendered by the server into the page). */
 export function signedInAdminId() {
   return document.body.dataset.adminId ?? "";

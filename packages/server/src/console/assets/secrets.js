@@ -6,6 +6,7 @@ import {
   element,
   formError,
   localTime,
+  onSubmit,
   relativeTime,
   showError,
   signedInAdminId,
@@ -199,24 +200,6 @@ function showValue(value) {
     revealCountdown.textContent = String(left);
     if (left <= 0) hideValue();
   }, 1000);
-}
-
-/** Wires a form: `work(form)` runs on submit; its failure shows in the form's own alert. */
-function onSubmit(form, work) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    const region = form.querySelector("[role=alert]");
-    showError(region, null);
-    button.disabled = true;
-    try {
-      await work(form);
-    } catch (error) {
-      showError(region, error);
-    } finally {
-      button.disabled = false;
-    }
-  });
 }
 
 function parseTags(text) {

@@ -4,6 +4,9 @@ import { html, type SafeHtml } from "../html.js";
 export const CONSOLE_PAGES = [
   { slug: "approvals", title: "Approvals" },
   { slug: "secrets", title: "Secrets" },
+  { slug: "tokens", title: "Tokens" },
+  { slug: "people", title: "Agents and admins" },
+  { slug: "audit", title: "Audit" },
 ] as const;
 
 /** A page's slug (its URL under `/console/`). */
@@ -53,7 +56,7 @@ export function signedInPage(options: {
   const body = html`<a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <p class="brand">Agent Secret Store</p>
-<nav aria-label="Console"><ul>${links}</ul></nav>
+<nav aria-label="Console"><ul class="nav-links">${links}</ul></nav>
 <p class="who">Signed in as <strong>${options.session.adminName}</strong>
 <button type="button" id="sign-out" class="quiet">Sign out</button></p>
 </header>

@@ -1,19 +1,21 @@
+import { SECRET_TYPES, TIERS } from "../../http/schemas/secret-schemas.js";
 import { html, type SafeHtml } from "../html.js";
 import { type PageSession, signedInPage } from "./layout.js";
 
-const TIER_OPTIONS = html`<option value="standard">standard (no approval)</option>
-<option value="sensitive">sensitive (one approval)</option>
-<option value="critical">critical (two approvals, then a delay)</option>`;
+/** What each tier asks of people (approval-policy.ts decides; this only says it). */
+const TIER_HELP: Record<(typeof TIERS)[number], string> = {
+  standard: "no approval",
+  sensitive: "one approval",
+  critical: "two approvals, then a delay",
+};
 
-const TYPE_OPTIONS = [
-  "custom",
-  "api_key",
-  "oauth_token",
-  "db_credential",
-  "ssh_key",
-  "certificate",
-  "payment_credential",
-].map((type) => html`<option value="${type}">${type}</option>`);
+const TIER_OPTIONS = TIERS.map(
+  (tier) => html`<option value="${tier}">${tier} (${TIER_HELP[tier]})</option>`,
+);
+
+const TYPE_OPTIONS = [...SECRET_TYPES]
+  .sort((a, b) => (a === "custom" ? -1 : b === "custom" ? 1 : 0))
+  .map((type) => html`<option value="${type}">${type}</option>`);
 
 /** One labelled field; `control` is the input itself, with the id `id`. */
 function field(id: string, label: string, control: SafeHtml, help?: string): SafeHtml {

@@ -1,22 +1,15 @@
 /// <reference lib="dom" />
 // page.evaluate() bodies run in the browser: they see the DOM.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type ConsoleServer,
   keepScreenshot,
-  launchBrowser,
   signInThroughPage,
-  startConsoleServer,
+  useBrowser,
+  withConsoleServer,
 } from "./browser-harness.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function secondAdmin(server: ConsoleServer, name: string): Promise<string> {
   const created = await server.call(server.adminKey, "POST", "/v1/admins", { name });
@@ -32,8 +25,7 @@ async function agentAsks(server: ConsoleServer, path: string): Promise<string> {
 
 describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
   it("takes a critical read through two different admins and the delay, then the agent reads", async () => {
-    const server = await startConsoleServer({ approvals: { criticalDelaySeconds: 4 } });
-    try {
+    await withConsoleServer({ approvals: { criticalDelaySeconds: 4 } }, async (server) => {
       const secondKey = await secondAdmin(server, "Bea Second");
       const put = await server.call(
         server.adminKey,
@@ -47,8 +39,8 @@ describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
       expect(put.status).toBe(201);
       const approvalId = await agentAsks(server, "production/payments/stripe-key");
 
-      const first = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const second = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const first = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+      const second = await browser().newContext({ viewport: { width: 1280, height: 900 } });
       const pageA = await signInThroughPage(first, server, server.adminKey);
       const card = pageA.locator(`[data-approval-id="${approvalId}"]`);
       await expect.poll(() => card.count()).toBe(1);
@@ -102,14 +94,11 @@ describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
       expect(read.body.value).toBe("fixture-not-a-real-key");
       await first.close();
       await second.close();
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it("denies with a comment, cancels, and shows a request made elsewhere within 2 s", async () => {
-    const server = await startConsoleServer();
-    try {
+    await withConsoleServer({}, async (server) => {
       for (const path of ["team/a/db-password", "team/b/db-password", "team/c/db-password"]) {
         await server.call(server.adminKey, "PUT", `/v1/secrets/${path}`, {
           value: "fixture-value",
@@ -118,7 +107,7 @@ describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
       }
       const denyId = await agentAsks(server, "team/a/db-password");
       const cancelId = await agentAsks(server, "team/b/db-password");
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
       const page = await signInThroughPage(context, server, server.adminKey);
       const denyCard = page.locator(`#pending [data-approval-id="${denyId}"]`);
       await denyCard.waitFor();
@@ -166,7 +155,7 @@ describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
       await page.keyboard.press("Enter");
       await page.locator(`#decided [data-approval-id="${fourth}"] .status-approved`).waitFor();
 
-      const phone = await browser.newContext({
+      const phone = await browser().newContext({
         viewport: { width: 390, height: 844 },
         isMobile: true,
       });
@@ -180,8 +169,6 @@ describe("the approvals page in a real browser", { timeout: 60_000 }, () => {
       expect(overflow).toBe(false);
       await phone.close();
       await context.close();
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 });

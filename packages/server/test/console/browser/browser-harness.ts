@@ -3,8 +3,10 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { createServer, type VaultServer } from "../../../src/create-server.js";
 import type { ServerConfig } from "../../../src/server-config.js";
+import { callJson } from "../../helpers/server-process.js";
 import { freshDatabaseConfig } from "../../helpers/test-database.js";
 import { UNTHROTTLED } from "../../helpers/test-server.js";
 
@@ -27,6 +29,24 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * One browser for the test file: launched before its tests, closed after them. Call at the top
+ * of the file; the returned function gives the browser inside a test.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error("the browser is not running");
+    return browser;
+  };
 }
 
 /** A vault on a real loopback socket, with real time, and the first start's keys. */
@@ -63,19 +83,21 @@ export async function startConsoleServer(
     baseUrl,
     adminKey: app.firstStart.adminKey,
     agentKey: app.firstStart.agentKey,
-    async call(credential, method, path, body) {
-      const response = await fetch(baseUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${credential}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : {} };
-    },
+    call: (credential, method, path, body) => callJson(method, baseUrl + path, credential, body),
   };
+}
+
+/** Runs `work` against a fresh console server, closed afterwards whatever happens. */
+export async function withConsoleServer(
+  overrides: Partial<ServerConfig>,
+  work: (server: ConsoleServer) => Promise<void>,
+): Promise<void> {
+  const server = await startConsoleServer(overrides);
+  try {
+    await work(server);
+  } finally {
+    await server.app.close();
+  }
 }
 
 /** Signs in through the page, as a person would: type the key, press "Sign in". */

@@ -1,33 +1,25 @@
 /// <reference lib="dom" />
 // page.evaluate() bodies run in the browser: they see the DOM.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   keepScreenshot,
-  launchBrowser,
   signInThroughPage,
-  startConsoleServer,
+  useBrowser,
+  withConsoleServer,
 } from "./browser-harness.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the secrets page in a real browser", { timeout: 90_000 }, () => {
   it("creates, reveals with the key asked again, rotates, changes tier and deletes", async () => {
-    const server = await startConsoleServer();
-    try {
+    await withConsoleServer({}, async (server) => {
       await server.call(server.adminKey, "PUT", "/v1/secrets/production/openai/api-key", {
         value: "fixture-openai-value",
         tier: "standard",
         tags: { team: "ml" },
       });
       const other = await server.call(server.adminKey, "POST", "/v1/admins", { name: "Other" });
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const context = await browser().newContext({ viewport: { width: 1280, height: 1000 } });
       const page = await signInThroughPage(context, server, server.adminKey);
       await page.clock.install();
       await page.getByRole("link", { name: "Secrets" }).click();
@@ -120,7 +112,7 @@ describe("the secrets page in a real browser", { timeout: 90_000 }, () => {
       );
       expect(gone.status).toBe(404);
 
-      const phone = await browser.newContext({
+      const phone = await browser().newContext({
         viewport: { width: 390, height: 844 },
         isMobile: true,
       });
@@ -135,8 +127,6 @@ describe("the secrets page in a real browser", { timeout: 90_000 }, () => {
       ).toBe(false);
       await phone.close();
       await context.close();
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 });

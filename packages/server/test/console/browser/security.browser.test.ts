@@ -1,23 +1,18 @@
 /// <reference lib="dom" />
 // page.evaluate() bodies run in the browser: they see the DOM.
 import { createServer as createHttpServer, type Server } from "node:http";
-import type { Browser, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page, Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   type ConsoleServer,
   keepScreenshot,
-  launchBrowser,
   signInThroughPage,
   startConsoleServer,
+  useBrowser,
+  withConsoleServer,
 } from "./browser-harness.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function pendingRequest(server: ConsoleServer, path: string): Promise<string> {
   await server.call(server.adminKey, "PUT", `/v1/secrets/${path}`, {
@@ -67,7 +62,7 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
   headers: { "content-type": "text/plain" }, body: "{}" }).finally(() => document.getElementById("f").submit());
 </script></body></html>`);
     try {
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       const page = await signInThroughPage(context, server, server.adminKey);
       const evil = await context.newPage();
       const forgedAnswer = evil.waitForResponse(target);
@@ -98,35 +93,34 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
   });
 
   it("shows an expired session in words and sends the person to sign in again", async () => {
-    const server = await startConsoleServer({
-      console: { idleTimeoutSeconds: 2, absoluteTimeoutSeconds: 3600 },
-    });
-    try {
-      const approvalId = await pendingRequest(server, "team/idle/db-password");
-      const context = await browser.newContext();
-      const page = await signInThroughPage(context, server, server.adminKey);
-      const card = page.locator(`[data-approval-id="${approvalId}"]`);
-      await card.waitFor();
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      await card.getByRole("button", { name: "Approve" }).click();
-      const alert = card.getByRole("alert");
-      await expect.poll(() => alert.textContent()).toContain("Your session has ended");
-      await keepScreenshot(page, "session-expired");
-      await alert.getByRole("link", { name: "Sign in again" }).click();
-      await page.waitForURL("**/console/sign-in?notice=ended");
-      expect(await page.getByRole("status").textContent()).toContain("Your session ended");
-      const state = await server.call(server.adminKey, "GET", `/v1/approvals/${approvalId}`);
-      expect(state.body.status).toBe("pending");
-      await context.close();
-    } finally {
-      await server.app.close();
-    }
+    await withConsoleServer(
+      {
+        console: { idleTimeoutSeconds: 2, absoluteTimeoutSeconds: 3600 },
+      },
+      async (server) => {
+        const approvalId = await pendingRequest(server, "team/idle/db-password");
+        const context = await browser().newContext();
+        const page = await signInThroughPage(context, server, server.adminKey);
+        const card = page.locator(`[data-approval-id="${approvalId}"]`);
+        await card.waitFor();
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await card.getByRole("button", { name: "Approve" }).click();
+        const alert = card.getByRole("alert");
+        await expect.poll(() => alert.textContent()).toContain("Your session has ended");
+        await keepScreenshot(page, "session-expired");
+        await alert.getByRole("link", { name: "Sign in again" }).click();
+        await page.waitForURL("**/console/sign-in?notice=ended");
+        expect(await page.getByRole("status").textContent()).toContain("Your session ended");
+        const state = await server.call(server.adminKey, "GET", `/v1/approvals/${approvalId}`);
+        expect(state.body.status).toBe("pending");
+        await context.close();
+      },
+    );
   });
 
   it("refuses a cookie stolen before sign-out", async () => {
-    const server = await startConsoleServer();
-    try {
-      const victim = await browser.newContext();
+    await withConsoleServer({}, async (server) => {
+      const victim = await browser().newContext();
       const page = await signInThroughPage(victim, server, server.adminKey);
       const stolen = await victim.cookies();
       expect(stolen.map((cookie) => cookie.name)).toEqual(["ass_console_session"]);
@@ -141,7 +135,7 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
       await page.waitForURL("**/console/sign-in?notice=signed-out");
       await keepScreenshot(page, "sign-in-signed-out");
 
-      const thief = await browser.newContext();
+      const thief = await browser().newContext();
       await thief.addCookies(stolen);
       const thiefPage = await thief.newPage();
       await thiefPage.goto(`${server.baseUrl}/console/approvals`);
@@ -150,19 +144,16 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
       expect(status).toBe(401);
       await victim.close();
       await thief.close();
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 
   it("keeps the first page under 100 KB transferred", async () => {
-    const server = await startConsoleServer();
-    try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await withConsoleServer({}, async (server) => {
+      const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       const signInBytes = await transferredBytes(page, `${server.baseUrl}/console`);
       await keepScreenshot(page, "sign-in");
-      const phone = await browser.newContext({
+      const phone = await browser().newContext({
         viewport: { width: 390, height: 844 },
         isMobile: true,
       });
@@ -170,7 +161,7 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
       await phonePage.goto(`${server.baseUrl}/console/sign-in`);
       await keepScreenshot(phonePage, "sign-in-phone");
       // The first signed-in page, in a fresh browser: sign-in's files are cached by then.
-      const signedInContext = await browser.newContext();
+      const signedInContext = await browser().newContext();
       const signedIn = await signInThroughPage(signedInContext, server, server.adminKey);
       const approvalsBytes = await transferredBytes(
         signedIn,
@@ -185,8 +176,6 @@ fetch(${JSON.stringify(target)}, { method: "POST", credentials: "include", mode:
       expect(approvalsBytes).toBeLessThanOrEqual(100 * 1024);
       await context.close();
       await phone.close();
-    } finally {
-      await server.app.close();
-    }
+    });
   });
 });
