@@ -1,4 +1,4 @@
-import { SECRET_TYPES, TIERS } from "../../http/schemas/secret-schemas.js";
+import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { html, type SafeHtml } from "../html.js";
 import { type PageSession, signedInPage } from "./layout.js";
 
