@@ -88,11 +88,12 @@ export function createVaultMcp(options: VaultMcpOptions): VaultMcp {
     registry,
     maskForModel: <T>(value: T) => maskDeep(value, maskText),
     maskForLog: (text) => registry.mask(text),
-    openSession: (runId) => {
+    openSession: (runId, sessionOptions = {}) => {
       const toolset: VaultToolset = createVaultToolset(options.vault, toolsetOptions);
       const server = createSessionServer({
         tools: toolset.tools,
         runId,
+        ...(sessionOptions.vaultToken !== undefined && { vaultToken: sessionOptions.vaultToken }),
         logger,
         ...(options.progressIntervalMs !== undefined && {
           progressIntervalMs: options.progressIntervalMs,

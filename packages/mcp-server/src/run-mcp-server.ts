@@ -8,8 +8,13 @@ import {
 } from "./config/destinations-config.js";
 import { hasVaultCredential, vaultBaseUrlFrom } from "./config/vault-connection.js";
 import { createVaultMcp } from "./create-vault-mcp.js";
-import { ownTokenAuthenticator } from "./http/caller-authenticator.js";
+import {
+  anyAuthenticator,
+  type CallerAuthenticator,
+  ownTokenAuthenticator,
+} from "./http/caller-authenticator.js";
 import { startHttpMcpServer } from "./http/start-http-mcp-server.js";
+import { vaultTokenAuthenticator } from "./http/vault-token-authenticator.js";
 import { createStderrLogger, LOG_LEVELS, type LogLevel } from "./logging/stderr-logger.js";
 import { McpConfigError } from "./mcp-config-error.js";
 import type { McpIo } from "./mcp-io.js";
@@ -26,6 +31,7 @@ interface McpCommandOptions {
   allowedOrigin: string[];
   publicUrl?: string;
   revealValues?: boolean;
+  acceptVaultTokens?: boolean;
   config?: string;
   logLevel: string;
   progressInterval: number;
@@ -101,6 +107,10 @@ export function mcpCommand(io: McpIo, name: string): Command {
       [] as string[],
     )
     .option(
+      "--accept-vault-tokens",
+      "with --http: also accept the vault's scoped tokens (ast_tok_…) as callers; each session works with a child token of the caller's",
+    )
+    .option(
       "--public-url <url>",
       "with --http: the origin callers use when a proxy sits in front (names the protected resource)",
     )
@@ -162,7 +172,7 @@ async function serve(options: McpCommandOptions, io: McpIo): Promise<void> {
     destinations: destinations.length,
   });
   try {
-    if (options.http === true) await serveHttp(options, io, vaultMcp, logger);
+    if (options.http === true) await serveHttp(options, io, vault, vaultMcp, logger);
     else {
       keepStdoutForProtocol();
       await serveStdio({
@@ -192,23 +202,28 @@ function keepStdoutForProtocol(): void {
 async function serveHttp(
   options: McpCommandOptions,
   io: McpIo,
+  vault: AgentVault,
   vaultMcp: ReturnType<typeof createVaultMcp>,
   logger: ReturnType<typeof createStderrLogger>,
 ): Promise<void> {
   const authToken = io.env.ASS_MCP_AUTH_TOKEN?.trim() ?? "";
-  if (authToken.length < MIN_AUTH_TOKEN_LENGTH) {
+  const acceptVaultTokens = options.acceptVaultTokens === true;
+  if (authToken.length < MIN_AUTH_TOKEN_LENGTH && !(authToken === "" && acceptVaultTokens)) {
     throw new McpConfigError(
-      `--http needs ASS_MCP_AUTH_TOKEN: a bearer token of at least ${MIN_AUTH_TOKEN_LENGTH} characters that callers must present (make one with \`openssl rand -hex 32\`).`,
+      `--http needs ASS_MCP_AUTH_TOKEN: a bearer token of at least ${MIN_AUTH_TOKEN_LENGTH} characters that callers must present (make one with \`openssl rand -hex 32\`), or --accept-vault-tokens alone.`,
       "MISSING_AUTH_TOKEN",
     );
   }
+  const authenticators: CallerAuthenticator[] = [];
+  if (authToken !== "") authenticators.push(ownTokenAuthenticator([authToken]));
+  if (acceptVaultTokens) authenticators.push(vaultTokenAuthenticator({ vault }));
   const tls = await readTls(options);
   const server = await startHttpMcpServer({
     host: options.host,
     port: options.port,
     ...(tls !== undefined && { tls }),
     insecureHttp: options.insecureHttp === true,
-    authenticator: ownTokenAuthenticator([authToken]),
+    authenticator: anyAuthenticator(authenticators),
     allowedOrigins: options.allowedOrigin,
     ...(options.publicUrl !== undefined && { publicOrigin: publicOriginOf(options.publicUrl) }),
     openSession: vaultMcp.openSession,

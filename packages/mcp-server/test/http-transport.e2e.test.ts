@@ -187,7 +187,7 @@ describe("browser and network protections", () => {
     const starting = startHttpMcpServer({
       host: "0.0.0.0",
       port: 0,
-      authenticator: { authenticate: () => undefined },
+      authenticator: { authenticate: async () => undefined },
       openSession: () => {
         throw new Error("no session expected");
       },

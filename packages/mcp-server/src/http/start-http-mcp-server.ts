@@ -13,7 +13,12 @@ import type { McpLogger } from "../logging/stderr-logger.js";
 import { McpConfigError } from "../mcp-config-error.js";
 import { type MaskJson, maskOutgoing } from "../protocol/masking-transport.js";
 import type { McpSession, McpSessionFactory } from "../protocol/mcp-session.js";
-import { bearerTokenOf, type Caller, type CallerAuthenticator } from "./caller-authenticator.js";
+import {
+  bearerTokenOf,
+  type Caller,
+  type CallerAuthenticator,
+  type SessionCredential,
+} from "./caller-authenticator.js";
 import { hostHeaderName, isLoopbackHost, originHost } from "./loopback-host.js";
 import {
   MCP_PATH,
@@ -88,6 +93,7 @@ interface OpenSession {
   readonly caller: Caller;
   readonly transport: StreamableHTTPServerTransport;
   readonly session: McpSession;
+  readonly credential: SessionCredential | undefined;
   lastSeen: number;
 }
 
@@ -141,14 +147,22 @@ export async function startHttpMcpServer(
     await open.session.close().catch((error: unknown) => {
       logger.warn(`closing session ${id} failed: ${String(error)}`);
     });
+    await open.credential?.close().catch((error: unknown) => {
+      logger.warn(`revoking the token of session ${id} failed: ${String(error)}`);
+    });
     logger.info("session closed", { session: id });
   };
 
   const openNewSession = async (caller: Caller): Promise<StreamableHTTPServerTransport> => {
     const id = randomUUID();
+    // A caller with a credential of its own (a vault token) gets a token issued to this session.
+    const credential = await caller.openSessionCredential?.(id);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id });
-    const session = options.openSession(id);
-    sessions.set(id, { caller, transport, session, lastSeen: Date.now() });
+    const session = options.openSession(
+      id,
+      credential === undefined ? {} : { vaultToken: credential.vaultToken },
+    );
+    sessions.set(id, { caller, transport, session, credential, lastSeen: Date.now() });
     transport.onclose = () => {
       void closeSession(id);
     };
@@ -183,7 +197,16 @@ export async function startHttpMcpServer(
       return;
     }
     const token = bearerTokenOf(request.headers.authorization);
-    const caller = token === undefined ? undefined : options.authenticator.authenticate(token);
+    let caller: Caller | undefined;
+    try {
+      caller = token === undefined ? undefined : await options.authenticator.authenticate(token);
+    } catch (error) {
+      logger.warn(
+        `could not check a bearer token with the vault: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      sendJson(response, 503, { error: "The vault could not check the bearer token; try again" });
+      return;
+    }
     if (caller === undefined) {
       logger.info("refused an unauthenticated request", {
         reason: token === undefined ? "no bearer token" : "unknown bearer token",
@@ -223,7 +246,20 @@ export async function startHttpMcpServer(
       return;
     }
     if (request.method === "POST" && startsSession(body)) {
-      const transport = await openNewSession(caller);
+      let transport: StreamableHTTPServerTransport;
+      try {
+        transport = await openNewSession(caller);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.warn(`refused a session: ${reason}`, { caller: caller.id });
+        jsonRpcError(
+          response,
+          403,
+          -32001,
+          `The vault refused a token for this session: ${reason}`,
+        );
+        return;
+      }
       await transport.handleRequest(request, response, body);
       return;
     }

@@ -20,6 +20,8 @@ export interface SessionServerOptions {
   readonly tools: readonly VaultTool[];
   /** The session every call of this server belongs to (per-session tokens). */
   readonly runId: string;
+  /** A scoped token every vault call of the session presents (instead of the server's own). */
+  readonly vaultToken?: string;
   readonly logger: McpLogger;
   /**
    * Time between two progress notifications while a tool call runs, in ms (sent only when
@@ -99,7 +101,14 @@ export function createSessionServer(options: SessionServerOptions): Server {
     logger.debug(`tools/call ${name}`, { session: runId });
     try {
       const outcome = await withProgressHeartbeat(
-        tool.execute({ runId, signal: extra.signal }, input),
+        tool.execute(
+          {
+            runId,
+            signal: extra.signal,
+            ...(options.vaultToken !== undefined && { vaultToken: options.vaultToken }),
+          },
+          input,
+        ),
         {
           progressToken: request.params._meta?.progressToken,
           send: (notification) => extra.sendNotification(notification),

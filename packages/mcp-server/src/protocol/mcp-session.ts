@@ -7,5 +7,14 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
+/** What a session is opened with besides its id. */
+export interface McpSessionOptions {
+  /**
+   * A scoped token the session's vault calls present instead of the server's own credential
+   * (an HTTP caller's session token).
+   */
+  readonly vaultToken?: string;
+}
+
 /** Makes the session with the given id (its tools keep their tokens under that id). */
-export type McpSessionFactory = (runId: string) => McpSession;
+export type McpSessionFactory = (runId: string, options?: McpSessionOptions) => McpSession;

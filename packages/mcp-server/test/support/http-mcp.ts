@@ -1,11 +1,12 @@
 import type { AllowedDestination } from "@agentsecretstore/agent-tools";
 import { AgentVault } from "@agentsecretstore/client";
 import { createVaultMcp } from "../../src/create-vault-mcp.js";
-import { ownTokenAuthenticator } from "../../src/http/caller-authenticator.js";
+import { anyAuthenticator, ownTokenAuthenticator } from "../../src/http/caller-authenticator.js";
 import {
   type RunningHttpMcpServer,
   startHttpMcpServer,
 } from "../../src/http/start-http-mcp-server.js";
+import { vaultTokenAuthenticator } from "../../src/http/vault-token-authenticator.js";
 import { createStderrLogger } from "../../src/logging/stderr-logger.js";
 import type { RunningVault } from "./vault-server.js";
 
@@ -26,7 +27,12 @@ export interface HttpMcp {
 /** Starts the Streamable HTTP MCP server on loopback, serving the vault tools of `vault`. */
 export async function startHttpMcp(
   vault: RunningVault,
-  options: { destinations?: AllowedDestination[]; progressIntervalMs?: number } = {},
+  options: {
+    destinations?: AllowedDestination[];
+    progressIntervalMs?: number;
+    /** Also accept the vault's scoped tokens as callers (checked every time: no cache). */
+    acceptVaultTokens?: boolean;
+  } = {},
 ): Promise<HttpMcp> {
   const vaultRequests: Array<{ url: string; headers: Headers }> = [];
   let log = "";
@@ -55,7 +61,12 @@ export async function startHttpMcp(
   mask = vaultMcp.maskForLog;
   const server = await startHttpMcpServer({
     port: 0,
-    authenticator: ownTokenAuthenticator([CALLER_A_TOKEN, CALLER_B_TOKEN]),
+    authenticator: anyAuthenticator([
+      ownTokenAuthenticator([CALLER_A_TOKEN, CALLER_B_TOKEN]),
+      ...(options.acceptVaultTokens === true
+        ? [vaultTokenAuthenticator({ vault: client, cacheMs: 0 })]
+        : []),
+    ]),
     openSession: vaultMcp.openSession,
     mask: vaultMcp.maskForModel,
     logger,
