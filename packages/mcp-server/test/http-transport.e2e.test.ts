@@ -131,7 +131,7 @@ describe("sessions", () => {
     await transport.terminateSession();
     await client.close();
     expect(mcp.server.sessionCount()).toBe(sessions - 1);
-    await expect.poll(() => mcp.log()).toContain("revoked 1 access token(s)");
+    await expect.poll(() => mcp.log(), { timeout: 10_000 }).toContain("revoked 1 access token(s)");
     const revoked = [];
     for await (const event of vault.vaultAdmin.listAudit({ event: "token.revoked" })) {
       revoked.push(event);

@@ -67,7 +67,7 @@ it("revokes the session's token when the session ends", async () => {
   const before = await revokedCount();
   await (client.client.transport as StreamableHTTPClientTransport).terminateSession();
   await client.close();
-  await expect.poll(revokedCount).toBe(before + 1);
+  await expect.poll(revokedCount, { timeout: 10_000 }).toBe(before + 1);
 }, 60_000);
 
 it("refuses unknown and revoked vault tokens with 401", async () => {
