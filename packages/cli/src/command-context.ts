@@ -31,6 +31,8 @@ export type CommandContext = {
   admin(): VaultAdmin;
   /** For one approval request: the admin key when set, else the requester's token or agent key. */
   approvals(): VaultAdmin;
+  /** A client for approval requests acting exactly as `credential` (e.g. the one that minted a token). */
+  approvalsAs(credential: ResolvedCredential): VaultAdmin;
   /** The vault's API address, normalised (ends in `/v1`). */
   baseUrl(): string;
   /** Prints `data` as JSON with `--json`, else as a table of `rows`. */
@@ -104,6 +106,7 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
       approvalsClient ??= adminFor(credential("approval"));
       return approvalsClient;
     },
+    approvalsAs: adminFor,
     printTable(rows, columns, data = rows) {
       if (json) writeJson(data);
       else if (rows.length === 0) io.stderr.write("(none)\n");

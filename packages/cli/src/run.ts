@@ -8,6 +8,7 @@ import { registerBackupCommand } from "./commands/backup-command.js";
 import { registerCompletionCommand } from "./commands/completion-command.js";
 import { registerIdentityCommands } from "./commands/identity-command.js";
 import { registerMcpCommand } from "./commands/mcp-command.js";
+import { registerRunCommand } from "./commands/run-command.js";
 import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
@@ -52,6 +53,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerIdentityCommands(program, io);
   registerSecretsCommand(program, io);
   registerTokensCommand(program, io);
+  registerRunCommand(program, io);
   registerApprovalsCommand(program, io);
   registerAuditCommand(program, io);
   registerAgentsCommand(program, io);
@@ -86,6 +88,7 @@ function exitCodeOf(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
   const failure = describeFailure(error, { credentialVariable: credentialUsed(io)?.variable });
-  io.stderr.write(`ass: ${failure.message}\n`);
+  // An empty message: the failure was already said (`ass run` passing on its command's code).
+  if (failure.message !== "") io.stderr.write(`ass: ${failure.message}\n`);
   return failure.exitCode;
 }
