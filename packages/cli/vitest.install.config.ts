@@ -7,6 +7,6 @@ export default defineProject({
     name: "cli-install",
     environment: "node",
     include: ["test/install/**/*.test.ts"],
-    hookTimeout: 1_200_000,
+    hookTimeout: 2_400_000,
   },
 });

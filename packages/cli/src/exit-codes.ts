@@ -121,6 +121,7 @@ function describeVaultError(error: AgentVaultError, context: FailureContext): [s
 function permissionText(error: AgentVaultPermissionError, credential: string): string {
   if (error.code === "APPROVAL_DENIED") return "a person denied this request.";
   if (error.code === "IP_NOT_ALLOWED") return `${credential} may not be used from this address.`;
+  if (error.path === null && error.requiredScope === null) return sdkText(error);
   const what = error.path === null ? "this" : error.path;
   if (error.requiredScope === "admin" || error.requiredScope === "operator") {
     return `permission denied: ${what} needs ${error.requiredScope === "admin" ? "an admin key" : "the operator's admin key"} (--as admin, ASS_ADMIN_KEY).`;

@@ -6,10 +6,13 @@ import { registerApprovalsCommand } from "./commands/approvals-command.js";
 import { registerAuditCommand } from "./commands/audit-command.js";
 import { registerBackupCommand } from "./commands/backup-command.js";
 import { registerCompletionCommand } from "./commands/completion-command.js";
+import { registerEnvCommand } from "./commands/env-command.js";
 import { registerIdentityCommands } from "./commands/identity-command.js";
 import { registerMcpCommand } from "./commands/mcp-command.js";
 import { registerRunCommand } from "./commands/run-command.js";
+import { registerSecretVersionsCommands } from "./commands/secret-versions-command.js";
 import { registerSecretsCommand } from "./commands/secrets-command.js";
+import { registerSecretsExportCommand } from "./commands/secrets-export-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
 import { CREDENTIAL_KINDS } from "./credentials/resolve-credential.js";
@@ -51,7 +54,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   registerServerCommand(program, io);
   registerIdentityCommands(program, io);
-  registerSecretsCommand(program, io);
+  const secrets = registerSecretsCommand(program, io);
+  registerSecretVersionsCommands(secrets, io);
+  registerSecretsExportCommand(secrets, io);
+  registerEnvCommand(program, io);
   registerTokensCommand(program, io);
   registerRunCommand(program, io);
   registerApprovalsCommand(program, io);

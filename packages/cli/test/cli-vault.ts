@@ -2,12 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { type RunningServer, startServer } from "@agentsecretstore/server";
+import { type RateLimitSettings, type RunningServer, startServer } from "@agentsecretstore/server";
 import { run } from "../src/run.js";
 import { captureIo, eventually } from "./capture-io.js";
 
 /** A vault on a free loopback port for CLI tests, and a way to run `ass` against it. */
-export async function startCliVault(options: { criticalDelaySeconds?: number } = {}) {
+export async function startCliVault(
+  options: { criticalDelaySeconds?: number; rateLimits?: RateLimitSettings } = {},
+) {
   const dataDir = await mkdtemp(join(tmpdir(), "ass-cli-vault-"));
   const server: RunningServer = await startServer({
     port: 0,
@@ -15,6 +17,7 @@ export async function startCliVault(options: { criticalDelaySeconds?: number } =
     logger: false,
     env: {},
     approvals: { criticalDelaySeconds: options.criticalDelaySeconds ?? 0 },
+    ...(options.rateLimits && { rateLimits: options.rateLimits }),
   });
   const keys = server.firstStart!;
   const env = { ASS_BASE_URL: server.baseUrl, ASS_ADMIN_KEY: keys.adminKey };

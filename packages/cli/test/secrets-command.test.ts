@@ -73,7 +73,7 @@ describe("ass secrets", () => {
       stdin: '# app settings\nFIRST=one\nexport SECOND="two"\n',
     });
     expect(result.code).toBe(ExitCode.OK);
-    expect(result.stdout).toContain("Imported 2 secrets");
+    expect(result.stdout).toContain("2 new (FIRST, SECOND)");
     expect((await vault.ass(["secrets", "get", "cli/imported/SECOND"])).stdout).toBe("two\n");
   });
 

@@ -1,8 +1,8 @@
 import type { Admin, Agent } from "@agentsecretstore/client/admin";
 import type { Command } from "commander";
-import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { commandContext } from "../command-context.js";
+import { confirm } from "../output/confirm.js";
 import type { Column } from "../output/format-table.js";
 import { collect } from "../parse-options.js";
 
@@ -64,6 +64,7 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
 
   agents
     .command("list")
+    .alias("ls")
     .description("List agents.")
     .action(async (_options: unknown, command: Command) => {
       const context = commandContext(io, command);
@@ -72,12 +73,18 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
 
   agents
     .command("delete")
-    .description("Delete an agent: its key and every token it minted stop working at once.")
+    .alias("revoke")
+    .description(
+      "Delete an agent: its key and every token it minted stop working at once (asks first on a terminal).",
+    )
     .argument("<id>", "agent id (agt_…)")
-    .option("--yes", "confirm")
-    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
-      if (!options.yes)
-        throw new CliError(`deleting ${id} revokes its key and tokens; add --yes to confirm.`, 2);
+    .option("-y, --yes", "do not ask")
+    .option("-f, --force", "same as --yes")
+    .action(async (id: string, options: { yes?: boolean; force?: boolean }, command: Command) => {
+      await confirm(io, `Delete agent ${id}? Its key and every token it minted stop working.`, {
+        yes: options.yes === true || options.force === true,
+        refusal: `deleting ${id} revokes its key and tokens`,
+      });
       const context = commandContext(io, command);
       await context.admin().deleteAgent(id);
       context.printDone(`Deleted agent ${id}; its key and tokens are revoked.`, {
@@ -109,6 +116,7 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
 
   admins
     .command("list")
+    .alias("ls")
     .description("List admins.")
     .action(async (_options: unknown, command: Command) => {
       const context = commandContext(io, command);
@@ -119,9 +127,12 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
     .command("delete")
     .description("Delete an admin key.")
     .argument("<id>", "admin id")
-    .option("--yes", "confirm")
+    .option("-y, --yes", "do not ask")
     .action(async (id: string, options: { yes?: boolean }, command: Command) => {
-      if (!options.yes) throw new CliError(`add --yes to delete admin ${id}.`, 2);
+      await confirm(io, `Delete admin ${id}? Their key stops working.`, {
+        yes: options.yes,
+        refusal: `deleting admin ${id} revokes their key`,
+      });
       const context = commandContext(io, command);
       await context.admin().deleteAdmin(id);
       context.printDone(`Deleted admin ${id}.`, { adminId: id, deleted: true });

@@ -2,22 +2,30 @@ import type { ApprovalRequest } from "@agentsecretstore/client";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { type CommandContext, commandContext } from "../command-context.js";
+import { describeApproval } from "../output/approval-progress.js";
 import type { Column } from "../output/format-table.js";
+import { idsOnly, type NameOf, principalNames } from "../output/principal-names.js";
+import type { Paint } from "../output/terminal-style.js";
 import { oneOf, wholeNumber } from "../parse-options.js";
 import { sleep, stopQuietlyOnAbort } from "../sleep.js";
 
 const STATUSES = ["pending", "approved", "denied", "cancelled", "expired", "all"] as const;
 
-const APPROVAL_COLUMNS: readonly Column<ApprovalRequest>[] = [
+const approvalColumns = (nameOf: NameOf): readonly Column<ApprovalRequest>[] => [
   { header: "id", value: (approval) => approval.id },
-  { header: "status", value: (approval) => approval.status },
-  { header: "tier", value: (approval) => approval.tier },
+  { header: "status", value: (approval) => approval.status, paint: statusPaint },
+  {
+    header: "tier",
+    value: (approval) => approval.tier,
+    paint: (approval) => (approval.tier === "critical" ? "red" : undefined),
+  },
   {
     header: "approvals",
     value: (approval) => `${approval.approvals.length}/${approval.requiredApprovals}`,
   },
-  { header: "requested by", value: (approval) => approval.requestedBy },
+  { header: "requested by", value: (approval) => nameOf(approval.requestedBy) },
   { header: "for", value: (approval) => approval.path ?? approval.scopes },
+  { header: "requested", value: (approval) => approval.createdAt },
   { header: "eligible", value: (approval) => approval.eligibleAt },
   { header: "description", value: (approval) => approval.description },
 ];
@@ -36,14 +44,17 @@ export function registerApprovalsCommand(program: Command, io: CliIo): void {
 
   approvals
     .command("list")
+    .alias("ls")
     .description("List approval requests (pending ones by default).")
     .option("--status <status>", `one of ${STATUSES.join(", ")}`, oneOf(STATUSES), "pending")
     .action(async (options: { status: (typeof STATUSES)[number] }, command: Command) => {
       const context = commandContext(io, command);
-      const list = await context
-        .admin()
-        .listApprovals(options.status === "all" ? {} : { status: options.status });
-      context.printTable(list, APPROVAL_COLUMNS);
+      const admin = context.admin();
+      const list = await admin.listApprovals(
+        options.status === "all" ? {} : { status: options.status },
+      );
+      const nameOf = context.json ? idsOnly : await principalNames(admin, io.signal);
+      context.printTable(list, approvalColumns(nameOf));
     });
 
   approvals
@@ -52,7 +63,13 @@ export function registerApprovalsCommand(program: Command, io: CliIo): void {
     .argument("<id>", "approval request id (apr_…)")
     .action(async (id: string, _options: unknown, command: Command) => {
       const context = commandContext(io, command);
-      printApproval(context, await context.approvals().getApproval(id));
+      const client = context.approvals();
+      const approval = await client.getApproval(id);
+      printApproval(
+        context,
+        approval,
+        context.json ? idsOnly : await principalNames(client, io.signal),
+      );
     });
 
   for (const decision of ["approve", "deny", "cancel"] as const) {
@@ -71,7 +88,7 @@ export function registerApprovalsCommand(program: Command, io: CliIo): void {
           id,
           options.comment === undefined ? {} : { comment: options.comment },
         );
-        context.printDone(describeOutcome(result), result);
+        context.printDone(describeApproval(result), result);
       });
   }
 
@@ -95,17 +112,13 @@ const DECISION_HELP = {
   cancel: "Cancel a request, also during a critical request's delay.",
 } as const;
 
-function describeOutcome(approval: ApprovalRequest): string {
-  if (approval.status === "pending" && approval.eligibleAt) {
-    return `${approval.id}: approved by ${approval.approvals.length} of ${approval.requiredApprovals}; takes effect at ${approval.eligibleAt.toISOString()} unless cancelled.`;
-  }
-  if (approval.status === "pending") {
-    return `${approval.id}: ${approval.approvals.length} of ${approval.requiredApprovals} approvals; waiting for another admin.`;
-  }
-  return `${approval.id}: ${approval.status}.`;
+function statusPaint(approval: ApprovalRequest): Paint | undefined {
+  if (approval.status === "approved") return "green";
+  if (approval.status === "pending") return "yellow";
+  return approval.status === "denied" ? "red" : "dim";
 }
 
-function printApproval(context: CommandContext, approval: ApprovalRequest): void {
+function printApproval(context: CommandContext, approval: ApprovalRequest, nameOf: NameOf): void {
   context.printDetails(
     [
       ["id", approval.id],
@@ -113,14 +126,14 @@ function printApproval(context: CommandContext, approval: ApprovalRequest): void
       ["tier", approval.tier],
       ["path", approval.path],
       ["scopes", approval.scopes],
-      ["requested by", approval.requestedBy],
+      ["requested by", nameOf(approval.requestedBy)],
       ["requested at", approval.createdAt],
       ["expires at", approval.expiresAt],
       ["description", approval.description],
       [
         "approvals",
         approval.approvals.map(
-          (entry) => `${entry.by}${entry.comment ? ` (${entry.comment})` : ""}`,
+          (entry) => `${nameOf(entry.by)}${entry.comment ? `: ${entry.comment}` : ""}`,
         ),
       ],
       ["required", approval.requiredApprovals],
@@ -141,7 +154,7 @@ async function watchOne(context: CommandContext, id: string): Promise<void> {
       .getApproval(id, { wait: 25, ...(signal && { signal }) })
       .catch(stopQuietlyOnAbort(signal));
     if (approval === undefined) return;
-    const line = describeOutcome(approval);
+    const line = describeApproval(approval);
     if (line !== last) {
       context.printDone(line, approval);
       last = line;

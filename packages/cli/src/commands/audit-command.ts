@@ -4,14 +4,19 @@ import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { type CommandContext, commandContext } from "../command-context.js";
 import { type Column, formatTable } from "../output/format-table.js";
+import { idsOnly, type NameOf, principalNames } from "../output/principal-names.js";
 import { wholeNumber } from "../parse-options.js";
 import { sleep, stopQuietlyOnAbort } from "../sleep.js";
 
-const AUDIT_COLUMNS: readonly Column<AuditEvent>[] = [
+const auditColumns = (nameOf: NameOf): readonly Column<AuditEvent>[] => [
   { header: "at", value: (event) => event.at },
   { header: "event", value: (event) => event.event },
-  { header: "outcome", value: (event) => event.outcome },
-  { header: "actor", value: (event) => `${event.actorType}:${event.actorId ?? "-"}` },
+  {
+    header: "outcome",
+    value: (event) => event.outcome,
+    paint: (event) => (event.outcome === "success" ? undefined : "red"),
+  },
+  { header: "actor", value: (event) => `${event.actorType} ${nameOf(event.actorId) ?? "-"}` },
   { header: "path", value: (event) => event.path },
   { header: "version", value: (event) => event.version },
   { header: "ip", value: (event) => event.ip },
@@ -34,19 +39,21 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
     .description(
       "Show the audit log (oldest first), or follow it; `ass audit verify` checks its hash chain.",
     )
-    .option("--limit <n>", "show at most this many events", wholeNumber(1))
+    .option("-l, --limit <n>", "show at most this many events (the newest)", wholeNumber(1))
     .option("--path <path>", "only events about this secret path")
     .option("--event <name>", "only this event, e.g. secret.read, approval.granted, auth.failed")
     .option("--actor <id>", "only events by this agent, admin or token id")
     .option("-f, --follow", "keep printing new events as they happen (Ctrl-C to stop)")
+    .option("--tail", "same as --follow (the hosted CLI's name)")
     .option(
       "--interval <seconds>",
       "with --follow, how often to look for new events",
       wholeNumber(1),
       1,
     )
-    .action(async (options: AuditOptions, command: Command) => {
-      await showAudit(commandContext(io, command), options);
+    .action(async (options: AuditOptions & { tail?: boolean }, command: Command) => {
+      const follow = options.follow === true || options.tail === true;
+      await showAudit(commandContext(io, command), { ...options, follow });
     });
 
   audit
@@ -67,6 +74,9 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
 
 async function showAudit(context: CommandContext, options: AuditOptions): Promise<void> {
   const admin = context.admin();
+  const columns = auditColumns(
+    context.json ? idsOnly : await principalNames(admin, context.io.signal),
+  );
   const filters = {
     ...(options.path !== undefined && { path: options.path }),
     ...(options.event !== undefined && { event: options.event }),
@@ -79,7 +89,7 @@ async function showAudit(context: CommandContext, options: AuditOptions): Promis
   // Oldest first, so the newest --limit events are the tail.
   const shown = options.limit === undefined ? events : events.slice(-options.limit);
   if (!options.follow) {
-    context.printTable(shown, AUDIT_COLUMNS);
+    context.printTable(shown, columns);
     return;
   }
 
@@ -89,7 +99,7 @@ async function showAudit(context: CommandContext, options: AuditOptions): Promis
       for (const event of batch) context.io.stdout.write(`${JSON.stringify(event)}\n`);
       return;
     }
-    const table = formatTable(batch, AUDIT_COLUMNS);
+    const table = formatTable(batch, columns, context.out);
     context.io.stdout.write(withHeader ? table : table.slice(table.indexOf("\n") + 1));
   };
   printEvents(shown, true);

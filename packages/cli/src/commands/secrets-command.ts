@@ -1,13 +1,17 @@
 import { readFile } from "node:fs/promises";
-import type { SecretMetadata } from "@agentsecretstore/client";
+import { AgentVaultApprovalPendingError, type SecretMetadata } from "@agentsecretstore/client";
 import { SECRET_TYPES, type SecretType, TIERS, type Tier } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { commandContext } from "../command-context.js";
+import { ExitCode } from "../exit-codes.js";
+import { waitForApprovalWithProgress } from "../output/approval-progress.js";
+import { confirm } from "../output/confirm.js";
 import type { Column } from "../output/format-table.js";
 import { dateTime, keyValue, oneOf, wholeNumber } from "../parse-options.js";
 import { readSecretValue } from "../read-secret-value.js";
+import { importDotenv } from "./import-dotenv.js";
 
 const METADATA_COLUMNS: readonly Column<SecretMetadata>[] = [
   { header: "path", value: (item) => item.path },
@@ -20,7 +24,7 @@ const METADATA_COLUMNS: readonly Column<SecretMetadata>[] = [
 ];
 
 /** `ass secrets list|get|set|rotate|delete|import`. Values never go on the command line. */
-export function registerSecretsCommand(program: Command, io: CliIo): void {
+export function registerSecretsCommand(program: Command, io: CliIo): Command {
   const secrets = program
     .command("secrets")
     .description("Store, read, list, rotate and delete secrets.")
@@ -53,70 +57,95 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
   secrets
     .command("get")
     .description("Print a secret's value (or, with --metadata, its metadata and versions).")
-    .argument("<path>", "secret path such as production/openai/api-key")
+    .argument("[path]", "secret path such as production/openai/api-key")
     .option("--version <n>", "read this version instead of the current one", wholeNumber(1))
     .option("--metadata", "print metadata and versions instead of the value")
-    .action(
-      async (path: string, options: { version?: number; metadata?: boolean }, command: Command) => {
-        const context = commandContext(io, command);
-        if (options.metadata) {
-          const metadata = await context.vault().getMetadata(path);
-          context.printDetails(
-            [
-              ["path", metadata.path],
-              ["version", metadata.version],
-              ["tier", metadata.tier],
-              ["type", metadata.secretType],
-              ["description", metadata.description],
-              ["tags", metadata.tags],
-              ["created", metadata.createdAt],
-              ["updated", metadata.updatedAt],
-              ["expires", metadata.expiresAt],
-              ["versions", (metadata.versions ?? []).map((entry) => entry.version)],
-            ],
-            metadata,
-          );
-          return;
-        }
-        const secret = await context
+    .option(
+      "--wait",
+      "if a person must approve first, wait for it (progress on stderr), then print",
+    )
+    .option("-n, --namespace <namespace>", "namespace, with --key (instead of a path)")
+    .option("-k, --key <key>", "key below --namespace")
+    .action(async (pathArgument: string | undefined, options: GetOptions, command: Command) => {
+      const context = commandContext(io, command);
+      const path = pathFrom(pathArgument, options);
+      if (options.metadata) {
+        const metadata = await context.vault().getMetadata(path);
+        context.printDetails(
+          [
+            ["path", metadata.path],
+            ["version", metadata.version],
+            ["tier", metadata.tier],
+            ["type", metadata.secretType],
+            ["description", metadata.description],
+            ["tags", metadata.tags],
+            ["created", metadata.createdAt],
+            ["updated", metadata.updatedAt],
+            ["expires", metadata.expiresAt],
+            ["versions", (metadata.versions ?? []).map((entry) => entry.version)],
+          ],
+          metadata,
+        );
+        return;
+      }
+      const read = () =>
+        context
           .vault()
           .getSecret(path, options.version === undefined ? {} : { version: options.version });
-        if (context.json) {
-          // Asked for in so many words: the value is printed, here and below.
-          context.printDone("", { ...secret.toJSON(), value: secret.value });
-        } else {
-          io.stdout.write(`${secret.value}\n`);
-        }
-      },
-    );
+      const secret = await read().catch(async (error: unknown) => {
+        if (!(error instanceof AgentVaultApprovalPendingError) || !options.wait) throw error;
+        if (error.approvalRequestId === null) throw error;
+        context.note(
+          `ass: reading ${path} needs a person's approval (${error.approvalRequestId}); waiting (Ctrl-C to give up).`,
+        );
+        const approver = context.approvalsAs(context.credential("secrets"));
+        await waitForApprovalWithProgress(context, approver, error.approvalRequestId);
+        return read();
+      });
+      if (context.json) {
+        // Asked for in so many words: the value is printed, here and below.
+        context.printDone("", { ...secret.toJSON(), value: secret.value });
+      } else {
+        io.stdout.write(`${secret.value}\n`);
+      }
+    });
 
   secrets
     .command("set")
     .description("Store a value at a path: creates the secret, or adds a version.")
     .argument("<path>", "secret path such as production/openai/api-key")
+    .argument(
+      "[value]",
+      "the value; better piped or typed at the prompt (an argument stays in shell history and ps)",
+    )
     .option("--tier <tier>", `who must approve reads: ${TIERS.join(", ")}`, oneOf(TIERS))
-    .option("--type <type>", `kind of secret: ${SECRET_TYPES.join(", ")}`, oneOf(SECRET_TYPES))
+    .option("-t, --type <type>", `kind of secret: ${SECRET_TYPES.join(", ")}`, oneOf(SECRET_TYPES))
     .option("--description <text>", "what the secret is for")
     .option("--tag <key=value>", "a tag (repeatable)", keyValue)
     .option("--expires-at <date>", "ISO-8601 time after which reads answer 404", dateTime)
     .option("--if-version <n>", "only if the current version is n (0: only if new)", wholeNumber(0))
     .option("--from-file <file>", "read the value from a file instead of standard input")
-    .action(async (path: string, options: SetOptions, command: Command) => {
-      const context = commandContext(io, command);
-      const value = await readSecretValue(io, {
-        fromFile: options.fromFile,
-        prompt: `Value for ${path} (hidden): `,
-      });
-      const metadata = await context.vault().setSecret(path, value, {
-        ...(options.tier && { tier: options.tier }),
-        ...(options.type && { secretType: options.type }),
-        ...(options.description !== undefined && { description: options.description }),
-        ...(options.tag && { tags: options.tag }),
-        ...(options.expiresAt && { expiresAt: options.expiresAt }),
-        ...(options.ifVersion !== undefined && { ifVersion: options.ifVersion }),
-      });
-      context.printDone(`Stored ${metadata.path} version ${metadata.version}.`, metadata);
-    });
+    .action(
+      async (path: string, given: string | undefined, options: SetOptions, command: Command) => {
+        const context = commandContext(io, command);
+        if (given !== undefined) context.note(VALUE_ARGUMENT_WARNING);
+        const value =
+          given ??
+          (await readSecretValue(io, {
+            fromFile: options.fromFile,
+            prompt: `Value for ${path} (hidden): `,
+          }));
+        const metadata = await context.vault().setSecret(path, value, {
+          ...(options.tier && { tier: options.tier }),
+          ...(options.type && { secretType: options.type }),
+          ...(options.description !== undefined && { description: options.description }),
+          ...(options.tag && { tags: options.tag }),
+          ...(options.expiresAt && { expiresAt: options.expiresAt }),
+          ...(options.ifVersion !== undefined && { ifVersion: options.ifVersion }),
+        });
+        context.printDone(`Stored ${metadata.path} version ${metadata.version}.`, metadata);
+      },
+    );
 
   secrets
     .command("rotate")
@@ -152,13 +181,16 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
 
   secrets
     .command("delete")
-    .description("Delete a secret and every one of its versions.")
+    .alias("rm")
+    .description("Delete a secret and every one of its versions (asks first on a terminal).")
     .argument("<path>", "secret path")
-    .option("--yes", "confirm: this cannot be undone")
-    .action(async (path: string, options: { yes?: boolean }, command: Command) => {
-      if (!options.yes) {
-        throw new CliError(`deleting ${path} destroys every version; add --yes to confirm.`, 2);
-      }
+    .option("-y, --yes", "do not ask: this cannot be undone")
+    .option("-f, --force", "same as --yes")
+    .action(async (path: string, options: { yes?: boolean; force?: boolean }, command: Command) => {
+      await confirm(io, `Delete ${path} and every one of its versions?`, {
+        yes: options.yes === true || options.force === true,
+        refusal: `deleting ${path} destroys every version`,
+      });
       const context = commandContext(io, command);
       await context.vault().deleteSecret(path);
       context.printDone(`Deleted ${path}.`, { path, deleted: true });
@@ -166,32 +198,27 @@ export function registerSecretsCommand(program: Command, io: CliIo): void {
 
   secrets
     .command("import")
-    .description("Import a .env file's KEY=VALUE lines as secrets below a namespace.")
+    .description(
+      "Import a .env file's KEY=VALUE lines as secrets below a namespace, reporting each key as new, updated or unchanged (an unchanged value gets no new version).",
+    )
     .argument("<namespace>", "namespace the keys go under, e.g. staging/app")
     .option("--file <file>", "the .env file (default: standard input)")
     .option("--tier <tier>", `tier of every imported secret: ${TIERS.join(", ")}`, oneOf(TIERS))
     .option("--tag <key=value>", "a tag on every imported secret (repeatable)", keyValue)
-    .action(
-      async (
-        namespace: string,
-        options: { file?: string; tier?: Tier; tag?: Record<string, string> },
-        command: Command,
-      ) => {
-        const context = commandContext(io, command);
-        const content =
-          options.file !== undefined
-            ? await readFile(options.file, "utf8")
-            : await readSecretValue(io, { prompt: "Paste the .env content, then Enter: " });
-        const result = await context.vault().importSecrets(namespace, content, {
-          ...(options.tier && { tier: options.tier }),
-          ...(options.tag && { tags: options.tag }),
-        });
-        context.printDone(
-          `Imported ${result.importedCount} secrets below ${namespace}: ${result.imported.join(", ")}`,
-          result,
-        );
-      },
-    );
+    .option("--dry-run", "report what would be new, updated or unchanged; write nothing")
+    .action(async (namespace: string, options: ImportCommandOptions, command: Command) => {
+      const context = commandContext(io, command);
+      const content =
+        options.file !== undefined
+          ? await readFile(options.file, "utf8")
+          : await readSecretValue(io, { prompt: "Paste the .env content, then Enter: " });
+      await importDotenv(context, namespace, content, {
+        tier: options.tier,
+        tags: options.tag,
+        dryRun: options.dryRun,
+      });
+    });
+  return secrets;
 }
 
 type SetOptions = {
@@ -203,3 +230,31 @@ type SetOptions = {
   ifVersion?: number;
   fromFile?: string;
 };
+
+type ImportCommandOptions = {
+  file?: string;
+  tier?: Tier;
+  tag?: Record<string, string>;
+  dryRun?: boolean;
+};
+
+type GetOptions = {
+  version?: number;
+  metadata?: boolean;
+  wait?: boolean;
+  namespace?: string;
+  key?: string;
+};
+
+/** The path from the argument, or from the hosted CLI's `--namespace` + `--key`. */
+function pathFrom(path: string | undefined, options: GetOptions): string {
+  if (path !== undefined) return path;
+  if (options.namespace !== undefined && options.key !== undefined) {
+    return `${options.namespace}/${options.key}`;
+  }
+  throw new CliError("name the secret: a path, or --namespace and --key.", ExitCode.USAGE);
+}
+
+/** Said on stderr when a value comes as an argument (it still works, as in the hosted CLI). */
+export const VALUE_ARGUMENT_WARNING =
+  "ass: warning: a value given as an argument stays in your shell history and is visible in the process list; pipe it on standard input or type it at the prompt instead.";

@@ -4,8 +4,12 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { adminMintNote, type CommandContext, commandContext } from "../command-context.js";
+import { ExitCode } from "../exit-codes.js";
+import { waitForApprovalWithProgress } from "../output/approval-progress.js";
 import { collect, wholeNumber } from "../parse-options.js";
 import { readSecretValue } from "../read-secret-value.js";
+import { getFromVault } from "../vault-api.js";
+import { type ListedToken, TOKEN_LIST_COLUMNS, treeRows } from "./token-tree.js";
 
 /** `ass tokens request|inspect|revoke`: scoped tokens for agents and subagents. */
 export function registerTokensCommand(program: Command, io: CliIo): void {
@@ -18,39 +22,61 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
         "(a trailing * covers everything below; write does not imply read).",
     );
 
-  tokens
-    .command("request")
-    .description(
-      "Mint a scoped token; prints ASS_TOKEN=… on standard output, details on standard error.",
-    )
-    .requiredOption("--scope <scope>", "a scope (repeatable)", collect)
-    .option("--ttl <seconds>", "lifetime in seconds (max 86400)", wholeNumber(1), 3600)
-    .option("--max-uses <n>", "how many requests it may make", wholeNumber(1))
-    .option("--allowed-ip <ip|cidr>", "only from this address or range (repeatable)", collect)
-    .option("--description <text>", "what the token is for (shown to approvers)")
-    .option("--wait", "if approval is needed, wait for it before printing")
-    .action(async (options: RequestOptions, command: Command) => {
-      const context = commandContext(io, command);
-      const vault = context.vault();
-      const mintNote = adminMintNote(context.credential("secrets"));
-      if (mintNote !== undefined) context.note(mintNote);
-      const token = await vault.requestToken({
-        scopes: options.scope,
-        ttlSeconds: options.ttl,
-        ...(options.maxUses !== undefined && { maxUses: options.maxUses }),
-        ...(options.allowedIp && { allowedIps: options.allowedIp }),
-        ...(options.description !== undefined && { description: options.description }),
-      });
-      let status = token.approvalStatus;
-      if (status === "pending" && token.approvalRequestId && options.wait) {
-        io.stderr.write(`Waiting for approval ${token.approvalRequestId}…\n`);
-        const approval = await vault.waitForApproval(token.approvalRequestId);
-        if (approval.status !== "approved") {
-          throw new CliError(`approval ${approval.id} ended as ${approval.status}.`, 4);
+  for (const name of ["request", "issue"] as const) {
+    tokens
+      .command(name)
+      .description(
+        name === "request"
+          ? "Mint a scoped token; prints ASS_TOKEN=… on standard output, details on standard error."
+          : "Same as `tokens request` (the hosted CLI 1.0's name): -s takes comma-separated scopes.",
+      )
+      .option("--scope <scope>", "a scope (repeatable)", collect)
+      .option("-s, --scopes <scopes>", "comma-separated scopes", commaList)
+      .option(
+        "--ttl <seconds>",
+        "lifetime in seconds, at most 86400 (default: 3600, or what is left of a parent token's)",
+        wholeNumber(1),
+      )
+      .option("--max-uses <n>", "how many requests it may make", wholeNumber(1))
+      .option("--allowed-ip <ip|cidr>", "only from this address or range (repeatable)", collect)
+      .option("--description <text>", "what the token is for (shown to approvers)")
+      .option("--wait", "if approval is needed, wait for it (progress on stderr) before printing")
+      .action(async (options: RequestOptions, command: Command) => {
+        const context = commandContext(io, command);
+        const scopes = scopesOf(context, options);
+        const vault = context.vault();
+        const credential = context.credential("secrets");
+        const mintNote = adminMintNote(credential);
+        if (mintNote !== undefined) context.note(mintNote);
+        const token = await vault.requestToken({
+          scopes,
+          ...(options.ttl !== undefined && { ttlSeconds: options.ttl }),
+          ...(options.maxUses !== undefined && { maxUses: options.maxUses }),
+          ...(options.allowedIp && { allowedIps: options.allowedIp }),
+          ...(options.description !== undefined && { description: options.description }),
+        });
+        let status = token.approvalStatus;
+        if (status === "pending" && token.approvalRequestId && options.wait) {
+          const approver = context.approvalsAs(credential);
+          await waitForApprovalWithProgress(context, approver, token.approvalRequestId);
+          status = "approved";
         }
-        status = "approved";
-      }
-      printToken(context, token, status);
+        printToken(context, token, status);
+      });
+  }
+
+  tokens
+    .command("list")
+    .alias("ls")
+    .description(
+      "List live tokens as a tree (children under their parent): an admin sees all, an agent the ones it minted, a token itself and its children.",
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const context = commandContext(io, command);
+      const credential = context.credential("secrets");
+      const body = await getFromVault(context.baseUrl(), "/tokens", credential.value, io.signal);
+      const items = (body.items ?? []) as ListedToken[];
+      context.printTable(treeRows(items), TOKEN_LIST_COLUMNS, items);
     });
 
   tokens
@@ -83,8 +109,9 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
 }
 
 type RequestOptions = {
-  scope: string[];
-  ttl: number;
+  scope?: string[];
+  scopes?: string[];
+  ttl?: number;
   maxUses?: number;
   allowedIp?: string[];
   description?: string;
@@ -115,4 +142,35 @@ function tokenFields(token: ScopedToken): [string, unknown][] {
     ["approval", token.approvalStatus],
     ["description", token.description],
   ];
+}
+
+function commaList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((scope) => scope.trim())
+      .filter(Boolean),
+  ];
+}
+
+/**
+ * The scopes asked for. The hosted CLI's `read:secrets` style (action first, no path) means
+ * the action on every secret here: `secrets:read:*`, said on stderr.
+ */
+function scopesOf(context: CommandContext, options: RequestOptions): string[] {
+  const scopes = [...(options.scope ?? []), ...(options.scopes ?? [])].map((scope) => {
+    const hosted = /^(read|write|delete):secrets$/.exec(scope);
+    if (hosted === null) return scope;
+    const translated = `secrets:${hosted[1]}:*`;
+    context.note(`ass: ${scope} is the hosted CLI's form; here it is ${translated}.`);
+    return translated;
+  });
+  if (scopes.length === 0) {
+    throw new CliError(
+      "give a scope: --scope secrets:read:<path pattern> (or -s a,b).",
+      ExitCode.USAGE,
+    );
+  }
+  return scopes;
 }

@@ -10,6 +10,8 @@ export const REFERENCE_PREFIX = "ass://";
 export type SecretSource =
   /** A secret, or every secret below a namespace, named after its path (or `name`). */
   | { kind: "path"; path: string; name?: string }
+  /** Every secret below a namespace (none: no variables). */
+  | { kind: "namespace"; path: string; name?: undefined }
   /** One variable whose value is `ass://<path>`. */
   | { kind: "reference"; name: string; path: string };
 
@@ -37,11 +39,13 @@ export function referencesIn(
 
 /** The read scopes a token needs to fetch `sources` (a bare path may be a secret or a namespace). */
 export function readScopesFor(sources: readonly SecretSource[]): string[] {
-  const scopes = sources.flatMap((source) =>
-    source.kind === "path" && source.name === undefined
-      ? [`secrets:read:${source.path}`, `secrets:read:${source.path}/*`]
-      : [`secrets:read:${source.path}`],
-  );
+  const scopes = sources.flatMap((source) => {
+    if (source.kind === "namespace") return [`secrets:read:${source.path}/*`];
+    if (source.kind === "path" && source.name === undefined) {
+      return [`secrets:read:${source.path}`, `secrets:read:${source.path}/*`];
+    }
+    return [`secrets:read:${source.path}`];
+  });
   return [...new Set(scopes)];
 }
 
@@ -77,7 +81,7 @@ export async function fetchSecrets(
     }
     const below: string[] = [];
     for await (const item of vault.listSecrets(source.path)) below.push(item.path);
-    if (below.length === 0) {
+    if (below.length === 0 && source.kind === "path") {
       put(
         envNameOf(source.path.split("/").at(-1) ?? source.path),
         source.path,

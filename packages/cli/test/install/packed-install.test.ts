@@ -15,13 +15,23 @@ const PACKAGES = ["core-client", "server", "cli"] as const;
 let scratch: string;
 let bin: string;
 
+/** Runs one step, saying on stderr how long it took (minutes on a busy machine). */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  process.stderr.write(
+    `install test: ${name} took ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
+  return result;
+}
+
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "ass-install-"));
   const filters = ["client", "server", "cli"].flatMap((name) => [
     "--filter",
     `@agentsecretstore/${name}`,
   ]);
-  await execute("pnpm", [...filters, "build"], { cwd: repository });
+  await step("pnpm build", () => execute("pnpm", [...filters, "build"], { cwd: repository }));
   const tarballs: string[] = [];
   for (const folder of PACKAGES) {
     const { stdout } = await execute("pnpm", ["pack", "--pack-destination", scratch], {
@@ -29,13 +39,24 @@ beforeAll(async () => {
     });
     tarballs.push(stdout.trim().split("\n").at(-1)!);
   }
-  await execute(
-    "npm",
-    ["install", "-g", "--prefix", join(scratch, "prefix"), "--no-audit", "--no-fund", ...tarballs],
-    { cwd: scratch },
+  await step("npm install -g", () =>
+    execute(
+      "npm",
+      [
+        "install",
+        "-g",
+        "--prefix",
+        join(scratch, "prefix"),
+        "--no-audit",
+        "--no-fund",
+        "--prefer-offline",
+        ...tarballs,
+      ],
+      { cwd: scratch },
+    ),
   );
   bin = join(scratch, "prefix", "bin", "ass");
-}, 1_200_000);
+}, 2_400_000);
 
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
