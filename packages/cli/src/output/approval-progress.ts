@@ -1,4 +1,5 @@
-import type { ApprovalRequest, VaultAdmin } from "@agentsecretstore/client";
+import type { ApprovalRequest } from "@agentsecretstore/client";
+import type { VaultAdmin } from "@agentsecretstore/client/admin";
 import { CliError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
 import { ExitCode } from "../exit-codes.js";

@@ -1,4 +1,4 @@
-import type { VaultAdmin } from "@agentsecretstore/client";
+import type { VaultAdmin } from "@agentsecretstore/client/admin";
 
 /** Puts a person's or agent's name next to an id: `agt_… (nightly-batch)`. */
 export type NameOf = (id: string | null | undefined) => string | null;
