@@ -11,7 +11,8 @@ import { eventually, parseDotenv } from "../capture-io.js";
 // installed with `npm install -g` into a scratch prefix, run as `ass` from that prefix's bin.
 const execute = promisify(execFile);
 const repository = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
-const PACKAGES = ["core-client", "server", "cli"] as const;
+// The CLI and every workspace package it depends on at run time (the protocol is bundled in).
+const PACKAGES = ["core-client", "agent-tools", "mcp-server", "server", "cli"] as const;
 let scratch: string;
 let bin: string;
 
@@ -27,7 +28,7 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "ass-install-"));
-  const filters = ["client", "server", "cli"].flatMap((name) => [
+  const filters = ["client", "agent-tools", "mcp", "server", "cli"].flatMap((name) => [
     "--filter",
     `@agentsecretstore/${name}`,
   ]);
@@ -75,11 +76,16 @@ function ass(argv: string[], env: Record<string, string> = {}, stdin = "") {
   });
 }
 
-it("packs without workspace: versions", async () => {
+it("packs without workspace: versions, and installs every @agentsecretstore package it needs", async () => {
   const installed = join(scratch, "prefix", "lib", "node_modules", "@agentsecretstore");
-  for (const name of ["cli", "server", "client"]) {
-    const manifest = await readFile(join(installed, name, "package.json"), "utf8");
-    expect(manifest).not.toContain("workspace:");
+  for (const name of ["cli", "server", "client", "mcp", "agent-tools"]) {
+    const manifest = JSON.parse(await readFile(join(installed, name, "package.json"), "utf8"));
+    expect(JSON.stringify(manifest)).not.toContain("workspace:");
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+      if (!dependency.startsWith("@agentsecretstore/")) continue;
+      // Found beside it in the global prefix, not fetched from the registry.
+      await readFile(join(installed, dependency.split("/")[1]!, "package.json"), "utf8");
+    }
   }
 });
 
@@ -93,7 +99,7 @@ it("prints its version and completion scripts", async () => {
   expect((await ass(["completion", "bash"])).stdout).toContain(
     "complete -o default -F _ass_complete ass",
   );
-});
+}, 120_000);
 
 it("runs the server, is stopped by the PID the shell gets, and serves the other commands", async () => {
   const dataDir = join(scratch, "data");
