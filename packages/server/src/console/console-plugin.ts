@@ -1,6 +1,7 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../http/api-error.js";
 import { recordAudit } from "../http/audit-event.js";
 import { authenticate } from "../http/authenticate.js";
 import { principalOf } from "../http/principal.js";
@@ -132,12 +133,12 @@ async function consoleRoutes(
       return reply.code(204).send();
     }
     if (!carriesCsrfToken(request, found)) {
-      return reply.code(403).send({
-        error: {
-          code: "UNAUTHORIZED",
-          message: "Sign-out needs the page's CSRF token: reload the console and try again",
-        },
-      });
+      // Like a forged API call: the same 401 the session seam gives.
+      throw new ApiError(
+        401,
+        "UNAUTHORIZED",
+        "Sign-out needs the page's CSRF token: reload the console and try again",
+      );
     }
     await sessions.end(sessionId ?? "");
     await recordAudit(context, request, found.principal, found.principal.tenantId, {
@@ -159,9 +160,7 @@ async function consoleRoutes(
   app.get("/console/events", { schema: { hide: true } }, async (request, reply) => {
     const session = await liveSession(request);
     if (session === undefined) {
-      return reply.code(401).send({
-        error: { code: "UNAUTHORIZED", message: "Your console session ended: sign in again" },
-      });
+      throw new ApiError(401, "UNAUTHORIZED", "Your console session ended: sign in again");
     }
     streamApprovalChanges({ context, sessions, request, reply, session });
     return reply;
@@ -172,11 +171,7 @@ async function consoleRoutes(
     { schema: { hide: true } },
     async (request, reply) => {
       const asset = assets.get(request.params.name);
-      if (asset === undefined) {
-        return reply
-          .code(404)
-          .send({ error: { code: "NOT_FOUND", message: "No such console file" } });
-      }
+      if (asset === undefined) throw new ApiError(404, "NOT_FOUND", "No such console file");
       reply.header("etag", asset.etag).header("cache-control", "no-cache");
       if (request.headers["if-none-match"] === asset.etag) return reply.code(304).send();
       return reply.type(asset.contentType).send(asset.body);

@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { request as httpsRequest } from "node:https";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "../../src/create-server.js";
 import { freshDatabaseConfig } from "../helpers/test-database.js";
@@ -45,9 +48,36 @@ describe("console sign-in", () => {
     expect(setCookie).toContain("HttpOnly");
     expect(setCookie).toContain("SameSite=Strict");
     expect(setCookie).toContain("Path=/");
-    expect(setCookie).not.toContain("Secure"); // plain HTTP here; see the TLS test
+    expect(setCookie).not.toContain("Secure"); // plain HTTP here; over TLS: the next test
     expect(setCookie).not.toContain(server.adminKey);
     expect(response.body).not.toContain(server.adminKey);
+  });
+
+  it("marks the cookie Secure when served over TLS", async () => {
+    const fixtures = join(import.meta.dirname, "..", "fixtures", "tls");
+    const [cert, key] = await Promise.all([
+      readFile(join(fixtures, "test-only-cert.pem")),
+      readFile(join(fixtures, "test-only-key.pem")),
+    ]);
+    server = await createTestServer({ tls: { cert, key } });
+    await server.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = server.app.server.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    const setCookie = await new Promise<string>((resolve, reject) => {
+      const request = httpsRequest(
+        `https://127.0.0.1:${address.port}/console/session`,
+        { method: "POST", ca: cert, headers: bearer(server.adminKey) },
+        (response) => {
+          response.resume();
+          resolve(String(response.headers["set-cookie"]));
+        },
+      );
+      request.on("error", reject);
+      request.end();
+    });
+    expect(setCookie).toMatch(/^ass_console_session=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toContain("Secure");
+    expect(setCookie).toContain("HttpOnly");
   });
 
   it("refuses agent keys and unknown admin keys", async () => {
@@ -229,7 +259,8 @@ describe("console sessions against the API", () => {
       url: "/console/sign-out",
       headers: { cookie },
     });
-    expect(withoutToken.statusCode).toBe(403);
+    expect(withoutToken.statusCode).toBe(401);
+    expect(withoutToken.json().error.message).toContain("CSRF token");
     const signOut = await server.app.inject({
       method: "POST",
       url: "/console/sign-out",
