@@ -21,23 +21,24 @@ import { resolveConsoleSettings } from "./console/console-settings.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { ApiError } from "./http/api-error.js";
-import { loadSettledApproval } from "./http/approval-decisions.js";
-import { ApprovalTimers } from "./http/approval-timers.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
+import { TransportError } from "./http/error-status.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
 import { openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
 import type { VaultApp } from "./http/vault-app.js";
-import type { VaultContext } from "./http/vault-context.js";
 import { createVaultMetrics } from "./metrics/vault-metrics.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
 import { resolveRateLimits } from "./rate-limit/rate-limit-settings.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
-import { AuditBatcher } from "./store/audit-batcher.js";
+import { CommitGroup } from "./store/commit-group.js";
 import { createDataAccess } from "./store/stores.js";
+import { loadSettledApproval } from "./vault/approval-decisions.js";
+import { ApprovalTimers } from "./vault/approval-timers.js";
+import { PrincipalCache } from "./vault/principal-cache.js";
+import type { VaultContext } from "./vault/vault-context.js";
 
 /** 64 KiB: docs/protocol.md's default for a secret value. */
 const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
@@ -128,11 +129,16 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     masterKey: config.masterKey,
     credentialHmacKey: deriveKey(config.masterKey, "credential-hmac"),
     now,
+    log: {
+      error: (details, message) => log?.error(details, message),
+      warn: (details, message) => log?.warn(details, message),
+    },
     maxValueBytes,
     bodyLimitBytes,
     agentGrantSeconds: config.agentGrantSeconds ?? 3600,
     closing: closingController.signal,
-    auditBatcher: new AuditBatcher(data),
+    commits: new CommitGroup(data, now),
+    principalCache: new PrincipalCache(),
     approvalPolicy,
     approvalEvents,
     approvalRecheckMs: recheckSeconds * 1000,
@@ -195,7 +201,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (closingController.signal.aborted) {
-      throw new ApiError(503, "INTERNAL", "The server is shutting down; retry shortly");
+      throw new TransportError(503, "INTERNAL", "The server is shutting down; retry shortly");
     }
   });
   app.addHook("onResponse", async (request, reply) => {
@@ -282,15 +288,19 @@ function answerClientError(
   if (error.code === "ECONNRESET" || socket.destroyed) return;
   const apiError =
     error.code === "HPE_HEADER_OVERFLOW"
-      ? new ApiError(
+      ? new TransportError(
           431,
           "VALIDATION_ERROR",
           "The request headers are too large (over 16 KiB together); send fewer or shorter headers",
           { issues: [{ field: "headers", message: "larger than 16 KiB" }] },
         )
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? new ApiError(408, "VALIDATION_ERROR", "The request did not arrive in time; send it again")
-        : new ApiError(400, "VALIDATION_ERROR", "The request is not valid HTTP/1.1", {
+        ? new TransportError(
+            408,
+            "VALIDATION_ERROR",
+            "The request did not arrive in time; send it again",
+          )
+        : new TransportError(400, "VALIDATION_ERROR", "The request is not valid HTTP/1.1", {
             issues: [{ field: "request", message: "malformed request line or headers" }],
           });
   log?.debug({ code: error.code, statusCode: apiError.statusCode }, "client error");

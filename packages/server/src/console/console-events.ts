@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ApprovalChange } from "../approvals/approval-events.js";
-import type { VaultContext } from "../http/vault-context.js";
+import type { VaultContext } from "../vault/vault-context.js";
 import {
   type ConsoleSessions,
   type LiveConsoleSession,

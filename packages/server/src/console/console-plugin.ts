@@ -1,12 +1,13 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError } from "../http/api-error.js";
-import { recordAudit } from "../http/audit-event.js";
 import { authenticate } from "../http/authenticate.js";
-import { principalOf } from "../http/principal.js";
-import { requireAdmin } from "../http/require-admin.js";
-import type { VaultContext } from "../http/vault-context.js";
+import { originOf } from "../http/request-origin.js";
+import { principalOf } from "../http/request-principal.js";
+import { recordAudit } from "../vault/audit-event.js";
+import { requireAdmin } from "../vault/require-admin.js";
+import type { VaultContext } from "../vault/vault-context.js";
+import { VaultError } from "../vault/vault-error.js";
 import { type ConsoleAsset, loadConsoleAssets } from "./console-assets.js";
 import { streamApprovalChanges } from "./console-events.js";
 import {
@@ -108,9 +109,9 @@ async function consoleRoutes(
     "/console/session",
     { onRequest: authenticate(context), schema: { hide: true } },
     async (request, reply) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const { sessionId } = await sessions.begin(admin);
-      await recordAudit(context, request, admin, admin.tenantId, {
+      await recordAudit(context, originOf(request), admin, admin.tenantId, {
         event: "console.signed_in",
         outcome: "success",
       });
@@ -134,14 +135,13 @@ async function consoleRoutes(
     }
     if (!carriesCsrfToken(request, found)) {
       // Like a forged API call: the same 401 the session seam gives.
-      throw new ApiError(
-        401,
+      throw new VaultError(
         "UNAUTHORIZED",
         "Sign-out needs the page's CSRF token: reload the console and try again",
       );
     }
     await sessions.end(sessionId ?? "");
-    await recordAudit(context, request, found.principal, found.principal.tenantId, {
+    await recordAudit(context, originOf(request), found.principal, found.principal.tenantId, {
       event: "console.signed_out",
       outcome: "success",
     });
@@ -160,7 +160,7 @@ async function consoleRoutes(
   app.get("/console/events", { schema: { hide: true } }, async (request, reply) => {
     const session = await liveSession(request);
     if (session === undefined) {
-      throw new ApiError(401, "UNAUTHORIZED", "Your console session ended: sign in again");
+      throw new VaultError("UNAUTHORIZED", "Your console session ended: sign in again");
     }
     streamApprovalChanges({ context, sessions, request, reply, session });
     return reply;
@@ -171,7 +171,7 @@ async function consoleRoutes(
     { schema: { hide: true } },
     async (request, reply) => {
       const asset = assets.get(request.params.name);
-      if (asset === undefined) throw new ApiError(404, "NOT_FOUND", "No such console file");
+      if (asset === undefined) throw new VaultError("NOT_FOUND", "No such console file");
       reply.header("etag", asset.etag).header("cache-control", "no-cache");
       if (request.headers["if-none-match"] === asset.etag) return reply.code(304).send();
       return reply.type(asset.contentType).send(asset.body);

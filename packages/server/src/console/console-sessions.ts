@@ -2,8 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { fastifyCookie } from "@fastify/cookie";
 import type { FastifyRequest } from "fastify";
 import { hashCredential } from "../crypto/credentials.js";
-import type { Principal } from "../http/principal.js";
-import type { VaultContext } from "../http/vault-context.js";
+import type { Principal } from "../vault/principal.js";
+import type { VaultContext } from "../vault/vault-context.js";
 import type { ResolvedConsoleSettings } from "./console-settings.js";
 import { sessionMayCall } from "./session-routes.js";
 

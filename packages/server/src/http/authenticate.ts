@@ -1,23 +1,24 @@
-import { parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ConsoleSessionFailure } from "../console/console-sessions.js";
-import { credentialKindOf, hashCredential, hashesEqual } from "../crypto/credentials.js";
-import { parseIpAllowlist } from "../domain/ip-allowlist.js";
 import type { RateLimitHandle } from "../rate-limit/rate-limit-plugin.js";
-import { ipNotAllowed, unauthorized } from "./api-error.js";
-import { loadSettledApproval } from "./approval-decisions.js";
-import { recordAudit } from "./audit-event.js";
-import { type Principal, setPrincipal } from "./principal.js";
-import type { VaultContext } from "./vault-context.js";
+import {
+  type Authentication,
+  refuseCredential,
+  requireAllowedAddress,
+  resolvePrincipal,
+} from "../vault/authenticate-credential.js";
+import type { VaultContext } from "../vault/vault-context.js";
+import { originOf } from "./request-origin.js";
+import { setPrincipal } from "./request-principal.js";
 
-type FailureReason =
-  | "missing"
-  | "malformed"
-  | "unknown"
-  | "revoked"
-  | "expired"
-  | "used_up"
-  | ConsoleSessionFailure;
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * The route may take its principal from the principal cache: every way it answers ends in a
+     * commit that confirms the principal (the hot read routes).
+     */
+    cachedPrincipal?: boolean;
+  }
+}
 
 /** `Authorization: Bearer <credential>`, else `x-agent-key`; undefined when neither is usable. */
 export function credentialFrom(request: FastifyRequest): string | undefined {
@@ -28,97 +29,6 @@ export function credentialFrom(request: FastifyRequest): string | undefined {
   }
   const agentKey = request.headers["x-agent-key"];
   return typeof agentKey === "string" ? agentKey.trim() : undefined;
-}
-
-/** Stored scopes were checked when written; anything unparsable is dropped (deny by default). */
-export function parseStoredScopes(texts: readonly string[]): Scope[] {
-  const scopes: Scope[] = [];
-  for (const text of texts) {
-    const parsed = parseScope(text);
-    if (parsed.ok) scopes.push(parsed.scope);
-  }
-  return scopes;
-}
-
-/** Whether the agent or admin that issued a token still exists (child tokens: their parent was checked). */
-async function issuerIsLive(
-  context: VaultContext,
-  token: { tenantId: string; issuerType: string; issuerId: string },
-): Promise<boolean> {
-  const { principals } = context.data;
-  if (token.issuerType === "agent") {
-    return (await principals.findAgent(token.tenantId, token.issuerId)) !== undefined;
-  }
-  if (token.issuerType === "admin") {
-    const admins = await principals.listAdmins(token.tenantId);
-    return admins.some((admin) => admin.id === token.issuerId);
-  }
-  return true;
-}
-
-async function resolvePrincipal(
-  context: VaultContext,
-  credential: string,
-): Promise<{ principal: Principal } | { failure: FailureReason; tenantId?: string }> {
-  const kind = credentialKindOf(credential);
-  if (kind === null) return { failure: "malformed" };
-  const hash = hashCredential(context.credentialHmacKey, credential);
-  const { principals, tokens } = context.data;
-  if (kind === "admin") {
-    const admin = await principals.findAdminByKeyHash(hash);
-    if (!admin || !hashesEqual(admin.keyHash, hash)) return { failure: "unknown" };
-    return {
-      principal: {
-        kind: "admin",
-        id: admin.id,
-        tenantId: admin.tenantId,
-        isOperator: admin.isOperator,
-        credentialHash: hash,
-      },
-    };
-  }
-  if (kind === "agent") {
-    const agent = await principals.findAgentByKeyHash(hash);
-    if (!agent || !hashesEqual(agent.keyHash, hash)) return { failure: "unknown" };
-    return {
-      principal: {
-        kind: "agent",
-        id: agent.id,
-        tenantId: agent.tenantId,
-        allowedScopes: parseStoredScopes(agent.allowedScopes),
-        credentialHash: hash,
-      },
-    };
-  }
-  let token = await tokens.findByHash(hash);
-  if (!token || !hashesEqual(token.tokenHash, hash)) return { failure: "unknown" };
-  const tenantId = token.tenantId;
-  if (token.revokedAt !== null) return { failure: "revoked", tenantId };
-  if (token.expiresAt <= context.now().toISOString()) return { failure: "expired", tenantId };
-  if (token.maxUses !== null && token.uses >= token.maxUses) {
-    return { failure: "used_up", tenantId };
-  }
-  // Deleting an agent or admin revokes its tokens, but one minted while the deletion ran can
-  // slip past that revocation: a token never outlives the key that issued it.
-  if (!(await issuerIsLive(context, token))) return { failure: "revoked", tenantId };
-  if (token.approvalStatus === "pending" && token.approvalRequestId !== null) {
-    // Its request may have come due (a critical delay ended): settle it, then see the token anew.
-    const approval = await loadSettledApproval(context, tenantId, token.approvalRequestId);
-    if (approval !== undefined && approval.record.status !== "pending") {
-      token = (await tokens.findByHash(hash)) ?? token;
-    }
-  }
-  const { tokenHash: _omitted, ...record } = token;
-  return {
-    principal: {
-      kind: "token",
-      id: token.id,
-      tenantId,
-      token: record,
-      scopes: parseStoredScopes(token.scopes),
-      credentialHash: hash,
-    },
-  };
 }
 
 /**
@@ -142,25 +52,29 @@ export function authenticate(context: VaultContext) {
       return reply;
     }
     const credential = credentialFrom(request);
-    const resolved: Awaited<ReturnType<typeof resolvePrincipal>> =
+    // The console's one seam: with no credential, a session cookie stands for the admin who
+    // signed in.
+    const session =
       credential === undefined
-        ? // The console's one seam: a session cookie stands for the admin who signed in.
-          ((await request.server.consoleSessions?.principalFor(request)) ?? { failure: "missing" })
-        : await resolvePrincipal(context, credential);
-    if ("failure" in resolved) {
+        ? await request.server.consoleSessions?.principalFor(request)
+        : undefined;
+    const resolved: Authentication =
+      session === undefined
+        ? await resolvePrincipal(context, credential, {
+            cached: request.routeOptions.config.cachedPrincipal === true,
+          })
+        : "failure" in session
+          ? {
+              ok: false,
+              reason: session.failure,
+              ...(session.tenantId === undefined ? {} : { tenantId: session.tenantId }),
+            }
+          : { ok: true, principal: session.principal };
+    if (!resolved.ok) {
       if (limits !== undefined && !(await limits.consumeFailedAuth(request, reply)).allowed) {
         return reply;
       }
-      const tenantId =
-        resolved.tenantId ?? (await context.data.principals.findOperatorTenant())?.id;
-      if (tenantId !== undefined) {
-        await recordAudit(context, request, null, tenantId, {
-          event: "auth.failed",
-          outcome: "denied",
-          detail: { reason: resolved.failure },
-        });
-      }
-      throw unauthorized();
+      return refuseCredential(context, originOf(request), resolved.reason, resolved.tenantId);
     }
     const { principal } = resolved;
     if (
@@ -169,17 +83,7 @@ export function authenticate(context: VaultContext) {
     ) {
       return reply;
     }
-    if (principal.kind === "token" && principal.token.allowedIps !== null) {
-      const parsed = parseIpAllowlist(principal.token.allowedIps);
-      if (!parsed.ok || !parsed.allowlist.allows(request.ip)) {
-        await recordAudit(context, request, principal, principal.tenantId, {
-          event: "token.denied",
-          outcome: "denied",
-          detail: { reason: "ip_not_allowed" },
-        });
-        throw ipNotAllowed();
-      }
-    }
+    await requireAllowedAddress(context, originOf(request), principal);
     setPrincipal(request, principal);
     return undefined;
   };

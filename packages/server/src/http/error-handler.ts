@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
-  ApiError,
   internalError,
   payloadTooLarge,
   type ValidationIssue,
+  VaultError,
   validationError,
-} from "./api-error.js";
+} from "../vault/vault-error.js";
+import { statusOf } from "./error-status.js";
 
 /**
  * Fixed messages for the framework's own 4xx errors. Parser messages are never passed on:
@@ -51,8 +52,8 @@ function issuesFrom(
 }
 
 /** Turns any error into docs/protocol.md's error shape; 5xx bodies never carry anything internal. */
-export function toApiError(error: unknown, bodyLimit: number): ApiError {
-  if (error instanceof ApiError) return error;
+export function toApiError(error: unknown, bodyLimit: number): VaultError {
+  if (error instanceof VaultError) return error;
   const fastifyError = error as Partial<FastifyError> & { validation?: SchemaIssue[] };
   if (Array.isArray(fastifyError.validation)) {
     return validationError(issuesFrom(fastifyError.validation, fastifyError.validationContext));
@@ -67,15 +68,15 @@ export function toApiError(error: unknown, bodyLimit: number): ApiError {
   return internalError();
 }
 
-export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply.status(error.statusCode).send(error.toBody());
+export function sendApiError(reply: FastifyReply, error: VaultError): FastifyReply {
+  return reply.status(statusOf(error)).send(error.toBody());
 }
 
 /** Installs the error and not-found handlers on the app. */
 export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error, bodyLimit);
-    if (apiError.statusCode >= 500) {
+    if (statusOf(apiError) >= 500) {
       request.log.error({ err: error }, "request failed");
     }
     return sendApiError(reply, apiError);
@@ -83,7 +84,7 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): v
   app.setNotFoundHandler((_request, reply) =>
     sendApiError(
       reply,
-      new ApiError(404, "NOT_FOUND", "No such endpoint; see GET /v1/openapi.json for the API"),
+      new VaultError("NOT_FOUND", "No such endpoint; see GET /v1/openapi.json for the API"),
     ),
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyServerOptions } from "fastify";
 import type { ServerLoggerSetting } from "../server-config.js";
-import { maskCredentials } from "./api-error.js";
+import { maskCredentials } from "../vault/vault-error.js";
 
 /**
  * Paths pino blanks out. The server logs no bodies or headers by itself; these cover anything

@@ -1,7 +1,7 @@
+import type { Tier } from "@agentsecretstore/protocol";
 import type { z } from "zod";
-import type { Tier } from "../db/schema.js";
 import type { SecretRecord } from "../store/secrets-store.js";
-import { type ValidationIssue, validationError } from "./api-error.js";
+import { type ValidationIssue, validationError } from "../vault/vault-error.js";
 import type { secretFieldsShape, secretMetadataResponse } from "./schemas/secret-schemas.js";
 
 type FieldsInput = {

@@ -1,6 +1,6 @@
 import { checkSecretPath, decodePathParam, type SecretPath } from "@agentsecretstore/protocol";
 import type { FastifyRequest } from "fastify";
-import { notFound, validationError } from "./api-error.js";
+import { notFound, validationError } from "../vault/vault-error.js";
 
 /**
  * The secret path of a wildcard route, read from the raw URL (not the router's already-decoded

@@ -2,7 +2,7 @@ import { parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { z } from "zod";
 import { type IpAllowlist, parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseTtl } from "../domain/ttl.js";
-import { type ValidationIssue, validationError } from "./api-error.js";
+import { type ValidationIssue, validationError } from "../vault/vault-error.js";
 import {
   type createTokenBody,
   DEFAULT_TOKEN_TTL_SECONDS,

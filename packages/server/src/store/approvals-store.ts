@@ -1,5 +1,6 @@
+import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
-import type { ApprovalsTable, Database, Tier } from "../db/schema.js";
+import type { ApprovalsTable, Database } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
 export type ApprovalRecord = {

@@ -159,6 +159,23 @@ export class PrincipalsStore {
     return this.softDelete("admins", tenantId, adminId, at);
   }
 
+  /** Which of these agents or admins still exist (not deleted). */
+  async liveIds(
+    table: "agents" | "admins",
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom(table)
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("id", "in", [...ids])
+      .where("deleted_at", "is", null)
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   /**
    * Only the update is shared: it touches columns both tables have, so Kysely types it exactly.
    * A shared select over `"agents" | "admins"` would type each row as having both tables'

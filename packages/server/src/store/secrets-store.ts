@@ -1,5 +1,6 @@
+import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
-import type { Database, Tier } from "../db/schema.js";
+import type { Database } from "../db/schema.js";
 import { parseStringRecord } from "./json-column.js";
 
 export type SecretRecord = {

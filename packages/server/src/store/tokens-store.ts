@@ -1,5 +1,6 @@
+import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
-import type { Database, Tier, TokensTable } from "../db/schema.js";
+import type { Database, TokensTable } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
 export type TokenRecord = {
@@ -91,6 +92,45 @@ export class TokensStore {
   }
 
   /** Ids of the token's parent, grandparent, … up to the root (nearest first). */
+  /**
+   * Counts `count` uses of a token without a limit (one row update per token per group commit,
+   * not per read). Returns false when it is revoked or expired.
+   */
+  async addUses(
+    tenantId: string,
+    tokenId: string,
+    count: number,
+    nowIso: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable("tokens")
+      .set((eb) => ({ uses: eb("uses", "+", count) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Which of these tokens are still usable (not revoked, not expired). */
+  async liveIds(
+    tenantId: string,
+    tokenIds: readonly string[],
+    nowIso: string,
+  ): Promise<Set<string>> {
+    if (tokenIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("tokens")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("id", "in", [...tokenIds])
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   async ancestorIds(tenantId: string, tokenId: string): Promise<string[]> {
     const ancestors: string[] = [];
     let current = await this.findById(tenantId, tokenId);

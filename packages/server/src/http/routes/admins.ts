@@ -2,11 +2,14 @@ import { z } from "zod";
 import { bootstrapKeyCheck } from "../../bootstrap.js";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
 import type { AdminRecord } from "../../store/principals-store.js";
-import { conflict, notFound, shownId } from "../api-error.js";
-import { appendAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { principalOf } from "../principal.js";
-import { requireAdmin } from "../require-admin.js";
+import { appendAudit } from "../../vault/audit-event.js";
+import { requireAdmin } from "../../vault/require-admin.js";
+import { revokeTokens } from "../../vault/revoke-tokens.js";
+import { runUnitOfWork } from "../../vault/unit-of-work.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { conflict, notFound, shownId } from "../../vault/vault-error.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   adminResponse,
@@ -17,7 +20,6 @@ import {
   idParams,
 } from "../schemas/principal-schemas.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const TAGS = ["admins"];
 
@@ -33,12 +35,9 @@ function toAdminBody(admin: AdminRecord): z.infer<typeof adminResponse> {
 
 /** Admins (named approvers) and tenants (the operator only). */
 export function registerAdminRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.post(
     "/v1/admins",
     {
-      onRequest,
       schema: {
         summary: "Create a named admin (an approver) in the caller's tenant; its key is shown once",
         tags: TAGS,
@@ -47,7 +46,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const caller = await requireAdmin(context, request, principalOf(request));
+      const caller = await requireAdmin(context, originOf(request), principalOf(request));
       const apiKey = generateCredential("admin");
       const admin: AdminRecord = {
         id: generateId("adm_"),
@@ -61,7 +60,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
           ...admin,
           keyHash: hashCredential(context.credentialHmacKey, apiKey),
         });
-        await appendAudit(stores, context, request, caller, {
+        await appendAudit(stores, context, originOf(request), caller, {
           event: "admin.created",
           outcome: "success",
           detail: { admin_id: admin.id },
@@ -75,7 +74,6 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/admins",
     {
-      onRequest,
       schema: {
         summary: "List the tenant's admins (admin)",
         tags: TAGS,
@@ -86,7 +84,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const caller = await requireAdmin(context, request, principalOf(request));
+      const caller = await requireAdmin(context, originOf(request), principalOf(request));
       return {
         items: (await context.data.principals.listAdmins(caller.tenantId)).map(toAdminBody),
       };
@@ -96,7 +94,6 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/admins/:id",
     {
-      onRequest,
       schema: {
         summary: "Delete an admin (not yourself): its key and the tokens it issued stop working",
         description:
@@ -107,33 +104,35 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const caller = await requireAdmin(context, request, principalOf(request));
+      const caller = await requireAdmin(context, originOf(request), principalOf(request));
       if (request.params.id === caller.id) {
         throw conflict("An admin cannot delete itself; use another admin key");
       }
       const admins = await context.data.principals.listAdmins(caller.tenantId);
       if (admins.some((admin) => admin.id === request.params.id && admin.isOperator)) {
         // The operator's key is the only one that can make tenants: another admin cannot take it away.
-        await requireAdmin(context, request, caller, { operator: true });
+        await requireAdmin(context, originOf(request), caller, { operator: true });
       }
-      const at = context.now().toISOString();
-      const deleted = await context.data.transaction(async (stores) => {
-        if (!(await stores.principals.deleteAdmin(caller.tenantId, request.params.id, at))) {
+      const adminId = request.params.id;
+      const actor = { principal: caller, origin: originOf(request) };
+      const deleted = await runUnitOfWork(context, actor, async (unit) => {
+        const at = context.now().toISOString();
+        if (!(await unit.stores.principals.deleteAdmin(caller.tenantId, adminId, at))) {
           return false;
         }
         // A decision computed while this admin still counted must not land after it is gone.
-        await stores.approvals.invalidatePendingApprovedBy(caller.tenantId, request.params.id);
+        await unit.stores.approvals.invalidatePendingApprovedBy(caller.tenantId, adminId);
         // Tokens an admin issued are approved up to critical: they must not outlive its key.
-        const revoked: string[] = [];
-        for (const tokenId of await stores.tokens.idsIssuedBy(caller.tenantId, request.params.id)) {
-          revoked.push(
-            ...(await stores.tokens.revokeWithDescendants(caller.tenantId, tokenId, at)),
-          );
-        }
-        await appendAudit(stores, context, request, caller, {
+        const revoked = await revokeTokens(unit, context, actor, {
+          roots: await unit.stores.tokens.idsIssuedBy(caller.tenantId, adminId),
+          auditEach: false,
+          reason: "admin deleted",
+          alsoEvict: [adminId],
+        });
+        await unit.audit({
           event: "admin.deleted",
           outcome: "success",
-          detail: { admin_id: request.params.id, revoked_tokens: revoked.length },
+          detail: { admin_id: adminId, revoked_tokens: revoked.length },
         });
         return true;
       });
@@ -145,7 +144,6 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
   app.post(
     "/v1/tenants",
     {
-      onRequest,
       schema: {
         summary: "Create a tenant and its first admin key (the operator only)",
         tags: ["tenants"],
@@ -154,7 +152,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const operator = await requireAdmin(context, request, principalOf(request), {
+      const operator = await requireAdmin(context, originOf(request), principalOf(request), {
         operator: true,
       });
       const createdAt = context.now().toISOString();
@@ -176,7 +174,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
           createdAt,
           keyHash: hashCredential(context.credentialHmacKey, adminKey),
         });
-        await appendAudit(stores, context, request, operator, {
+        await appendAudit(stores, context, originOf(request), operator, {
           event: "tenant.created",
           outcome: "success",
           detail: { tenant_id: tenantId, admin_id: adminId },

@@ -2,16 +2,19 @@ import { parseScope } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
 import type { AgentRecord } from "../../store/principals-store.js";
-import { notFound, shownId, type ValidationIssue, validationError } from "../api-error.js";
+import { appendAudit } from "../../vault/audit-event.js";
+import { requireAdmin } from "../../vault/require-admin.js";
+import { revokeTokens } from "../../vault/revoke-tokens.js";
+import { runUnitOfWork } from "../../vault/unit-of-work.js";
+import type { VaultContext } from "../../vault/vault-context.js";
 import {
-  announceApprovals,
-  cancelApprovals,
-  inApprovalTransaction,
-} from "../approval-decisions.js";
-import { appendAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { principalOf } from "../principal.js";
-import { requireAdmin } from "../require-admin.js";
+  notFound,
+  shownId,
+  type ValidationIssue,
+  validationError,
+} from "../../vault/vault-error.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   agentResponse,
@@ -20,7 +23,6 @@ import {
   idParams,
 } from "../schemas/principal-schemas.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const TAGS = ["agents"];
 
@@ -37,12 +39,9 @@ function toAgentBody(agent: AgentRecord): z.infer<typeof agentResponse> {
 
 /** Agents and their keys (admin only). */
 export function registerAgentRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.post(
     "/v1/agents",
     {
-      onRequest,
       schema: {
         summary: "Create an agent with an allowed_scopes ceiling (admin); its key is shown once",
         tags: TAGS,
@@ -51,7 +50,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const issues: ValidationIssue[] = [];
       request.body.allowed_scopes.forEach((text, index) => {
         const parsed = parseScope(text);
@@ -72,7 +71,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
           ...agent,
           keyHash: hashCredential(context.credentialHmacKey, apiKey),
         });
-        await appendAudit(stores, context, request, admin, {
+        await appendAudit(stores, context, originOf(request), admin, {
           event: "agent.created",
           outcome: "success",
           detail: { agent_id: agent.id },
@@ -86,7 +85,6 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/agents",
     {
-      onRequest,
       schema: {
         summary: "List the tenant's agents (admin)",
         tags: TAGS,
@@ -97,7 +95,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const agents = await context.data.principals.listAgents(admin.tenantId);
       return { items: agents.map(toAgentBody) };
     },
@@ -106,7 +104,6 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/agents/:id",
     {
-      onRequest,
       schema: {
         summary: "Delete an agent: its key stops working and its tokens are revoked (admin)",
         description:
@@ -117,31 +114,30 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
-      const at = context.now().toISOString();
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const agentId = request.params.id;
-      const deleted = await inApprovalTransaction(context, async (stores) => {
-        if (!(await stores.principals.deleteAgent(admin.tenantId, agentId, at))) {
+      const actor = { principal: admin, origin: originOf(request) };
+      const deleted = await runUnitOfWork(context, actor, async (unit) => {
+        const at = context.now().toISOString();
+        if (!(await unit.stores.principals.deleteAgent(admin.tenantId, agentId, at))) {
           return undefined;
         }
-        const revoked: string[] = [];
-        for (const tokenId of await stores.tokens.idsIssuedBy(admin.tenantId, agentId)) {
-          revoked.push(...(await stores.tokens.revokeWithDescendants(admin.tenantId, tokenId, at)));
-        }
-        await appendAudit(stores, context, request, admin, {
+        // Nobody should be asked to approve for an agent that is gone.
+        const revoked = await revokeTokens(unit, context, actor, {
+          roots: await unit.stores.tokens.idsIssuedBy(admin.tenantId, agentId),
+          auditEach: false,
+          requesterId: agentId,
+          reason: "agent deleted",
+          alsoEvict: [agentId],
+        });
+        await unit.audit({
           event: "agent.deleted",
           outcome: "success",
           detail: { agent_id: agentId, revoked_tokens: revoked.length },
         });
-        // Nobody should be asked to approve for an agent that is gone.
-        const pending = await stores.approvals.listPendingIdsFor(admin.tenantId, {
-          requesterId: agentId,
-          tokenIds: revoked,
-        });
-        return cancelApprovals(stores, context, request, admin, pending, "agent deleted");
+        return revoked;
       });
       if (deleted === undefined) throw notFound(`No agent ${shownId(agentId)}`);
-      announceApprovals(context, deleted);
       return reply.status(204).send(null);
     },
   );

@@ -1,8 +1,7 @@
-import type { FastifyRequest } from "fastify";
 import type { ApprovalRejection, ApprovalStatus } from "../../approvals/approval-policy.js";
 import type { ApprovalRecord } from "../../store/approvals-store.js";
 import type { StoredResponse } from "../../store/idempotency-store.js";
-import { ApiError, notFound, shownId, validationError } from "../api-error.js";
+import type { Origin } from "../../vault/actor.js";
 import {
   type ApprovalAnnouncement,
   announceApprovals,
@@ -12,12 +11,17 @@ import {
   loadSettledApproval,
   type PersonAction,
   retryApprovalRaces,
-} from "../approval-decisions.js";
-import { type ApprovalView, toApprovalBody } from "../approval-view.js";
-import { recordAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { type Principal, principalOf } from "../principal.js";
-import { requireAdmin } from "../require-admin.js";
+} from "../../vault/approval-decisions.js";
+import { type ApprovalView, toApprovalBody } from "../../vault/approval-view.js";
+import { recordAudit } from "../../vault/audit-event.js";
+import type { Principal } from "../../vault/principal.js";
+import { requireAdmin } from "../../vault/require-admin.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { notFound, shownId, VaultError, validationError } from "../../vault/vault-error.js";
+import { waitForApprovalChange } from "../../vault/wait-for-approval.js";
+import { idempotentWrite } from "../../vault/write-secret.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import {
   type ApprovalBody,
   approvalDecisionBody,
@@ -29,9 +33,7 @@ import {
 } from "../schemas/approval-schemas.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
-import { waitForApprovalChange } from "../wait-for-approval.js";
-import { idempotentWrite, readIdempotencyKey } from "../write-secret.js";
+import { readIdempotencyKey } from "../write-headers.js";
 
 const TAGS = ["approvals"];
 const DEFAULT_PAGE_SIZE = 50;
@@ -85,13 +87,13 @@ class DecisionRefused extends Error {
  */
 async function decide(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   approvalId: string,
   action: PersonAction,
   comment: string | null,
+  idempotencyKey: string | undefined,
 ): Promise<ApprovalBody> {
-  const idempotencyKey = readIdempotencyKey(request);
   let announcements: ApprovalAnnouncement[] = [];
   let response: StoredResponse;
   try {
@@ -110,7 +112,7 @@ async function decide(
           const result = await applyApprovalAction(
             stores,
             context,
-            request,
+            origin,
             principal,
             view,
             action,
@@ -126,7 +128,7 @@ async function decide(
   } catch (error) {
     if (!(error instanceof DecisionRefused)) throw error;
     // Recorded after the rollback: the audit batcher needs the connection the transaction held.
-    await recordAudit(context, request, principal, principal.tenantId, {
+    await recordAudit(context, origin, principal, principal.tenantId, {
       event: ACTION_EVENT[action.type],
       outcome: "denied",
       path: error.path,
@@ -138,8 +140,8 @@ async function decide(
   return response.body as ApprovalBody;
 }
 
-function refusal(rejection: ApprovalRejection): ApiError {
-  return new ApiError(409, "CONFLICT", rejection.message, {
+function refusal(rejection: ApprovalRejection): VaultError {
+  return new VaultError("CONFLICT", rejection.message, {
     reason: rejection.reason,
     ...(rejection.reason === "not_pending" ? { status: rejection.status } : {}),
     ...(rejection.reason === "already_decided"
@@ -150,14 +152,12 @@ function refusal(rejection: ApprovalRejection): ApiError {
 
 /** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */
 export function registerApprovalRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
   const body = (view: ApprovalView) =>
     toApprovalBody(view, context.now(), context.agentGrantSeconds);
 
   app.get(
     "/v1/approvals",
     {
-      onRequest,
       schema: {
         summary: "List the tenant's approval requests, oldest first (admin)",
         description:
@@ -168,7 +168,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const now = context.now().toISOString();
       for (const id of await context.data.approvals.listDueIds(admin.tenantId, now, SETTLE_BATCH)) {
         await loadSettledApproval(context, admin.tenantId, id);
@@ -202,7 +202,6 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
   app.get(
     "/v1/approvals/:id",
     {
-      onRequest,
       schema: {
         summary: "An approval request (its requester, its pending token, or an admin); long-poll",
         description:
@@ -262,7 +261,6 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
     app.post(
       `/v1/approvals/:id/${decision.type}`,
       {
-        onRequest,
         schema: {
           summary: decision.summary,
           description: decision.description,
@@ -275,14 +273,22 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       async (request) => {
         let principal = principalOf(request);
         if (decision.type !== "cancel") {
-          principal = await requireAdmin(context, request, principal);
+          principal = await requireAdmin(context, originOf(request), principal);
         }
         const comment = request.body?.comment ?? null;
         const action: PersonAction =
           decision.type === "approve"
             ? { type: "approve", by: principal.id, comment }
             : { type: decision.type, by: principal.id };
-        return decide(context, request, principal, request.params.id, action, comment);
+        return decide(
+          context,
+          originOf(request),
+          principal,
+          request.params.id,
+          action,
+          comment,
+          readIdempotencyKey(request),
+        );
       },
     );
   }

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { AuditEventRecord } from "../../store/audit-store.js";
-import { validationError } from "../api-error.js";
-import { verifyTenantAuditChain } from "../audit-verification.js";
-import { authenticate } from "../authenticate.js";
-import { principalOf } from "../principal.js";
-import { requireAdmin } from "../require-admin.js";
+import { verifyTenantAuditChain } from "../../vault/audit-verification.js";
+import { requireAdmin } from "../../vault/require-admin.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { validationError } from "../../vault/vault-error.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const TAGS = ["audit"];
 
@@ -82,12 +82,9 @@ function readCursor(cursor: string | null | undefined): number | null {
 
 /** The append-only audit log and its hash-chain check (admin keys only). */
 export function registerAuditRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.get(
     "/v1/audit",
     {
-      onRequest,
       schema: {
         summary: "Audit events of the caller's tenant, in chain order, filtered (admin)",
         description:
@@ -101,7 +98,7 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       const limit = request.query.limit ?? 100;
       const events = await context.data.audit.list({
         tenantId: admin.tenantId,
@@ -123,7 +120,6 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/audit/verify",
     {
-      onRequest,
       schema: {
         summary: "Check the tenant's audit hash chain end to end (admin)",
         description:
@@ -133,7 +129,7 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, request, principalOf(request));
+      const admin = await requireAdmin(context, originOf(request), principalOf(request));
       return verifyTenantAuditChain(context, admin.tenantId);
     },
   );

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { VaultContext } from "../../vault/vault-context.js";
 import { errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const healthResponse = z.object({
   status: z.literal("ok"),

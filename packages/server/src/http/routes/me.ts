@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { authenticate } from "../authenticate.js";
-import { principalOf } from "../principal.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import { toTokenSelfBody } from "../token-response.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 import { principalNames } from "./principal-names.js";
 
 const meResponse = z.object({
@@ -33,7 +32,6 @@ export function registerMeRoute(app: VaultApp, context: VaultContext): void {
   app.get(
     "/v1/me",
     {
-      onRequest: authenticate(context),
       schema: {
         summary: "Describe the presenting credential (no value; consumes no token use)",
         tags: ["tokens"],

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { VaultMetrics } from "../../metrics/vault-metrics.js";
-import { ApiError } from "../api-error.js";
+import { VaultError } from "../../vault/vault-error.js";
 import type { VaultApp } from "../vault-app.js";
 
 /** Options of {@link registerMetricsRoute}. */
@@ -26,8 +26,7 @@ export function registerMetricsRoute(app: VaultApp, options: MetricsRouteOptions
     if (expected !== undefined) {
       const given = digest(String(request.headers.authorization ?? ""));
       if (!timingSafeEqual(given, expected)) {
-        throw new ApiError(
-          401,
+        throw new VaultError(
           "UNAUTHORIZED",
           "Scraping /metrics needs 'Authorization: Bearer <metrics token>' (ASS_METRICS_TOKEN)",
         );

@@ -1,5 +1,6 @@
+import type { VaultContext } from "../../vault/vault-context.js";
+import { authenticate } from "../authenticate.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 import { registerAdminRoutes } from "./admins.js";
 import { registerAgentRoutes } from "./agents.js";
 import { registerApprovalRoutes } from "./approvals.js";
@@ -14,19 +15,25 @@ import { registerSecretWriteRoutes } from "./secrets-write.js";
 import { registerTokenRoutes } from "./tokens.js";
 import { registerTokenListRoute } from "./tokens-list.js";
 
-/** Every route of the API, in one place. */
+/**
+ * Every route of the API, in one place: the open ones (health, the OpenAPI document), then one
+ * encapsulated scope whose single onRequest hook authenticates every route inside it.
+ */
 export function registerRoutes(app: VaultApp, context: VaultContext): void {
   registerHealthRoutes(app, context);
-  registerTokenRoutes(app, context);
-  registerTokenListRoute(app, context);
-  registerMeRoute(app, context);
-  registerSecretReadRoutes(app, context);
-  registerSecretWriteRoutes(app, context);
-  registerSecretRotateRoutes(app, context);
-  registerSecretImportRoute(app, context);
-  registerApprovalRoutes(app, context);
-  registerAuditRoutes(app, context);
-  registerAgentRoutes(app, context);
-  registerAdminRoutes(app, context);
   registerOpenApiRoute(app);
+  app.register(async (authenticated: VaultApp) => {
+    authenticated.addHook("onRequest", authenticate(context));
+    registerTokenRoutes(authenticated, context);
+    registerTokenListRoute(authenticated, context);
+    registerMeRoute(authenticated, context);
+    registerSecretReadRoutes(authenticated, context);
+    registerSecretWriteRoutes(authenticated, context);
+    registerSecretRotateRoutes(authenticated, context);
+    registerSecretImportRoute(authenticated, context);
+    registerApprovalRoutes(authenticated, context);
+    registerAuditRoutes(authenticated, context);
+    registerAgentRoutes(authenticated, context);
+    registerAdminRoutes(authenticated, context);
+  });
 }

@@ -1,24 +1,24 @@
 import { checkNamespace, checkSecretPath, type SecretPath } from "@agentsecretstore/protocol";
 import { parseDotenv } from "../../import/parse-dotenv.js";
-import { validationError } from "../api-error.js";
-import { appendAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { authorizeAction, consumeTokenUse } from "../authorize.js";
-import { principalOf } from "../principal.js";
+import { appendAudit } from "../../vault/audit-event.js";
+import { authorizeAction, consumeTokenUse } from "../../vault/guard.js";
+import { checkValueSize } from "../../vault/secret-values.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { validationError } from "../../vault/vault-error.js";
+import { idempotentWrite, writeSecretVersion } from "../../vault/write-secret.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import { importResponse, importSecretsBody } from "../schemas/secret-schemas.js";
 import { readSecretFields } from "../secret-fields.js";
-import { checkValueSize } from "../secret-values.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
-import { idempotentWrite, readIdempotencyKey, writeSecretVersion } from "../write-secret.js";
+import { readIdempotencyKey } from "../write-headers.js";
 
 /** `POST /v1/secrets/import`: a .env file into a namespace, all or nothing. */
 export function registerSecretImportRoute(app: VaultApp, context: VaultContext): void {
   app.post(
     "/v1/secrets/import",
     {
-      onRequest: authenticate(context),
       schema: {
         summary: "Import .env text into a namespace (all keys or none)",
         description:
@@ -57,10 +57,10 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
         targets.push({ path: checked.path, value: entry.value });
       }
       for (const target of targets) {
-        await authorizeAction(context, request, principal, "write", target.path.full);
+        await authorizeAction(context, originOf(request), principal, "write", target.path.full);
       }
       const idempotencyKey = readIdempotencyKey(request);
-      await consumeTokenUse(context, principal);
+      await consumeTokenUse(context, originOf(request), principal);
       const imported = parsed.entries.map((entry) => entry.key);
       const body = { namespace: namespace.namespace, imported, imported_count: imported.length };
       const response = await idempotentWrite(
@@ -70,12 +70,12 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
         { method: "POST", action: "import", body: request.body },
         async (stores) => {
           for (const target of targets) {
-            await writeSecretVersion(stores, context, request, principal, target.path, {
+            await writeSecretVersion(stores, context, originOf(request), principal, target.path, {
               value: target.value,
               fields,
             });
           }
-          await appendAudit(stores, context, request, principal, {
+          await appendAudit(stores, context, originOf(request), principal, {
             event: "secret.imported",
             outcome: "success",
             path: namespace.namespace === "" ? null : namespace.namespace,

@@ -1,13 +1,25 @@
 import { checkNamespace, mayReadBelow, requiredScope } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { secretNotFound, validationError } from "../api-error.js";
-import { recordAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { consumeTokenUse, denyScope, mayDo, requireApprovedToken, scopesOf } from "../authorize.js";
-import { DEFAULT_PAGE_SIZE, listReadableSecrets, type SecretPageBody } from "../list-secrets.js";
-import { type Principal, principalOf } from "../principal.js";
-import { readSecretValue } from "../read-secret.js";
+import type { Origin } from "../../vault/actor.js";
+import {
+  completeAction,
+  consumeTokenUse,
+  denyScope,
+  mayDo,
+  requireApprovedToken,
+  scopesOf,
+} from "../../vault/guard.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  listReadableSecrets,
+  type SecretPageBody,
+} from "../../vault/list-secrets.js";
+import type { Principal } from "../../vault/principal.js";
+import { readSecretValue } from "../../vault/read-secret.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { secretNotFound, validationError } from "../../vault/vault-error.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   listQuery,
@@ -20,7 +32,6 @@ import {
 import { isExpired, toSecretMetadataBody } from "../secret-fields.js";
 import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const TAGS = ["secrets"];
 const READ_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
@@ -33,13 +44,12 @@ function mayList(principal: Principal, namespace: string): boolean {
 /** Lists, after approval, with one token use and an audit event. */
 async function answerListing(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   page: SecretPageBody,
 ): Promise<SecretPageBody> {
-  await requireApprovedToken(context, request, principal);
-  await consumeTokenUse(context, principal);
-  await recordAudit(context, request, principal, principal.tenantId, {
+  await requireApprovedToken(context, origin, principal);
+  await completeAction(context, origin, principal, {
     event: "secret.read",
     outcome: "success",
     path: page.namespace === "" ? null : page.namespace,
@@ -50,12 +60,10 @@ async function answerListing(
 
 /** Reading secrets: listings, values, metadata (docs/protocol.md, "Secrets"). */
 export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.get(
     "/v1/secrets",
     {
-      onRequest,
+      config: { cachedPrincipal: true },
       schema: {
         summary: "List the metadata of every secret below a namespace that the credential may read",
         description:
@@ -74,7 +82,7 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
         const pattern = namespace.namespace === "" ? "*" : `${namespace.namespace}/*`;
         await denyScope(
           context,
-          request,
+          originOf(request),
           principal,
           "read",
           namespace.namespace,
@@ -86,14 +94,14 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
         limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
         cursor: request.query.cursor ?? null,
       });
-      return answerListing(context, request, principal, page);
+      return answerListing(context, originOf(request), principal, page);
     },
   );
 
   app.get(
     "/v1/secrets/*",
     {
-      onRequest,
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Read a secret's value (current version, or ?version=N)",
         description:
@@ -118,7 +126,7 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
       if (secret !== undefined && !isExpired(secret, context.now())) {
         return readSecretValue(
           context,
-          request,
+          originOf(request),
           principal,
           path,
           secret,
@@ -132,12 +140,12 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
           cursor: request.query.cursor ?? null,
         });
         if (page.items.length > 0 || request.query.cursor != null) {
-          return answerListing(context, request, principal, page);
+          return answerListing(context, originOf(request), principal, page);
         }
       }
-      if (!canRead) await denyScope(context, request, principal, "read", path.full);
-      await requireApprovedToken(context, request, principal);
-      await consumeTokenUse(context, principal);
+      if (!canRead) await denyScope(context, originOf(request), principal, "read", path.full);
+      await requireApprovedToken(context, originOf(request), principal);
+      await consumeTokenUse(context, originOf(request), principal);
       throw secretNotFound(path.full, request.query.version ?? undefined);
     },
   );
@@ -145,7 +153,7 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
   app.get(
     "/v1/metadata/*",
     {
-      onRequest,
+      config: { cachedPrincipal: true },
       schema: {
         summary: "A secret's metadata and its versions (never a value)",
         description: "Needs read. No tier approval is needed: tiers gate values only.",
@@ -158,14 +166,16 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
       const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/metadata/");
       if (!mayDo(principal, "read", path.full)) {
-        await denyScope(context, request, principal, "read", path.full);
+        await denyScope(context, originOf(request), principal, "read", path.full);
       }
-      await requireApprovedToken(context, request, principal);
-      await consumeTokenUse(context, principal);
+      await requireApprovedToken(context, originOf(request), principal);
       const secret = await context.data.secrets.findByPath(principal.tenantId, path.full);
-      if (secret === undefined || isExpired(secret, context.now())) throw secretNotFound(path.full);
+      if (secret === undefined || isExpired(secret, context.now())) {
+        await consumeTokenUse(context, originOf(request), principal);
+        throw secretNotFound(path.full);
+      }
       const versions = await context.data.secrets.listVersions(principal.tenantId, secret.id);
-      await recordAudit(context, request, principal, principal.tenantId, {
+      await completeAction(context, originOf(request), principal, {
         event: "secret.read",
         outcome: "success",
         path: path.full,

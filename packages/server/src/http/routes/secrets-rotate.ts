@@ -1,8 +1,10 @@
 import type { FastifyRequest } from "fastify";
-import { authenticate } from "../authenticate.js";
-import { authorizeAction, consumeTokenUse } from "../authorize.js";
-import { principalOf } from "../principal.js";
-import { type RotationBody, rotateSecret } from "../rotate-secret.js";
+import { authorizeAction, consumeTokenUse } from "../../vault/guard.js";
+import { type RotationBody, rotateSecret } from "../../vault/rotate-secret.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { idempotentWrite } from "../../vault/write-secret.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   legacyRotateBody,
@@ -12,20 +14,16 @@ import {
 } from "../schemas/secret-schemas.js";
 import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
-import { idempotentWrite, readIdempotencyKey } from "../write-secret.js";
+import { readIdempotencyKey } from "../write-headers.js";
 
 const TAGS = ["secrets"];
 const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
 
 /** Rotation with a grace period, and its legacy PATCH form (docs/protocol.md, "Secrets"). */
 export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.post(
     "/v1/secrets/*",
     {
-      onRequest,
       schema: {
         summary: "Rotate: POST /v1/secrets/{path}/rotate",
         description:
@@ -48,7 +46,6 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
   app.patch(
     "/v1/secrets/*",
     {
-      onRequest,
       schema: {
         summary: "Legacy rotate: PATCH /v1/secrets/{path} with value and grace_period_seconds",
         description:
@@ -81,9 +78,9 @@ async function rotateAt(
 ): Promise<RotationBody> {
   const principal = principalOf(request);
   const path = secretPathFromUrl(request, "/v1/secrets/", rotation.suffix);
-  await authorizeAction(context, request, principal, "write", path.full);
+  await authorizeAction(context, originOf(request), principal, "write", path.full);
   const idempotencyKey = readIdempotencyKey(request);
-  await consumeTokenUse(context, principal);
+  await consumeTokenUse(context, originOf(request), principal);
   const response = await idempotentWrite(
     context,
     principal,
@@ -93,7 +90,7 @@ async function rotateAt(
       rotateSecret(
         stores,
         context,
-        request,
+        originOf(request),
         principal,
         path,
         rotation.newValue,

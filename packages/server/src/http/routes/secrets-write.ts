@@ -1,10 +1,12 @@
 import { checkSecretPath } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import { secretNotFound, validationError } from "../api-error.js";
-import { appendAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { authorizeAction, consumeTokenUse } from "../authorize.js";
-import { principalOf } from "../principal.js";
+import { appendAudit } from "../../vault/audit-event.js";
+import { authorizeAction, consumeTokenUse } from "../../vault/guard.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { secretNotFound, validationError } from "../../vault/vault-error.js";
+import { idempotentWrite, writeSecretVersion } from "../../vault/write-secret.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   createSecretBody,
@@ -15,25 +17,16 @@ import {
 import { readSecretFields } from "../secret-fields.js";
 import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
-import {
-  idempotentWrite,
-  readIdempotencyKey,
-  readIfMatch,
-  writeSecretVersion,
-} from "../write-secret.js";
+import { readIdempotencyKey, readIfMatch } from "../write-headers.js";
 
 const TAGS = ["secrets"];
 const WRITE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 409, 412] as const;
 
 /** Writing and deleting secrets (docs/protocol.md, "Secrets"). */
 export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.put(
     "/v1/secrets/*",
     {
-      onRequest,
       schema: {
         summary: "Create a secret (201) or add a version (200)",
         description:
@@ -51,18 +44,18 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
     async (request, reply) => {
       const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/secrets/");
-      await authorizeAction(context, request, principal, "write", path.full);
+      await authorizeAction(context, originOf(request), principal, "write", path.full);
       const ifMatch = readIfMatch(request);
       const idempotencyKey = readIdempotencyKey(request);
       const fields = readSecretFields(request.body, context.now());
-      await consumeTokenUse(context, principal);
+      await consumeTokenUse(context, originOf(request), principal);
       const response = await idempotentWrite(
         context,
         principal,
         idempotencyKey,
         { method: "PUT", path: path.full, ifMatch: ifMatch ?? null, body: request.body },
         (stores) =>
-          writeSecretVersion(stores, context, request, principal, path, {
+          writeSecretVersion(stores, context, originOf(request), principal, path, {
             value: request.body.value,
             fields,
             ifMatch,
@@ -76,7 +69,6 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
   app.post(
     "/v1/secrets",
     {
-      onRequest,
       schema: {
         summary: "Legacy create: path in the body; 409 CONFLICT when a secret exists there",
         tags: TAGS,
@@ -88,18 +80,18 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
       const principal = principalOf(request);
       const checked = checkSecretPath(request.body.path);
       if (!checked.ok) throw validationError([{ field: "path", message: checked.message }]);
-      await authorizeAction(context, request, principal, "write", checked.path.full);
+      await authorizeAction(context, originOf(request), principal, "write", checked.path.full);
       const idempotencyKey = readIdempotencyKey(request);
       const { path: _path, value, ...rest } = request.body;
       const fields = readSecretFields(rest, context.now());
-      await consumeTokenUse(context, principal);
+      await consumeTokenUse(context, originOf(request), principal);
       const response = await idempotentWrite(
         context,
         principal,
         idempotencyKey,
         { method: "POST", body: request.body },
         (stores) =>
-          writeSecretVersion(stores, context, request, principal, checked.path, {
+          writeSecretVersion(stores, context, originOf(request), principal, checked.path, {
             value,
             fields,
             createOnly: true,
@@ -113,7 +105,6 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
   app.delete(
     "/v1/secrets/*",
     {
-      onRequest,
       schema: {
         summary: "Delete a secret and destroy every version of it",
         description:
@@ -126,13 +117,13 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
     async (request, reply) => {
       const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/secrets/");
-      await authorizeAction(context, request, principal, "delete", path.full);
-      await consumeTokenUse(context, principal);
+      await authorizeAction(context, originOf(request), principal, "delete", path.full);
+      await consumeTokenUse(context, originOf(request), principal);
       const deleted = await context.data.transaction(async (stores) => {
         const secret = await stores.secrets.findByPathForWrite(principal.tenantId, path.full);
         if (secret === undefined) return false;
         await stores.secrets.delete(principal.tenantId, secret.id);
-        await appendAudit(stores, context, request, principal, {
+        await appendAudit(stores, context, originOf(request), principal, {
           event: "secret.deleted",
           outcome: "success",
           path: path.full,

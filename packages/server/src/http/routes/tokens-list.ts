@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { TokenRecord } from "../../store/tokens-store.js";
-import { authenticate } from "../authenticate.js";
-import { type Principal, principalOf } from "../principal.js";
+import type { Principal } from "../../vault/principal.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import { tokenSelfResponse } from "../schemas/token-schemas.js";
 import { toTokenSelfBody } from "../token-response.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 import { principalNames } from "./principal-names.js";
 
 const listedToken = tokenSelfResponse.extend({
@@ -59,7 +59,6 @@ export function registerTokenListRoute(app: VaultApp, context: VaultContext): vo
   app.get(
     "/v1/tokens",
     {
-      onRequest: authenticate(context),
       schema: {
         summary:
           "The caller's live tokens in tree order, each parent before its children (never values)",

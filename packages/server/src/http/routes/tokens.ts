@@ -1,16 +1,14 @@
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { notFound, shownId } from "../api-error.js";
-import {
-  announceApprovals,
-  cancelApprovals,
-  inApprovalTransaction,
-} from "../approval-decisions.js";
-import { appendAudit } from "../audit-event.js";
-import { authenticate } from "../authenticate.js";
-import { consumeTokenUse } from "../authorize.js";
-import { issueToken } from "../issue-token.js";
-import { type Principal, principalOf } from "../principal.js";
+import type { Origin } from "../../vault/actor.js";
+import { consumeTokenUse } from "../../vault/guard.js";
+import { issueToken } from "../../vault/issue-token.js";
+import type { Principal } from "../../vault/principal.js";
+import { revokeTokens } from "../../vault/revoke-tokens.js";
+import { runUnitOfWork } from "../../vault/unit-of-work.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { notFound, shownId } from "../../vault/vault-error.js";
+import { originOf } from "../request-origin.js";
+import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorBody, errorResponses } from "../schemas/error-schema.js";
 import {
   createTokenBody,
@@ -21,33 +19,24 @@ import {
 import { readTokenRequest } from "../token-request.js";
 import { toTokenBody, toTokenSelfBody } from "../token-response.js";
 import type { VaultApp } from "../vault-app.js";
-import type { VaultContext } from "../vault-context.js";
 
 const TAGS = ["tokens"];
 
-async function revoke(
+/** Revokes the token and its descendants on behalf of the caller (one unit of work). */
+function revoke(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   tokenId: string,
-): Promise<void> {
-  const at = context.now().toISOString();
-  const announcements = await inApprovalTransaction(context, async (stores) => {
-    const revoked = await stores.tokens.revokeWithDescendants(principal.tenantId, tokenId, at);
-    for (const id of revoked) {
-      await appendAudit(stores, context, request, principal, {
-        event: "token.revoked",
-        outcome: "success",
-        detail: { revoked_token_id: id, cascade_from: id === tokenId ? null : tokenId },
-      });
-    }
-    // A revoked token's pending approval request has nothing left to approve.
-    const pending = await stores.approvals.listPendingIdsFor(principal.tenantId, {
-      tokenIds: revoked,
-    });
-    return cancelApprovals(stores, context, request, principal, pending, "token revoked");
-  });
-  announceApprovals(context, announcements);
+): Promise<string[]> {
+  const actor = { principal, origin };
+  return runUnitOfWork(context, actor, (unit) =>
+    revokeTokens(unit, context, actor, {
+      roots: [tokenId],
+      auditEach: true,
+      reason: "token revoked",
+    }),
+  );
 }
 
 /** Whether `principal` issued the token or one of its ancestors, or is one of its ancestors. */
@@ -71,12 +60,9 @@ async function mayRevoke(
 
 /** Scoped tokens: issue (incl. child tokens), inspect and revoke (docs/protocol.md, "Tokens"). */
 export function registerTokenRoutes(app: VaultApp, context: VaultContext): void {
-  const onRequest = authenticate(context);
-
   app.post(
     "/v1/tokens",
     {
-      onRequest,
       schema: {
         summary: "Issue a scoped token (agent key, admin key, or a token for a child token)",
         description:
@@ -92,7 +78,12 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const issued = await issueToken(context, request, principal, readTokenRequest(request.body));
+      const issued = await issueToken(
+        context,
+        originOf(request),
+        principal,
+        readTokenRequest(request.body),
+      );
       reply.status(issued.record.approvalStatus === "approved" ? 201 : 202);
       return toTokenBody(issued.record, issued.value);
     },
@@ -101,7 +92,6 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.get(
     "/v1/tokens/self",
     {
-      onRequest,
       schema: {
         summary: "The presenting token's own record (no value; consumes no use)",
         tags: TAGS,
@@ -120,7 +110,6 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/tokens/self",
     {
-      onRequest,
       schema: {
         summary: "Revoke the presenting token and all its descendants",
         tags: TAGS,
@@ -132,7 +121,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       if (principal.kind !== "token") {
         throw notFound("DELETE /v1/tokens/self needs a token (ast_tok_…), not a key");
       }
-      await revoke(context, request, principal, principal.id);
+      await revoke(context, originOf(request), principal, principal.id);
       return reply.status(204).send(null);
     },
   );
@@ -140,7 +129,6 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
   app.delete(
     "/v1/tokens/:token_id",
     {
-      onRequest,
       schema: {
         summary:
           "Revoke a token and all its descendants (its issuer, an ancestor token, or an admin)",
@@ -160,8 +148,8 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       }
       // Revoking oneself spends nothing (as DELETE /v1/tokens/self): a pending token has no use to
       // spend, and a token giving itself up should not need one left to do so.
-      if (tokenId !== principal.id) await consumeTokenUse(context, principal);
-      await revoke(context, request, principal, tokenId);
+      if (tokenId !== principal.id) await consumeTokenUse(context, originOf(request), principal);
+      await revoke(context, originOf(request), principal, tokenId);
       return reply.status(204).send(null);
     },
   );

@@ -2,8 +2,12 @@ import {
   looksLikeCredential,
   maskCredentials as maskCredentialsIn,
 } from "@agentsecretstore/protocol";
-/** The error codes of docs/protocol.md's error table, plus NOT_FOUND for a route or a non-secret resource. */
-export type ApiErrorCode =
+/**
+ * The error codes of the wire protocol's table, plus NOT_FOUND for a route or a non-secret
+ * resource. The HTTP layer maps each to its status in one place (http/error-status.ts); services
+ * know codes, never statuses.
+ */
+export type VaultErrorCode =
   | "VALIDATION_ERROR"
   | "UNAUTHORIZED"
   | "SCOPE_DENIED"
@@ -21,15 +25,16 @@ export type ApiErrorCode =
 export type ValidationIssue = { field: string; message: string };
 
 /**
- * An error the API answers with `{"error": {"code", "message", ...details}}`. Messages and
- * details are written for the caller and never hold a secret value or a credential.
+ * What a service fails with: a code of the wire protocol, a message for the caller and details
+ * (`path`, `required_scope`, `approval_request_id`, …), answered as
+ * `{"error": {"code", "message", ...details}}`. Messages and details never hold a secret value or
+ * a credential.
  */
-export class ApiError extends Error {
-  override readonly name = "ApiError";
+export class VaultError extends Error {
+  override readonly name: string = "VaultError";
 
   constructor(
-    readonly statusCode: number,
-    readonly code: ApiErrorCode,
+    readonly code: VaultErrorCode,
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {
@@ -41,10 +46,9 @@ export class ApiError extends Error {
   }
 }
 
-export function validationError(issues: ValidationIssue[], message?: string): ApiError {
+export function validationError(issues: ValidationIssue[], message?: string): VaultError {
   const first = issues[0];
-  return new ApiError(
-    400,
+  return new VaultError(
     "VALIDATION_ERROR",
     message ?? (first ? `Invalid request: ${first.field}: ${first.message}` : "Invalid request"),
     { issues },
@@ -52,47 +56,42 @@ export function validationError(issues: ValidationIssue[], message?: string): Ap
 }
 
 /** The one answer for every unusable credential, so they cannot be told apart. */
-export function unauthorized(): ApiError {
-  return new ApiError(
-    401,
+export function unauthorized(): VaultError {
+  return new VaultError(
     "UNAUTHORIZED",
     "Missing or invalid credential: send a valid agent key, admin key or unexpired token as 'Authorization: Bearer <credential>'",
   );
 }
 
-export function scopeDenied(path: string, requiredScope: string, message?: string): ApiError {
-  return new ApiError(
-    403,
+export function scopeDenied(path: string, requiredScope: string, message?: string): VaultError {
+  return new VaultError(
     "SCOPE_DENIED",
     message ?? `This credential's scopes do not include ${requiredScope}`,
     { path, required_scope: requiredScope },
   );
 }
 
-export function ipNotAllowed(): ApiError {
-  return new ApiError(
-    403,
+export function ipNotAllowed(): VaultError {
+  return new VaultError(
     "IP_NOT_ALLOWED",
     "This token may not be used from this address: it is outside the token's allowed_ips",
   );
 }
 
-export function approvalDenied(message: string): ApiError {
-  return new ApiError(403, "APPROVAL_DENIED", message);
+export function approvalDenied(message: string): VaultError {
+  return new VaultError("APPROVAL_DENIED", message);
 }
 
-export function approvalPending(approvalRequestId: string, message?: string): ApiError {
-  return new ApiError(
-    202,
+export function approvalPending(approvalRequestId: string, message?: string): VaultError {
+  return new VaultError(
     "APPROVAL_PENDING",
     message ?? "Waiting for a person to approve this request; poll GET /v1/approvals/{id}",
     { approval_request_id: approvalRequestId, approval_id: approvalRequestId },
   );
 }
 
-export function secretNotFound(path: string, version?: number): ApiError {
-  return new ApiError(
-    404,
+export function secretNotFound(path: string, version?: number): VaultError {
+  return new VaultError(
     "SECRET_NOT_FOUND",
     version === undefined
       ? `No secret at ${path}`
@@ -117,32 +116,30 @@ export function shownId(id: string): string {
   return looksLikeCredential(id) ? "(a credential, not an id: never put credentials in URLs)" : id;
 }
 
-export function notFound(message: string): ApiError {
-  return new ApiError(404, "NOT_FOUND", message);
+export function notFound(message: string): VaultError {
+  return new VaultError("NOT_FOUND", message);
 }
 
-export function conflict(message: string): ApiError {
-  return new ApiError(409, "CONFLICT", message);
+export function conflict(message: string): VaultError {
+  return new VaultError("CONFLICT", message);
 }
 
-export function preconditionFailed(currentVersion: number): ApiError {
-  return new ApiError(
-    412,
+export function preconditionFailed(currentVersion: number): VaultError {
+  return new VaultError(
     "PRECONDITION_FAILED",
     `If-Match did not match: the current version is ${currentVersion}`,
     { current_version: currentVersion },
   );
 }
 
-export function payloadTooLarge(limit: number, what = "The request body"): ApiError {
-  return new ApiError(413, "PAYLOAD_TOO_LARGE", `${what} is larger than ${limit} bytes`, {
+export function payloadTooLarge(limit: number, what = "The request body"): VaultError {
+  return new VaultError("PAYLOAD_TOO_LARGE", `${what} is larger than ${limit} bytes`, {
     limit,
   });
 }
 
-export function internalError(): ApiError {
-  return new ApiError(
-    500,
+export function internalError(): VaultError {
+  return new VaultError(
     "INTERNAL",
     "Internal error: the request could not be completed; quote the x-request-id when reporting it",
   );

@@ -1,8 +1,7 @@
-import type { FastifyRequest } from "fastify";
 import { openSecretValue, SealedValueError, sealSecretValue } from "../crypto/envelope.js";
 import type { SecretVersionRecord } from "../store/secrets-store.js";
-import { ApiError, payloadTooLarge } from "./api-error.js";
 import type { VaultContext } from "./vault-context.js";
+import { payloadTooLarge, VaultError } from "./vault-error.js";
 
 /** 413 when a value is over the configured size (bytes of UTF-8). */
 export function checkValueSize(context: VaultContext, value: string, field = "value"): void {
@@ -27,7 +26,6 @@ export function sealValue(
  */
 export function openValue(
   context: VaultContext,
-  request: FastifyRequest,
   path: string,
   version: SecretVersionRecord,
 ): string {
@@ -39,12 +37,11 @@ export function openValue(
     );
   } catch (error) {
     if (!(error instanceof SealedValueError)) throw error;
-    request.log.error(
+    context.log.error(
       { path, version: version.version, reason: error.reason },
       "stored secret value failed to open: it was altered, moved or sealed under another key",
     );
-    throw new ApiError(
-      500,
+    throw new VaultError(
       "INTERNAL",
       "The stored value could not be opened; an operator must check the data. Quote the x-request-id",
     );

@@ -1,23 +1,25 @@
-import { type Scope, scopesAllow, scopesWithin, tierAllows } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
+import {
+  type Scope,
+  scopesAllow,
+  scopesWithin,
+  type Tier,
+  tierAllows,
+} from "@agentsecretstore/protocol";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
-import type { Tier } from "../db/schema.js";
 import { ipEntriesWithin } from "../domain/ip-range.js";
+import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "../http/token-request.js";
 import type { Stores } from "../store/stores.js";
 import type { TokenRecord } from "../store/tokens-store.js";
-import { ApiError, scopeDenied } from "./api-error.js";
-import {
-  type ApprovalAnnouncement,
-  announceApprovals,
-  insertApprovalRequest,
-} from "./approval-decisions.js";
+import type { Origin } from "./actor.js";
+import { announceApprovals, insertApprovalRequest } from "./approval-decisions.js";
 import { newApprovalRecord } from "./approval-view.js";
-import { appendAudit, recordAudit } from "./audit-event.js";
-import { requireApprovedToken } from "./authorize.js";
+import { recordAudit } from "./audit-event.js";
+import { requireApprovedToken } from "./guard.js";
 import type { Principal } from "./principal.js";
 import { higherTier } from "./tier-gate.js";
-import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
+import { runUnitOfWork } from "./unit-of-work.js";
 import type { VaultContext } from "./vault-context.js";
+import { scopeDenied, VaultError } from "./vault-error.js";
 
 /**
  * Thrown inside the issuing transaction to roll it back: the parent token is used up, expired or
@@ -59,12 +61,12 @@ export type IssuedToken = { record: TokenRecord; value: string };
 
 async function deny(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
-  error: ApiError,
+  error: VaultError,
   reason: string,
 ): Promise<never> {
-  await recordAudit(context, request, principal, principal.tenantId, {
+  await recordAudit(context, origin, principal, principal.tenantId, {
     event: "token.denied",
     outcome: "denied",
     detail: { reason },
@@ -75,7 +77,7 @@ async function deny(
 /** Refuses (and audits) the request when any wanted scope lies outside `ceiling`, held by `holder`. */
 async function requireWithinCeiling(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   wanted: readonly Scope[],
   ceiling: readonly Scope[],
@@ -88,7 +90,7 @@ async function requireWithinCeiling(
     outside.text,
     `The requested scope ${outside.text} is outside ${holder}; ask only for what it covers`,
   );
-  await deny(context, request, principal, error, "ceiling");
+  await deny(context, origin, principal, error, "ceiling");
 }
 
 /** The tier a token's read scopes reach among existing secrets (standard when none above). */
@@ -109,7 +111,7 @@ async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope
  */
 export async function issueToken(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   wanted: TokenRequest,
 ): Promise<IssuedToken> {
@@ -123,19 +125,19 @@ export async function issueToken(
     issuerTier = "standard";
     await requireWithinCeiling(
       context,
-      request,
+      origin,
       principal,
       wanted.scopes,
       principal.allowedScopes,
       "this agent's allowed scopes",
     );
   } else if (principal.kind === "token") {
-    await requireApprovedToken(context, request, principal);
+    await requireApprovedToken(context, origin, principal);
     const parent = principal.token;
     issuerTier = parent.approvedTier;
     await requireWithinCeiling(
       context,
-      request,
+      origin,
       principal,
       wanted.scopes,
       principal.scopes,
@@ -155,9 +157,9 @@ export async function issueToken(
         : `A child token cannot have more uses than its parent has left (${Math.max(0, remainingUses ?? 0)})`;
       await deny(
         context,
-        request,
+        origin,
         principal,
-        new ApiError(403, "SCOPE_DENIED", message),
+        new VaultError("SCOPE_DENIED", message),
         tooLong ? "ttl" : "uses",
       );
     }
@@ -167,10 +169,9 @@ export async function issueToken(
       else if (!ipEntriesWithin(allowedIps, parent.allowedIps)) {
         await deny(
           context,
-          request,
+          origin,
           principal,
-          new ApiError(
-            403,
+          new VaultError(
             "SCOPE_DENIED",
             "A child token's allowed_ips must lie within its parent's allowed_ips; omit them to inherit the parent's",
           ),
@@ -218,11 +219,10 @@ export async function issueToken(
     createdAt: now.toISOString(),
   };
 
-  let announcement: ApprovalAnnouncement | undefined;
   let record: TokenRecord;
   try {
-    record = await context.data.transaction(async (stores) => {
-      announcement = undefined;
+    record = await runUnitOfWork(context, { principal, origin }, async (unit) => {
+      const { stores } = unit;
       // A parent's use is spent in the transaction that stores its child: a revocation of the
       // parent either comes first (the use is refused) or sees the child and revokes it too.
       const childUses =
@@ -234,7 +234,7 @@ export async function issueToken(
         ...issued,
         tokenHash: hashCredential(context.credentialHmacKey, value),
       });
-      await appendAudit(stores, context, request, principal, {
+      await unit.audit({
         event: "token.issued",
         outcome: pending ? "pending" : "success",
         detail: {
@@ -244,9 +244,15 @@ export async function issueToken(
         },
       });
       if (approval !== null) {
-        announcement = await insertApprovalRequest(stores, context, request, principal, approval, {
-          issued_token_id: issued.id,
-        });
+        const announcement = await insertApprovalRequest(
+          stores,
+          context,
+          origin,
+          principal,
+          approval,
+          { issued_token_id: issued.id },
+        );
+        unit.afterCommit(() => announceApprovals(context, [announcement]));
       }
       return issued;
     });
@@ -255,14 +261,13 @@ export async function issueToken(
     context.metrics.countTokenUse(false);
     // Recorded after the rollback, as every refusal is (the parent keeps its use).
     if (error.left === null) {
-      throw new ApiError(401, "UNAUTHORIZED", "The parent token is used up, expired or revoked");
+      throw new VaultError("UNAUTHORIZED", "The parent token is used up, expired or revoked");
     }
     return deny(
       context,
-      request,
+      origin,
       principal,
-      new ApiError(
-        403,
+      new VaultError(
         "SCOPE_DENIED",
         `A child token cannot have more uses than its parent has left (${Math.max(0, error.left)})`,
       ),
@@ -270,6 +275,5 @@ export async function issueToken(
     );
   }
   if (principal.kind === "token") context.metrics.countTokenUse(true);
-  if (announcement !== undefined) announceApprovals(context, [announcement]);
   return { record, value };
 }

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from "fastify";
 import {
   type ApprovalAction,
   type ApprovalOutcome,
@@ -11,11 +10,12 @@ import type { WebhookEventType } from "../approvals/webhook-event.js";
 import { generateId } from "../crypto/credentials.js";
 import type { ApprovalDecisionRecord, ApprovalRecord } from "../store/approvals-store.js";
 import type { Stores } from "../store/stores.js";
-import { ApiError } from "./api-error.js";
+import type { Origin } from "./actor.js";
 import { type ApprovalView, fieldsFor, policyStateOf, toWebhookApproval } from "./approval-view.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
+import { VaultError } from "./vault-error.js";
 
 /** A committed change, to tell long-polls and the webhook about once the transaction is over. */
 export type ApprovalAnnouncement = { view: ApprovalView; type: WebhookEventType };
@@ -87,7 +87,7 @@ export async function retryApprovalRaces<T>(attempt: () => Promise<T>): Promise<
     } catch (error) {
       if (!(error instanceof ApprovalRaceLost)) throw error;
       if (attemptNumber >= MAX_ATTEMPTS) {
-        throw new ApiError(409, "CONFLICT", "The approval request kept changing; retry");
+        throw new VaultError("CONFLICT", "The approval request kept changing; retry");
       }
     }
   }
@@ -205,7 +205,7 @@ export type ApprovalActionResult =
 export async function applyApprovalAction(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   view: ApprovalView,
   action: PersonAction,
@@ -231,7 +231,7 @@ export async function applyApprovalAction(
     comment,
   });
   const type = WEBHOOK_TYPE[decision.outcome];
-  await appendAudit(stores, context, request, principal, {
+  await appendAudit(stores, context, origin, principal, {
     event: type,
     outcome:
       decision.outcome === "recorded" || decision.outcome === "delayed" ? "pending" : "success",
@@ -318,13 +318,13 @@ function delayWithdrawn(view: ApprovalView): boolean {
 export async function insertApprovalRequest(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   record: ApprovalRecord,
   detail: Record<string, string | null> = {},
 ): Promise<ApprovalAnnouncement> {
   await stores.approvals.insert(record);
-  await appendAudit(stores, context, request, principal, {
+  await appendAudit(stores, context, origin, principal, {
     event: "approval.requested",
     outcome: "pending",
     path: record.path,
@@ -340,7 +340,7 @@ export async function insertApprovalRequest(
 export async function cancelApprovals(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   approvalIds: readonly string[],
   comment: string,
@@ -352,7 +352,7 @@ export async function cancelApprovals(
     const result = await applyApprovalAction(
       stores,
       context,
-      request,
+      origin,
       principal,
       view,
       { type: "cancel", by: principal.id },

@@ -2,16 +2,25 @@ import type { ApprovalEvents } from "../approvals/approval-events.js";
 import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
 import type { WebhookNotifier } from "../approvals/webhook-notifier.js";
 import type { VaultMetrics } from "../metrics/vault-metrics.js";
-import type { AuditBatcher } from "../store/audit-batcher.js";
+import type { CommitGroup } from "../store/commit-group.js";
 import type { DataAccess } from "../store/stores.js";
+import type { PrincipalCache } from "./principal-cache.js";
 
-/** What every route module gets: data access, keys and settings. Never exported from the package. */
+/** Where services report what an operator must look at; never given a value or a credential. */
+export type VaultLogger = {
+  error(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+};
+
+/** What every service gets: data access, keys and settings. Never exported from the package. */
 export type VaultContext = {
   readonly data: DataAccess;
   readonly masterKey: Buffer;
   /** HMAC key for credential hashes: deriveKey(masterKey, "credential-hmac"). */
   readonly credentialHmacKey: Buffer;
   readonly now: () => Date;
+  /** The server's logger (pino's interface). */
+  readonly log: VaultLogger;
   /** Largest secret value accepted, in bytes (UTF-8). */
   readonly maxValueBytes: number;
   /** Largest request body accepted, in bytes. */
@@ -20,8 +29,10 @@ export type VaultContext = {
   readonly agentGrantSeconds: number;
   /** Aborted when the server starts closing, so long-polls end early. */
   readonly closing: AbortSignal;
-  /** Group commit for stand-alone audit events (reads, denials). */
-  readonly auditBatcher: AuditBatcher;
+  /** Group commit for what reads and refusals write: audit events, token uses, principal checks. */
+  readonly commits: CommitGroup;
+  /** Principals by credential hash for the hot read routes; confirmed by every commit. */
+  readonly principalCache: PrincipalCache;
   /** The critical delay and request lifetime handed to the approval policy. */
   readonly approvalPolicy: ApprovalPolicyConfig;
   /** How often a long-poll re-reads its request even without an event, in milliseconds. */

@@ -1,5 +1,4 @@
 import type { Scope } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
 import type { TokenRecord } from "../store/tokens-store.js";
 
 /** Who a request acts as, once its credential checked out. */
@@ -26,19 +25,6 @@ export type Principal =
       readonly scopes: readonly Scope[];
       readonly credentialHash: string;
     };
-
-const principals = new WeakMap<FastifyRequest, Principal>();
-
-export function setPrincipal(request: FastifyRequest, principal: Principal): void {
-  principals.set(request, principal);
-}
-
-/** The request's principal; only routes that run the `authenticate` preHandler have one. */
-export function principalOf(request: FastifyRequest): Principal {
-  const principal = principals.get(request);
-  if (principal === undefined) throw new Error("route is missing the authenticate preHandler");
-  return principal;
-}
 
 /** The audit log's view of a principal: a token acts for whoever issued it. */
 export function auditActor(principal: Principal | null): {

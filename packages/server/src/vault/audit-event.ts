@@ -1,8 +1,8 @@
-import type { FastifyRequest } from "fastify";
 import type { AuditEventContent } from "../audit/hash-chain.js";
 import { generateId } from "../crypto/credentials.js";
 import type { AuditDetail } from "../store/audit-store.js";
 import type { Stores } from "../store/stores.js";
+import type { Origin } from "./actor.js";
 import { auditActor, type Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
 
@@ -18,7 +18,7 @@ export type AuditFacts = {
 /** Builds an audit event for this request. Never give it a value or a credential. */
 export function auditEventFor(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal | null,
   tenantId: string,
   facts: AuditFacts,
@@ -31,9 +31,9 @@ export function auditEventFor(
     ...auditActor(principal),
     path: facts.path ?? null,
     version: facts.version ?? null,
-    ip: request.ip ?? null,
+    ip: origin.ip,
     outcome: facts.outcome,
-    requestId: request.id,
+    requestId: origin.requestId,
     ...(facts.detail === undefined ? {} : { detail: facts.detail }),
   };
 }
@@ -42,30 +42,29 @@ export function auditEventFor(
 export async function appendAudit(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   facts: AuditFacts,
 ): Promise<void> {
-  await stores.audit.append(auditEventFor(context, request, principal, principal.tenantId, facts));
+  await stores.audit.append(auditEventFor(context, origin, principal, principal.tenantId, facts));
 }
 
 /**
  * Records an event that changes nothing else (a read, a denial, a failed login), optionally
- * marking a secret accessed; resolves once it is committed (group commit, see AuditBatcher).
+ * marking a secret accessed; resolves once it is committed (group commit, see CommitGroup).
  */
 export async function recordAudit(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal | null,
   tenantId: string,
   facts: AuditFacts,
   accessedSecretId?: string,
 ): Promise<void> {
-  const content = auditEventFor(context, request, principal, tenantId, facts);
-  await context.auditBatcher.append(
-    content,
+  const content = auditEventFor(context, origin, principal, tenantId, facts);
+  await context.commits.append(
     accessedSecretId === undefined
-      ? undefined
-      : { tenantId, secretId: accessedSecretId, at: content.at },
+      ? { event: content }
+      : { event: content, touch: { tenantId, secretId: accessedSecretId, at: content.at } },
   );
 }

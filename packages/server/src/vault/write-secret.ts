@@ -1,43 +1,16 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
 import { generateId, hashCredential } from "../crypto/credentials.js";
 import { deriveKey } from "../crypto/keys.js";
+import { isExpired, type SecretFields, toSecretMetadataBody } from "../http/secret-fields.js";
 import type { StoredResponse } from "../store/idempotency-store.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import type { Stores } from "../store/stores.js";
-import { conflict, preconditionFailed, validationError } from "./api-error.js";
+import type { Origin } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
-import { isExpired, type SecretFields, toSecretMetadataBody } from "./secret-fields.js";
 import { checkValueSize, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** `If-Match: <version>` (quotes and `W/` tolerated); undefined when absent, 400 when malformed. */
-export function readIfMatch(request: FastifyRequest): number | undefined {
-  const header = request.headers["if-match"];
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(header));
-  if (match === null) {
-    throw validationError([
-      { field: "If-Match", message: "must be a version number (0 = create only)" },
-    ]);
-  }
-  return Number(match[1]);
-}
-
-/** `Idempotency-Key`; undefined when absent, 400 when not 1–255 visible ASCII characters. */
-export function readIdempotencyKey(request: FastifyRequest): string | undefined {
-  const header = request.headers["idempotency-key"];
-  if (header === undefined) return undefined;
-  if (typeof header !== "string" || !IDEMPOTENCY_KEY.test(header)) {
-    throw validationError([
-      { field: "Idempotency-Key", message: "must be 1-255 visible ASCII characters" },
-    ]);
-  }
-  return header;
-}
+import { conflict, preconditionFailed } from "./vault-error.js";
 
 export type WriteOptions = {
   value: string;
@@ -55,7 +28,7 @@ export type WriteOptions = {
 export async function writeSecretVersion(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   path: SecretPath,
   options: WriteOptions,
@@ -118,7 +91,7 @@ export async function writeSecretVersion(
     createdAt: at,
     retiredAt: null,
   });
-  await appendAudit(stores, context, request, principal, {
+  await appendAudit(stores, context, origin, principal, {
     event: live ? "secret.updated" : "secret.created",
     outcome: "success",
     path: path.full,

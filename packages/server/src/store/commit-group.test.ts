@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GENESIS_HASH, verifyAuditChain } from "../audit/hash-chain.js";
 import { createDatabase } from "../db/create-database.js";
 import { migrateToLatest } from "../db/migrate.js";
-import { AuditBatcher } from "./audit-batcher.js";
+import { CommitGroup } from "./commit-group.js";
 import { createDataAccess, type DataAccess } from "./stores.js";
 
 async function openData(): Promise<{ data: DataAccess; transactions: () => number }> {
@@ -37,11 +37,13 @@ function event(index: number) {
   };
 }
 
-describe("AuditBatcher", () => {
+describe("CommitGroup", () => {
   it("commits events appended together in one transaction, in order, as a valid chain", async () => {
     const { data, transactions } = await openData();
-    const batcher = new AuditBatcher(data);
-    await Promise.all(Array.from({ length: 20 }, (_, index) => batcher.append(event(index))));
+    const batcher = new CommitGroup(data, () => new Date("2026-01-15T10:00:00.000Z"));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) => batcher.append({ event: event(index) })),
+    );
     expect(transactions()).toBe(1);
     const events = await data.audit.list({ tenantId: "ten_test", afterSeq: null, limit: 100 });
     expect(events.map((stored) => stored.id)).toEqual(
@@ -57,13 +59,13 @@ describe("AuditBatcher", () => {
 
   it("rejects every caller of a batch whose commit failed, and keeps working afterwards", async () => {
     const { data } = await openData();
-    const batcher = new AuditBatcher(data);
-    await batcher.append(event(1));
-    const duplicate = batcher.append(event(1));
-    const sameBatch = batcher.append(event(2));
+    const batcher = new CommitGroup(data, () => new Date("2026-01-15T10:00:00.000Z"));
+    await batcher.append({ event: event(1) });
+    const duplicate = batcher.append({ event: event(1) });
+    const sameBatch = batcher.append({ event: event(2) });
     await expect(duplicate).rejects.toThrow();
     await expect(sameBatch).rejects.toThrow();
-    await expect(batcher.append(event(3))).resolves.toBeUndefined();
+    await expect(batcher.append({ event: event(3) })).resolves.toBe("committed");
     await data.close();
   });
 });

@@ -1,10 +1,10 @@
 import { checkSecretPath, scopesAllow } from "@agentsecretstore/protocol";
+import { toSecretMetadataBody } from "../http/secret-fields.js";
 import type { SecretRecord } from "../store/secrets-store.js";
-import { validationError } from "./api-error.js";
-import { scopesOf } from "./authorize.js";
+import { scopesOf } from "./guard.js";
 import type { Principal } from "./principal.js";
-import { toSecretMetadataBody } from "./secret-fields.js";
 import type { VaultContext } from "./vault-context.js";
+import { validationError } from "./vault-error.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
 const SCAN_BATCH = 200;

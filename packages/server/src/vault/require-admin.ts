@@ -1,23 +1,24 @@
-import type { FastifyRequest } from "fastify";
-import { maskCredentials, scopeDenied } from "./api-error.js";
+import type { Origin } from "./actor.js";
 import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
+import { scopeDenied } from "./vault-error.js";
 
 /** Admin-only endpoints: anything else gets 403 SCOPE_DENIED with `required_scope: "admin"`. */
 export async function requireAdmin(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   options: { operator?: boolean } = {},
 ): Promise<Extract<Principal, { kind: "admin" }>> {
   if (principal.kind === "admin" && (!options.operator || principal.isOperator)) return principal;
   const required = options.operator ? "operator" : "admin";
-  const path = maskCredentials(request.url.split("?")[0] ?? request.url);
-  await recordAudit(context, request, principal, principal.tenantId, {
+  const endpoint = origin.endpoint ?? "";
+  const path = endpoint.slice(endpoint.indexOf(" ") + 1);
+  await recordAudit(context, origin, principal, principal.tenantId, {
     event: "auth.failed",
     outcome: "denied",
-    detail: { reason: `needs_${required}`, endpoint: `${request.method} ${path}` },
+    detail: { reason: `needs_${required}`, endpoint },
   });
   throw scopeDenied(
     path,

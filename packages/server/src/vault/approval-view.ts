@@ -1,3 +1,4 @@
+import type { Tier } from "@agentsecretstore/protocol";
 import {
   type ApprovalState,
   newApprovalState,
@@ -6,13 +7,12 @@ import {
 } from "../approvals/approval-policy.js";
 import type { WebhookApproval } from "../approvals/webhook-event.js";
 import { generateId } from "../crypto/credentials.js";
-import type { Tier } from "../db/schema.js";
+import type { ApprovalBody } from "../http/schemas/approval-schemas.js";
 import type {
   ApprovalChangeFields,
   ApprovalDecisionRecord,
   ApprovalRecord,
 } from "../store/approvals-store.js";
-import type { ApprovalBody } from "./schemas/approval-schemas.js";
 import type { VaultContext } from "./vault-context.js";
 
 /** An approval request with the approvals given to it: what the policy and the wire need. */

@@ -1,12 +1,12 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
+import { isExpired } from "../http/secret-fields.js";
 import type { Stores } from "../store/stores.js";
-import { secretNotFound } from "./api-error.js";
+import type { Origin } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
-import { isExpired } from "./secret-fields.js";
 import { checkValueSize, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
+import { secretNotFound } from "./vault-error.js";
 
 export type RotationBody = {
   path: string;
@@ -26,7 +26,7 @@ export type RotationBody = {
 export async function rotateSecret(
   stores: Stores,
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   path: SecretPath,
   newValue: string,
@@ -62,7 +62,7 @@ export async function rotateSecret(
     currentVersion: newVersion,
     updatedAt: at,
   });
-  await appendAudit(stores, context, request, principal, {
+  await appendAudit(stores, context, origin, principal, {
     event: "secret.rotated",
     outcome: "success",
     path: path.full,

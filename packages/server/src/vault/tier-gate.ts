@@ -1,10 +1,7 @@
-import { highestTier, tierAllows } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
-import type { Tier } from "../db/schema.js";
+import { highestTier, type Tier, tierAllows } from "@agentsecretstore/protocol";
 import type { ApprovalRecord } from "../store/approvals-store.js";
-import { approvalDenied, approvalPending } from "./api-error.js";
+import type { Origin } from "./actor.js";
 import {
-  type ApprovalAnnouncement,
   announceApprovals,
   insertApprovalRequest,
   loadSettledApproval,
@@ -12,7 +9,9 @@ import {
 import { newApprovalRecord } from "./approval-view.js";
 import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
+import { runUnitOfWork } from "./unit-of-work.js";
 import type { VaultContext } from "./vault-context.js";
+import { approvalDenied, approvalPending } from "./vault-error.js";
 
 /** The higher of two tiers (approval-policy.ts orders them). */
 export function higherTier(left: Tier, right: Tier): Tier {
@@ -37,7 +36,7 @@ function grantCovers(grant: ApprovalRecord | undefined, tier: Tier, nowIso: stri
  */
 export async function requireReadTier(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   path: string,
   tier: Tier,
@@ -45,7 +44,7 @@ export async function requireReadTier(
   if (principal.kind === "admin" || tier === "standard") return;
   if (principal.kind === "token") {
     if (tierAllows(principal.token.approvedTier, tier)) return;
-    await recordAudit(context, request, principal, principal.tenantId, {
+    await recordAudit(context, origin, principal, principal.tenantId, {
       event: "secret.read",
       outcome: "denied",
       path,
@@ -67,10 +66,12 @@ export async function requireReadTier(
   let approvalId: string | undefined =
     settled?.status === "pending" && tierAllows(settled.tier, tier) ? settled.id : undefined;
   if (approvalId === undefined) {
-    let announcement: ApprovalAnnouncement | undefined;
-    approvalId = await context.data.transaction(async (stores) => {
-      announcement = undefined; // a retried transaction must not announce a rolled-back request
-      const again = await stores.approvals.findPendingRead(principal.tenantId, principal.id, path);
+    approvalId = await runUnitOfWork(context, { principal, origin }, async (unit) => {
+      const again = await unit.stores.approvals.findPendingRead(
+        principal.tenantId,
+        principal.id,
+        path,
+      );
       if (again !== undefined && again.id !== settled?.id && tierAllows(again.tier, tier)) {
         return again.id;
       }
@@ -84,10 +85,16 @@ export async function requireReadTier(
         tokenId: null,
         description: `Agent read of ${path}`,
       });
-      announcement = await insertApprovalRequest(stores, context, request, principal, record);
+      const announcement = await insertApprovalRequest(
+        unit.stores,
+        context,
+        origin,
+        principal,
+        record,
+      );
+      unit.afterCommit(() => announceApprovals(context, [announcement]));
       return record.id;
     });
-    if (announcement !== undefined) announceApprovals(context, [announcement]);
   }
   throw approvalPending(
     approvalId,

@@ -1,14 +1,13 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import type { FastifyRequest } from "fastify";
+import { toSecretMetadataBody } from "../http/secret-fields.js";
 import type { SecretRecord } from "../store/secrets-store.js";
-import { secretNotFound } from "./api-error.js";
-import { recordAudit } from "./audit-event.js";
-import { consumeTokenUse, requireApprovedToken } from "./authorize.js";
+import type { Origin } from "./actor.js";
+import { completeAction, consumeTokenUse, requireApprovedToken } from "./guard.js";
 import type { Principal } from "./principal.js";
-import { toSecretMetadataBody } from "./secret-fields.js";
 import { openValue } from "./secret-values.js";
 import { higherTier, requireReadTier } from "./tier-gate.js";
 import type { VaultContext } from "./vault-context.js";
+import { secretNotFound } from "./vault-error.js";
 
 /**
  * Reads a live secret's value (the current version or `version`), after the scope check the
@@ -17,13 +16,13 @@ import type { VaultContext } from "./vault-context.js";
  */
 export async function readSecretValue(
   context: VaultContext,
-  request: FastifyRequest,
+  origin: Origin,
   principal: Principal,
   path: SecretPath,
   secret: SecretRecord,
   version: number | undefined,
 ) {
-  await requireApprovedToken(context, request, principal);
+  await requireApprovedToken(context, origin, principal);
   const wanted = version ?? secret.currentVersion;
   const stored = await context.data.secrets.findVersion(principal.tenantId, secret.id, wanted);
   const now = context.now().toISOString();
@@ -31,22 +30,21 @@ export async function readSecretValue(
   if (readable) {
     await requireReadTier(
       context,
-      request,
+      origin,
       principal,
       path.full,
       higherTier(secret.tier, stored.tier),
     );
   }
-  await consumeTokenUse(context, principal);
   if (!readable) {
+    await consumeTokenUse(context, origin, principal);
     throw secretNotFound(path.full, version === undefined ? undefined : wanted);
   }
-  const value = openValue(context, request, path.full, stored);
-  await recordAudit(
+  const value = openValue(context, path.full, stored);
+  await completeAction(
     context,
-    request,
+    origin,
     principal,
-    principal.tenantId,
     {
       event: "secret.read",
       outcome: "success",
