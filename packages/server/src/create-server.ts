@@ -8,7 +8,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import { type ApprovalEvents, createInProcessApprovalEvents } from "./approvals/approval-events.js";
 import {
   approvalChannelFor,
@@ -23,6 +23,7 @@ import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { TransportError } from "./http/error-status.js";
+import { compiledSerializerCompiler } from "./http/json-serializer.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
 import { openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
@@ -196,7 +197,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   log = app.log;
   app.decorate("firstStart", firstStart);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler);
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
