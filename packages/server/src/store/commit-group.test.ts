@@ -68,4 +68,114 @@ describe("CommitGroup", () => {
     await expect(batcher.append({ event: event(3) })).resolves.toBe("committed");
     await data.close();
   });
+
+  describe("token uses and principal checks", () => {
+    const now = "2026-01-15T10:00:00.000Z";
+    const later = "2026-01-15T11:00:00.000Z";
+
+    async function seeded() {
+      const { data, transactions } = await openData();
+      await data.principals.insertTenant({
+        id: "ten_test",
+        name: "t",
+        keyCheck: "k",
+        createdAt: now,
+      });
+      await data.principals.insertAgent({
+        id: "agt_test",
+        tenantId: "ten_test",
+        name: "a",
+        description: null,
+        allowedScopes: ["secrets:*:*"],
+        createdAt: now,
+        keyHash: "hash-agent",
+      });
+      const token = (id: string, maxUses: number | null) =>
+        data.tokens.insert({
+          id,
+          tenantId: "ten_test",
+          tokenHash: `hash-${id}`,
+          issuerType: "agent",
+          issuerId: "agt_test",
+          parentTokenId: null,
+          scopes: ["secrets:read:a/*"],
+          description: null,
+          allowedIps: null,
+          maxUses,
+          uses: 0,
+          ttlSeconds: 3600,
+          expiresAt: later,
+          revokedAt: null,
+          approvalStatus: "approved",
+          approvalRequestId: null,
+          approvedTier: "standard",
+          createdAt: now,
+        });
+      await token("tok_limited", 2);
+      await token("tok_unlimited", null);
+      const group = new CommitGroup(data, () => new Date(now));
+      return { data, transactions, group };
+    }
+
+    it("admits exactly max_uses of a limited token's racing uses, in one commit", async () => {
+      const { data, transactions, group } = await seeded();
+      const before = transactions();
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, (_, index) =>
+          group.append({
+            event: event(index),
+            use: { tenantId: "ten_test", tokenId: "tok_limited", limited: true },
+          }),
+        ),
+      );
+      expect(transactions() - before).toBe(1);
+      expect(outcomes.filter((outcome) => outcome === "committed")).toHaveLength(2);
+      expect(outcomes.filter((outcome) => outcome === "refused")).toHaveLength(3);
+      expect((await data.tokens.findById("ten_test", "tok_limited"))?.uses).toBe(2);
+      // Only the admitted reads are in the audit log.
+      const events = await data.audit.list({ tenantId: "ten_test", afterSeq: null, limit: 100 });
+      expect(events).toHaveLength(2);
+      await data.close();
+    });
+
+    it("counts an unlimited token's uses with one update per commit", async () => {
+      const { data, group } = await seeded();
+      const outcomes = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          group.append({ use: { tenantId: "ten_test", tokenId: "tok_unlimited", limited: false } }),
+        ),
+      );
+      expect(outcomes).toEqual(["committed", "committed", "committed", "committed"]);
+      expect((await data.tokens.findById("ten_test", "tok_unlimited"))?.uses).toBe(4);
+      await data.close();
+    });
+
+    it("refuses entries whose principal was revoked or deleted behind a cache's back", async () => {
+      const { data, group } = await seeded();
+      await data.transaction((stores) =>
+        stores.tokens.revokeWithDescendants("ten_test", "tok_unlimited", now),
+      );
+      const revokedToken = group.append({
+        event: event(1),
+        use: { tenantId: "ten_test", tokenId: "tok_unlimited", limited: false },
+        checks: [{ kind: "token", tenantId: "ten_test", id: "tok_unlimited" }],
+      });
+      const liveAgent = group.append({
+        event: event(2),
+        checks: [{ kind: "agent", tenantId: "ten_test", id: "agt_test" }],
+      });
+      expect(await revokedToken).toBe("refused");
+      expect(await liveAgent).toBe("committed");
+      await data.principals.deleteAgent("ten_test", "agt_test", now);
+      expect(
+        await group.append({
+          event: event(3),
+          checks: [{ kind: "agent", tenantId: "ten_test", id: "agt_test" }],
+        }),
+      ).toBe("refused");
+      const events = await data.audit.list({ tenantId: "ten_test", afterSeq: null, limit: 100 });
+      expect(events.map((stored) => stored.id)).toEqual(["evt_2"]);
+      await data.close();
+    });
+  });
 });
