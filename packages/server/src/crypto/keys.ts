@@ -7,6 +7,9 @@ export const KEY_LENGTH = 32;
 // already uniformly random, and keys derived here never collide with another product's.
 const HKDF_SALT = Buffer.from("agentsecretstore/hkdf/v1", "utf8");
 
+/** Keys derived per master key, so that a read does not run HKDF again (the key never changes). */
+const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
+
 /**
  * Derives a 32-byte key for one purpose from the master key (HKDF-SHA-256, RFC 5869), so that
  * one key never serves two jobs: `"credential-hmac"` hashes credentials, `"audit"` is for the
@@ -25,7 +28,18 @@ export function deriveKey(
   if (typeof purpose !== "string" || purpose.length === 0) {
     throw new TypeError("key purpose must be a non-empty string");
   }
-  return Buffer.from(
-    hkdfSync("sha256", masterKey, HKDF_SALT, Buffer.from(purpose, "utf8"), KEY_LENGTH),
-  );
+  let derived = derivedKeys.get(masterKey);
+  if (derived === undefined) {
+    derived = new Map();
+    derivedKeys.set(masterKey, derived);
+  }
+  let key = derived.get(purpose);
+  if (key === undefined) {
+    key = Buffer.from(
+      hkdfSync("sha256", masterKey, HKDF_SALT, Buffer.from(purpose, "utf8"), KEY_LENGTH),
+    );
+    derived.set(purpose, key);
+  }
+  // A copy: a caller that wipes or changes its key cannot change the next caller's.
+  return Buffer.from(key);
 }
