@@ -24,7 +24,9 @@ afterEach(async () => {
 async function oneInstance(): Promise<TestServer> {
   const server = await createTestServer();
   servers.push(server);
-  await putSecret(server, server.adminKey, "production/app/db-password", { value: "canary-value-1" });
+  await putSecret(server, server.adminKey, "production/app/db-password", {
+    value: "canary-value-1",
+  });
   return server;
 }
 
@@ -51,7 +53,9 @@ const READ = "/v1/secrets/production/app/db-password";
 describe("the principal cache", () => {
   it("stops a revoked token's next read on the same instance", async () => {
     const server = await oneInstance();
-    const token = await requestToken(server, server.agentKey, { scope: "secrets:read:production/*" });
+    const token = await requestToken(server, server.agentKey, {
+      scope: "secrets:read:production/*",
+    });
     expect((await getWith(server, token.body.token, READ)).statusCode).toBe(200);
     const revoked = await server.app.inject({
       method: "DELETE",
@@ -65,7 +69,9 @@ describe("the principal cache", () => {
   it("stops a deleted agent's key and its tokens at once", async () => {
     const server = await oneInstance();
     const agent = await createAgent(server, ["secrets:read:production/*"]);
-    const token = await requestToken(server, agent.agentKey, { scope: "secrets:read:production/*" });
+    const token = await requestToken(server, agent.agentKey, {
+      scope: "secrets:read:production/*",
+    });
     expect((await getWith(server, agent.agentKey, READ)).statusCode).toBe(200);
     expect((await getWith(server, token.body.token, READ)).statusCode).toBe(200);
     const deleted = await server.app.inject({
