@@ -1,12 +1,9 @@
 import {
-  AgentVaultAbortError,
   AgentVaultAuthError,
-  AgentVaultNetworkError,
   AgentVaultNotFoundError,
   AgentVaultPermissionError,
-  AgentVaultRateLimitError,
-  AgentVaultServerError,
 } from "./errors.js";
+import { isRetryable } from "./internal/retry-policy.js";
 
 /**
  * The part of `AgentVault` a credential provider needs: one read. Typed structurally so a
@@ -115,9 +112,7 @@ export function createCredentialProvider(
 ): CredentialProvider {
   const refreshAfter = options.refreshAfter ?? DEFAULT_REFRESH_AFTER_MS;
   if (!Number.isFinite(refreshAfter) || refreshAfter < 0) {
-    throw new RangeError(
-      `refreshAfter must be a non-negative number of milliseconds, got ${refreshAfter}`,
-    );
+    throw new RangeError(`refreshAfter must be a number of ms ≥ 0, got ${refreshAfter}`);
   }
   const readOptions: { token?: string; version?: number; signal?: AbortSignal } = {};
   if (options.token !== undefined) readOptions.token = options.token;
@@ -164,7 +159,7 @@ export function createCredentialProvider(
           cached !== undefined &&
           !isExpired(cached, now) &&
           !options.signal?.aborted &&
-          isTransient(error)
+          isRetryable(error)
         ) {
           nextReadAt = now + STALE_RETRY_DELAY_MS;
           if (cached.expiresAt !== null) {
@@ -241,15 +236,5 @@ function isCredentialGone(error: unknown): boolean {
     error instanceof AgentVaultAuthError ||
     error instanceof AgentVaultPermissionError ||
     error instanceof AgentVaultNotFoundError
-  );
-}
-
-/** Failures that say nothing about the credential itself: the vault was unreachable or overloaded. */
-function isTransient(error: unknown): boolean {
-  if (error instanceof AgentVaultAbortError) return false;
-  return (
-    error instanceof AgentVaultNetworkError ||
-    error instanceof AgentVaultRateLimitError ||
-    error instanceof AgentVaultServerError
   );
 }

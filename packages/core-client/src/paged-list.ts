@@ -52,7 +52,7 @@ export class PagedList<Item, ListPage extends Page<Item> = Page<Item>>
     while (page.nextCursor !== null) {
       if (seen.has(page.nextCursor)) {
         throw new AgentVaultError(
-          `The vault repeated a listing cursor for ${this.describeListing(page)}; stopped to avoid looping forever.`,
+          `The vault repeated a listing cursor for ${this.describeListing(page)}; stopped.`,
           { code: "INVALID_RESPONSE" },
         );
       }

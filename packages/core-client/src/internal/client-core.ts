@@ -79,7 +79,7 @@ export class ClientCore {
   credentialFor(override: string | undefined): string {
     if (this.closed) {
       throw new AgentVaultConfigurationError(
-        `This ${this.#setup.clientName} was closed; create a new one to make more calls.`,
+        `This ${this.#setup.clientName} was closed; create a new one.`,
         { code: "CLIENT_CLOSED" },
       );
     }

@@ -99,7 +99,7 @@ describe("errorFromResponse: details become fields", () => {
     }) as AgentVaultNotFoundError;
     expect(error.path).toBe("production/db");
     expect(error.version).toBe(3);
-    expect(error.message).toContain('No secret at "production/db" with version 3');
+    expect(error.message).toContain('no secret at "production/db" with version 3');
   });
 
   it("gives a 412 the current version", () => {
@@ -119,7 +119,7 @@ describe("errorFromResponse: details become fields", () => {
   it("gives a 429 the body's retry_after when there is no header", () => {
     const error = failed(429, { code: "RATE_LIMITED", retry_after: 12 });
     expect((error as AgentVaultRateLimitError).retryAfter).toBe(12);
-    expect(error.message).toContain("Retry after 12 s");
+    expect(error.message).toContain("retry after 12 s");
   });
 
   it("gives a 202 the approval request id under either name", () => {

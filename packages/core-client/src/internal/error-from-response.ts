@@ -28,122 +28,38 @@ export interface ErrorResponse {
   readonly sensitiveValues?: readonly string[] | undefined;
 }
 
-/** What a kind of failure needs to build its error: the response, cleaned texts, the details. */
-interface Failure {
-  readonly response: ErrorResponse;
-  readonly code: string;
-  /** `: <the server's message>`, or `""`. */
-  readonly said: string;
-  readonly details: WireObject;
-  /** Masks credentials and the values sent in this request. */
-  clean(text: string): string;
-  /** A detail as text, cleaned; `null` when absent. */
-  text(...names: string[]): string | null;
-}
+type Kind =
+  | "validation"
+  | "auth"
+  | "permission"
+  | "not-found"
+  | "conflict"
+  | "rate-limit"
+  | "approval-pending"
+  | "timeout"
+  | "server";
 
-/** The error class of a kind, its extra fields, and its message (before the request id). */
-type Made = [typeof AgentVaultError, Record<string, unknown>, string];
-
-// One builder per kind of failure (docs/protocol.md's error table). Each message says what failed and what
-// to do; every text from the server in it is cleaned again before use.
-const KINDS: Readonly<Record<string, (failure: Failure) => Made>> = {
-  validation: ({ response, said, details, clean }) => {
-    const issues = (Array.isArray(details.issues) ? (details.issues as unknown[]) : [])
-      .filter((issue): issue is WireObject => typeof issue === "object" && issue !== null)
-      .map((issue) => ({
-        field: clean(stringOrNull(issue.field) ?? ""),
-        message: clean(stringOrNull(issue.message) ?? ""),
-      }));
-    const limit = numberOrNull(details.limit);
-    const what =
-      issues.length > 0
-        ? `: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ")}`
-        : said;
-    const hint = limit === null ? "Fix the request." : `The limit is ${limit} bytes.`;
-    return [
-      AgentVaultValidationError,
-      { issues },
-      `The vault rejected ${response.description} as invalid${what}. ${hint}`,
-    ];
-  },
-  auth: ({ response }) => [
+// docs/protocol.md's error table: each kind's error class, and what to do about it (the message's last words).
+const KINDS: Readonly<Record<Kind, readonly [typeof AgentVaultError, string]>> = {
+  validation: [AgentVaultValidationError, "Fix the request; retrying will not help."],
+  auth: [
     AgentVaultAuthError,
-    {},
-    `The vault refused the credential for ${response.description} (unknown, expired, revoked or used up): check agentKey / ASS_AGENT_KEY or token / ASS_TOKEN.`,
+    "The credential is unknown, expired, revoked or used up: check agentKey / ASS_AGENT_KEY or token / ASS_TOKEN.",
   ],
-  permission: ({ response, code, said, text }) => {
-    const requiredScope = text("required_scope");
-    const { description } = response;
-    const message =
-      code === "SCOPE_DENIED"
-        ? `The credential may not ${description}${requiredScope === null ? "" : `: it needs the scope "${requiredScope}"`}. Use a token whose scope covers it.`
-        : code === "IP_NOT_ALLOWED"
-          ? `The credential may not be used from this address (${description}): see its allowedIps.`
-          : code === "APPROVAL_DENIED"
-            ? `A person denied access for ${description}: request a new token.`
-            : `The vault refused ${description}${said}.`;
-    return [AgentVaultPermissionError, { path: text("path"), requiredScope }, message];
-  },
-  "not-found": ({ response, said, details, text }) => {
-    const path = text("path");
-    const version = numberOrNull(details.version);
-    const what =
-      path === null
-        ? `Nothing found for ${response.description}${said}`
-        : `No secret at "${path}"${version === null ? "" : ` with version ${version}`} (${response.description})`;
-    return [AgentVaultNotFoundError, { path, version }, `${what}; check the path.`];
-  },
-  conflict: ({ response, code, said, details }) => {
-    const currentVersion = numberOrNull(pick(details, "current_version"));
-    const message =
-      code === "PRECONDITION_FAILED"
-        ? `${response.description}: ifVersion did not match${currentVersion === null ? "" : ` (the current version is ${currentVersion})`}; read the secret again and retry.`
-        : `${response.description} conflicts with what the vault holds${said}.`;
-    return [AgentVaultConflictError, { currentVersion }, message];
-  },
-  "rate-limit": ({ response, details }) => {
-    const retryAfter =
-      response.retryAfterMs === null
-        ? numberOrNull(pick(details, "retry_after"))
-        : Math.ceil(response.retryAfterMs / 1000);
-    const wait = retryAfter === null ? "" : ` Retry after ${retryAfter} s.`;
-    return [
-      AgentVaultRateLimitError,
-      { retryAfter },
-      `The vault rate-limited ${response.description}.${wait}`,
-    ];
-  },
-  "approval-pending": ({ response, text }) => {
-    const approvalRequestId = text(...wireNames("approval_request_id", "error"));
-    const wait =
-      approvalRequestId === null
-        ? "Wait for the approval"
-        : `Wait with vault.waitForApproval("${approvalRequestId}")`;
-    return [
-      AgentVaultApprovalPendingError,
-      { approvalRequestId },
-      `${response.description} needs a person's approval. ${wait}, then try again.`,
-    ];
-  },
-  timeout: ({ response }) => [
-    AgentVaultTimeoutError,
-    {},
-    `The vault timed out on ${response.description} (HTTP 408); try again later.`,
+  permission: [AgentVaultPermissionError, "Use a credential whose scopes cover it."],
+  "not-found": [
+    AgentVaultNotFoundError,
+    "Check the path, or list its namespace with listSecrets().",
   ],
-  server: ({ response }) => [
-    AgentVaultServerError,
-    {},
-    `The vault failed on ${response.description} (HTTP ${response.status}); try again later.`,
-  ],
-  other: ({ response, said }) => [
-    AgentVaultError,
-    {},
-    `The vault answered HTTP ${response.status} to ${response.description}${said}.`,
-  ],
+  conflict: [AgentVaultConflictError, "Read the secret again and retry."],
+  "rate-limit": [AgentVaultRateLimitError, "Slow down."],
+  "approval-pending": [AgentVaultApprovalPendingError, "A person has to approve it first."],
+  timeout: [AgentVaultTimeoutError, "Try again later."],
+  server: [AgentVaultServerError, "Try again later; quote the request id to the vault's operator."],
 };
 
 // Every protocol error code has a kind; FORBIDDEN is the hosted product's name for a 403.
-const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", string>> = {
+const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", Kind>> = {
   VALIDATION_ERROR: "validation",
   PAYLOAD_TOO_LARGE: "validation",
   UNAUTHORIZED: "auth",
@@ -160,8 +76,8 @@ const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", string>> = {
   INTERNAL: "server",
 };
 
-/** The kind of a response without a code this client knows (5xx is `server`). */
-const KIND_BY_STATUS: Readonly<Record<number, string>> = {
+/** The kind of a response without a code this client knows (any other 5xx is `server`). */
+const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
   202: "approval-pending",
   400: "validation",
   401: "auth",
@@ -178,7 +94,8 @@ const KIND_BY_STATUS: Readonly<Record<number, string>> = {
 
 /**
  * THE factory that turns a failed response into a typed error (docs/protocol.md's error table): the
- * `error.code` decides when the client knows it, otherwise the HTTP status.
+ * `error.code` decides when the client knows it, otherwise the HTTP status. The message is
+ * `The vault answered <status> <code> to <request>: <server's message>; <details>. <what to do>`.
  */
 export function errorFromResponse(response: ErrorResponse): AgentVaultError {
   const { status } = response;
@@ -187,7 +104,10 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
   // if one slipped through it must not reach logs (or the stack trace) via this error.
   // Fields are cleaned too: they reach logs through inspect().
   const clean = (text: string) => redactText(text, response.sensitiveValues);
-  const cleanOrNull = (text: string | null) => (text === null ? null : clean(text));
+  const text = (...names: string[]) => {
+    const value = stringOrNull(pick(details, ...names));
+    return value === null ? null : clean(value);
+  };
   const code =
     stringOrNull(details.code) ??
     (status === 202
@@ -197,27 +117,73 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
         : status >= 500
           ? "INTERNAL"
           : `HTTP_${status}`);
-  const message = stringOrNull(details.message);
   const kind =
-    (KIND_BY_CODE as Readonly<Record<string, string | undefined>>)[code] ??
+    (KIND_BY_CODE as Readonly<Record<string, Kind | undefined>>)[code] ??
     KIND_BY_STATUS[status] ??
-    (status >= 500 ? "server" : "other");
-  const [ErrorClass, fields, text] = (KINDS[kind] ?? KINDS.other!)({
-    response,
-    code,
-    said: message === null ? "" : `: ${message}`,
-    details,
-    clean,
-    text: (...names) => cleanOrNull(stringOrNull(pick(details, ...names))),
-  });
-  const requestId = cleanOrNull(response.requestId);
-  const suffix = requestId === null ? "" : ` (request id ${requestId})`;
-  return new ErrorClass(clean(`${text}${suffix}`), {
-    ...fields,
-    code: clean(code),
-    status,
-    requestId,
-  });
+    (status >= 500 ? "server" : undefined);
+  const [ErrorClass, hint] = kind === undefined ? [AgentVaultError, ""] : KINDS[kind];
+  const fields: Record<string, unknown> = {};
+  const facts: string[] = [];
+  switch (kind) {
+    case "validation": {
+      const issues = (Array.isArray(details.issues) ? (details.issues as unknown[]) : [])
+        .filter((issue): issue is WireObject => typeof issue === "object" && issue !== null)
+        .map((issue) => ({
+          field: clean(stringOrNull(issue.field) ?? ""),
+          message: clean(stringOrNull(issue.message) ?? ""),
+        }));
+      fields.issues = issues;
+      for (const issue of issues) facts.push(`${issue.field}: ${issue.message}`);
+      const limit = numberOrNull(details.limit);
+      if (limit !== null) facts.push(`the limit is ${limit} bytes`);
+      break;
+    }
+    case "permission": {
+      const requiredScope = text("required_scope");
+      Object.assign(fields, { path: text("path"), requiredScope });
+      if (requiredScope !== null) facts.push(`it needs the scope "${requiredScope}"`);
+      break;
+    }
+    case "not-found": {
+      const path = text("path");
+      const version = numberOrNull(details.version);
+      Object.assign(fields, { path, version });
+      if (path !== null) {
+        facts.push(`no secret at "${path}"${version === null ? "" : ` with version ${version}`}`);
+      }
+      break;
+    }
+    case "conflict": {
+      const currentVersion = numberOrNull(pick(details, "current_version"));
+      fields.currentVersion = currentVersion;
+      if (currentVersion !== null) facts.push(`the current version is ${currentVersion}`);
+      break;
+    }
+    case "rate-limit": {
+      const retryAfter =
+        response.retryAfterMs === null
+          ? numberOrNull(pick(details, "retry_after"))
+          : Math.ceil(response.retryAfterMs / 1000);
+      fields.retryAfter = retryAfter;
+      if (retryAfter !== null) facts.push(`retry after ${retryAfter} s`);
+      break;
+    }
+    case "approval-pending": {
+      const approvalRequestId = text(...wireNames("approval_request_id", "error"));
+      fields.approvalRequestId = approvalRequestId;
+      if (approvalRequestId !== null) {
+        facts.push(`wait with vault.waitForApproval("${approvalRequestId}")`);
+      }
+      break;
+    }
+  }
+  const said = text("message");
+  const requestId = response.requestId === null ? null : clean(response.requestId);
+  const message =
+    `The vault answered ${status} ${code} to ${response.description}` +
+    `${said === null ? "" : `: ${said}`}${facts.length > 0 ? `; ${facts.join("; ")}` : ""}.` +
+    `${hint === "" ? "" : ` ${hint}`}${requestId === null ? "" : ` (request id ${requestId})`}`;
+  return new ErrorClass(clean(message), { ...fields, code: clean(code), status, requestId });
 }
 
 /** The `error` object of an error body (or the body itself for servers that skip the wrapper). */

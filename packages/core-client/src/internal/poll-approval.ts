@@ -4,7 +4,7 @@ import {
   AgentVaultError,
 } from "../errors.js";
 import type { ApprovalRequest } from "../models/approval-request.js";
-import { ApprovalStatus } from "../models/approval-status.js";
+
 import { abortableSleep, linkSignals, MAX_TIMER_MS } from "./abort.js";
 
 /** Asks the server for the request, holding the connection up to `waitSeconds` for a change. */
@@ -40,7 +40,7 @@ export async function pollApproval(
   const linked = linkSignals([options.signal, expiry.signal]);
   const timedOut = () =>
     new AgentVaultApprovalTimeoutError(
-      `Approval request ${options.approvalRequestId} was still pending after ${options.timeout} ms. Ask an approver (ass approvals), or wait longer with the timeout option.`,
+      `Approval request ${options.approvalRequestId} was still pending after ${options.timeout} ms: ask an approver, or raise the timeout option.`,
       { code: "APPROVAL_TIMEOUT", approvalRequestId: options.approvalRequestId },
     );
   // The deadline aborts whatever is in progress; turn that into the timeout error.
@@ -51,7 +51,7 @@ export async function pollApproval(
       if (options.signal?.aborted === true) {
         if (error instanceof AgentVaultError) throw error;
         throw new AgentVaultAbortError(
-          `Waiting for approval request ${options.approvalRequestId} was aborted by the caller.`,
+          `Waiting for approval request ${options.approvalRequestId} was aborted.`,
           { code: "ABORTED" },
         );
       }
@@ -70,12 +70,12 @@ export async function pollApproval(
       const started = now();
       const request = await guard(() => poll(waitSeconds, linked.signal));
       const eligibleIn = request.eligibleAt === null ? 0 : request.eligibleAt.getTime() - now();
-      if (request.status === ApprovalStatus.APPROVED && eligibleIn > 0) {
+      if (request.status === "approved" && eligibleIn > 0) {
         // Critical tier: approved, but usable only after the delay (during which it may be cancelled).
         await guard(() => abortableSleep(Math.min(eligibleIn, remaining), linked.signal));
         continue;
       }
-      if (request.status !== ApprovalStatus.PENDING) return request;
+      if (request.status !== "pending") return request;
       const elapsed = now() - started;
       if (elapsed < MIN_POLL_INTERVAL_MS) {
         await guard(() => abortableSleep(MIN_POLL_INTERVAL_MS - elapsed, linked.signal));

@@ -44,7 +44,7 @@ export function resolveCredential(
 /** The error for a call that needs a credential when none was configured. */
 export function missingCredentialError(): AgentVaultConfigurationError {
   return new AgentVaultConfigurationError(
-    "No vault credential: pass the agentKey option or set ASS_AGENT_KEY (an agent key, ass_live_…), or pass the token option or set ASS_TOKEN (a scoped token, ast_tok_…), or pass token to this call.",
+    "No vault credential: pass agentKey (an agent key, ass_live_…) or token (a scoped token, ast_tok_…), or set ASS_AGENT_KEY or ASS_TOKEN.",
     { code: "MISSING_CREDENTIAL" },
   );
 }
@@ -80,10 +80,10 @@ export function resolveBaseUrl(option: string | undefined, env: Environment): st
     throw badBaseUrl(raw, "is not a URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw badBaseUrl(raw, "must start with https:// (or http:// for a local server)");
+    throw badBaseUrl(raw, "must start with https:// or http://");
   }
   if (url.username !== "" || url.password !== "") {
-    throw badBaseUrl(url.host, "must not carry a user name or password; use agentKey or token");
+    throw badBaseUrl(url.host, "must not hold a user name or password");
   }
   if (url.search !== "" || url.hash !== "") {
     throw badBaseUrl(`${url.origin}${url.pathname}`, "must not have a query or fragment");
@@ -97,7 +97,7 @@ function badBaseUrl(shown: string, problem: string): AgentVaultConfigurationErro
   // Only a URL shape is shown: a malformed value could be a credential pasted into the wrong place.
   const safe = /^https?:\/\//.test(shown) ? redactText(shown) : "the value given";
   return new AgentVaultConfigurationError(
-    `The vault baseUrl (${safe}) ${problem}. Pass baseUrl or set ASS_BASE_URL to e.g. http://127.0.0.1:8787/v1.`,
+    `The vault baseUrl (${safe}) ${problem} (e.g. http://127.0.0.1:8787/v1).`,
     { code: "INVALID_BASE_URL" },
   );
 }

@@ -13,11 +13,13 @@ export const BASE_RETRY_DELAY_MS = 500;
 export const MAX_RETRY_DELAY_MS = 8_000;
 
 /**
- * Whether a failed attempt is worth repeating: connection errors and timeouts, 408, 429 and
- * 5xx. A caller's abort never is, and 4xx answers will not change by asking again.
+ * Whether a failure is transient, so worth repeating: connection errors and timeouts, 408,
+ * 429 and 5xx. A caller's abort never is, and 4xx answers will not change by asking again.
  * Writes are retried too: each carries an `Idempotency-Key`, so a repeat creates nothing new.
+ * The same rule decides when a cache may serve its last good value instead of failing: such
+ * failures say nothing about the secret or the credential.
  */
-export function isRetryable(error: AgentVaultError): boolean {
+export function isRetryable(error: unknown): error is AgentVaultError {
   if (error instanceof AgentVaultAbortError) return false;
   if (error instanceof AgentVaultNetworkError) return true; // includes timeouts and 408
   return error instanceof AgentVaultRateLimitError || error instanceof AgentVaultServerError;

@@ -1,12 +1,6 @@
-import {
-  AgentVaultAbortError,
-  type AgentVaultError,
-  AgentVaultNetworkError,
-  AgentVaultRateLimitError,
-  AgentVaultServerError,
-} from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Secret } from "../models/secret.js";
+import { isRetryable } from "./retry-policy.js";
 
 /** Options of the opt-in `getSecret` cache (the `cache` option of `AgentVault`). */
 export interface SecretCacheOptions {
@@ -91,7 +85,7 @@ export class SecretCache {
     try {
       secret = await load();
     } catch (error) {
-      if (entry !== undefined && isTransient(error) && !isExpired(entry.secret, this.#now())) {
+      if (entry !== undefined && isRetryable(error) && !isExpired(entry.secret, this.#now())) {
         this.#logger.warn("vault refresh failed; serving the cached secret", {
           path: key.path,
           version: entry.secret.version,
@@ -167,14 +161,4 @@ function entryId(key: SecretCacheKey): string {
 
 function isExpired(secret: Secret, now: number): boolean {
   return secret.expiresAt !== null && secret.expiresAt.getTime() <= now;
-}
-
-/** Failures that say nothing about the secret or the credential: worth serving stale over. */
-function isTransient(error: unknown): error is AgentVaultError {
-  if (error instanceof AgentVaultAbortError) return false;
-  return (
-    error instanceof AgentVaultNetworkError ||
-    error instanceof AgentVaultServerError ||
-    error instanceof AgentVaultRateLimitError
-  );
 }

@@ -56,12 +56,12 @@ export async function sendWithTimeout(
     if (signal.aborted) throw abortError(request);
     if (attempt.signal.reason === TIMED_OUT) {
       throw new AgentVaultTimeoutError(
-        `${request.description} got no complete answer within ${options.timeout} ms. Check that the vault is reachable, or raise the timeout option.`,
+        `${request.description} got no answer within ${options.timeout} ms: check that the vault is reachable, or raise the timeout option.`,
         { code: "TIMEOUT", cause: error },
       );
     }
     throw new AgentVaultNetworkError(
-      `Could not reach the vault for ${request.description} (${describeCause(error)}). Check baseUrl / ASS_BASE_URL and that the server is running.`,
+      `Could not reach the vault for ${request.description} (${describeCause(error)}): check baseUrl / ASS_BASE_URL.`,
       { code: "NETWORK_ERROR", cause: error },
     );
   } finally {
@@ -73,7 +73,7 @@ export async function sendWithTimeout(
 /** The error for an attempt abandoned because the caller's signal fired or the client closed. */
 export function abortError(request: Pick<BuiltRequest, "description">): AgentVaultAbortError {
   return new AgentVaultAbortError(
-    `${request.description} was aborted (the caller's AbortSignal fired or the client was closed); it is not retried.`,
+    `${request.description} was aborted (its signal fired or the client was closed).`,
     { code: "ABORTED" },
   );
 }

@@ -30,7 +30,7 @@ function describeBadSegment(segment: string): string {
 
 function invalidPath(field: string, problem: string): AgentVaultValidationError {
   return new AgentVaultValidationError(
-    `The ${field} ${problem}. Use 1-16 segments of [A-Za-z0-9._-] joined by '/', e.g. "production/openai/api-key".`,
+    `The ${field} ${problem}: use 1-16 segments of [A-Za-z0-9._-] joined by "/".`,
     { code: "VALIDATION_ERROR", issues: [{ field, message: problem }] },
   );
 }

@@ -14,7 +14,7 @@ export function asWireObject(value: unknown, what: string): WireObject {
 /** The error for a response that is not `what` at all (`INVALID_RESPONSE`). */
 export function unexpectedShape(what: string): AgentVaultError {
   return new AgentVaultError(
-    `The vault answered with something that is not ${what}; check that baseUrl points at an Agent Secret Store API (…/v1).`,
+    `The vault answered with something that is not ${what}: is baseUrl an Agent Secret Store API (…/v1)?`,
     { code: "INVALID_RESPONSE" },
   );
 }
@@ -86,8 +86,7 @@ export function requireBoolean(wire: WireObject, what: string, ...names: string[
 }
 
 function missingField(what: string, names: readonly string[]): AgentVaultError {
-  return new AgentVaultError(
-    `The vault's ${what} response has no "${names[0]}" field; the server may speak another protocol version.`,
-    { code: "INVALID_RESPONSE" },
-  );
+  return new AgentVaultError(`The vault's ${what} response has no "${names[0]}" field.`, {
+    code: "INVALID_RESPONSE",
+  });
 }

@@ -1,15 +1,15 @@
 import { wireNames } from "@agentsecretstore/protocol";
 import { AgentVaultNotFoundError } from "../errors.js";
 import type { Approval, ApprovalRequest } from "../models/approval-request.js";
-import { ApprovalStatus } from "../models/approval-status.js";
+import type { ApprovalStatus } from "../models/approval-status.js";
 import type { ImportResult } from "../models/import-result.js";
 import type { RotationResult } from "../models/rotation-result.js";
 import { ScopedToken } from "../models/scoped-token.js";
 import { Secret } from "../models/secret.js";
 import type { SecretMetadata, SecretVersionInfo } from "../models/secret-metadata.js";
 import type { SecretPage } from "../models/secret-page.js";
-import { SecretTier } from "../models/secret-tier.js";
-import { SecretType } from "../models/secret-type.js";
+import type { SecretTier } from "../models/secret-tier.js";
+import type { SecretType } from "../models/secret-type.js";
 import {
   asWireObject,
   dateOrNull,
@@ -24,7 +24,9 @@ import {
 } from "./wire-fields.js";
 
 // The one place where wire shapes become models. Both API generations are understood: a field
-// is read under each of its names in the protocol's alias table (wireNames).
+// is read under each of its names in the protocol's alias table (wireNames). Defaults are
+// literals of the models' union types (checked by the compiler), so that the SecretTier,
+// SecretType and ApprovalStatus objects stay out of bundles that do not import them.
 
 /** Metadata fields shared by secrets, writes and listings. */
 export function toSecretMetadata(body: unknown): SecretMetadata {
@@ -41,7 +43,7 @@ export function toSecret(body: unknown, requestedPath: string): Secret {
   if (typeof wire.value !== "string" && Array.isArray(wire.items)) {
     // docs/protocol.md: a path that holds no secret but has secrets below it answers with the listing.
     throw new AgentVaultNotFoundError(
-      `No secret at "${requestedPath}"; it is a namespace with secrets below it. Use listSecrets("${requestedPath}") to see them.`,
+      `No secret at "${requestedPath}": it is a namespace; list it with listSecrets("${requestedPath}").`,
       { code: "SECRET_NOT_FOUND", status: 404, path: requestedPath },
     );
   }
@@ -76,7 +78,7 @@ export function toTokenRecord(body: unknown): ScopedToken {
 
 function scopedToken(wire: WireObject, value: string): ScopedToken {
   const scopes = stringArray(pick(wire, "scopes", "scope"));
-  const approvalStatus = approvalStatusOf(pick(wire, "approval_status"), ApprovalStatus.APPROVED);
+  const approvalStatus = approvalStatusOf(pick(wire, "approval_status"), "approved");
   const requiresApproval = pick(wire, "requires_approval");
   return new ScopedToken({
     value,
@@ -92,9 +94,7 @@ function scopedToken(wire: WireObject, value: string): ScopedToken {
     approvalStatus,
     approvalRequestId: stringOrNull(pick(wire, ...wireNames("approval_request_id"))),
     requiresApproval:
-      typeof requiresApproval === "boolean"
-        ? requiresApproval
-        : approvalStatus !== ApprovalStatus.APPROVED,
+      typeof requiresApproval === "boolean" ? requiresApproval : approvalStatus !== "approved",
   });
 }
 
@@ -128,7 +128,7 @@ export function toApprovalRequest(body: unknown): ApprovalRequest {
   const tier = pick(wire, ...wireNames("tier"));
   return {
     id: requireString(wire, "approval request", "id", "approval_request_id", "approval_id"),
-    status: approvalStatusOf(pick(wire, "status"), ApprovalStatus.PENDING),
+    status: approvalStatusOf(pick(wire, "status"), "pending"),
     tier: typeof tier === "string" ? (tier as SecretTier) : null,
     scopes: stringArray(pick(wire, "scopes", "scope")),
     requestedBy: stringOrNull(pick(wire, "requested_by")),
@@ -153,8 +153,8 @@ function metadataFields(wire: WireObject): SecretMetadata {
     namespace: stringOrNull(pick(wire, "namespace")) ?? path.slice(0, Math.max(lastSlash, 0)),
     key: stringOrNull(pick(wire, "key")) ?? path.slice(lastSlash + 1),
     version: numberOrNull(pick(wire, "version")) ?? 0,
-    tier: typeof tier === "string" ? (tier as SecretTier) : SecretTier.STANDARD,
-    secretType: typeof secretType === "string" ? (secretType as SecretType) : SecretType.CUSTOM,
+    tier: typeof tier === "string" ? (tier as SecretTier) : "standard",
+    secretType: typeof secretType === "string" ? (secretType as SecretType) : "custom",
     description: stringOrNull(pick(wire, "description")),
     tags: stringMap(pick(wire, ...wireNames("tags"))),
     createdAt: dateOrNull(pick(wire, "created_at")),

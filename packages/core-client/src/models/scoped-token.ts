@@ -30,43 +30,37 @@ type InspectFunction = (value: unknown, options?: unknown) => string;
  */
 export class ScopedToken {
   /** Id of the token, for `revokeToken` and the audit log. Not a credential. */
-  readonly tokenId: string;
+  declare readonly tokenId: string;
   /** The first scope (the seed API's single-scope form). */
-  readonly scope: string;
+  declare readonly scope: string;
   /** Every scope the token carries, e.g. `secrets:read:production/openai/*`. */
-  readonly scopes: readonly string[];
+  declare readonly scopes: readonly string[];
   /** Lifetime the token was minted with, in seconds. */
-  readonly ttlSeconds: number;
-  readonly expiresAt: Date | null;
-  readonly description: string | null;
+  declare readonly ttlSeconds: number;
+  declare readonly expiresAt: Date | null;
+  declare readonly description: string | null;
   /** IPs or CIDRs the token may be used from; `null` = anywhere. */
-  readonly allowedIps: readonly string[] | null;
+  declare readonly allowedIps: readonly string[] | null;
   /** Uses it was minted with; `null` = unlimited. */
-  readonly maxUses: number | null;
+  declare readonly maxUses: number | null;
   /** Uses left when it was minted; `null` = unlimited. */
-  readonly usesRemaining: number | null;
+  declare readonly usesRemaining: number | null;
   /** `approved`, `pending` (wait for a person) or `denied`. */
-  readonly approvalStatus: ApprovalStatus;
+  declare readonly approvalStatus: ApprovalStatus;
   /** The approval request to wait for when pending, otherwise `null`. */
-  readonly approvalRequestId: string | null;
+  declare readonly approvalRequestId: string | null;
   /** Whether the token's scopes needed a person's approval. */
-  readonly requiresApproval: boolean;
+  declare readonly requiresApproval: boolean;
   readonly #value: string;
 
   constructor(init: ScopedTokenInit) {
-    this.tokenId = init.tokenId;
-    this.scope = init.scope;
-    this.scopes = Object.freeze([...init.scopes]);
-    this.ttlSeconds = init.ttlSeconds;
-    this.expiresAt = init.expiresAt;
-    this.description = init.description;
-    this.allowedIps = init.allowedIps === null ? null : Object.freeze([...init.allowedIps]);
-    this.maxUses = init.maxUses;
-    this.usesRemaining = init.usesRemaining;
-    this.approvalStatus = init.approvalStatus;
-    this.approvalRequestId = init.approvalRequestId;
-    this.requiresApproval = init.requiresApproval;
-    this.#value = init.value;
+    const { value, ...fields } = init;
+    // Own enumerable fields, set once; the value stays in a private field.
+    Object.assign(this, fields, {
+      scopes: Object.freeze([...fields.scopes]),
+      allowedIps: fields.allowedIps === null ? null : Object.freeze([...fields.allowedIps]),
+    });
+    this.#value = value;
   }
 
   /**
@@ -84,21 +78,7 @@ export class ScopedToken {
 
   /** Everything but the value, which is `"[REDACTED]"`. */
   toJSON(): Record<string, unknown> {
-    return {
-      value: REDACTED,
-      tokenId: this.tokenId,
-      scope: this.scope,
-      scopes: this.scopes,
-      ttlSeconds: this.ttlSeconds,
-      expiresAt: this.expiresAt,
-      description: this.description,
-      allowedIps: this.allowedIps,
-      maxUses: this.maxUses,
-      usesRemaining: this.usesRemaining,
-      approvalStatus: this.approvalStatus,
-      approvalRequestId: this.approvalRequestId,
-      requiresApproval: this.requiresApproval,
-    };
+    return { value: REDACTED, ...(this as object) };
   }
 
   [INSPECT_CUSTOM](_depth: number, options: unknown, inspect?: InspectFunction): string {

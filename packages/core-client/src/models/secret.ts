@@ -18,35 +18,26 @@ type InspectFunction = (value: unknown, options?: unknown) => string;
  * `${secret}`; // "Secret(production/openai/api-key v3, value [REDACTED])"
  */
 export class Secret implements SecretMetadata {
-  readonly path: string;
-  readonly namespace: string;
-  readonly key: string;
-  readonly version: number;
-  readonly tier: SecretTier;
-  readonly secretType: SecretType;
-  readonly description: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly createdAt: Date | null;
-  readonly updatedAt: Date | null;
-  readonly accessedAt: Date | null;
-  readonly expiresAt: Date | null;
+  declare readonly path: string;
+  declare readonly namespace: string;
+  declare readonly key: string;
+  declare readonly version: number;
+  declare readonly tier: SecretTier;
+  declare readonly secretType: SecretType;
+  declare readonly description: string | null;
+  declare readonly tags: Readonly<Record<string, string>>;
+  declare readonly createdAt: Date | null;
+  declare readonly updatedAt: Date | null;
+  declare readonly accessedAt: Date | null;
+  declare readonly expiresAt: Date | null;
   // A private field, so that spreading, Object.keys and structured logging never see it.
   readonly #value: string;
 
   constructor(init: SecretInit) {
-    this.path = init.path;
-    this.namespace = init.namespace;
-    this.key = init.key;
-    this.version = init.version;
-    this.tier = init.tier;
-    this.secretType = init.secretType;
-    this.description = init.description;
-    this.tags = Object.freeze({ ...init.tags });
-    this.createdAt = init.createdAt;
-    this.updatedAt = init.updatedAt;
-    this.accessedAt = init.accessedAt;
-    this.expiresAt = init.expiresAt;
-    this.#value = init.value;
+    const { value, ...metadata } = init;
+    // Own enumerable fields, set once; the value stays in a private field.
+    Object.assign(this, metadata, { tags: Object.freeze({ ...metadata.tags }) });
+    this.#value = value;
   }
 
   /** The secret value. The only way to read it. */
@@ -61,21 +52,7 @@ export class Secret implements SecretMetadata {
 
   /** Metadata with `value: "[REDACTED]"`, so that `JSON.stringify` never prints the value. */
   toJSON(): Record<string, unknown> {
-    return {
-      path: this.path,
-      namespace: this.namespace,
-      key: this.key,
-      value: REDACTED,
-      version: this.version,
-      tier: this.tier,
-      secretType: this.secretType,
-      description: this.description,
-      tags: this.tags,
-      createdAt: this.createdAt,
-      updatedAt: this.updatedAt,
-      accessedAt: this.accessedAt,
-      expiresAt: this.expiresAt,
-    };
+    return { ...(this as object), value: REDACTED };
   }
 
   [INSPECT_CUSTOM](_depth: number, options: unknown, inspect?: InspectFunction): string {
