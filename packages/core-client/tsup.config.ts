@@ -8,6 +8,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "admin/index": "src/admin/index.ts",
+    "cache/index": "src/cache/index.ts",
     "orchestrator/index": "src/orchestrator/index.ts",
     "sync/index": "src/sync/index.ts",
     "sync/sync-worker": "src/sync/sync-worker.ts",
@@ -17,6 +18,7 @@ export default defineConfig({
     entry: {
       index: "src/index.ts",
       "admin/index": "src/admin/index.ts",
+      "cache/index": "src/cache/index.ts",
       "orchestrator/index": "src/orchestrator/index.ts",
       "sync/index": "src/sync/index.ts",
     },

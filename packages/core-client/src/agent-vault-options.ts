@@ -1,6 +1,7 @@
 import type { Logger } from "./logger.js";
+import type { SecretCacheStore } from "./secret-cache-store.js";
 
-/** Options of the opt-in `getSecret` cache. */
+/** Options of `createSecretCache` (from `@agentsecretstore/client/cache`). */
 export interface AgentVaultCacheOptions {
   /** How long a read secret is served from memory, in ms. */
   ttl: number;
@@ -55,10 +56,13 @@ export interface AgentVaultOptions {
   /** @default globalThis.fetch (looked up at each call) */
   fetch?: FetchLike | undefined;
   /**
-   * Cache `getSecret` results in memory for `ttl` ms. Off unless given.
+   * Cache `getSecret` results in memory: `createSecretCache({ ttl })` from
+   * `@agentsecretstore/client/cache` (`ttl` in ms). Off unless given.
    * @default undefined (no cache)
+   * @example
+   * new AgentVault({ cache: createSecretCache({ ttl: 60_000 }) })
    */
-  cache?: AgentVaultCacheOptions | undefined;
+  cache?: SecretCacheStore | undefined;
   /**
    * Receives one debug line per HTTP attempt and warnings. Never sees values or credentials.
    * @default a silent logger

@@ -5,9 +5,10 @@ import {
   type CredentialProviderOptions,
   createCredentialProvider,
 } from "./credential-provider.js";
+import { AgentVaultConfigurationError } from "./errors.js";
 import { ClientCore } from "./internal/client-core.js";
 import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
-import { checkCache, checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
+import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
 import { pollApproval } from "./internal/poll-approval.js";
 import type { PipelineRequest, RequestPipeline } from "./internal/request-pipeline.js";
 import {
@@ -15,7 +16,6 @@ import {
   processEnvironment,
   resolveCredential,
 } from "./internal/resolve-config.js";
-import { SecretCache } from "./internal/secret-cache.js";
 import { secretWriteFields } from "./internal/secret-write-fields.js";
 import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
 import {
@@ -44,6 +44,7 @@ import type {
   SetSecretOptions,
   WaitForApprovalOptions,
 } from "./request-options.js";
+import type { SecretCacheStore } from "./secret-cache-store.js";
 import { SecretList } from "./secret-list.js";
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
@@ -64,7 +65,7 @@ export class AgentVault implements AsyncDisposable {
   readonly baseUrl: string;
   readonly #core: ClientCore;
   readonly #pipeline: RequestPipeline;
-  readonly #cache: SecretCache | undefined;
+  readonly #cache: SecretCacheStore | undefined;
 
   /**
    * Nothing is sent and no credential is required here: a missing credential is reported
@@ -80,10 +81,15 @@ export class AgentVault implements AsyncDisposable {
     });
     this.baseUrl = this.#core.baseUrl;
     this.#pipeline = this.#core.pipeline;
-    this.#cache =
-      options.cache === undefined
-        ? undefined
-        : new SecretCache(checkCache(options.cache), { logger: this.#core.logger });
+    const { cache } = options;
+    if (cache !== undefined && typeof cache.read !== "function") {
+      // The option used to take { ttl } itself; say what it takes now.
+      throw new AgentVaultConfigurationError(
+        "The cache option takes createSecretCache({ ttl }) from @agentsecretstore/client/cache.",
+        { code: "INVALID_OPTION" },
+      );
+    }
+    this.#cache = cache;
   }
 
   /**
@@ -106,7 +112,11 @@ export class AgentVault implements AsyncDisposable {
     const credentialId = this.#core.credentialIdentity.idFor(
       this.#core.credentialFor(options.token),
     );
-    return this.#cache.read({ path, version: options.version, credentialId }, load);
+    return this.#cache.read(
+      { path, version: options.version, credentialId },
+      load,
+      this.#core.logger,
+    );
   }
 
   /**

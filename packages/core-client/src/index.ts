@@ -3,11 +3,7 @@
 // …/sync. Everything else (src/internal/) is private.
 
 export { AgentVault } from "./agent-vault.js";
-export type {
-  AgentVaultCacheOptions,
-  AgentVaultOptions,
-  FetchLike,
-} from "./agent-vault-options.js";
+export type { AgentVaultOptions, FetchLike } from "./agent-vault-options.js";
 export type {
   CredentialMetadata,
   CredentialProvider,
@@ -57,4 +53,5 @@ export type {
   SetSecretOptions,
   WaitForApprovalOptions,
 } from "./request-options.js";
+export type { SecretCacheKey, SecretCacheStore } from "./secret-cache-store.js";
 export { SecretList } from "./secret-list.js";

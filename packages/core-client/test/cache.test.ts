@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSecretCache } from "../src/cache/index.js";
 import { AgentVaultAuthError } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
@@ -22,12 +23,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const cache = { ttl: 60_000, jitter: 0 };
+const cacheOptions = { ttl: 60_000, jitter: 0 };
+/** A fresh cache for each client: a cache belongs to one client. */
+const freshCache = () => createSecretCache(cacheOptions);
 
 describe("getSecret with the cache option", () => {
   it("serves a second read from memory", async () => {
     nock(ORIGIN).get("/v1/secrets/a/b").once().reply(200, wireSecret("a/b"));
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     expect((await vault.getSecret("a/b")).value).toBe(VALUE);
   });
@@ -37,7 +40,7 @@ describe("getSecret with the cache option", () => {
     nock(ORIGIN)
       .get("/v1/secrets/a/b")
       .reply(200, wireSecret("a/b", { value: "canary-value-v2", version: 2 }));
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     vi.advanceTimersByTime(60_000);
     expect((await vault.getSecret("a/b")).value).toBe("canary-value-v2");
@@ -54,7 +57,7 @@ describe("getSecret with the cache option", () => {
     nock(ORIGIN).get("/v1/secrets/a/b").reply(200, wireSecret("a/b"));
     nock(ORIGIN).get("/v1/secrets/a/b").reply(503, {}, { "x-request-id": "req-down" });
     const logger = capturingLogger();
-    const vault = testVault({ cache, logger });
+    const vault = testVault({ cache: freshCache(), logger });
     await vault.getSecret("a/b");
     vi.advanceTimersByTime(61_000);
     expect((await vault.getSecret("a/b")).value).toBe(VALUE);
@@ -70,7 +73,7 @@ describe("getSecret with the cache option", () => {
     nock(ORIGIN)
       .get("/v1/secrets/a/b")
       .reply(401, { error: { code: "UNAUTHORIZED" } });
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     vi.advanceTimersByTime(61_000);
     expect(await rejectionOf(vault.getSecret("a/b"))).toBeInstanceOf(AgentVaultAuthError);
@@ -94,7 +97,7 @@ describe("getSecret with the cache option", () => {
       .optionally()
       .reply(200, { path: "a/b", new_version: 2, old_version: 1 });
     nock(ORIGIN).delete("/v1/secrets/a/b").optionally().reply(204);
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     await write(vault);
     await vault.getSecret("a/b"); // a second GET: the entry was dropped
@@ -102,14 +105,14 @@ describe("getSecret with the cache option", () => {
 
   it("keeps different credentials apart", async () => {
     nock(ORIGIN).get("/v1/secrets/a/b").times(2).reply(200, wireSecret("a/b"));
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     await vault.getSecret("a/b", { token: CHILD_TOKEN });
   });
 
   it("drops cached values on close", async () => {
     nock(ORIGIN).get("/v1/secrets/a/b").reply(200, wireSecret("a/b"));
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await vault.getSecret("a/b");
     await vault.close();
     const error = await rejectionOf(vault.getSecret("a/b"));
@@ -129,7 +132,7 @@ describe("single-flight over HTTP", () => {
 
   it("sends one request for concurrent cached reads on a miss", async () => {
     nock(ORIGIN).get("/v1/secrets/a/b").once().reply(200, wireSecret("a/b"));
-    const vault = testVault({ cache });
+    const vault = testVault({ cache: freshCache() });
     await Promise.all([vault.getSecret("a/b"), vault.getSecret("a/b"), vault.getSecret("a/b")]);
   });
 });

@@ -1,6 +1,12 @@
 import nock from "nock";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AgentVault, AgentVaultAbortError, AgentVaultConfigurationError } from "../src/index.js";
+import { createSecretCache } from "../src/cache/index.js";
+import {
+  AgentVault,
+  AgentVaultAbortError,
+  AgentVaultConfigurationError,
+  type SecretCacheStore,
+} from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
   AGENT_KEY,
@@ -90,13 +96,28 @@ describe("option checks", () => {
     [{ timeout: 0 }, "timeout"],
     [{ retries: -1 }, "retries"],
     [{ retries: 1.5 }, "retries"],
-    [{ cache: { ttl: -1 } }, "cache.ttl"],
-    [{ cache: { ttl: 10, jitter: 2 } }, "cache.jitter"],
     [{ baseUrl: "ftp://127.0.0.1" }, "baseUrl"],
   ])("refuses %o at construction", (options, name) => {
     const create = () => new AgentVault({ env: {}, ...options });
     expect(create).toThrow(AgentVaultConfigurationError);
     expect(create).toThrow(name);
+  });
+
+  it.each([
+    [{ ttl: -1 }, "cache.ttl"],
+    [{ ttl: 10, jitter: 2 }, "cache.jitter"],
+    [{ ttl: 10, maxEntries: 0 }, "cache.maxEntries"],
+  ])("refuses cache options %o", (options, name) => {
+    const create = () => createSecretCache(options);
+    expect(create).toThrow(AgentVaultConfigurationError);
+    expect(create).toThrow(name);
+  });
+
+  it("says what the cache option takes when given the options of a cache", () => {
+    const create = () =>
+      new AgentVault({ env: {}, cache: { ttl: 1000 } as unknown as SecretCacheStore });
+    expect(create).toThrow(AgentVaultConfigurationError);
+    expect(create).toThrow("createSecretCache({ ttl }) from @agentsecretstore/client/cache");
   });
 
   it("warns when a remote baseUrl is plain http", () => {

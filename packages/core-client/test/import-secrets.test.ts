@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { createSecretCache } from "../src/cache/index.js";
 import { AgentVaultServerError, AgentVaultValidationError } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
@@ -109,7 +110,7 @@ describe("importSecrets", () => {
     nock(ORIGIN)
       .post("/v1/secrets/import")
       .reply(500, { error: { code: "INTERNAL", message: "failed" } });
-    const vault = testVault({ cache: { ttl: 60_000 } });
+    const vault = testVault({ cache: createSecretCache({ ttl: 60_000 }) });
     await vault.getSecret("staging/app/KEY");
     await vault.getSecret("other/KEY");
     await vault.importSecrets("staging", "NEW=canary-value-new1");

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { createSecretCache } from "../src/cache/index.js";
 import { AgentVault, AgentVaultConfigurationError } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
@@ -51,7 +52,7 @@ describe("values and credentials never leak", () => {
       .get("/v1/secrets/a/c")
       .reply(404, wireError("SECRET_NOT_FOUND", { path: "a/c" }));
     const logger = capturingLogger();
-    const vault = testVault({ logger, cache: { ttl: 1000 } });
+    const vault = testVault({ logger, cache: createSecretCache({ ttl: 1000 }) });
     await vault.getSecret("a/b");
     await vault.setSecret("a/b", VALUE);
     await vault.requestToken({ scope: "secrets:read:a/*" });

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { Secret } from "../models/secret.js";
+import type { SecretCacheKey, SecretCacheStore } from "../secret-cache-store.js";
 import { isRetryable } from "./retry-policy.js";
 
 /** Options of the opt-in `getSecret` cache (the `cache` option of `AgentVault`). */
@@ -17,15 +18,6 @@ export interface SecretCacheOptions {
    * @default 1000
    */
   readonly maxEntries?: number | undefined;
-}
-
-/** Identifies one cached read: who read which version of which path. */
-export interface SecretCacheKey {
-  readonly path: string;
-  /** `undefined` = the current version. */
-  readonly version: number | undefined;
-  /** From `CredentialIdentity`: never the credential itself. */
-  readonly credentialId: number;
 }
 
 interface Entry {
@@ -50,7 +42,7 @@ const DEFAULT_MAX_ENTRIES = 1000;
  * 429, 5xx) the last good value is served while the secret itself has not expired, with a
  * warning. Writes, rotations and deletions through the same client drop the path's entries.
  */
-export class SecretCache {
+export class SecretCache implements SecretCacheStore {
   readonly #entries = new Map<string, Entry>();
   // Bumped on every invalidation of a path (or of a namespace above it), so a read that
   // started before a write cannot put the old value back after the write dropped it.
@@ -72,8 +64,15 @@ export class SecretCache {
     this.#now = dependencies.now ?? Date.now;
   }
 
-  /** Serves `key` from memory when fresh; otherwise calls `load` and remembers its result. */
-  async read(key: SecretCacheKey, load: () => Promise<Secret>): Promise<Secret> {
+  /**
+   * Serves `key` from memory when fresh; otherwise calls `load` and remembers its result.
+   * Warnings go to `logger` (the client's), else to the one this cache was made with.
+   */
+  async read(
+    key: SecretCacheKey,
+    load: () => Promise<Secret>,
+    logger: Logger = this.#logger,
+  ): Promise<Secret> {
     const id = entryId(key);
     const entry = this.#entries.get(id);
     const now = this.#now();
@@ -86,7 +85,7 @@ export class SecretCache {
       secret = await load();
     } catch (error) {
       if (entry !== undefined && isRetryable(error) && !isExpired(entry.secret, this.#now())) {
-        this.#logger.warn("vault refresh failed; serving the cached secret", {
+        logger.warn("vault refresh failed; serving the cached secret", {
           path: key.path,
           version: entry.secret.version,
           code: error.code,
