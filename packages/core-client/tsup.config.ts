@@ -4,26 +4,20 @@ import { defineConfig } from "tsup";
 // dependencies.
 const bundled = ["@agentsecretstore/protocol"];
 
+// The public entry points (each with its types), as package.json's exports name them.
+const entries = {
+  index: "src/index.ts",
+  "admin/index": "src/admin/index.ts",
+  "cache/index": "src/cache/index.ts",
+  "orchestrator/index": "src/orchestrator/index.ts",
+  "sync/index": "src/sync/index.ts",
+};
+
 export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    "admin/index": "src/admin/index.ts",
-    "cache/index": "src/cache/index.ts",
-    "orchestrator/index": "src/orchestrator/index.ts",
-    "sync/index": "src/sync/index.ts",
-    "sync/sync-worker": "src/sync/sync-worker.ts",
-  },
+  // The sync worker is its own file, loaded by path at run time: no types of its own.
+  entry: { ...entries, "sync/sync-worker": "src/sync/sync-worker.ts" },
   format: ["esm"],
-  dts: {
-    entry: {
-      index: "src/index.ts",
-      "admin/index": "src/admin/index.ts",
-      "cache/index": "src/cache/index.ts",
-      "orchestrator/index": "src/orchestrator/index.ts",
-      "sync/index": "src/sync/index.ts",
-    },
-    resolve: bundled,
-  },
+  dts: { entry: entries, resolve: bundled },
   noExternal: bundled,
   target: "node20",
   platform: "neutral",

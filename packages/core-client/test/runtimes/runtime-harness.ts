@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "@agentsecretstore/server";
 import { build } from "esbuild";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { AgentVault } from "../../src/index.js";
 import type { QuickStartConfig, QuickStartReport } from "./quick-start.js";
 
@@ -147,4 +147,45 @@ export async function expectQuickStartWorked(
     afterRevoke: "AgentVaultAuthError",
   });
   expect(await vault.readBack(config.path)).toBe(config.value);
+}
+
+/** Starts a vault before the file's tests and closes it after them; returns a getter. */
+export function useRuntimeVault(): () => RuntimeVault {
+  let vault: RuntimeVault | undefined;
+  beforeAll(async () => {
+    vault = await startRuntimeVault();
+  });
+  afterAll(async () => {
+    await vault?.close();
+  });
+  return () => {
+    if (vault === undefined) throw new Error("the vault has not started");
+    return vault;
+  };
+}
+
+/**
+ * Runs the bundled quick start with a command-line runtime (`bun`, `deno`), as
+ * `command ...args(file)`, and checks that it printed a report of a quick start that worked.
+ */
+export async function expectCommandLineQuickStart(
+  vault: RuntimeVault,
+  runtime: string,
+  command: string,
+  args: (file: string) => readonly string[],
+  extraEnvironment: Record<string, string> = {},
+): Promise<void> {
+  const config = vault.config(runtime);
+  const file = await bundleQuickStart(
+    vault.scratch,
+    `console.log(JSON.stringify(await quickStart(${JSON.stringify(config)})));`,
+  );
+  const result = await run(command, args(file), {
+    cwd: vault.scratch,
+    env: childEnvironment(vault.scratch, extraEnvironment),
+    timeoutMs: 60_000,
+  });
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  await expectQuickStartWorked(vault, config, lastReport(result.stdout), runtime);
 }

@@ -1,28 +1,20 @@
 import { readFile } from "node:fs/promises";
 import { Miniflare } from "miniflare";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { QuickStartReport } from "./quick-start.js";
-import {
-  bundleQuickStart,
-  expectQuickStartWorked,
-  type RuntimeVault,
-  startRuntimeVault,
-} from "./runtime-harness.js";
+import { bundleQuickStart, expectQuickStartWorked, useRuntimeVault } from "./runtime-harness.js";
 
 // workerd, the runtime of Cloudflare Workers, run locally by miniflare 3 (a dev dependency
 // that installs the workerd binary). The worker's fetch() reaches the vault over loopback.
-let vault: RuntimeVault;
+const runningVault = useRuntimeVault();
 let miniflare: Miniflare | undefined;
-beforeAll(async () => {
-  vault = await startRuntimeVault();
-});
 afterAll(async () => {
   await miniflare?.dispose();
-  await vault?.close();
 });
 
 describe("the main entry in workerd", () => {
   it("runs the quick start in a worker against a real vault on loopback", async () => {
+    const vault = runningVault();
     const config = vault.config("workerd");
     const file = await bundleQuickStart(
       vault.scratch,
