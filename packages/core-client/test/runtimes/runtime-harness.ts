@@ -75,6 +75,8 @@ export async function bundleQuickStart(folder: string, tail: string): Promise<st
     format: "esm",
     platform: "neutral",
     target: "es2022",
+    // Workspace packages (the bundled protocol package) resolve to their sources.
+    conditions: ["source"],
     logLevel: "silent",
   });
   const output = result.outputFiles[0];

@@ -24,12 +24,19 @@ export interface Bundle {
   readonly external: readonly string[];
 }
 
-/** Leaves every bare specifier (`node:fs`, `zlib`, a package) unbundled and records it. */
+/** Packages bundled into the client at build time (tsup's `noExternal`), so measured too. */
+const BUNDLED = new Set(["@agentsecretstore/protocol"]);
+
+/**
+ * Leaves every other bare specifier (`node:fs`, `zlib`, a package) unbundled and records it:
+ * the client's entries must have none.
+ */
 function recordExternals(external: Set<string>): Plugin {
   return {
     name: "record-externals",
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (BUNDLED.has(args.path)) return undefined;
         external.add(args.path);
         return { path: args.path, external: true };
       });
@@ -57,6 +64,8 @@ export async function bundleClient(options: BundleOptions): Promise<Bundle> {
     target: "es2022",
     minify: options.minify ?? true,
     treeShaking: true,
+    // Workspace packages resolve to their sources, as in the client's own tests.
+    conditions: ["source"],
     logLevel: "silent",
     plugins: [recordExternals(external)],
   });
