@@ -139,6 +139,24 @@ describe("sessions", () => {
     expect(revoked.length).toBe(1);
   });
 
+  it("closes the session of a client that went away without ending it, revoking its tokens", async () => {
+    const idle = await startHttpMcp(vault, { sessionIdleTimeoutMs: 300 });
+    try {
+      const client = await connectHttp(idle.server.url, CALLER_A_TOKEN);
+      const granted = structured(
+        await client.call("request_secret_access", { path: "production/*", reason: "then idle" }),
+      );
+      expect(granted.status).toBe("approved");
+      await expect.poll(() => idle.server.sessionCount(), { timeout: 10_000 }).toBe(0);
+      await expect
+        .poll(() => idle.log(), { timeout: 10_000 })
+        .toContain("revoked 1 access token(s)");
+      await client.close();
+    } finally {
+      await idle.close();
+    }
+  });
+
   it("refuses requests without a session that do not initialize one", async () => {
     const response = await post(
       { authorization: `Bearer ${CALLER_A_TOKEN}` },

@@ -67,7 +67,7 @@ export interface HttpMcpServerOptions {
   readonly mask: MaskJson;
   readonly logger: McpLogger;
   /**
-   * A session without requests for this long is closed, in ms.
+   * A session with no call being answered and no request for this long is closed, in ms.
    * @default 3_600_000 (one hour)
    */
   readonly sessionIdleTimeoutMs?: number;
@@ -95,6 +95,8 @@ interface OpenSession {
   readonly session: McpSession;
   readonly credential: SessionCredential | undefined;
   lastSeen: number;
+  /** Calls (POST) of the session still being answered: a long wait is not idleness. */
+  inFlight: number;
 }
 
 function sendJson(
@@ -162,7 +164,7 @@ export async function startHttpMcpServer(
       id,
       credential === undefined ? {} : { vaultToken: credential.vaultToken },
     );
-    sessions.set(id, { caller, transport, session, credential, lastSeen: Date.now() });
+    sessions.set(id, { caller, transport, session, credential, lastSeen: Date.now(), inFlight: 0 });
     transport.onclose = () => {
       void closeSession(id);
     };
@@ -241,8 +243,16 @@ export async function startHttpMcpServer(
         jsonRpcError(response, 404, -32001, "Session not found");
         return;
       }
-      open.lastSeen = Date.now();
-      await open.transport.handleRequest(request, response, body);
+      // A call being answered (a wait for approval) is activity until it ends; an SSE stream
+      // (GET) is not, so a host that vanished with one open still times out.
+      const counted = request.method === "POST" ? 1 : 0;
+      open.inFlight += counted;
+      try {
+        await open.transport.handleRequest(request, response, body);
+      } finally {
+        open.inFlight -= counted;
+        open.lastSeen = Date.now();
+      }
       return;
     }
     if (request.method === "POST" && startsSession(body)) {
@@ -296,7 +306,7 @@ export async function startHttpMcpServer(
     () => {
       const now = Date.now();
       for (const [id, open] of sessions) {
-        if (now - open.lastSeen > idleTimeout) void closeSession(id);
+        if (open.inFlight === 0 && now - open.lastSeen > idleTimeout) void closeSession(id);
       }
     },
     Math.min(idleTimeout, 60_000),

@@ -32,6 +32,8 @@ export async function startHttpMcp(
     progressIntervalMs?: number;
     /** Also accept the vault's scoped tokens as callers (checked every time: no cache). */
     acceptVaultTokens?: boolean;
+    /** Close sessions idle this long, in ms. */
+    sessionIdleTimeoutMs?: number;
   } = {},
 ): Promise<HttpMcp> {
   const vaultRequests: Array<{ url: string; headers: Headers }> = [];
@@ -70,6 +72,9 @@ export async function startHttpMcp(
     openSession: vaultMcp.openSession,
     mask: vaultMcp.maskForModel,
     logger,
+    ...(options.sessionIdleTimeoutMs !== undefined && {
+      sessionIdleTimeoutMs: options.sessionIdleTimeoutMs,
+    }),
   });
   return {
     server,
