@@ -1,15 +1,3 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.js";
 
-// The private protocol package is bundled in (code and types), never a runtime dependency.
-const bundled = ["@agentsecretstore/protocol"];
-
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: { resolve: bundled },
-  noExternal: bundled,
-  target: "node20",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
-});
+export default packageConfig({ index: "src/index.ts" });

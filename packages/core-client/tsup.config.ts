@@ -1,10 +1,7 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.js";
 
-// The private protocol package is bundled in (code and types): the client keeps zero runtime
-// dependencies.
-const bundled = ["@agentsecretstore/protocol"];
-
-// The public entry points (each with its types), as package.json's exports name them.
+// The public entry points (each with its types), as package.json's exports name them. The
+// protocol package is bundled in: the client keeps zero runtime dependencies.
 const entries = {
   index: "src/index.ts",
   "admin/index": "src/admin/index.ts",
@@ -13,14 +10,8 @@ const entries = {
   "sync/index": "src/sync/index.ts",
 };
 
-export default defineConfig({
-  // The sync worker is its own file, loaded by path at run time: no types of its own.
-  entry: { ...entries, "sync/sync-worker": "src/sync/sync-worker.ts" },
-  format: ["esm"],
-  dts: { entry: entries, resolve: bundled },
-  noExternal: bundled,
-  target: "node20",
-  platform: "neutral",
-  sourcemap: true,
-  clean: true,
-});
+// The sync worker is its own file, loaded by path at run time: no types of its own.
+export default packageConfig(
+  { ...entries, "sync/sync-worker": "src/sync/sync-worker.ts" },
+  { dtsEntry: entries, platform: "neutral" },
+);

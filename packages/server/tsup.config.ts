@@ -1,20 +1,3 @@
-import { cpSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.js";
 
-// The private protocol package is bundled in (code and types), never a runtime dependency.
-const bundled = ["@agentsecretstore/protocol"];
-
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: { resolve: bundled },
-  noExternal: bundled,
-  target: "node20",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
-  // The console's browser files are served as they are, from beside the bundle.
-  onSuccess: async () => {
-    cpSync("src/console/assets", "dist/console-assets", { recursive: true });
-  },
-});
+export default packageConfig({ index: "src/index.ts" });
