@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // It needs the build (`pnpm build`, which CI runs before the tests).
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
-const ENTRIES = ["", "/sync", "/admin", "/orchestrator"];
+const ENTRIES = ["", "/sync", "/admin", "/cache", "/orchestrator"];
 
 let scratch: string;
 let installed: string;
