@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
 import { startCliVault } from "./cli-vault.js";
+import { spawnAss } from "./spawn-ass.js";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 let vault: Awaited<ReturnType<typeof startCliVault>>;
@@ -17,27 +18,11 @@ afterAll(async () => {
 });
 
 /** Runs the real `ass` process from source with piped stdin; resolves with its exit code and output. */
-function assProcess(argv: string[], stdin = "") {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/bin.ts", ...argv],
-      {
-        cwd: packageDir,
-        env: { PATH: process.env.PATH, ...vault.env },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+async function assProcess(argv: string[], stdin = "") {
+  const run = spawnAss(argv, vault.env);
+  run.child.stdin.end(stdin);
+  const code = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 it("stores a piped value and prints it back as a real process, with exit codes", async () => {

@@ -1,11 +1,8 @@
-import { spawn } from "node:child_process";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eventually } from "./capture-io.js";
 import { startCliVault } from "./cli-vault.js";
+import { spawnAss } from "./spawn-ass.js";
 
-const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 let vault: Awaited<ReturnType<typeof startCliVault>>;
 
 beforeAll(async () => {
@@ -19,36 +16,12 @@ afterAll(async () => {
 
 /** `ass run --path signals/key -- node -e <script>` as a real process, from source. */
 function assRun(script: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=source",
-      "--import",
-      "tsx",
-      "src/bin.ts",
-      "run",
-      "--path",
-      "signals/key",
-      "--",
-      process.execPath,
-      "-e",
-      script,
-    ],
-    {
-      cwd: packageDir,
-      env: {
-        PATH: process.env.PATH,
-        ASS_BASE_URL: vault.env.ASS_BASE_URL,
-        ASS_AGENT_KEY: vault.keys.agentKey,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", () => {});
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, stdout: () => stdout };
+  const run = spawnAss(["run", "--path", "signals/key", "--", process.execPath, "-e", script], {
+    ASS_BASE_URL: vault.env.ASS_BASE_URL,
+    ASS_AGENT_KEY: vault.keys.agentKey,
+  });
+  run.child.stdin.end();
+  return run;
 }
 
 it("passes SIGTERM on to the command and exits with the command's code", async () => {

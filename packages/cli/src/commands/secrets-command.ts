@@ -30,7 +30,7 @@ export function registerSecretsCommand(program: Command, io: CliIo): Command {
     .description("Store, read, list, rotate and delete secrets.")
     .addHelpText(
       "after",
-      "\nValues are read from standard input or a hidden prompt, never from arguments:\n" +
+      "\nValues are best read from standard input or a hidden prompt (an argument stays in shell history):\n" +
         '  printf %s "$KEY" | ass secrets set production/openai/api-key --tier sensitive\n' +
         "  ass secrets rotate production/openai/api-key --grace-period 300   # prompts for the new value",
     );
