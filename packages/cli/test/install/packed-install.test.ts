@@ -19,7 +19,10 @@ let bin: string;
 /** Runs one step, saying on stderr how long it took (minutes on a busy machine). */
 async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
-  const result = await work();
+  const result = await work().catch((error: Error & { stderr?: string }) => {
+    // execFile's error names the command only; what went wrong is on its stderr.
+    throw new Error(`${name} failed: ${error.message}\n${error.stderr ?? ""}`);
+  });
   process.stderr.write(
     `install test: ${name} took ${Math.round((Date.now() - started) / 1000)} s\n`,
   );
