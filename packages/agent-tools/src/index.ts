@@ -3,7 +3,9 @@
 // Everything in src/internal/ is private.
 
 export { patternCovers, type ScopeAction, scopeCovers } from "@agentsecretstore/protocol";
+export type { ApiKeyProvider } from "./api-key-provider.js";
 export { createVaultToolset, type VaultToolset } from "./create-vault-toolset.js";
+export { type KeyedFetchOptions, keyedFetch, type ProviderFetch } from "./keyed-fetch.js";
 export { type MaskDeepOptions, type MaskText, maskDeep } from "./mask-deep.js";
 export {
   defaultSecretRegistry,

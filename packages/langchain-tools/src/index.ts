@@ -4,6 +4,7 @@
 // @agentsecretstore/agent-tools' own, re-exported: one registry instance masks for every adapter.
 export {
   type AllowedDestination,
+  type ApiKeyProvider,
   defaultSecretRegistry,
   type FetchFunction,
   type HttpMethod,
@@ -18,7 +19,6 @@ export {
   vaultContextSchema,
 } from "@agentsecretstore/agent-tools";
 export { AgentVaultToolkit } from "./agent-vault-toolkit.js";
-export type { ApiKeyProvider } from "./api-key-provider.js";
 export { createVaultTools } from "./create-vault-tools.js";
 export {
   type ChatModelFactory,

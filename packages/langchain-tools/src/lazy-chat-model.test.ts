@@ -1,3 +1,4 @@
+import type { ApiKeyProvider } from "@agentsecretstore/agent-tools";
 import { SecretRegistry } from "@agentsecretstore/agent-tools";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
@@ -7,8 +8,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import { createAgent } from "langchain";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type OpenAIStub, startOpenAIStub } from "../test/support/openai-stub.js";
-import type { ApiKeyProvider } from "./api-key-provider.js";
+import { type OpenAIStub, startOpenAIStub } from "../../agent-tools/test/support/openai-stub.js";
 import { lazyChatModel } from "./lazy-chat-model.js";
 
 const KEY_V1 = "fake-model-key-v1-0a1b2c";

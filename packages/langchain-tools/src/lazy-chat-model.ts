@@ -1,3 +1,4 @@
+import type { ApiKeyProvider } from "@agentsecretstore/agent-tools";
 import { defaultSecretRegistry, type SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type {
@@ -12,7 +13,6 @@ import {
 import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
-import type { ApiKeyProvider } from "./api-key-provider.js";
 import { LazyModelRunnable } from "./internal/lazy-model-runnable.js";
 import { ModelSession } from "./internal/model-session.js";
 

@@ -3,9 +3,9 @@ import { HumanMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
 import { createAgent } from "langchain";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type OpenAIStub, startOpenAIStub } from "../../agent-tools/test/support/openai-stub.js";
 import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { lazyChatModel } from "../src/lazy-chat-model.js";
-import { type OpenAIStub, startOpenAIStub } from "./support/openai-stub.js";
 
 const KEY_PATH = "production/openai/api-key";
 const KEY_V1 = "canary-openai-key-v1-2c3d4e";

@@ -1,6 +1,5 @@
-import type { SecretRegistry } from "@agentsecretstore/agent-tools";
+import type { ApiKeyProvider, SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { ApiKeyProvider } from "../api-key-provider.js";
 import type { ChatModelFactory } from "../lazy-chat-model.js";
 
 type Built<Model> = { readonly apiKey: string; readonly model: Promise<Model> };

@@ -1,5 +1,5 @@
 /**
- * Where a model's API key comes from: `vault.credential(path, { token })` from
+ * Where a model provider's API key comes from: `vault.credential(path, { token })` from
  * `@agentsecretstore/client`, or any function returning the key. Called before each model
  * call, so it should cache; `refresh()` (optional) must bypass the cache and is used after
  * the model API answered 401.
