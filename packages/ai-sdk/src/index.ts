@@ -22,8 +22,11 @@ export {
   vaultToolsContext,
 } from "./create-vault-tools.js";
 export { type RedactTelemetryOptions, redactTelemetry } from "./redact-telemetry.js";
+export { type RedactToolResultsOptions, redactToolResults } from "./redact-tool-results.js";
 export {
   type KeyedProviderSettings,
+  type ProviderFactory,
+  type SettingsOf,
   type VaultProviderOptions,
   vaultProvider,
 } from "./vault-provider.js";

@@ -16,6 +16,13 @@ export interface KeyedProviderSettings {
   fetch?: ProviderFetch;
 }
 
+/** A provider factory such as `createOpenAI`: it takes settings with `apiKey` and `fetch`. */
+// biome-ignore lint/suspicious/noExplicitAny: any provider's own settings type
+export type ProviderFactory = (settings?: any) => unknown;
+
+/** The settings type of a provider factory. */
+export type SettingsOf<Factory extends ProviderFactory> = NonNullable<Parameters<Factory>[0]>;
+
 /** Options of {@link vaultProvider}. */
 export interface VaultProviderOptions<Settings> {
   /**
@@ -50,20 +57,20 @@ export interface VaultProviderOptions<Settings> {
  * const openai = vaultProvider(createOpenAI, { credential: vault.credential("production/openai/api-key"), registry });
  * const { text } = await generateText({ model: openai("gpt-4o-mini"), prompt });
  */
-export function vaultProvider<Settings extends KeyedProviderSettings, Provider>(
-  createProvider: (settings: Settings) => Provider,
-  options: VaultProviderOptions<Settings>,
-): Provider {
+export function vaultProvider<Factory extends ProviderFactory>(
+  createProvider: Factory,
+  options: VaultProviderOptions<SettingsOf<Factory>>,
+): ReturnType<Factory> {
   if (typeof options?.credential !== "function") {
     throw new TypeError(
       "vaultProvider needs a credential: vault.credential(path, { token }) or a function returning the key",
     );
   }
-  const settings = (options.settings ?? {}) as Omit<Settings, "apiKey"> & KeyedProviderSettings;
+  const settings = (options.settings ?? {}) as KeyedProviderSettings;
   const fetch = keyedFetch(options.credential, {
     placeholder: PLACEHOLDER,
     registry: options.registry ?? defaultSecretRegistry,
     ...(settings.fetch !== undefined && { fetch: settings.fetch }),
   });
-  return createProvider({ ...settings, apiKey: PLACEHOLDER, fetch } as Settings);
+  return createProvider({ ...settings, apiKey: PLACEHOLDER, fetch }) as ReturnType<Factory>;
 }
