@@ -1,7 +1,6 @@
 import {
   createVaultToolset,
   type VaultClient,
-  type VaultToolName,
   type VaultToolOutcome,
   type VaultToolset,
   type VaultToolsOptions,
