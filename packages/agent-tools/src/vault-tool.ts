@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { VaultToolCallContext } from "./vault-tool-context.js";
-import type { VaultToolOutcome } from "./vault-tool-outcome.js";
+import type { PendingApprovalOutcome, VaultToolOutcome } from "./vault-tool-outcome.js";
 import type { VaultToolName } from "./vault-tools-options.js";
 
 /**
@@ -31,4 +31,16 @@ export interface VaultTool<Input extends z.ZodObject = z.ZodObject> {
    * outcome.
    */
   execute(context: VaultToolCallContext, input: z.input<Input>): Promise<VaultToolOutcome>;
+  /**
+   * Asks the vault whether this call would wait on a person, before it runs (for frameworks
+   * that pause a run for a human, such as the Agents SDK's `needsApproval`): resolves with the
+   * `pending_approval` outcome, or `undefined` when the call would go ahead or fail otherwise.
+   * Only tools whose work can wait on a person have it (`request_secret_access`, which asks for
+   * its token here and reuses it when run; `call_api_with_secret` and `get_secret`, which read
+   * the secret here and keep it for the call that follows, so the vault is read once).
+   */
+  readonly approvalCheck?: (
+    context: VaultToolCallContext,
+    input: z.input<Input>,
+  ) => Promise<PendingApprovalOutcome | undefined>;
 }

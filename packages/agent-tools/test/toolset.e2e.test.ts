@@ -144,6 +144,36 @@ describe("the vault toolset against a real vault", () => {
     expect(toolset().get("check_approval_status")?.inputSchema.shape.waitSeconds).toBeUndefined();
   });
 
+  it("tells before a call whether it would wait on a person, and reads the vault once", async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(vault.agent, {
+      get(target, property, receiver) {
+        const member = Reflect.get(target, property, receiver);
+        if (property !== "getSecret" || typeof member !== "function") return member;
+        return (path: string, options: unknown) => {
+          reads.push(path);
+          return member.call(target, path, options);
+        };
+      },
+    });
+    const made = createVaultToolset(counting, {
+      registry: new SecretRegistry(),
+      revealValues: true,
+    });
+    const getSecret = made.get("get_secret") as VaultTool;
+    const input = { path: "production/payments/key" };
+    const context = { runId: "check-run" };
+    const pending = await getSecret.approvalCheck?.(context, input);
+    expect(pending).toMatchObject({ status: "pending_approval", path: "production/payments/key" });
+    await vault.approve(String(pending?.approvalRequestId));
+    expect(await getSecret.approvalCheck?.(context, input)).toBeUndefined();
+    const outcome = await getSecret.execute(context, input);
+    expect(outcome).toMatchObject({ status: "ok", value: PAYMENTS_KEY });
+    // One read found it pending, one read got the value; the call itself did not read again.
+    expect(reads).toEqual(["production/payments/key", "production/payments/key"]);
+    expect(made.get("list_secrets")?.approvalCheck).toBeUndefined();
+  });
+
   it("keeps a run's access to that run", async () => {
     const { call } = toolset();
     await call("request_secret_access", { path: "production/service/*", reason: "sync" });

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { VaultTool } from "../vault-tool.js";
 import type { VaultToolCallContext } from "../vault-tool-context.js";
-import type { VaultToolOutcome } from "../vault-tool-outcome.js";
+import type { PendingApprovalOutcome, VaultToolOutcome } from "../vault-tool-outcome.js";
 import type { VaultToolName } from "../vault-tools-options.js";
 import type { VaultToolState } from "./vault-tool-state.js";
 
@@ -16,6 +16,11 @@ interface Definition<Input extends z.ZodObject> {
     context: VaultToolCallContext,
     input: z.output<Input>,
   ) => Promise<VaultToolOutcome>;
+  /** Whether the call would wait on a person (see `VaultTool.approvalCheck`). */
+  readonly check?: (
+    context: VaultToolCallContext,
+    input: z.output<Input>,
+  ) => Promise<PendingApprovalOutcome | undefined>;
 }
 
 /** A {@link VaultTool} whose `execute` checks the model's input before running the tool. */
@@ -23,10 +28,16 @@ export function defineVaultTool<Input extends z.ZodObject>(
   state: VaultToolState,
   definition: Definition<Input>,
 ): VaultTool<Input> {
-  const { run, revealsValues, ...described } = definition;
+  const { run, check, revealsValues, ...described } = definition;
   return {
     ...described,
     revealsValues: revealsValues === true,
+    ...(check !== undefined && {
+      approvalCheck: async (context: VaultToolCallContext, input: z.input<Input>) => {
+        const parsed = definition.inputSchema.safeParse(input);
+        return parsed.success ? check(context, parsed.data) : undefined;
+      },
+    }),
     async execute(context, input) {
       const parsed = definition.inputSchema.safeParse(input);
       if (!parsed.success) {

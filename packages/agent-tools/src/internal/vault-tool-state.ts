@@ -1,10 +1,11 @@
+import type { Secret } from "@agentsecretstore/client";
 import { AgentVault } from "@agentsecretstore/client";
 import type { ScopeAction } from "@agentsecretstore/protocol";
 import { maskDeep } from "../mask-deep.js";
 import type { SecretRegistry } from "../secret-registry.js";
 import type { VaultClient } from "../vault-client.js";
 import type { VaultToolCallContext } from "../vault-tool-context.js";
-import type { VaultToolOutcome } from "../vault-tool-outcome.js";
+import type { PendingApprovalOutcome, VaultToolOutcome } from "../vault-tool-outcome.js";
 import type {
   AllowedDestination,
   FetchFunction,
@@ -12,6 +13,7 @@ import type {
   VaultToolsOptions,
 } from "../vault-tools-options.js";
 import { AccessGrants } from "./access-grants.js";
+import { ReadAhead } from "./read-ahead.js";
 import { type OutcomeSubject, outcomeOfVaultError, pendingOutcome } from "./vault-error-outcome.js";
 
 /** Which client and credential one vault call goes out with. */
@@ -53,6 +55,7 @@ export const ALL_TOOLS: readonly VaultToolName[] = [
 export class VaultToolState {
   readonly registry: SecretRegistry;
   readonly grants = new AccessGrants();
+  readonly readAhead = new ReadAhead();
   readonly options: ResolvedOptions;
   readonly #bound: VaultClient | undefined;
   #fromEnvironment: VaultClient | undefined;
@@ -130,6 +133,40 @@ export class VaultToolState {
   /** Access waits on a person. */
   pending(approvalRequestId: string | null, subject: OutcomeSubject): VaultToolOutcome {
     return this.respond(pendingOutcome(approvalRequestId, subject));
+  }
+
+  /**
+   * Reads a secret for a tool call: the value an approval check read just before, or a fresh
+   * read. Vault errors reject, as `getSecret` does.
+   */
+  readSecret(context: VaultToolCallContext, path: string, version?: number): Promise<Secret> {
+    const target = this.target(context, { action: "read", path });
+    return this.readAhead.read(this.#readKey(context, path, version), target, path, version);
+  }
+
+  /**
+   * Whether reading the secret would wait on a person: the pending outcome, or `undefined`
+   * (the value, when it could be read, is kept for the call that follows).
+   */
+  async checkRead(
+    context: VaultToolCallContext,
+    path: string,
+    version?: number,
+  ): Promise<PendingApprovalOutcome | undefined> {
+    const target = this.target(context, { action: "read", path });
+    try {
+      await this.readAhead.fetch(this.#readKey(context, path, version), target, path, version);
+      return undefined;
+    } catch (error) {
+      const outcome = outcomeOfVaultError(error, { path });
+      // Other failures are the call's to report when it runs.
+      if (outcome?.status !== "pending_approval") return undefined;
+      return this.respond(outcome) as PendingApprovalOutcome;
+    }
+  }
+
+  #readKey(context: VaultToolCallContext, path: string, version: number | undefined): string {
+    return `${this.bucket(context)}|${context.vaultToken ?? ""}|${path}|${version ?? ""}`;
   }
 
   #defaultVault(): VaultClient {

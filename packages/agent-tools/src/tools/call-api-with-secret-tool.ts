@@ -83,6 +83,10 @@ export function callApiWithSecretTool(state: VaultToolState) {
     description: `Call an HTTP API with a credential from the vault, without seeing it: the tool reads the secret and puts it into a header or query parameter itself, then returns the response status and body (vault values masked). Only these destinations are allowed: ${allowedList}.`,
     inputSchema,
     outputSchema,
+    check: async (context, input) => {
+      const check = checkDestination(destinations, input.url, input.method, input.secretPath);
+      return check.allowed ? state.checkRead(context, input.secretPath) : undefined;
+    },
     run: async (context, input) => {
       const { method, secretPath } = input;
       const check = checkDestination(destinations, input.url, method, secretPath);
@@ -103,10 +107,9 @@ export function callApiWithSecretTool(state: VaultToolState) {
       headers.delete(input.credentialName);
       for (const name of RESERVED_HEADERS) headers.delete(name);
 
-      const target = state.target(context, { action: "read", path: secretPath });
       let credential: string;
       try {
-        credential = (await target.vault.getSecret(secretPath, target.options)).value;
+        credential = (await state.readSecret(context, secretPath)).value;
       } catch (error) {
         return state.fail(error, { path: secretPath });
       }

@@ -36,6 +36,8 @@ export function getSecretTool(state: VaultToolState) {
     inputSchema,
     outputSchema,
     revealsValues: state.options.revealValues,
+    check: async (context, { path, version }) =>
+      state.options.revealValues ? state.checkRead(context, path, version) : undefined,
     run: async (context, { path, version }) => {
       if (!state.options.revealValues) {
         return state.respond({
@@ -45,9 +47,8 @@ export function getSecretTool(state: VaultToolState) {
             "This agent is not allowed to see secret values. To use a credential, call call_api_with_secret, which puts it into the request for you; to learn about a secret, call get_secret_metadata.",
         });
       }
-      const target = state.target(context, { action: "read", path });
       try {
-        const secret = await target.vault.getSecret(path, { ...target.options, version });
+        const secret = await state.readSecret(context, path, version);
         // Revealed on purpose: readable to the model, still masked in traces and stored text.
         state.registry.add(secret.value, { visibleToModel: true });
         return state.respond({
