@@ -8,6 +8,10 @@ export default defineProject({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // Some of the Agents SDK's dependencies (eventsource, eventsource-parser, through the MCP client) publish a `source`
     // condition too, pointing at TypeScript files that Node cannot load: let Vite load them.
-    server: { deps: { inline: [/eventsource/, /@modelcontextprotocol\//, /@openai\//, /node_modules\/openai\//] } },
+    server: {
+      deps: {
+        inline: [/eventsource/, /@modelcontextprotocol\//, /@openai\//, /node_modules\/openai\//],
+      },
+    },
   },
 });
