@@ -64,6 +64,30 @@ const examples: ExampleCase[] = [
     ],
   },
   {
+    file: "examples/ai-sdk-agent.ts",
+    expectLines: [
+      "call_api_with_secret → completed (HTTP 200)",
+      "The provider across a rotation: key v1 → 200, key v1 → 401, key v2 → 200",
+      /vault values found in \d+ model prompts: 0/,
+    ],
+    neverPrinted: [
+      "demo-ai-sdk-crm-key-5e6f7a",
+      "demo-ai-sdk-model-key-v1-1b2c",
+      "demo-ai-sdk-model-key-v2-3d4e",
+    ],
+  },
+  {
+    file: "examples/openai-agents-approval.ts",
+    expectLines: [
+      /request_secret_access waits: A person approves request apr_\w+/,
+      "request_secret_access → approved",
+      "call_api_with_secret → completed",
+      "the payments API got the real key: true; tokens revoked after the run: 1",
+      /vault values found in \d+ model requests: 0/,
+    ],
+    neverPrinted: ["demo-agents-payments-key-8a9b0c", "ass_live_", "ast_tok_"],
+  },
+  {
     file: "examples/demo.ts",
     expectLines: [
       /alice +approve #1 → 1 of 2, still pending/,
