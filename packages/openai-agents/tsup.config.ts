@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: true,
-  target: "node20",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
-});
+export default packageConfig({ index: "src/index.ts" });
