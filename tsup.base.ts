@@ -12,6 +12,8 @@ export type PackageConfigOptions = {
   dtsEntry?: Record<string, string>;
   /** @default "node" */
   platform?: Options["platform"];
+  /** Runs after each build, e.g. to copy files the bundle reads at run time. */
+  onSuccess?: () => Promise<void>;
 };
 
 /** The one tsup setup of the workspace's packages: ESM for Node 20, sourcemaps, bundled vocabulary. */
@@ -28,5 +30,6 @@ export function packageConfig(entry: Record<string, string>, options: PackageCon
     platform: options.platform ?? "node",
     sourcemap: true,
     clean: true,
+    ...(options.onSuccess === undefined ? {} : { onSuccess: options.onSuccess }),
   });
 }
