@@ -32,7 +32,13 @@ export async function waitForApprovalChange(
       if (stop.aborted) return current;
       // Read after subscribing, so that a decision landing in between is seen either way.
       changed = false;
-      current = (await loadSettledApproval(context, tenantId, id)) ?? current;
+      try {
+        current = (await loadSettledApproval(context, tenantId, id)) ?? current;
+      } catch (error) {
+        // The database closed under a read begun just before the server started closing.
+        if (stop.aborted) return current;
+        throw error;
+      }
       const remaining = deadline - Date.now();
       if (current.record.status !== "pending" || remaining <= 0 || stop.aborted) {
         return current;
