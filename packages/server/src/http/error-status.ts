@@ -1,21 +1,5 @@
+import { ERROR_STATUS } from "@agentsecretstore/protocol";
 import { VaultError, type VaultErrorCode } from "../vault/vault-error.js";
-
-/** The one place a vault error code becomes an HTTP status. */
-const STATUS_OF_CODE: Record<VaultErrorCode, number> = {
-  VALIDATION_ERROR: 400,
-  UNAUTHORIZED: 401,
-  SCOPE_DENIED: 403,
-  IP_NOT_ALLOWED: 403,
-  APPROVAL_DENIED: 403,
-  SECRET_NOT_FOUND: 404,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  APPROVAL_PENDING: 202,
-};
 
 /**
  * An answer the HTTP shell gives on its own, with a status of its own for a code (a server
@@ -34,7 +18,7 @@ export class TransportError extends VaultError {
   }
 }
 
-/** The HTTP status a vault error is answered with. */
+/** The HTTP status a vault error is answered with: the protocol's table, one place for it. */
 export function statusOf(error: VaultError): number {
-  return error instanceof TransportError ? error.statusCode : STATUS_OF_CODE[error.code];
+  return error instanceof TransportError ? error.statusCode : ERROR_STATUS[error.code];
 }

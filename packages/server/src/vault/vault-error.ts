@@ -1,26 +1,13 @@
 import {
+  type ErrorCode,
   looksLikeCredential,
   maskCredentials as maskCredentialsIn,
 } from "@agentsecretstore/protocol";
 /**
- * The error codes of the wire protocol's table, plus NOT_FOUND for a route or a non-secret
- * resource. The HTTP layer maps each to its status in one place (http/error-status.ts); services
- * know codes, never statuses.
+ * The wire protocol's error codes (`@agentsecretstore/protocol`); the HTTP layer maps each to its
+ * status with the protocol's one table (http/error-status.ts). Services know codes, never statuses.
  */
-export type VaultErrorCode =
-  | "VALIDATION_ERROR"
-  | "UNAUTHORIZED"
-  | "SCOPE_DENIED"
-  | "IP_NOT_ALLOWED"
-  | "APPROVAL_DENIED"
-  | "SECRET_NOT_FOUND"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "PRECONDITION_FAILED"
-  | "PAYLOAD_TOO_LARGE"
-  | "RATE_LIMITED"
-  | "INTERNAL"
-  | "APPROVAL_PENDING";
+export type VaultErrorCode = ErrorCode;
 
 export type ValidationIssue = { field: string; message: string };
 
