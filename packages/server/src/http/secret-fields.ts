@@ -1,6 +1,6 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { z } from "zod";
-import type { SecretRecord } from "../store/secrets-store.js";
+import type { SecretRecord } from "../vault/records.js";
 import { type ValidationIssue, validationError } from "../vault/vault-error.js";
 import type { secretFieldsShape, secretMetadataResponse } from "./schemas/secret-schemas.js";
 

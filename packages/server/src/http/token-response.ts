@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TokenRecord } from "../store/tokens-store.js";
+import type { TokenRecord } from "../vault/records.js";
 import type { tokenResponse, tokenSelfResponse } from "./schemas/token-schemas.js";
 
 type TokenSelfBody = z.infer<typeof tokenSelfResponse>;

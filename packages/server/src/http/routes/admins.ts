@@ -1,15 +1,8 @@
 import { z } from "zod";
-import { bootstrapKeyCheck } from "../../bootstrap.js";
-import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
-import type { AdminRecord } from "../../store/principals-store.js";
-import { appendAudit } from "../../vault/audit-event.js";
-import { requireAdmin } from "../../vault/require-admin.js";
-import { revokeTokens } from "../../vault/revoke-tokens.js";
-import { runUnitOfWork } from "../../vault/unit-of-work.js";
+import { createAdmin, createTenant, deleteAdmin, listAdmins } from "../../vault/admins.js";
+import type { AdminRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { conflict, notFound, shownId } from "../../vault/vault-error.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   adminResponse,
@@ -46,26 +39,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const caller = await requireAdmin(context, originOf(request), principalOf(request));
-      const apiKey = generateCredential("admin");
-      const admin: AdminRecord = {
-        id: generateId("adm_"),
-        tenantId: caller.tenantId,
-        name: request.body.name,
-        isOperator: false,
-        createdAt: context.now().toISOString(),
-      };
-      await context.data.transaction(async (stores) => {
-        await stores.principals.insertAdmin({
-          ...admin,
-          keyHash: hashCredential(context.credentialHmacKey, apiKey),
-        });
-        await appendAudit(stores, context, originOf(request), caller, {
-          event: "admin.created",
-          outcome: "success",
-          detail: { admin_id: admin.id },
-        });
-      });
+      const { admin, apiKey } = await createAdmin(context, actorOf(request), request.body.name);
       reply.status(201);
       return { ...toAdminBody(admin), api_key: apiKey };
     },
@@ -83,12 +57,9 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
         },
       },
     },
-    async (request) => {
-      const caller = await requireAdmin(context, originOf(request), principalOf(request));
-      return {
-        items: (await context.data.principals.listAdmins(caller.tenantId)).map(toAdminBody),
-      };
-    },
+    async (request) => ({
+      items: (await listAdmins(context, actorOf(request))).map(toAdminBody),
+    }),
   );
 
   app.delete(
@@ -104,39 +75,7 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const caller = await requireAdmin(context, originOf(request), principalOf(request));
-      if (request.params.id === caller.id) {
-        throw conflict("An admin cannot delete itself; use another admin key");
-      }
-      const admins = await context.data.principals.listAdmins(caller.tenantId);
-      if (admins.some((admin) => admin.id === request.params.id && admin.isOperator)) {
-        // The operator's key is the only one that can make tenants: another admin cannot take it away.
-        await requireAdmin(context, originOf(request), caller, { operator: true });
-      }
-      const adminId = request.params.id;
-      const actor = { principal: caller, origin: originOf(request) };
-      const deleted = await runUnitOfWork(context, actor, async (unit) => {
-        const at = context.now().toISOString();
-        if (!(await unit.stores.principals.deleteAdmin(caller.tenantId, adminId, at))) {
-          return false;
-        }
-        // A decision computed while this admin still counted must not land after it is gone.
-        await unit.stores.approvals.invalidatePendingApprovedBy(caller.tenantId, adminId);
-        // Tokens an admin issued are approved up to critical: they must not outlive its key.
-        const revoked = await revokeTokens(unit, context, actor, {
-          roots: await unit.stores.tokens.idsIssuedBy(caller.tenantId, adminId),
-          auditEach: false,
-          reason: "admin deleted",
-          alsoEvict: [adminId],
-        });
-        await unit.audit({
-          event: "admin.deleted",
-          outcome: "success",
-          detail: { admin_id: adminId, revoked_tokens: revoked.length },
-        });
-        return true;
-      });
-      if (!deleted) throw notFound(`No admin ${shownId(request.params.id)}`);
+      await deleteAdmin(context, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -152,41 +91,14 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const operator = await requireAdmin(context, originOf(request), principalOf(request), {
-        operator: true,
-      });
-      const createdAt = context.now().toISOString();
-      const tenantId = generateId("ten_");
-      const adminId = generateId("adm_");
-      const adminKey = generateCredential("admin");
-      await context.data.transaction(async (stores) => {
-        await stores.principals.insertTenant({
-          id: tenantId,
-          name: request.body.name,
-          keyCheck: bootstrapKeyCheck(context.masterKey, tenantId),
-          createdAt,
-        });
-        await stores.principals.insertAdmin({
-          id: adminId,
-          tenantId,
-          name: "admin",
-          isOperator: false,
-          createdAt,
-          keyHash: hashCredential(context.credentialHmacKey, adminKey),
-        });
-        await appendAudit(stores, context, originOf(request), operator, {
-          event: "tenant.created",
-          outcome: "success",
-          detail: { tenant_id: tenantId, admin_id: adminId },
-        });
-      });
+      const created = await createTenant(context, actorOf(request), request.body.name);
       reply.status(201);
       return {
-        tenant_id: tenantId,
-        name: request.body.name,
-        admin_id: adminId,
-        admin_key: adminKey,
-        created_at: createdAt,
+        tenant_id: created.tenantId,
+        name: created.name,
+        admin_id: created.adminId,
+        admin_key: created.adminKey,
+        created_at: created.createdAt,
       };
     },
   );

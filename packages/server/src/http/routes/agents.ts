@@ -1,8 +1,8 @@
 import { parseScope } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
-import type { AgentRecord } from "../../store/principals-store.js";
 import { appendAudit } from "../../vault/audit-event.js";
+import type { AgentRecord } from "../../vault/records.js";
 import { requireAdmin } from "../../vault/require-admin.js";
 import { revokeTokens } from "../../vault/revoke-tokens.js";
 import { runUnitOfWork } from "../../vault/unit-of-work.js";

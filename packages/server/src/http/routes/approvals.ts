@@ -1,29 +1,12 @@
-import type { ApprovalRejection, ApprovalStatus } from "../../approvals/approval-policy.js";
-import type { ApprovalRecord } from "../../store/approvals-store.js";
-import type { StoredResponse } from "../../store/idempotency-store.js";
-import type { Origin } from "../../vault/actor.js";
-import {
-  type ApprovalAnnouncement,
-  announceApprovals,
-  applyApprovalAction,
-  approvalViewOf,
-  loadApprovalView,
-  loadSettledApproval,
-  type PersonAction,
-  retryApprovalRaces,
-} from "../../vault/approval-decisions.js";
-import { type ApprovalView, toApprovalBody } from "../../vault/approval-view.js";
-import { recordAudit } from "../../vault/audit-event.js";
-import type { Principal } from "../../vault/principal.js";
-import { requireAdmin } from "../../vault/require-admin.js";
+import type { ApprovalView } from "../../vault/approval-view.js";
+import { toApprovalBody } from "../../vault/approval-view.js";
+import { decideApprovalRequest, listApprovals, viewApproval } from "../../vault/approvals.js";
+import type { ApprovalRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { notFound, shownId, VaultError, validationError } from "../../vault/vault-error.js";
+import { validationError } from "../../vault/vault-error.js";
 import { waitForApprovalChange } from "../../vault/wait-for-approval.js";
-import { idempotentWrite } from "../../vault/write-secret.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import {
-  type ApprovalBody,
   approvalDecisionBody,
   approvalIdParams,
   approvalListQuery,
@@ -37,21 +20,6 @@ import { readIdempotencyKey } from "../write-headers.js";
 
 const TAGS = ["approvals"];
 const DEFAULT_PAGE_SIZE = 50;
-/** How many overdue requests one listing settles before it lists. */
-const SETTLE_BATCH = 500;
-
-const ACTION_EVENT: Record<PersonAction["type"], string> = {
-  approve: "approval.granted",
-  deny: "approval.denied",
-  cancel: "approval.cancelled",
-};
-
-/** The requester (agent, admin or token that asked), the pending token itself, or an admin. */
-function mayView(principal: Principal, approval: ApprovalRecord): boolean {
-  if (principal.kind === "admin") return true;
-  if (approval.requestedById === principal.id) return true;
-  return principal.kind === "token" && approval.tokenId === principal.id;
-}
 
 function encodeCursor(record: ApprovalRecord): string {
   return Buffer.from(JSON.stringify([record.createdAt, record.id])).toString("base64url");
@@ -66,88 +34,6 @@ function decodeCursor(cursor: string | null | undefined): { createdAt: string; i
     // Falls through to the validation error.
   }
   throw validationError([{ field: "cursor", message: "is not a cursor this server gave out" }]);
-}
-
-/** Thrown inside the transaction when the policy refuses an action: nothing is committed. */
-class DecisionRefused extends Error {
-  constructor(
-    readonly rejection: ApprovalRejection,
-    readonly path: string | null,
-  ) {
-    super(rejection.message);
-  }
-}
-
-/**
- * Applies a person's action in a transaction (a conditional write: of two racing decisions one
- * wins), announces it after commit, and answers with the request. With an `Idempotency-Key`, a
- * retry gets the first answer again instead of a refusal. A refusal by the policy (the same
- * approver twice, a request already decided…) is recorded and answered 409 CONFLICT with the
- * policy's `reason`.
- */
-async function decide(
-  context: VaultContext,
-  origin: Origin,
-  principal: Principal,
-  approvalId: string,
-  action: PersonAction,
-  comment: string | null,
-  idempotencyKey: string | undefined,
-): Promise<ApprovalBody> {
-  let announcements: ApprovalAnnouncement[] = [];
-  let response: StoredResponse;
-  try {
-    response = await retryApprovalRaces(() =>
-      idempotentWrite(
-        context,
-        principal,
-        idempotencyKey,
-        { method: "POST", action: action.type, approvalId, comment },
-        async (stores) => {
-          announcements = [];
-          const view = await loadApprovalView(stores, principal.tenantId, approvalId);
-          if (view === undefined || !mayView(principal, view.record)) {
-            throw notFound(`No approval request ${shownId(approvalId)} visible to this credential`);
-          }
-          const result = await applyApprovalAction(
-            stores,
-            context,
-            origin,
-            principal,
-            view,
-            action,
-            comment,
-          );
-          if (!result.ok) throw new DecisionRefused(result.rejection, view.record.path);
-          announcements = result.announcements;
-          const body = toApprovalBody(result.view, context.now(), context.agentGrantSeconds);
-          return { statusCode: 200, body };
-        },
-      ),
-    );
-  } catch (error) {
-    if (!(error instanceof DecisionRefused)) throw error;
-    // Recorded after the rollback: the audit batcher needs the connection the transaction held.
-    await recordAudit(context, origin, principal, principal.tenantId, {
-      event: ACTION_EVENT[action.type],
-      outcome: "denied",
-      path: error.path,
-      detail: { approval_id: approvalId, reason: error.rejection.reason },
-    });
-    throw refusal(error.rejection);
-  }
-  announceApprovals(context, announcements);
-  return response.body as ApprovalBody;
-}
-
-function refusal(rejection: ApprovalRejection): VaultError {
-  return new VaultError("CONFLICT", rejection.message, {
-    reason: rejection.reason,
-    ...(rejection.reason === "not_pending" ? { status: rejection.status } : {}),
-    ...(rejection.reason === "already_decided"
-      ? { eligible_at: rejection.eligibleAt.toISOString() }
-      : {}),
-  });
 }
 
 /** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */
@@ -168,33 +54,15 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      const now = context.now().toISOString();
-      for (const id of await context.data.approvals.listDueIds(admin.tenantId, now, SETTLE_BATCH)) {
-        await loadSettledApproval(context, admin.tenantId, id);
-      }
-      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const status: ApprovalStatus | undefined = request.query.status ?? undefined;
-      const records = await context.data.approvals.list({
-        tenantId: admin.tenantId,
-        ...(status === undefined ? {} : { status }),
+      const page = await listApprovals(context, actorOf(request), {
+        ...(request.query.status == null ? {} : { status: request.query.status }),
         after: decodeCursor(request.query.cursor),
-        limit: limit + 1,
+        limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
       });
-      const page = records.slice(0, limit);
-      const items: ApprovalView[] = [];
-      for (const record of page) {
-        items.push(
-          approvalViewOf(
-            record,
-            await context.data.approvals.listDecisions(admin.tenantId, record.id),
-          ),
-        );
-      }
-      const last = page[page.length - 1];
+      const last = page.items[page.items.length - 1];
       return {
-        items: items.map(body),
-        next_cursor: records.length > limit && last ? encodeCursor(last) : null,
+        items: page.items.map(body),
+        next_cursor: page.hasMore && last ? encodeCursor(last.record) : null,
       };
     },
   );
@@ -213,13 +81,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const view = await loadSettledApproval(context, principal.tenantId, request.params.id);
-      if (view === undefined || !mayView(principal, view.record)) {
-        throw notFound(
-          `No approval request ${shownId(request.params.id)} visible to this credential`,
-        );
-      }
+      const view = await viewApproval(context, actorOf(request), request.params.id);
       // A client that hangs up mid-wait frees its waiter at once, not when `wait` runs out.
       const hangUp = new AbortController();
       const onClose = () => {
@@ -270,26 +132,13 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
           response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
         },
       },
-      async (request) => {
-        let principal = principalOf(request);
-        if (decision.type !== "cancel") {
-          principal = await requireAdmin(context, originOf(request), principal);
-        }
-        const comment = request.body?.comment ?? null;
-        const action: PersonAction =
-          decision.type === "approve"
-            ? { type: "approve", by: principal.id, comment }
-            : { type: decision.type, by: principal.id };
-        return decide(
-          context,
-          originOf(request),
-          principal,
-          request.params.id,
-          action,
-          comment,
-          readIdempotencyKey(request),
-        );
-      },
+      async (request) =>
+        decideApprovalRequest(context, actorOf(request), {
+          type: decision.type,
+          approvalId: request.params.id,
+          comment: request.body?.comment ?? null,
+          idempotencyKey: readIdempotencyKey(request),
+        }),
     );
   }
 }

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import type { AuditEventRecord } from "../../store/audit-store.js";
-import { verifyTenantAuditChain } from "../../vault/audit-verification.js";
-import { requireAdmin } from "../../vault/require-admin.js";
+import { listAuditEvents, verifyAuditLog } from "../../vault/audit-log.js";
+import type { AuditEventRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { validationError } from "../../vault/vault-error.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
 
@@ -98,21 +96,16 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      const limit = request.query.limit ?? 100;
-      const events = await context.data.audit.list({
-        tenantId: admin.tenantId,
+      const page = await listAuditEvents(context, actorOf(request), {
         afterSeq: readCursor(request.query.cursor),
-        limit: limit + 1,
+        limit: request.query.limit ?? 100,
         ...(request.query.path == null ? {} : { path: request.query.path }),
         ...(request.query.event == null ? {} : { event: request.query.event }),
         ...(request.query.actor == null ? {} : { actor: request.query.actor }),
       });
-      const page = events.slice(0, limit);
-      const last = page[page.length - 1];
       return {
-        items: page.map(toAuditBody),
-        next_cursor: events.length > limit && last ? String(last.seq) : null,
+        items: page.items.map(toAuditBody),
+        next_cursor: page.nextSeq === null ? null : String(page.nextSeq),
       };
     },
   );
@@ -128,9 +121,6 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
         response: { 200: verification, ...errorResponses(...AUTHENTICATED_ERRORS) },
       },
     },
-    async (request) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      return verifyTenantAuditChain(context, admin.tenantId);
-    },
+    async (request) => verifyAuditLog(context, actorOf(request)),
   );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { TokenRecord } from "../../store/tokens-store.js";
 import type { Principal } from "../../vault/principal.js";
+import type { TokenRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
