@@ -4,9 +4,11 @@
 // and exits non-zero when a test failed or none ran.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 
 const resultsFile = resolve(".vitest-results.json");
+const maxWorkers = process.env.ASS_TEST_WORKERS ?? String(Math.max(2, availableParallelism() + 1));
 rmSync(resultsFile, { force: true });
 
 const run = spawnSync(
@@ -18,6 +20,12 @@ const run = spawnSync(
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${resultsFile}`,
+    // Most test time is spent waiting on sockets, child processes and PostgreSQL, so more test
+    // files than cores run at once (vitest's default is one fewer than the cores: one on CI's
+    // two). A loaded machine is slower, not wrong: the timeouts leave room for that.
+    `--maxWorkers=${maxWorkers}`,
+    "--testTimeout=30000",
+    "--hookTimeout=60000",
     ...process.argv.slice(2),
   ],
   { stdio: "inherit" },

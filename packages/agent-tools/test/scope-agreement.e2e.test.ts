@@ -91,7 +91,12 @@ describe("the server and the adapters agree on scopes", () => {
         fc.array(fc.oneof(segment, fc.constant("*")), { minLength: 1, maxLength: 3 }),
       )
       .map(([action, pattern]) => `secrets:${action}:${pattern.join("/")}`);
-    const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
+    // A path ends in a leaf segment and leaves never stand inside a path, so no path is ever
+    // another's namespace: `GET /secrets/a` must be the read of secret `a`, not the listing of
+    // an `a/…` that an earlier case wrote.
+    const path = fc
+      .tuple(fc.array(fc.constantFrom("a", "a-b"), { maxLength: 3 }), fc.constantFrom("b", "c.d"))
+      .map(([inner, leaf]) => [...inner, leaf].join("/"));
     const action = fc.constantFrom<ScopeAction>("read", "write", "delete");
     const outcomes = { allowed: 0, denied: 0 };
     await fc.assert(

@@ -34,11 +34,21 @@ const DESCRIPTIONS: Record<number, string> = {
   500: "INTERNAL: nothing internal is disclosed",
 };
 
-/** Response schemas for the given error statuses, each described for the OpenAPI document. */
+const described = new Map<number, z.ZodType>();
+
+/**
+ * Response schemas for the given error statuses, each described for the OpenAPI document. One
+ * schema object per status for the whole process, so its compiled serialiser is shared too.
+ */
 export function errorResponses(...statuses: number[]): Record<number, z.ZodType> {
   const responses: Record<number, z.ZodType> = {};
   for (const status of statuses) {
-    responses[status] = errorBody.describe(DESCRIPTIONS[status] ?? "Error");
+    let schema = described.get(status);
+    if (schema === undefined) {
+      schema = errorBody.describe(DESCRIPTIONS[status] ?? "Error");
+      described.set(status, schema);
+    }
+    responses[status] = schema;
   }
   return responses;
 }
