@@ -35,13 +35,15 @@ export function bootstrapKeyCheck(masterKey: Buffer, tenantId: string): string {
  * their audit events, in one transaction, and returns the new keys. Otherwise checks that the
  * master key is the one the data was created with and returns null. Instances starting together
  * on one empty database queue on an exclusive lock: the first creates the keys, the others find
- * them and create nothing.
+ * them and create nothing. `beforeCreate` runs inside that transaction just before the keys are
+ * made (only when they are): whatever it throws rolls the first start back.
  */
 export async function bootstrapVault(options: {
   data: DataAccess;
   masterKey: Buffer;
   credentialHmacKey: Buffer;
   now: () => Date;
+  beforeCreate?: () => Promise<void>;
 }): Promise<BootstrapCredentials | null> {
   const { data, masterKey } = options;
   const found = await data.principals.findOperatorTenant();
@@ -51,6 +53,7 @@ export async function bootstrapVault(options: {
           async (stores) => {
             const existing = await stores.principals.findOperatorTenant();
             if (existing !== undefined) return { existing };
+            await options.beforeCreate?.();
             return { created: await createFirstKeys(stores, options) };
           },
           { exclusive: "bootstrap" },

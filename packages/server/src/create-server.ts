@@ -195,7 +195,11 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   };
   const app = Fastify(options) as unknown as VaultApp;
   log = app.log;
-  app.decorate("firstStart", firstStart);
+  app.decorate("firstStart", { getter: () => firstStart });
+  firstKeysAfterListen.set(app, async (beforeCreate) => {
+    firstStart = await bootstrapVault({ ...context, beforeCreate });
+    return firstStart;
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);
 
@@ -268,6 +272,24 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     await app.register(consolePlugin, { context, settings: consoleSettings });
   if (metricsEnabled) registerMetricsRoute(app, { metrics, token: config.metrics?.token });
   return app as unknown as VaultServer;
+}
+
+type CreateFirstKeys = (beforeCreate: () => Promise<void>) => Promise<FirstStartCredentials | null>;
+const firstKeysAfterListen = new WeakMap<object, CreateFirstKeys>();
+
+/**
+ * For `startServer`, which builds the app with `bootstrap: false` so that nothing is created before
+ * the port is bound: creates the first keys now (or checks the master key against existing data),
+ * and sets `app.firstStart`. `beforeCreate` runs in the same transaction just before the keys are
+ * made; what it throws rolls them back.
+ */
+export function createFirstKeys(
+  app: VaultServer,
+  beforeCreate: () => Promise<void>,
+): Promise<FirstStartCredentials | null> {
+  const create = firstKeysAfterListen.get(app);
+  if (create === undefined) throw new TypeError("not an app made by createServer");
+  return create(beforeCreate);
 }
 
 /** How long a socket whose request Node refused may linger for the client to read the answer. */

@@ -1,11 +1,24 @@
-import { mkdir, open } from "node:fs/promises";
+import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { createServer } from "./create-server.js";
-import { loadOrCreateMasterKey } from "./crypto/master-key.js";
+import { createFirstKeys, createServer, type VaultServer } from "./create-server.js";
+import {
+  generateMasterKey,
+  type LoadedMasterKey,
+  loadMasterKey,
+  loadOrCreateMasterKey,
+  publishMasterKey,
+} from "./crypto/master-key.js";
 import type { DatabaseConfig } from "./db/create-database.js";
+import {
+  createKeysFile,
+  formatFirstStartKeys,
+  pathExists,
+  removeUnusedDataDir,
+  sqliteFileIn,
+  writeKeysFile,
+} from "./first-start.js";
 import type {
   ApprovalSettings,
   MetricsSettings,
@@ -64,6 +77,13 @@ export type StartServerOptions = {
    * @default true (info-level JSON lines on stdout; credentials and values redacted)
    */
   logger?: ServerLoggerSetting;
+  /**
+   * On a first start, also write the new keys (the dotenv lines `ass server` prints) to this file,
+   * created with mode 0600. An existing file is never overwritten: the first start then fails and
+   * creates nothing. Ignored when the vault already has its keys.
+   * @default none
+   */
+  keysFile?: string;
   /** Size limits (`maxValueBytes` defaults to 64 KiB). */
   limits?: ServerLimits;
   /**
@@ -160,6 +180,27 @@ function metricsSettingsFrom(
   return { ...given, token };
 }
 
+/** The error for a port that cannot be bound: what to do about it, and that nothing was created. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return new StartServerError(
+      `Port ${port} on ${host} is already in use (another server?): stop it or choose another port (--port, ASS_PORT). Nothing was created.`,
+    );
+  }
+  if (code === "EACCES") {
+    return new StartServerError(
+      `Not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges): choose another port (--port, ASS_PORT). Nothing was created.`,
+    );
+  }
+  if (code === "EADDRNOTAVAIL") {
+    return new StartServerError(
+      `${host} is not an address of this machine: choose another --host (ASS_HOST). Nothing was created.`,
+    );
+  }
+  return error;
+}
+
 /** Creates the database file up front with mode 0600; SQLite gives its -wal and -shm the same. */
 async function ensurePrivateFile(path: string): Promise<void> {
   const handle = await open(path, "a", 0o600);
@@ -167,12 +208,14 @@ async function ensurePrivateFile(path: string): Promise<void> {
 }
 
 /**
- * Starts the vault on the embedded SQLite database in `dataDir`: creates the folder (0700) and
- * the master key file (0600, unless `ASS_MASTER_KEY` is set) if missing, runs migrations, and on
- * an empty database creates the default tenant, an admin key and a default agent key (returned
- * in `firstStart`, shown once). With `databaseUrl` (or `DATABASE_URL`) it runs on PostgreSQL
- * instead, where several instances may share the database (and must share the master key).
- * Refuses plain HTTP on a non-loopback address unless `insecureHttp` is set.
+ * Starts the vault on the embedded SQLite database in `dataDir`, or with `databaseUrl` (or
+ * `DATABASE_URL`) on PostgreSQL, where several instances may share the database (and must share
+ * the master key). Refuses plain HTTP on a non-loopback address unless `insecureHttp` is set.
+ *
+ * A first start (an empty database) creates nothing before the port is bound and the database
+ * opened: only then does it write the master key file (0600, unless `ASS_MASTER_KEY` is set), and
+ * create the default tenant, an admin key and an agent key (returned in `firstStart`, shown once;
+ * also written to `keysFile`). A start that fails earlier (a busy port) leaves no key behind.
  *
  * @example
  * const server = await startServer({ port: 0, dataDir: "/tmp/vault" });
@@ -197,49 +240,93 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const metrics = metricsSettingsFrom(options.metrics, env);
   const databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
   let database: DatabaseConfig;
+  // Nothing may be created before the port is bound: a start that fails there leaves no trace.
+  const dataDirExisted = await pathExists(dataDir);
   if (databaseUrl === undefined) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    database = { kind: "sqlite", filename: join(dataDir, "vault.db") };
+    database = { kind: "sqlite", filename: sqliteFileIn(dataDir) };
   } else {
     database = { kind: "postgres", url: databaseUrl };
   }
-  const masterKey = await loadOrCreateMasterKey({
-    dataDir,
-    ...(options.env === undefined ? {} : { env: options.env }),
-    // Instances sharing a database must share one key: none of them may make one up.
-    createIfMissing: database.kind === "sqlite",
-  });
-  if (database.kind === "sqlite") await ensurePrivateFile(database.filename);
-  const app = await createServer({
-    masterKey: masterKey.key,
-    database,
-    logger: options.logger ?? true,
-    trustedProxies: options.trustedProxies ?? [],
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
-    ...(approvals === undefined ? {} : { approvals }),
-    ...(rateLimits === undefined ? {} : { rateLimits }),
-    ...(metrics === undefined ? {} : { metrics }),
-  });
+  const undoDataDir = async () => {
+    if (!dataDirExisted && database.kind === "sqlite") {
+      await removeUnusedDataDir(dataDir, database.filename);
+    }
+  };
+  let loaded: LoadedMasterKey | null;
+  try {
+    loaded =
+      database.kind === "sqlite"
+        ? await loadMasterKey({ dataDir, env })
+        : // Instances sharing a database must share one key: none of them may make one up.
+          await loadOrCreateMasterKey({ dataDir, env, createIfMissing: false });
+    if (database.kind === "sqlite") await ensurePrivateFile(database.filename);
+  } catch (error) {
+    await undoDataDir();
+    throw error;
+  }
+  // A new key is written to master.key only once the port is bound, just before the first keys.
+  const masterKey = loaded?.key ?? generateMasterKey();
+  let app: VaultServer;
+  try {
+    app = await createServer({
+      masterKey,
+      database,
+      logger: options.logger ?? true,
+      trustedProxies: options.trustedProxies ?? [],
+      bootstrap: false,
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(approvals === undefined ? {} : { approvals }),
+      ...(rateLimits === undefined ? {} : { rateLimits }),
+      ...(metrics === undefined ? {} : { metrics }),
+    });
+  } catch (error) {
+    await undoDataDir();
+    throw error;
+  }
   try {
     await app.listen({ host, port });
   } catch (error) {
+    await app.close();
+    await undoDataDir();
+    throw listenError(error, host, port);
+  }
+  let keysFile: FileHandle | undefined;
+  try {
+    await createFirstKeys(app, async () => {
+      if (options.keysFile !== undefined) keysFile = await createKeysFile(options.keysFile);
+      if (loaded === null && !(await publishMasterKey(dataDir, masterKey)).equals(masterKey)) {
+        throw new StartServerError(
+          `Another process created the master key in ${dataDir} at the same moment; start again (nothing was created)`,
+        );
+      }
+    });
+  } catch (error) {
+    if (keysFile !== undefined && options.keysFile !== undefined) {
+      await keysFile.close();
+      await unlink(options.keysFile).catch(() => undefined);
+    }
     await app.close();
     throw error;
   }
   const actualPort = (app.server.address() as AddressInfo).port;
   const url = `${options.tls ? "https" : "http"}://${originHost(host)}:${actualPort}`;
+  const baseUrl = `${url}/v1`;
+  if (keysFile !== undefined && app.firstStart !== null) {
+    await writeKeysFile(keysFile, formatFirstStartKeys(baseUrl, app.firstStart));
+  }
   let closing: Promise<void> | undefined;
   return {
     app,
     url,
-    baseUrl: `${url}/v1`,
+    baseUrl,
     port: actualPort,
     firstStart: app.firstStart && {
       adminKey: app.firstStart.adminKey,
       agentKey: app.firstStart.agentKey,
-      masterKeyCreated: masterKey.created,
+      masterKeyCreated: loaded === null,
     },
     close: () => {
       closing ??= app.close();

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { startServer } from "@agentsecretstore/server";
+import { formatFirstStartKeys, startServer } from "@agentsecretstore/server";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -16,6 +16,7 @@ type ServerCommandOptions = {
   trustedProxy: string[];
   logLevel: string;
   criticalDelay?: number;
+  keysFile?: string;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -55,6 +56,10 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       "wait after a critical request's second approval, during which anyone may cancel (default 300)",
       parseSeconds,
     )
+    .option(
+      "--keys-file <path>",
+      "on the first start, also write the keys to this new file (mode 0600; never overwritten)",
+    )
     .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
     .addHelpText(
       "after",
@@ -82,21 +87,14 @@ async function serve(options: ServerCommandOptions, io: CliIo): Promise<void> {
       approvals: { criticalDelaySeconds: options.criticalDelay },
     }),
     ...(tls ? { tls } : {}),
+    ...(options.keysFile === undefined ? {} : { keysFile: options.keysFile }),
   });
 
   // Never the URL itself: it may hold a password.
   const where = (options.databaseUrl ?? io.env.DATABASE_URL) ? "PostgreSQL" : options.dataDir;
   io.stderr.write(`Agent Secret Store listening on ${server.url} (data in ${where})\n`);
   if (server.firstStart) {
-    io.stdout.write(
-      [
-        "# First start: these keys are shown only once. Keep them somewhere safe.",
-        `ASS_BASE_URL=${server.baseUrl}`,
-        `ASS_ADMIN_KEY=${server.firstStart.adminKey}`,
-        `ASS_AGENT_KEY=${server.firstStart.agentKey}`,
-        "",
-      ].join("\n"),
-    );
+    io.stdout.write(formatFirstStartKeys(server.baseUrl, server.firstStart));
   } else {
     io.stdout.write(`ASS_BASE_URL=${server.baseUrl}\n`);
   }

@@ -49,27 +49,55 @@ const FORMATS = "32 bytes written as 64 hex characters or as base64 (44 characte
  * is malformed, or when it is readable or writable by group or others.
  */
 export async function loadOrCreateMasterKey(options: MasterKeyOptions): Promise<LoadedMasterKey> {
-  const env = options.env ?? process.env;
-  const fromEnv = env[MASTER_KEY_ENV];
-  if (fromEnv !== undefined) {
-    return { key: decodeKey(fromEnv, MASTER_KEY_ENV), source: "env", created: false };
-  }
+  const existing = await loadMasterKey(options);
+  if (existing !== null) return existing;
   const file = join(options.dataDir, MASTER_KEY_FILE);
-  const existing = await readKeyFile(file);
-  if (existing !== null) return { key: existing, source: "file", created: false };
   if (options.createIfMissing === false) {
     throw new MasterKeyError(
       `No master key: set ${MASTER_KEY_ENV} (the same value on every instance; generate one with: openssl rand -base64 32), or put the shared key file at ${file}`,
     );
   }
-
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_LENGTH);
-  if (await publishKeyFile(file, key)) return { key, source: "file", created: true };
+  const published = await publishMasterKey(options.dataDir, key);
+  return { key: published, source: "file", created: published === key };
+}
+
+/**
+ * Loads the master key from `ASS_MASTER_KEY` or `<dataDir>/master.key`; null when neither exists.
+ * Creates nothing.
+ *
+ * @throws MasterKeyError as {@link loadOrCreateMasterKey} does.
+ */
+export async function loadMasterKey(
+  options: Pick<MasterKeyOptions, "dataDir" | "env">,
+): Promise<LoadedMasterKey | null> {
+  const env = options.env ?? process.env;
+  const fromEnv = env[MASTER_KEY_ENV];
+  if (fromEnv !== undefined) {
+    return { key: decodeKey(fromEnv, MASTER_KEY_ENV), source: "env", created: false };
+  }
+  const existing = await readKeyFile(join(options.dataDir, MASTER_KEY_FILE));
+  return existing === null ? null : { key: existing, source: "file", created: false };
+}
+
+/** A new random master key (32 bytes), not yet written anywhere. */
+export function generateMasterKey(): Buffer {
+  return randomBytes(KEY_LENGTH);
+}
+
+/**
+ * Writes `key` to `<dataDir>/master.key` (mode 0600, flushed, the folder created with mode 0700)
+ * unless the file exists, and returns the key now in the file: `key` itself, or the one another
+ * process wrote first.
+ */
+export async function publishMasterKey(dataDir: string, key: Buffer): Promise<Buffer> {
+  const file = join(dataDir, MASTER_KEY_FILE);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (await publishKeyFile(file, key)) return key;
   // Another process created the file between our read and our write: use its key.
   const winner = await readKeyFile(file);
   if (winner === null) throw new MasterKeyError(`master key file ${file} vanished while starting`);
-  return { key: winner, source: "file", created: false };
+  return winner;
 }
 
 /** Decodes a key given as 64 hex characters or base64 / base64url of exactly 32 bytes. */
