@@ -29,6 +29,7 @@ import { openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
+import { rejectingNul } from "./http/schemas/no-nul.js";
 import type { VaultApp } from "./http/vault-app.js";
 import { createVaultMetrics } from "./metrics/vault-metrics.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
@@ -200,7 +201,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     firstStart = await bootstrapVault({ ...context, beforeCreate });
     return firstStart;
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(rejectingNul(validatorCompiler));
   app.setSerializerCompiler(compiledSerializerCompiler);
 
   app.addHook("onRequest", async (request, reply) => {

@@ -1,5 +1,6 @@
 import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
+import { mayContainNul } from "./no-nul.js";
 
 /** Longest grace period a rotation may keep the old version readable: 30 days, in seconds. */
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 86_400;
@@ -27,24 +28,28 @@ export const secretFieldsShape = {
 };
 
 export const putSecretBody = z.strictObject({
-  value: z.string().min(1).describe("The secret value (≤ 64 KiB by default); never echoed"),
+  value: mayContainNul(
+    z.string().min(1).describe("The secret value (≤ 64 KiB by default); never echoed"),
+  ),
   ...secretFieldsShape,
 });
 
 export const createSecretBody = z.strictObject({
   path: z.string().describe("The secret's path, e.g. production/openai/api-key"),
-  value: z.string().min(1),
+  value: mayContainNul(z.string().min(1)),
   ...secretFieldsShape,
 });
 
 export const importSecretsBody = z.strictObject({
   namespace: z.string().max(512).describe('Where the keys go ("" = the top level)'),
-  content: z.string().describe(".env text: KEY=VALUE lines, quotes, # comments, export prefix"),
+  content: mayContainNul(
+    z.string().describe(".env text: KEY=VALUE lines, quotes, # comments, export prefix"),
+  ),
   ...secretFieldsShape,
 });
 
 export const rotateSecretBody = z.strictObject({
-  new_value: z.string().min(1),
+  new_value: mayContainNul(z.string().min(1)),
   grace_period_seconds: z
     .number()
     .int()
@@ -55,7 +60,7 @@ export const rotateSecretBody = z.strictObject({
 });
 
 export const legacyRotateBody = z.strictObject({
-  value: z.string().min(1),
+  value: mayContainNul(z.string().min(1)),
   grace_period_seconds: rotateSecretBody.shape.grace_period_seconds,
 });
 
