@@ -1,10 +1,11 @@
-import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
+import { CompiledQuery, Kysely, sql } from "kysely";
 import pg from "pg";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine, VaultDatabase } from "./database-engine.js";
 import { isPostgresConflict } from "./database-errors.js";
 import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
+import { SchemaBoundPostgresDialect } from "./schema-introspector.js";
 
 /** Everything PostgreSQL-specific lives here and in `column-types.ts`. */
 export type PostgresDatabaseOptions = {
@@ -126,12 +127,15 @@ export function openPostgresDatabase(
     `set search_path to ${pg.escapeIdentifier(connection.schema)}`,
   );
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool,
-      onCreateConnection: async (created) => {
-        await created.executeQuery(searchPath);
+    dialect: new SchemaBoundPostgresDialect(
+      {
+        pool,
+        onCreateConnection: async (created) => {
+          await created.executeQuery(searchPath);
+        },
       },
-    }),
+      connection.schema,
+    ),
     ...queryCountingConfig(),
   });
   return { db, engine: postgresEngine(connection.schema), connection };
