@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { type AuditEventContent, GENESIS_HASH, hashAuditEvent } from "../audit/hash-chain.js";
+import { maskAuditContent } from "../audit/mask-audit-content.js";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn } from "./json-column.js";
 
@@ -88,10 +89,12 @@ export class AuditStore {
     let seq = head?.seq ?? 0;
     const appended = contents.map((content) => {
       seq += 1;
-      const hash = hashAuditEvent(prevHash, content);
+      // Credentials pasted into any audited field are masked before they are hashed and stored.
+      const masked = maskAuditContent(content);
+      const hash = hashAuditEvent(prevHash, masked);
       const record: AuditEventRecord = {
-        ...content,
-        detail: content.detail ?? null,
+        ...masked,
+        detail: masked.detail ?? null,
         seq,
         prevHash,
         hash,
