@@ -1,8 +1,9 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
 import { isExpired } from "../http/secret-fields.js";
 import type { Stores } from "../store/stores.js";
-import type { Origin } from "./actor.js";
+import type { Actor, Origin } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
+import { guardedWrite } from "./guarded-write.js";
 import type { Principal } from "./principal.js";
 import { checkValueSize, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
@@ -79,4 +80,42 @@ export async function rotateSecret(
     grace_expires_at: retiredAt,
   };
   return { statusCode: 200, body };
+}
+
+/** A rotation as a request asks for it. */
+export type RotateSecret = {
+  path: SecretPath;
+  newValue: string;
+  gracePeriodSeconds: number;
+  idempotencyKey: string | undefined;
+  /** What makes a retry the same request (see `guardedWrite`). */
+  fingerprint: unknown;
+};
+
+/**
+ * Rotates the secret at `path` (needs `write`): the new version now, the older ones readable by
+ * version until the grace period ends. An Idempotency-Key makes a retry rotate nothing.
+ */
+export async function rotateSecretAt(
+  context: VaultContext,
+  actor: Actor,
+  rotation: RotateSecret,
+): Promise<RotationBody> {
+  const { path, idempotencyKey, fingerprint } = rotation;
+  const answer = await guardedWrite(
+    context,
+    actor,
+    { action: "write", paths: [path.full], idempotencyKey, fingerprint },
+    (stores) =>
+      rotateSecret(
+        stores,
+        context,
+        actor.origin,
+        actor.principal,
+        path,
+        rotation.newValue,
+        rotation.gracePeriodSeconds,
+      ),
+  );
+  return answer.body as RotationBody;
 }

@@ -1,20 +1,8 @@
-import { parseScope } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import { generateCredential, generateId, hashCredential } from "../../crypto/credentials.js";
-import { appendAudit } from "../../vault/audit-event.js";
+import { createAgent, deleteAgent, listAgents } from "../../vault/agents.js";
 import type { AgentRecord } from "../../vault/records.js";
-import { requireAdmin } from "../../vault/require-admin.js";
-import { revokeTokens } from "../../vault/revoke-tokens.js";
-import { runUnitOfWork } from "../../vault/unit-of-work.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import {
-  notFound,
-  shownId,
-  type ValidationIssue,
-  validationError,
-} from "../../vault/vault-error.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   agentResponse,
@@ -50,32 +38,10 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      const issues: ValidationIssue[] = [];
-      request.body.allowed_scopes.forEach((text, index) => {
-        const parsed = parseScope(text);
-        if (!parsed.ok) issues.push({ field: `allowed_scopes.${index}`, message: parsed.message });
-      });
-      if (issues.length > 0) throw validationError(issues);
-      const apiKey = generateCredential("agent");
-      const agent: AgentRecord = {
-        id: generateId("agt_"),
-        tenantId: admin.tenantId,
+      const { agent, apiKey } = await createAgent(context, actorOf(request), {
         name: request.body.name,
         description: request.body.description ?? null,
-        allowedScopes: [...new Set(request.body.allowed_scopes)],
-        createdAt: context.now().toISOString(),
-      };
-      await context.data.transaction(async (stores) => {
-        await stores.principals.insertAgent({
-          ...agent,
-          keyHash: hashCredential(context.credentialHmacKey, apiKey),
-        });
-        await appendAudit(stores, context, originOf(request), admin, {
-          event: "agent.created",
-          outcome: "success",
-          detail: { agent_id: agent.id },
-        });
+        allowedScopes: request.body.allowed_scopes,
       });
       reply.status(201);
       return { ...toAgentBody(agent), api_key: apiKey };
@@ -95,8 +61,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      const agents = await context.data.principals.listAgents(admin.tenantId);
+      const agents = await listAgents(context, actorOf(request));
       return { items: agents.map(toAgentBody) };
     },
   );
@@ -114,30 +79,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const admin = await requireAdmin(context, originOf(request), principalOf(request));
-      const agentId = request.params.id;
-      const actor = { principal: admin, origin: originOf(request) };
-      const deleted = await runUnitOfWork(context, actor, async (unit) => {
-        const at = context.now().toISOString();
-        if (!(await unit.stores.principals.deleteAgent(admin.tenantId, agentId, at))) {
-          return undefined;
-        }
-        // Nobody should be asked to approve for an agent that is gone.
-        const revoked = await revokeTokens(unit, context, actor, {
-          roots: await unit.stores.tokens.idsIssuedBy(admin.tenantId, agentId),
-          auditEach: false,
-          requesterId: agentId,
-          reason: "agent deleted",
-          alsoEvict: [agentId],
-        });
-        await unit.audit({
-          event: "agent.deleted",
-          outcome: "success",
-          detail: { agent_id: agentId, revoked_tokens: revoked.length },
-        });
-        return revoked;
-      });
-      if (deleted === undefined) throw notFound(`No agent ${shownId(agentId)}`);
+      await deleteAgent(context, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,10 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import { authorizeAction, consumeTokenUse } from "../../vault/guard.js";
-import { type RotationBody, rotateSecret } from "../../vault/rotate-secret.js";
+import { type RotationBody, rotateSecretAt } from "../../vault/rotate-secret.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { idempotentWrite } from "../../vault/write-secret.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   legacyRotateBody,
@@ -65,8 +62,8 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
   );
 }
 
-/** Both rotation forms: scope check, one token use, then an idempotent rotate of the path. */
-async function rotateAt(
+/** Both rotation forms: the path from the URL, then the vault's rotation. */
+function rotateAt(
   context: VaultContext,
   request: FastifyRequest,
   rotation: {
@@ -76,26 +73,12 @@ async function rotateAt(
     gracePeriodSeconds: number;
   },
 ): Promise<RotationBody> {
-  const principal = principalOf(request);
   const path = secretPathFromUrl(request, "/v1/secrets/", rotation.suffix);
-  await authorizeAction(context, originOf(request), principal, "write", path.full);
-  const idempotencyKey = readIdempotencyKey(request);
-  await consumeTokenUse(context, originOf(request), principal);
-  const response = await idempotentWrite(
-    context,
-    principal,
-    idempotencyKey,
-    { method: rotation.method, action: "rotate", path: path.full, body: request.body },
-    (stores) =>
-      rotateSecret(
-        stores,
-        context,
-        originOf(request),
-        principal,
-        path,
-        rotation.newValue,
-        rotation.gracePeriodSeconds,
-      ),
-  );
-  return response.body as RotationBody;
+  return rotateSecretAt(context, actorOf(request), {
+    path,
+    newValue: rotation.newValue,
+    gracePeriodSeconds: rotation.gracePeriodSeconds,
+    idempotencyKey: readIdempotencyKey(request),
+    fingerprint: { method: rotation.method, action: "rotate", path: path.full, body: request.body },
+  });
 }

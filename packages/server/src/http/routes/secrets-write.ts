@@ -1,12 +1,10 @@
 import { checkSecretPath } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import { appendAudit } from "../../vault/audit-event.js";
-import { authorizeAction, consumeTokenUse } from "../../vault/guard.js";
+import { deleteSecret } from "../../vault/delete-secret.js";
+import { putSecret } from "../../vault/put-secret.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { secretNotFound, validationError } from "../../vault/vault-error.js";
-import { idempotentWrite, writeSecretVersion } from "../../vault/write-secret.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { validationError } from "../../vault/vault-error.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   createSecretBody,
@@ -42,25 +40,21 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const path = secretPathFromUrl(request, "/v1/secrets/");
-      await authorizeAction(context, originOf(request), principal, "write", path.full);
       const ifMatch = readIfMatch(request);
-      const idempotencyKey = readIdempotencyKey(request);
-      const fields = readSecretFields(request.body, context.now());
-      await consumeTokenUse(context, originOf(request), principal);
-      const response = await idempotentWrite(
-        context,
-        principal,
-        idempotencyKey,
-        { method: "PUT", path: path.full, ifMatch: ifMatch ?? null, body: request.body },
-        (stores) =>
-          writeSecretVersion(stores, context, originOf(request), principal, path, {
-            value: request.body.value,
-            fields,
-            ifMatch,
-          }),
-      );
+      const response = await putSecret(context, actorOf(request), {
+        path,
+        value: request.body.value,
+        fields: readSecretFields(request.body, context.now()),
+        ifMatch,
+        idempotencyKey: readIdempotencyKey(request),
+        fingerprint: {
+          method: "PUT",
+          path: path.full,
+          ifMatch: ifMatch ?? null,
+          body: request.body,
+        },
+      });
       reply.status(response.statusCode as 200 | 201);
       return response.body as z.infer<typeof secretMetadataResponse>;
     },
@@ -77,26 +71,17 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const checked = checkSecretPath(request.body.path);
       if (!checked.ok) throw validationError([{ field: "path", message: checked.message }]);
-      await authorizeAction(context, originOf(request), principal, "write", checked.path.full);
-      const idempotencyKey = readIdempotencyKey(request);
       const { path: _path, value, ...rest } = request.body;
-      const fields = readSecretFields(rest, context.now());
-      await consumeTokenUse(context, originOf(request), principal);
-      const response = await idempotentWrite(
-        context,
-        principal,
-        idempotencyKey,
-        { method: "POST", body: request.body },
-        (stores) =>
-          writeSecretVersion(stores, context, originOf(request), principal, checked.path, {
-            value,
-            fields,
-            createOnly: true,
-          }),
-      );
+      const response = await putSecret(context, actorOf(request), {
+        path: checked.path,
+        value,
+        fields: readSecretFields(rest, context.now()),
+        createOnly: true,
+        idempotencyKey: readIdempotencyKey(request),
+        fingerprint: { method: "POST", body: request.body },
+      });
       reply.status(201);
       return response.body as z.infer<typeof secretMetadataResponse>;
     },
@@ -115,23 +100,7 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const path = secretPathFromUrl(request, "/v1/secrets/");
-      await authorizeAction(context, originOf(request), principal, "delete", path.full);
-      await consumeTokenUse(context, originOf(request), principal);
-      const deleted = await context.data.transaction(async (stores) => {
-        const secret = await stores.secrets.findByPathForWrite(principal.tenantId, path.full);
-        if (secret === undefined) return false;
-        await stores.secrets.delete(principal.tenantId, secret.id);
-        await appendAudit(stores, context, originOf(request), principal, {
-          event: "secret.deleted",
-          outcome: "success",
-          path: path.full,
-          version: secret.currentVersion,
-        });
-        return true;
-      });
-      if (!deleted) throw secretNotFound(path.full);
+      await deleteSecret(context, actorOf(request), secretPathFromUrl(request, "/v1/secrets/"));
       return reply.status(204).send(null);
     },
   );
