@@ -91,13 +91,13 @@ describe("ass server", () => {
     const capture = captureIo({});
     const code = await run(["server", "--port", "eighty"], capture.io);
     expect(code).toBe(2);
-    expect(capture.stderr()).toContain("port must be a whole number");
+    expect(capture.stderr()).toContain("flag --port ([server] port): expected a whole number");
   });
 
   it("rejects --tls-cert without --tls-key", async () => {
     const capture = captureIo({});
     const code = await run(["server", "--tls-cert", "cert.pem", "--data-dir", dataDir], capture.io);
     expect(code).toBe(2);
-    expect(capture.stderr()).toContain("--tls-cert and --tls-key go together");
+    expect(capture.stderr()).toContain("[tls] cert and key go together");
   });
 });

@@ -21,6 +21,7 @@ import { resolveConsoleSettings } from "./console/console-settings.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { installCors } from "./http/cors.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { TransportError } from "./http/error-status.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
@@ -248,6 +249,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   });
 
   installErrorHandlers(app as unknown as FastifyInstance, bodyLimitBytes);
+  installCors(app as unknown as FastifyInstance, config.corsOrigins ?? []);
   await app.register(rateLimitPlugin, rateLimits.options);
   await app.register(fastifySwagger, {
     openapi: {

@@ -32,6 +32,31 @@ export {
   type SqliteRestoreResult,
 } from "./backup/sqlite-backup.js";
 export { MasterKeyMismatchError } from "./bootstrap.js";
+export {
+  ConfigError,
+  type ConfigSource,
+  describeSource,
+} from "./config/config-source.js";
+export {
+  type EffectiveConfig,
+  type FlagValue,
+  type LoadServerConfigInput,
+  loadServerConfig,
+} from "./config/load-server-config.js";
+export { formatOptionsTable } from "./config/options-table.js";
+export { formatEffectiveConfig } from "./config/print-config.js";
+export {
+  LOG_LEVELS,
+  type OptionKind,
+  SERVER_OPTIONS,
+  type ServerOption,
+  type ServerOptionKey,
+  type ServerOptionValues,
+} from "./config/server-options.js";
+export {
+  type LogDestination,
+  startOptionsFromConfig,
+} from "./config/start-options-from-config.js";
 export type { ConsoleSettings } from "./console/console-settings.js";
 export { createServer, type VaultServer } from "./create-server.js";
 export { MasterKeyError } from "./crypto/master-key.js";
@@ -44,6 +69,12 @@ export { DatabaseConfigError } from "./db/postgres-database.js";
 export { formatFirstStartKeys, KeysFileExistsError } from "./first-start.js";
 export { type DotenvEntry, type DotenvIssue, parseDotenv } from "./import/parse-dotenv.js";
 export type { RateLimitRule } from "./rate-limit/rate-limiters.js";
+export {
+  RecoverAdminError,
+  type RecoverAdminOptions,
+  type RecoveredAdmin,
+  recoverAdmin,
+} from "./recover-admin.js";
 export type {
   ApprovalSettings,
   FirstStartCredentials,

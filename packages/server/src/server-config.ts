@@ -185,6 +185,11 @@ export type ServerConfig = {
    */
   console?: boolean | ConsoleSettings;
   /**
+   * Browser origins (`https://app.example.com`) allowed to call the API cross-origin (CORS).
+   * @default [] (no CORS headers: browsers keep other sites from reading the API)
+   */
+  corsOrigins?: readonly string[];
+  /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true
    */

@@ -84,6 +84,21 @@ export type StartServerOptions = {
    * @default none
    */
   keysFile?: string;
+  /**
+   * The web console at `/console`.
+   * @default true
+   */
+  console?: boolean;
+  /**
+   * Browser origins allowed to call the API (CORS).
+   * @default [] (none)
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * How long an approved agent read request lets the agent read that path, in seconds.
+   * @default 3600
+   */
+  agentGrantSeconds?: number;
   /** Size limits (`maxValueBytes` defaults to 64 KiB). */
   limits?: ServerLimits;
   /**
@@ -281,6 +296,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(approvals === undefined ? {} : { approvals }),
       ...(rateLimits === undefined ? {} : { rateLimits }),
       ...(metrics === undefined ? {} : { metrics }),
+      ...(options.console === undefined ? {} : { console: options.console }),
+      ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+      ...(options.agentGrantSeconds === undefined
+        ? {}
+        : { agentGrantSeconds: options.agentGrantSeconds }),
     });
   } catch (error) {
     await undoDataDir();

@@ -1,122 +1,121 @@
-import { readFile } from "node:fs/promises";
-import { formatFirstStartKeys, startServer } from "@agentsecretstore/server";
-import { type Command, InvalidArgumentError } from "commander";
+import {
+  ConfigError,
+  type EffectiveConfig,
+  type FlagValue,
+  formatEffectiveConfig,
+  formatFirstStartKeys,
+  loadServerConfig,
+  SERVER_OPTIONS,
+  type ServerOptionKey,
+  startOptionsFromConfig,
+  startServer,
+} from "@agentsecretstore/server";
+import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { collect } from "../parse-options.js";
-
-type ServerCommandOptions = {
-  port: number;
-  host: string;
-  dataDir: string;
-  databaseUrl?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  insecureHttp?: boolean;
-  trustedProxy: string[];
-  logLevel: string;
-  criticalDelay?: number;
-  keysFile?: string;
-};
-
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+import { registerRecoverAdminCommand } from "./recover-admin-command.js";
 
 /** `ass server`: runs the vault until the signal in `io` aborts (SIGTERM/SIGINT in the binary). */
 export function registerServerCommand(program: Command, io: CliIo): void {
-  program
+  const server = program
     .command("server")
     .summary("run the vault server (embedded SQLite in --data-dir, or PostgreSQL)")
     .description(
       "Run the vault server on an embedded SQLite database in --data-dir, or on PostgreSQL " +
         "(DATABASE_URL or --database-url) for several instances sharing one database. " +
-        "The first start creates the master key, an admin key and an agent key and prints them " +
-        "once, as dotenv lines on stdout; logs go to stderr.",
+        "Settings come from flags, then ASS_* variables, then a TOML --config file, then " +
+        "defaults (--print-config shows the result). The first start creates the master key, an " +
+        "admin key and an agent key once the port is bound, and prints them once, as dotenv " +
+        "lines on stdout (also to --keys-file); logs go to stderr.",
     )
-    .option("-p, --port <port>", "port to listen on (0 = any free port)", parsePort, 8787)
-    .option("--host <address>", "address to bind", "127.0.0.1")
-    .option("-d, --data-dir <dir>", "folder for the database and the master key file", ".ass-data")
-    .option(
-      "--database-url <url>",
-      "run on PostgreSQL (postgres://…[?schema=name]) so several instances share the data; prefer the DATABASE_URL variable, which keeps a password out of the process list. Every instance needs the same ASS_MASTER_KEY",
-    )
-    .option("--tls-cert <file>", "PEM certificate: serve HTTPS (with --tls-key)")
-    .option("--tls-key <file>", "PEM private key for --tls-cert")
-    .option(
-      "--insecure-http",
-      "allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)",
-    )
-    .option(
-      "--trusted-proxy <address>",
-      "address or CIDR of a proxy whose X-Forwarded-For is believed (repeatable)",
-      collect,
-      [],
-    )
-    .option(
-      "--critical-delay <seconds>",
-      "wait after a critical request's second approval, during which anyone may cancel (default 300)",
-      parseSeconds,
-    )
-    .option(
-      "--keys-file <path>",
-      "on the first start, also write the keys to this new file (mode 0600; never overwritten)",
-    )
-    .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
+    .option("-c, --config <file>", "TOML config file (default: $ASS_CONFIG)")
+    .option("--print-config", "print the effective configuration (secrets masked) and exit");
+  const flagKeys = new Map<string, ServerOptionKey>();
+  for (const [key, option] of Object.entries(SERVER_OPTIONS) as [
+    ServerOptionKey,
+    (typeof SERVER_OPTIONS)[ServerOptionKey],
+  ][]) {
+    if (!("flag" in option) || option.flag === undefined) continue;
+    const env = option.env.join(", ");
+    const described = `${option.description} (${env}; config [${key.replace(".", "] ")})`;
+    const flag = new Option(option.flag, described);
+    if (option.kind === "list") flag.argParser(collect);
+    server.addOption(flag);
+    flagKeys.set(flag.attributeName(), key);
+    if (option.kind === "boolean") {
+      server.addOption(new Option(`--no-${flag.long?.slice(2)}`, `the opposite of ${flag.long}`));
+    }
+  }
+  const loadConfig = (options: Record<string, unknown>) => configFrom(options, flagKeys, io);
+  registerRecoverAdminCommand(server, io, loadConfig);
+  server
     .addHelpText(
       "after",
-      "\nExample:\n  ass server --data-dir .ass-data > .env.ass   # keep the first start's keys\n" +
-        "  set -a; . ./.env.ass; set +a                 # then ASS_BASE_URL and the keys are set",
+      "\nExample:\n  ass server --data-dir .ass-data --keys-file keys.env   # keep the first start's keys\n" +
+        "  set -a; . ./keys.env; set +a                          # then ASS_BASE_URL and the keys are set",
     )
-    .action((options: ServerCommandOptions) => serve(options, io));
+    .action(async (options: Record<string, unknown>) =>
+      serve(options, await loadConfig(options), io),
+    );
 }
 
-async function serve(options: ServerCommandOptions, io: CliIo): Promise<void> {
-  if (!LOG_LEVELS.includes(options.logLevel)) {
-    throw new CliError(`--log-level must be one of ${LOG_LEVELS.join(", ")}.`, 2);
+/** The effective configuration for the server command's parsed options (a mistake: exit code 2). */
+function configFrom(
+  options: Record<string, unknown>,
+  flagKeys: Map<string, ServerOptionKey>,
+  io: CliIo,
+): Promise<EffectiveConfig> {
+  const flags: Partial<Record<ServerOptionKey, FlagValue>> = {};
+  for (const [attribute, key] of flagKeys) {
+    const value = options[attribute];
+    if (value !== undefined) flags[key] = value as FlagValue;
   }
-  const tls = await readTls(options);
-  const server = await startServer({
-    port: options.port,
-    host: options.host,
-    dataDir: options.dataDir,
-    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-    env: io.env,
-    insecureHttp: options.insecureHttp === true,
-    trustedProxies: options.trustedProxy,
-    logger: { level: options.logLevel, stream: io.stderr },
-    ...(options.criticalDelay !== undefined && {
-      approvals: { criticalDelaySeconds: options.criticalDelay },
+  return configOrUsageError(() =>
+    loadServerConfig({
+      ...(typeof options.config === "string" ? { file: options.config } : {}),
+      env: io.env,
+      flags,
     }),
-    ...(tls ? { tls } : {}),
-    ...(options.keysFile === undefined ? {} : { keysFile: options.keysFile }),
-  });
+  );
+}
+
+async function serve(
+  options: Record<string, unknown>,
+  config: EffectiveConfig,
+  io: CliIo,
+): Promise<void> {
+  if (options.printConfig === true) {
+    io.stdout.write(formatEffectiveConfig(config));
+    return;
+  }
+  const startOptions = await configOrUsageError(() => startOptionsFromConfig(config, io.stderr));
+  const running = await startServer(startOptions);
 
   // Never the URL itself: it may hold a password.
-  const where = (options.databaseUrl ?? io.env.DATABASE_URL) ? "PostgreSQL" : options.dataDir;
-  io.stderr.write(`Agent Secret Store listening on ${server.url} (data in ${where})\n`);
-  if (server.firstStart) {
-    io.stdout.write(formatFirstStartKeys(server.baseUrl, server.firstStart));
+  const where = config.values["server.database_url"] ? "PostgreSQL" : startOptions.dataDir;
+  io.stderr.write(`Agent Secret Store listening on ${running.url} (data in ${where})\n`);
+  if (running.firstStart) {
+    io.stdout.write(formatFirstStartKeys(running.baseUrl, running.firstStart));
+    if (startOptions.keysFile !== undefined) {
+      io.stderr.write(`The keys were also written to ${startOptions.keysFile} (mode 0600).\n`);
+    }
   } else {
-    io.stdout.write(`ASS_BASE_URL=${server.baseUrl}\n`);
+    io.stdout.write(`ASS_BASE_URL=${running.baseUrl}\n`);
   }
 
   await untilAborted(io.signal);
   io.stderr.write("Shutting down: finishing in-flight requests…\n");
-  await server.close();
+  await running.close();
 }
 
-async function readTls(
-  options: ServerCommandOptions,
-): Promise<{ cert: Buffer; key: Buffer } | undefined> {
-  if (!options.tlsCert && !options.tlsKey) return undefined;
-  if (!options.tlsCert || !options.tlsKey) {
-    throw new CliError("--tls-cert and --tls-key go together: give both files.", 2);
-  }
+/** A configuration mistake is a usage error (exit code 2), said in one line. */
+export async function configOrUsageError<T>(load: () => Promise<T>): Promise<T> {
   try {
-    const [cert, key] = await Promise.all([readFile(options.tlsCert), readFile(options.tlsKey)]);
-    return { cert, key };
+    return await load();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(`cannot read the TLS files: ${reason}`);
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
   }
 }
 
@@ -126,20 +125,4 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
   );
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0) {
-    throw new InvalidArgumentError("expected a whole number of seconds (0 or more).");
-  }
-  return seconds;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError("the port must be a whole number from 0 to 65535.");
-  }
-  return port;
 }

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+// Schemas of option values, each with the message a user reads after the option's name and
+// where it came from ("environment ASS_PORT: expected a whole number from 0 to 65535").
+
+/** A whole number ≥ 1. */
+export function positiveInteger() {
+  const error = "expected a positive integer";
+  return z.number({ error }).int({ error }).min(1, { error });
+}
+
+/** A whole number of seconds ≥ 0. */
+export function seconds() {
+  const error = "expected a whole number of seconds (0 or more)";
+  return z.number({ error }).int({ error }).min(0, { error });
+}
+
+/** A TCP port; 0 picks any free one. */
+export function port() {
+  const error = "expected a whole number from 0 to 65535";
+  return z.number({ error }).int({ error }).min(0, { error }).max(65_535, { error });
+}
+
+/** `true` or `false`. */
+export function flag() {
+  return z.boolean({ error: "expected true or false" });
+}
+
+/** A string that is not empty. */
+export function text() {
+  const error = "expected a non-empty string";
+  return z.string({ error }).min(1, { error });
+}
+
+/** One of `values`. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of ${values.join(", ")}` });
+}
+
+/** A URL with one of the given protocols (`"http:"`…). */
+export function url(protocols: readonly string[]) {
+  const error = `expected a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`;
+  return z.string({ error }).refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, error);
+}
+
+/** A list of non-empty strings (a TOML array; comma-separated in a variable). */
+export function list() {
+  const error = "expected a list of non-empty strings";
+  return z.array(z.string({ error }).min(1, { error }), { error });
+}
+
+/** A list of web origins (`https://app.example.com`), each without a path. */
+export function origins() {
+  const error =
+    "expected a list of origins such as https://app.example.com (scheme, host, port; no path)";
+  return z.array(
+    z.string({ error }).refine((value) => {
+      try {
+        return new URL(value).origin === value;
+      } catch {
+        return false;
+      }
+    }, error),
+    { error },
+  );
+}
