@@ -18,7 +18,6 @@ import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
 import { consolePlugin } from "./console/console-plugin.js";
 import { resolveConsoleSettings } from "./console/console-settings.js";
-import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { installCors } from "./http/cors.js";
@@ -36,12 +35,10 @@ import { createVaultMetrics } from "./metrics/vault-metrics.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
 import { resolveRateLimits } from "./rate-limit/rate-limit-settings.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
-import { CommitGroup } from "./store/commit-group.js";
 import { createDataAccess } from "./store/stores.js";
 import { loadSettledApproval } from "./vault/approval-decisions.js";
 import { ApprovalTimers } from "./vault/approval-timers.js";
-import { PrincipalCache } from "./vault/principal-cache.js";
-import type { VaultContext } from "./vault/vault-context.js";
+import { createVaultContext, type VaultContext } from "./vault/vault-context.js";
 
 /** 64 KiB: docs/protocol.md's default for a secret value. */
 const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
@@ -127,10 +124,9 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   const bodyLimitBytes =
     config.limits?.bodyLimitBytes ?? Math.max(1024 * 1024, maxValueBytes * 6 + 64 * 1024);
   const closingController = new AbortController();
-  const context: VaultContext = {
+  const context: VaultContext = createVaultContext({
     data,
     masterKey: config.masterKey,
-    credentialHmacKey: deriveKey(config.masterKey, "credential-hmac"),
     now,
     log: {
       error: (details, message) => log?.error(details, message),
@@ -140,8 +136,6 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     bodyLimitBytes,
     agentGrantSeconds: config.agentGrantSeconds ?? 3600,
     closing: closingController.signal,
-    commits: new CommitGroup(data, now),
-    principalCache: new PrincipalCache(),
     approvalPolicy,
     approvalEvents,
     approvalRecheckMs: recheckSeconds * 1000,
@@ -150,7 +144,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     approvalTimers: {
       schedule: (tenantId, approvalId, at) => approvalTimers.schedule(tenantId, approvalId, at),
     },
-  };
+  });
   const approvalTimers = new ApprovalTimers(now, async (tenantId, approvalId) => {
     try {
       const view = await loadSettledApproval(context, tenantId, approvalId);

@@ -1,10 +1,11 @@
 import type { ApprovalEvents } from "../approvals/approval-events.js";
 import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
 import type { WebhookNotifier } from "../approvals/webhook-notifier.js";
+import { deriveKey } from "../crypto/keys.js";
 import type { VaultMetrics } from "../metrics/vault-metrics.js";
-import type { CommitGroup } from "../store/commit-group.js";
+import { CommitGroup } from "../store/commit-group.js";
 import type { DataAccess } from "../store/stores.js";
-import type { PrincipalCache } from "./principal-cache.js";
+import { PrincipalCache } from "./principal-cache.js";
 
 /** Where services report what an operator must look at; never given a value or a credential. */
 export type VaultLogger = {
@@ -46,6 +47,25 @@ export type VaultContext = {
   /** Settles a critical request when its delay ends, so that waiters and the webhook hear of it. */
   readonly approvalTimers: { schedule(tenantId: string, approvalId: string, at: Date): void };
 };
+
+/** What a context is made of; the keys, the group commit and the principal cache derive from it. */
+export type VaultContextParts = Omit<
+  VaultContext,
+  "credentialHmacKey" | "commits" | "principalCache"
+>;
+
+/**
+ * The one way a context is made, by the server and by the services' own tests: the credential
+ * HMAC key derived from the master key, a group commit on the data, an empty principal cache.
+ */
+export function createVaultContext(parts: VaultContextParts): VaultContext {
+  return {
+    ...parts,
+    credentialHmacKey: deriveKey(parts.masterKey, "credential-hmac"),
+    commits: new CommitGroup(parts.data, parts.now),
+    principalCache: new PrincipalCache(),
+  };
+}
 
 /** The current time as the ISO-8601 string the database stores. */
 export function nowIso(context: Pick<VaultContext, "now">): string {
