@@ -24,7 +24,7 @@ beforeAll(async () => {
     logger: false,
     env: {},
     // Hundreds of calls with one agent key: the default budget would answer 429.
-    rateLimits: { perCredential: { points: 100_000 } },
+    rateLimits: { perCredential: { points: 100_000 }, writes: { points: 100_000 } },
   });
   if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");
   agentKey = server.firstStart.agentKey;

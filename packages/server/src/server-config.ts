@@ -99,14 +99,22 @@ export type RateLimitSettings = {
    */
   store?: "memory" | { redisUrl: string };
   /**
-   * Each credential's budget: `points` requests per `durationSeconds`, then refused for
-   * `blockSeconds` (0 = until the window ends).
-   * @default { points: 300, durationSeconds: 60, blockSeconds: 0 }
+   * Each caller's budget for all its requests: `points` requests per `durationSeconds`, then
+   * refused for `blockSeconds` (0 = until the window ends). A caller is an agent or admin key, or
+   * a token family (tokens count against the agent or admin that issued the root token).
+   * @default { points: 1200, durationSeconds: 60, blockSeconds: 0 } (a 1,000-read burst passes)
    */
   perCredential?: Partial<RateLimitRule>;
   /**
-   * Each client address's budget of failed authentications; once spent, the address is refused
-   * before its credential is even looked at.
+   * The same caller's smaller budget for writes and token mints (every method but GET, HEAD and
+   * OPTIONS), on top of `perCredential`; reads go on when it is spent.
+   * @default { points: 120, durationSeconds: 60, blockSeconds: 0 }
+   */
+  writes?: Partial<RateLimitRule>;
+  /**
+   * Each client address's budget of failed authentications; once spent, further failures from
+   * the address get 429 (all alike, whatever the bad credential), while requests whose
+   * credential is valid are served as usual.
    * @default { points: 10, durationSeconds: 60, blockSeconds: 0 }
    */
   failedAuth?: Partial<RateLimitRule>;

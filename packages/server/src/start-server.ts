@@ -114,7 +114,7 @@ export type StartServerOptions = {
   /**
    * Rate limits. A store not given here is Redis at `REDIS_URL` in `env` when that is set, else
    * memory.
-   * @default per credential 300 requests a minute, per address 10 failed authentications a minute
+   * @default per caller 1,200 requests and 120 writes a minute, per address 10 failed authentications a minute
    */
   rateLimits?: RateLimitSettings;
   /**

@@ -6,6 +6,7 @@ import {
   requireAllowedAddress,
   resolvePrincipal,
 } from "../vault/authenticate-credential.js";
+import { budgetKeyOf } from "../vault/principal.js";
 import type { VaultContext } from "../vault/vault-context.js";
 import { originOf } from "./request-origin.js";
 import { setPrincipal } from "./request-principal.js";
@@ -37,10 +38,12 @@ export function credentialFrom(request: FastifyRequest): string | undefined {
  * from outside its `allowed_ips` gets 403 IP_NOT_ALLOWED. `request.ip` honours X-Forwarded-For
  * only from the configured trusted proxies.
  *
- * Rate limits (rate-limit-plugin.ts) wrap it: an address that spent its failed-authentication
- * budget is refused with 429 before its credential is looked at (which also bounds the
- * `auth.failed` events one address can cause), each failure counts against the address, and each
- * authenticated request counts against its credential.
+ * Rate limits (rate-limit-plugin.ts) wrap it, after the credential is checked (from the principal
+ * cache on the hot routes): a valid credential is never refused for its address's failures; it
+ * counts against its caller's budget (and writes against the write budget). Each failure counts
+ * against the client address; once the address spent that budget, further failures get the
+ * same 429 whatever the bad credential was (no `auth.failed` event either, which bounds what one
+ * address can write to the audit log).
  */
 export function authenticate(context: VaultContext) {
   return async function authenticateRequest(
@@ -48,9 +51,6 @@ export function authenticate(context: VaultContext) {
     reply: FastifyReply,
   ): Promise<FastifyReply | undefined> {
     const limits = request.server.rateLimits as RateLimitHandle | undefined;
-    if (limits !== undefined && !(await limits.checkFailedAuth(request, reply)).allowed) {
-      return reply;
-    }
     const credential = credentialFrom(request);
     // The console's one seam: with no credential, a session cookie stands for the admin who
     // signed in.
@@ -79,7 +79,7 @@ export function authenticate(context: VaultContext) {
     const { principal } = resolved;
     if (
       limits !== undefined &&
-      !(await limits.consumeForCredential(request, reply, principal.credentialHash)).allowed
+      !(await limits.consumeForCredential(request, reply, budgetKeyOf(principal))).allowed
     ) {
       return reply;
     }

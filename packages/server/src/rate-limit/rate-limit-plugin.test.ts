@@ -18,7 +18,6 @@ async function tinyApp(options: RateLimitPluginOptions): Promise<FastifyInstance
   apps.push(app);
   await app.register(rateLimitPlugin, options);
   app.addHook("preHandler", async (request, reply) => {
-    if (!(await app.rateLimits.checkFailedAuth(request, reply)).allowed) return reply;
     const credential = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
     if (!credential.startsWith("good-")) {
       if (!(await app.rateLimits.consumeFailedAuth(request, reply)).allowed) return reply;
@@ -28,6 +27,7 @@ async function tinyApp(options: RateLimitPluginOptions): Promise<FastifyInstance
     if (!decision.allowed) return reply;
   });
   app.get("/v1/things", async () => ({ ok: true }));
+  app.post("/v1/things", async () => ({ ok: true }));
   await app.ready();
   return app;
 }
@@ -88,9 +88,9 @@ describe("rateLimitPlugin (memory store)", () => {
     expect(refused.json().error.code).toBe("RATE_LIMITED");
     expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
 
-    // The blocked address cannot keep guessing even with a credential that would work…
-    expect((await get(app, "good-agent-1", "10.0.0.1")).statusCode).toBe(429);
-    // …while another address is unaffected.
+    // A valid credential from the same address is never refused for the address's failures…
+    expect((await get(app, "good-agent-1", "10.0.0.1")).statusCode).toBe(200);
+    // …and another address is unaffected.
     expect((await get(app, "wrong-guess", "10.0.0.2")).statusCode).toBe(401);
     expect((await get(app, "good-agent-1", "10.0.0.2")).statusCode).toBe(200);
   });
@@ -128,6 +128,30 @@ describe("rateLimitPlugin (memory store)", () => {
     expect((await from("alpha")).statusCode).toBe(401);
     expect((await from("alpha")).statusCode).toBe(429);
     expect((await from("beta")).statusCode).toBe(401);
+  });
+
+  it("counts writes against the smaller write budget, and reads go on when it is spent", async () => {
+    const app = await tinyApp({
+      perCredential: { points: 10, durationSeconds: 60 },
+      writes: { points: 2, durationSeconds: 60 },
+    });
+    const post = () =>
+      app.inject({
+        method: "POST",
+        url: "/v1/things",
+        headers: { authorization: "Bearer good-writer" },
+      });
+    expect((await post()).statusCode).toBe(200);
+    const second = await post();
+    expect(second.statusCode).toBe(200);
+    expect(second.headers["ratelimit-limit"]).toBe("2");
+    const refused = await post();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.message).toMatch(/writes or token mints/);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    const read = await get(app, "good-writer");
+    expect(read.statusCode).toBe(200);
+    expect(read.headers["ratelimit-limit"]).toBe("10");
   });
 
   it("refuses a configuration with a non-positive budget when registered", async () => {
@@ -202,7 +226,8 @@ describe("rateLimitPlugin (Redis store)", () => {
     expect((await get(appA, "wrong-guess", "10.0.0.7")).statusCode).toBe(401);
     expect((await get(appB, "wrong-guess", "10.0.0.7")).statusCode).toBe(401);
     expect((await get(appA, "wrong-guess", "10.0.0.7")).statusCode).toBe(429);
-    expect((await get(appB, "good-agent-1", "10.0.0.7")).statusCode).toBe(429);
+    expect((await get(appB, "other-guess", "10.0.0.7")).statusCode).toBe(429);
+    expect((await get(appB, "good-agent-1", "10.0.0.7")).statusCode).toBe(200);
   });
 
   it("stores hashed keys only, never the credential or the address", async () => {

@@ -23,19 +23,22 @@ export type RateLimitPluginOptions = RateLimitersConfig & {
  * body), and the caller must then stop: `return reply` from the hook.
  */
 export type RateLimitHandle = {
-  /** Counts a request by an authenticated credential; call after authentication succeeds. */
+  /**
+   * Counts a request by an authenticated caller (its budget key: see `budgetKeyOf`), and, for a
+   * write or token mint (any method but GET, HEAD and OPTIONS), against its write budget too;
+   * call after authentication succeeds.
+   */
   consumeForCredential(
     request: FastifyRequest,
     reply: FastifyReply,
-    credentialHash: string,
+    budgetKey: string,
   ): Promise<RateLimitDecision>;
-  /** Counts a failed authentication against the client address; call when it fails. */
-  consumeFailedAuth(request: FastifyRequest, reply: FastifyReply): Promise<RateLimitDecision>;
   /**
-   * Optional, before authenticating: refuses an address that has spent its failed-auth budget,
-   * without counting anything, so that a blocked address cannot keep guessing.
+   * Counts a failed authentication against the client address; call when it fails, never
+   * before authenticating: a valid credential is never refused by this budget. Once the address
+   * spent it, every further failure gets the same 429, whatever the bad credential was.
    */
-  checkFailedAuth(request: FastifyRequest, reply: FastifyReply): Promise<RateLimitDecision>;
+  consumeFailedAuth(request: FastifyRequest, reply: FastifyReply): Promise<RateLimitDecision>;
   /** The underlying limiters. */
   limiters: RateLimiters;
 };
@@ -46,6 +49,9 @@ declare module "fastify" {
     rateLimits: RateLimitHandle;
   }
 }
+
+/** Methods that only read: counted against `perCredential` alone, never against `writes`. */
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 async function registerRateLimits(
   app: FastifyInstance,
@@ -58,7 +64,7 @@ async function registerRateLimits(
   function answer(
     reply: FastifyReply,
     decision: RateLimitDecision,
-    what: "credential" | "failed-auth",
+    what: "credential" | "writes" | "failed-auth",
   ): RateLimitDecision {
     reply.headers(rateLimitHeaders(decision));
     if (!decision.allowed) reply.code(429).send(rateLimitedBody(decision, what));
@@ -67,17 +73,14 @@ async function registerRateLimits(
 
   const handle: RateLimitHandle = {
     limiters,
-    async consumeForCredential(_request, reply, credentialHash) {
-      return answer(reply, await limiters.consumeForCredential(credentialHash), "credential");
+    async consumeForCredential(request, reply, budgetKey) {
+      const decision = answer(reply, await limiters.consumeForCredential(budgetKey), "credential");
+      if (!decision.allowed || READ_METHODS.has(request.method)) return decision;
+      // A write shows the smaller budget's headers, which it is closer to spending.
+      return answer(reply, await limiters.consumeWrite(budgetKey), "writes");
     },
     async consumeFailedAuth(request, reply) {
       return answer(reply, await limiters.consumeFailedAuth(addressOf(request)), "failed-auth");
-    },
-    async checkFailedAuth(request, reply) {
-      const decision = await limiters.checkFailedAuth(addressOf(request));
-      // An address in good standing gets no headers here: its request may authenticate, and
-      // then the credential's budget is the one to show.
-      return decision.allowed ? decision : answer(reply, decision, "failed-auth");
     },
   };
   app.decorate("rateLimits", handle);
@@ -85,8 +88,8 @@ async function registerRateLimits(
 
 /**
  * A Fastify plugin adding `app.rateLimits` (see {@link RateLimitHandle}), built on
- * rate-limiter-flexible: per-credential budgets, failed-authentication budgets per client
- * address, in memory or shared through Redis. It is not encapsulated (like fastify-plugin's
+ * rate-limiter-flexible: per-caller budgets (all requests, and writes), failed-authentication
+ * budgets per client address, in memory or shared through Redis. It is not encapsulated (like fastify-plugin's
  * plugins), so the decoration is visible to the app that registers it.
  *
  * @example
@@ -97,7 +100,7 @@ async function registerRateLimits(
  *     if (!(await app.rateLimits.consumeFailedAuth(request, reply)).allowed) return reply;
  *     throw unauthorized();
  *   }
- *   const decision = await app.rateLimits.consumeForCredential(request, reply, principal.hash);
+ *   const decision = await app.rateLimits.consumeForCredential(request, reply, budgetKeyOf(principal));
  *   if (!decision.allowed) return reply;
  * });
  */

@@ -18,12 +18,13 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
 /** The `429` body of docs/protocol.md: `{"error": {"code": "RATE_LIMITED", "message", "retry_after"}}`. */
 export function rateLimitedBody(
   decision: RateLimitDecision,
-  what: "credential" | "failed-auth",
+  what: "credential" | "writes" | "failed-auth",
 ): { error: { code: "RATE_LIMITED"; message: string; retry_after: number } } {
   const seconds = decision.retryAfterSeconds;
-  const message =
-    what === "credential"
-      ? `Too many requests with this credential: retry after ${seconds} seconds`
-      : `Too many failed authentication attempts from this address: retry after ${seconds} seconds`;
+  const message = {
+    credential: `Too many requests with this credential: retry after ${seconds} seconds`,
+    writes: `Too many writes or token mints with this credential: retry after ${seconds} seconds (reads are not affected)`,
+    "failed-auth": `Too many failed authentication attempts from this address: retry after ${seconds} seconds`,
+  }[what];
   return { error: { code: "RATE_LIMITED", message, retry_after: seconds } };
 }

@@ -35,6 +35,7 @@ export function resolveRateLimits(
 ): ResolvedRateLimits {
   const options: RateLimitPluginOptions = {
     ...(settings?.perCredential === undefined ? {} : { perCredential: settings.perCredential }),
+    ...(settings?.writes === undefined ? {} : { writes: settings.writes }),
     ...(settings?.failedAuth === undefined ? {} : { failedAuth: settings.failedAuth }),
     ...(settings?.keyPrefix === undefined ? {} : { keyPrefix: settings.keyPrefix }),
   };

@@ -4,9 +4,10 @@ import { rateLimitedBody, rateLimitHeaders } from "./rate-limit-response.js";
 import { createRateLimiters } from "./rate-limiters.js";
 
 describe("createRateLimiters", () => {
-  it("defaults to 300 requests a minute per credential and 10 failed authentications a minute", () => {
+  it("defaults to 1,200 requests and 120 writes a minute per caller and 10 failed authentications a minute", () => {
     expect(createRateLimiters().rules).toEqual({
-      perCredential: { points: 300, durationSeconds: 60, blockSeconds: 0 },
+      perCredential: { points: 1200, durationSeconds: 60, blockSeconds: 0 },
+      writes: { points: 120, durationSeconds: 60, blockSeconds: 0 },
       failedAuth: { points: 10, durationSeconds: 60, blockSeconds: 0 },
     });
   });
@@ -23,23 +24,32 @@ describe("createRateLimiters", () => {
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(30);
   });
 
-  it("checks an address's failed-auth budget without spending it", async () => {
+  it("counts failed authentications per address and refuses once the budget is spent", async () => {
     const limiters = createRateLimiters({ failedAuth: { points: 2, durationSeconds: 60 } });
-    expect(await limiters.checkFailedAuth("10.0.0.1")).toMatchObject({
-      allowed: true,
-      remaining: 2,
-    });
-    expect(await limiters.checkFailedAuth("10.0.0.1")).toMatchObject({
-      allowed: true,
-      remaining: 2,
-    });
-    await limiters.consumeFailedAuth("10.0.0.1");
-    expect(await limiters.checkFailedAuth("10.0.0.1")).toMatchObject({
+    expect(await limiters.consumeFailedAuth("10.0.0.1")).toMatchObject({
       allowed: true,
       remaining: 1,
     });
-    await limiters.consumeFailedAuth("10.0.0.1");
-    expect(await limiters.checkFailedAuth("10.0.0.1")).toMatchObject({ allowed: false });
+    expect(await limiters.consumeFailedAuth("10.0.0.1")).toMatchObject({
+      allowed: true,
+      remaining: 0,
+    });
+    expect(await limiters.consumeFailedAuth("10.0.0.1")).toMatchObject({ allowed: false });
+    expect(await limiters.consumeFailedAuth("10.0.0.2")).toMatchObject({ allowed: true });
+  });
+
+  it("keeps a caller's write budget apart from its request budget", async () => {
+    const limiters = createRateLimiters({
+      perCredential: { points: 5, durationSeconds: 60 },
+      writes: { points: 1, durationSeconds: 60 },
+    });
+    expect((await limiters.consumeWrite("agent:a")).allowed).toBe(true);
+    expect((await limiters.consumeWrite("agent:a")).allowed).toBe(false);
+    expect(await limiters.consumeForCredential("agent:a")).toMatchObject({
+      allowed: true,
+      remaining: 4,
+    });
+    expect((await limiters.consumeWrite("agent:b")).allowed).toBe(true);
   });
 
   it("keeps credential and failed-auth budgets apart even for the same key", async () => {
@@ -55,6 +65,7 @@ describe("createRateLimiters", () => {
     [{ perCredential: { points: 0 } }, /perCredential.points/],
     [{ perCredential: { durationSeconds: 1.5 } }, /perCredential.durationSeconds/],
     [{ failedAuth: { blockSeconds: -1 } }, /failedAuth.blockSeconds/],
+    [{ writes: { points: -3 } }, /writes.points/],
   ])("refuses the rule %j", (config, message) => {
     expect(() => createRateLimiters(config)).toThrow(message);
   });

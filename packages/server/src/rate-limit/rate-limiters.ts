@@ -34,10 +34,17 @@ export type RateLimitersConfig = {
   /** @default "memory" */
   store?: RateLimitStore;
   /**
-   * Each authenticated credential's budget.
-   * @default { points: 300, durationSeconds: 60 } (5 requests a second on average)
+   * Each caller's budget for every authenticated request: an agent or admin key, or a token family
+   * (a token and its descendants count against the agent or admin that issued the root).
+   * @default { points: 1200, durationSeconds: 60 } (a start-up burst of 1,000 reads passes)
    */
   perCredential?: Partial<RateLimitRule>;
+  /**
+   * The same caller's smaller budget for writes and token mints (every authenticated request
+   * other than GET, HEAD and OPTIONS), counted on top of `perCredential`.
+   * @default { points: 120, durationSeconds: 60 }
+   */
+  writes?: Partial<RateLimitRule>;
   /**
    * Each client address's budget of failed authentications.
    * @default { points: 10, durationSeconds: 60, blockSeconds: 0 }
@@ -64,23 +71,32 @@ export type RateLimitDecision = {
   retryAfterSeconds: number;
 };
 
-/** The two budgets, usable without Fastify. Keys are hashed before they reach the store. */
+/** The three budgets, usable without Fastify. Keys are hashed before they reach the store. */
 export type RateLimiters = {
-  /** Counts one request by an authenticated credential (pass its stored hash). */
-  consumeForCredential(credentialHash: string): Promise<RateLimitDecision>;
-  /** Counts one failed authentication from a client address. */
-  consumeFailedAuth(clientAddress: string): Promise<RateLimitDecision>;
+  /** Counts one request by an authenticated caller (pass its budget key, see `budgetKeyOf`). */
+  consumeForCredential(budgetKey: string): Promise<RateLimitDecision>;
+  /** Counts one write or token mint by an authenticated caller, on top of its request. */
+  consumeWrite(budgetKey: string): Promise<RateLimitDecision>;
   /**
-   * Whether an address still has failed authentications left, without counting one. Refused
-   * once the budget is spent, so that a blocked address cannot keep guessing.
+   * Counts one failed authentication from a client address; refused once the address spent its
+   * budget. Only failures are counted and refused: a valid credential never meets this budget.
    */
-  checkFailedAuth(clientAddress: string): Promise<RateLimitDecision>;
+  consumeFailedAuth(clientAddress: string): Promise<RateLimitDecision>;
   /** The rules in force, defaults filled in. */
-  readonly rules: { perCredential: Required<RateLimitRule>; failedAuth: Required<RateLimitRule> };
+  readonly rules: {
+    perCredential: Required<RateLimitRule>;
+    writes: Required<RateLimitRule>;
+    failedAuth: Required<RateLimitRule>;
+  };
 };
 
 const DEFAULT_PER_CREDENTIAL: Required<RateLimitRule> = {
-  points: 300,
+  points: 1200,
+  durationSeconds: 60,
+  blockSeconds: 0,
+};
+const DEFAULT_WRITES: Required<RateLimitRule> = {
+  points: 120,
   durationSeconds: 60,
   blockSeconds: 0,
 };
@@ -91,36 +107,31 @@ const DEFAULT_FAILED_AUTH: Required<RateLimitRule> = {
 };
 
 /**
- * The per-credential and failed-authentication limiters, on rate-limiter-flexible.
+ * The per-caller, write and failed-authentication limiters, on rate-limiter-flexible.
  *
  * @throws {RangeError} for a rule whose numbers are not whole and positive.
  * @example
  * const limiters = createRateLimiters({ store: { redis }, perCredential: { points: 600 } });
- * const decision = await limiters.consumeForCredential(principal.credentialHash);
+ * const decision = await limiters.consumeForCredential(budgetKeyOf(principal));
  * if (!decision.allowed) respond429(decision.retryAfterSeconds);
  */
 export function createRateLimiters(config: RateLimitersConfig = {}): RateLimiters {
   const perCredential = rule(config.perCredential, DEFAULT_PER_CREDENTIAL, "perCredential");
+  const writes = rule(config.writes, DEFAULT_WRITES, "writes");
   const failedAuth = rule(config.failedAuth, DEFAULT_FAILED_AUTH, "failedAuth");
   const keyPrefix = config.keyPrefix ?? "ass:rl";
   const store = config.store ?? "memory";
   const credentialLimiter = limiter(store, `${keyPrefix}:credential`, perCredential);
+  const writeLimiter = limiter(store, `${keyPrefix}:writes`, writes);
   const failedAuthLimiter = limiter(store, `${keyPrefix}:failed-auth`, failedAuth);
 
   return {
-    rules: { perCredential, failedAuth },
-    consumeForCredential: (credentialHash) =>
-      consume(credentialLimiter, perCredential, hashKey("credential", credentialHash)),
+    rules: { perCredential, writes, failedAuth },
+    consumeForCredential: (budgetKey) =>
+      consume(credentialLimiter, perCredential, hashKey("credential", budgetKey)),
+    consumeWrite: (budgetKey) => consume(writeLimiter, writes, hashKey("credential", budgetKey)),
     consumeFailedAuth: (clientAddress) =>
       consume(failedAuthLimiter, failedAuth, hashKey("address", clientAddress)),
-    async checkFailedAuth(clientAddress) {
-      const current = await failedAuthLimiter.get(hashKey("address", clientAddress));
-      if (current === null) {
-        return decision(true, failedAuth, failedAuth.points, failedAuth.durationSeconds * 1000);
-      }
-      const remaining = Math.max(0, failedAuth.points - current.consumedPoints);
-      return decision(remaining > 0, failedAuth, remaining, current.msBeforeNext);
-    },
   };
 }
 
@@ -132,8 +143,7 @@ async function consume(
   try {
     const result = await target.consume(key, 1);
     if (result.remainingPoints === 0 && limits.blockSeconds > 0) {
-      // Block as soon as the budget is spent, not on the first refused request: a caller that
-      // checks before consuming (checkFailedAuth) would otherwise never trigger the block.
+      // Block as soon as the budget is spent, not on the first refused request.
       await target.block(key, limits.blockSeconds);
       return decision(true, limits, 0, limits.blockSeconds * 1000);
     }
@@ -188,7 +198,7 @@ function limiter(
 }
 
 /**
- * The store key for a credential hash or an address: SHA-256, so that a dump of the store never
+ * The store key for a caller's budget key or an address: SHA-256, so that a dump of the store never
  * shows a credential (even if a caller passes one unhashed) or a plain address.
  */
 function hashKey(kind: "credential" | "address", value: string): string {

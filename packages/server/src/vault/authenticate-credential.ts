@@ -45,6 +45,23 @@ async function issuerIsLive(
   return true;
 }
 
+/**
+ * `agent:<id>` or `admin:<id>` of whoever issued the token's family root: a child's issuer is its
+ * parent token, so the chain is walked up (bounded, like every ancestor walk).
+ */
+async function rootIssuerOf(
+  context: VaultContext,
+  token: { tenantId: string; issuerType: string; issuerId: string },
+): Promise<string> {
+  let current = token;
+  for (let depth = 0; current.issuerType === "token" && depth < 1000; depth++) {
+    const parent = await context.data.tokens.findById(token.tenantId, current.issuerId);
+    if (parent === undefined) break;
+    current = parent;
+  }
+  return `${current.issuerType}:${current.issuerId}`;
+}
+
 async function lookUpPrincipal(
   context: VaultContext,
   credential: string,
@@ -106,6 +123,7 @@ async function lookUpPrincipal(
       token: record,
       scopes: parseStoredScopes(token.scopes),
       credentialHash: hash,
+      rootIssuer: await rootIssuerOf(context, token),
     },
   };
 }

@@ -24,7 +24,20 @@ export type Principal =
       readonly token: TokenRecord;
       readonly scopes: readonly Scope[];
       readonly credentialHash: string;
+      /**
+       * The agent or admin that issued the token's family root, as `agent:<id>` or `admin:<id>`:
+       * the whole family shares its rate-limit budget (see {@link budgetKeyOf}).
+       */
+      readonly rootIssuer: string;
     };
+
+/**
+ * The rate-limit budget a principal spends: its own for an agent or admin key; for a token,
+ * its family root's issuer's, so that minting children never opens a new budget.
+ */
+export function budgetKeyOf(principal: Principal): string {
+  return principal.kind === "token" ? principal.rootIssuer : `${principal.kind}:${principal.id}`;
+}
 
 /** The audit log's view of a principal: a token acts for whoever issued it. */
 export function auditActor(principal: Principal | null): {

@@ -34,6 +34,7 @@ export type TestServer = {
  */
 export const UNTHROTTLED: NonNullable<ServerConfig["rateLimits"]> = {
   perCredential: { points: 1_000_000, durationSeconds: 60 },
+  writes: { points: 1_000_000, durationSeconds: 60 },
   failedAuth: { points: 1_000_000, durationSeconds: 60 },
 };
 
