@@ -25,7 +25,7 @@ import { installErrorHandlers, sendApiError, toApiError } from "./http/error-han
 import { TransportError } from "./http/error-status.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
-import { openApiTransform } from "./http/openapi-transform.js";
+import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
@@ -263,6 +263,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       security: [{ bearer: [] }, { agentKey: [] }],
     },
     transform: openApiTransform,
+    transformObject: openApiDocumentTransform as never,
   });
   registerRoutes(app, context);
   if (consoleSettings !== null)

@@ -84,3 +84,32 @@ describe("GET /v1/openapi.json", () => {
     );
   });
 });
+
+describe("the served OpenAPI document lints clean", () => {
+  it("has servers, and every operation a unique operationId and tags that the document defines", async () => {
+    server = await createTestServer({ corsOrigins: ["https://ops.example.com"] });
+    const response = await server.app.inject({ method: "GET", url: "/v1/openapi.json" });
+    const document = response.json();
+    expect(document.servers).toEqual([expect.objectContaining({ url: "/" })]);
+    const defined = new Set((document.tags as { name: string }[]).map((tag) => tag.name));
+    const ids = new Set<string>();
+    for (const [path, operations] of Object.entries(
+      document.paths as Record<string, Record<string, { operationId?: string; tags?: string[] }>>,
+    )) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method} ${path}`;
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z0-9]+$/);
+        expect(ids.has(operation.operationId ?? ""), `${where}: operationId reused`).toBe(false);
+        ids.add(operation.operationId ?? "");
+        expect(operation.tags?.length, where).toBeGreaterThan(0);
+        for (const tag of operation.tags ?? [])
+          expect(defined.has(tag), `${where}: ${tag}`).toBe(true);
+      }
+    }
+    expect(ids.size).toBe(ROUTES.length);
+    // The CORS preflight route stays out of the document.
+    expect(
+      Object.values(document.paths).some((operations) => "options" in (operations as object)),
+    ).toBe(false);
+  });
+});

@@ -123,6 +123,11 @@ export function openPostgresDatabase(
   const pool = new pg.Pool({ ...connection.clientConfig, max: options.poolSize ?? 10 });
   // Without a listener, an idle connection's error (PostgreSQL restarted) would end the process.
   pool.on("error", (error) => options.onError?.(error));
+  // The pool listens only while a connection is idle: one cut while checked out (its query fails
+  // and is answered) would otherwise emit an unheard "error" and end the process too.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => options.onError?.(error));
+  });
   const searchPath = CompiledQuery.raw(
     `set search_path to ${pg.escapeIdentifier(connection.schema)}`,
   );
