@@ -73,19 +73,21 @@ export async function startOptionsFromConfig(
 
 /**
  * The `[limits]` rate options as {@link RateLimitSettings}: one budget per rule, each left to the
- * server's default where not set. A new budget (such as one for token mints and writes) is one
- * more `rule(...)` line here and two options in SERVER_OPTIONS.
+ * server's default where not set. A new budget is one more `rule(...)` line here and two options
+ * in SERVER_OPTIONS.
  */
 function rateLimitsFrom(config: EffectiveConfig): RateLimitSettings {
   const values = config.values;
   const redisUrl = values["limits.redis_url"];
   return {
     ...(redisUrl === undefined ? {} : { store: { redisUrl } }),
+    ...definedAs("keyPrefix", values["limits.key_prefix"]),
     ...rule(
       "perCredential",
       values["limits.per_credential_points"],
       values["limits.per_credential_duration_seconds"],
     ),
+    ...rule("writes", values["limits.writes_points"], values["limits.writes_duration_seconds"]),
     ...rule(
       "failedAuth",
       values["limits.failed_auth_points"],
@@ -95,7 +97,7 @@ function rateLimitsFrom(config: EffectiveConfig): RateLimitSettings {
 }
 
 /** The settings' budgets: the properties whose values are rules. */
-type RuleName = "perCredential" | "failedAuth";
+type RuleName = "perCredential" | "writes" | "failedAuth";
 
 function rule(
   name: RuleName,
