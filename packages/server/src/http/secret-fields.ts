@@ -1,20 +1,10 @@
-import type { Tier } from "@agentsecretstore/protocol";
 import type { z } from "zod";
-import type { SecretRecord } from "../vault/records.js";
+import type { SecretFields } from "../vault/secret-fields.js";
 import { type ValidationIssue, validationError } from "../vault/vault-error.js";
-import type { secretFieldsShape, secretMetadataResponse } from "./schemas/secret-schemas.js";
+import type { secretFieldsShape } from "./schemas/secret-schemas.js";
 
 type FieldsInput = {
   [K in keyof typeof secretFieldsShape]?: z.infer<(typeof secretFieldsShape)[K]>;
-};
-
-/** What a write sets besides the value; undefined = keep the current (or default) value. */
-export type SecretFields = {
-  tier: Tier | undefined;
-  secretType: string | undefined;
-  description: string | undefined;
-  tags: Record<string, string> | undefined;
-  expiresAt: string | undefined;
 };
 
 function sameJson(left: unknown, right: unknown): boolean {
@@ -52,31 +42,4 @@ export function readSecretFields(body: FieldsInput, now: Date): SecretFields {
   }
   if (issues.length > 0) throw validationError(issues);
   return { tier, secretType, description: body.description ?? undefined, tags, expiresAt };
-}
-
-/** Whether the secret is past its `expires_at` (then it reads as 404). */
-export function isExpired(secret: SecretRecord, now: Date): boolean {
-  return secret.expiresAt !== null && secret.expiresAt <= now.toISOString();
-}
-
-/** A secret's metadata in docs/protocol.md's shape, both generations' names included; never the value. */
-export function toSecretMetadataBody(secret: SecretRecord): z.infer<typeof secretMetadataResponse> {
-  return {
-    id: secret.id,
-    path: secret.path,
-    namespace: secret.namespace,
-    key: secret.key,
-    version: secret.currentVersion,
-    tier: secret.tier,
-    access_tier: secret.tier,
-    secret_type: secret.secretType,
-    type: secret.secretType,
-    description: secret.description,
-    tags: secret.tags,
-    metadata: secret.tags,
-    created_at: secret.createdAt,
-    updated_at: secret.updatedAt,
-    accessed_at: secret.accessedAt,
-    expires_at: secret.expiresAt,
-  };
 }

@@ -2,23 +2,13 @@ import { parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { z } from "zod";
 import { type IpAllowlist, parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseTtl } from "../domain/ttl.js";
-import { type ValidationIssue, validationError } from "../vault/vault-error.js";
 import {
-  type createTokenBody,
   DEFAULT_TOKEN_TTL_SECONDS,
   MAX_TOKEN_TTL_SECONDS,
-} from "./schemas/token-schemas.js";
-
-/** A token request with both generations' fields merged and every field checked. */
-export type TokenRequest = {
-  scopes: Scope[];
-  /** Seconds; undefined = the default (which a parent token may cap). */
-  ttlSeconds: number | undefined;
-  description: string | null;
-  allowedIps: IpAllowlist | null;
-  /** undefined = the default (unlimited, or a parent token's remaining uses). */
-  maxUses: number | undefined;
-};
+  type TokenRequest,
+} from "../vault/token-request.js";
+import { type ValidationIssue, validationError } from "../vault/vault-error.js";
+import type { createTokenBody } from "./schemas/token-schemas.js";
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

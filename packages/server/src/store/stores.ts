@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { ConsoleSessionStore } from "../console/console-session-store.js";
 import type { DatabaseEngine, VaultDatabase } from "../db/database-engine.js";
 import type { Database } from "../db/schema.js";
 import { ApprovalsStore } from "./approvals-store.js";
 import { AuditStore } from "./audit-store.js";
+import { ConsoleSessionStore } from "./console-session-store.js";
 import { IdempotencyStore } from "./idempotency-store.js";
 import { PrincipalsStore } from "./principals-store.js";
 import { SecretsStore } from "./secrets-store.js";

@@ -1,4 +1,4 @@
-import type { Tier } from "@agentsecretstore/protocol";
+import type { ApprovalStatus, Tier } from "@agentsecretstore/protocol";
 import {
   type ApprovalState,
   newApprovalState,
@@ -7,7 +7,6 @@ import {
 } from "../approvals/approval-policy.js";
 import type { WebhookApproval } from "../approvals/webhook-event.js";
 import { generateId } from "../crypto/credentials.js";
-import type { ApprovalBody } from "../http/schemas/approval-schemas.js";
 import type {
   ApprovalChangeFields,
   ApprovalDecisionRecord,
@@ -134,7 +133,34 @@ export function newApprovalRecord(
   };
 }
 
-/** The wire shape of `GET /v1/approvals/{id}`, with the status as it stands at `now`. */
+/**
+ * An approval request as answers carry it (`GET /v1/approvals/{id}` and the lists): what an
+ * approver decides on. http/schemas/approval-schemas.ts describes the same shape for the wire,
+ * and the type checker holds the two together.
+ */
+export type ApprovalBody = {
+  id: string;
+  approval_request_id: string;
+  status: ApprovalStatus;
+  tier: Tier;
+  scopes: string[];
+  path: string | null;
+  token_id: string | null;
+  requested_by: string;
+  requested_by_type: "agent" | "admin" | "token";
+  description: string | null;
+  approvals: { by: string; by_name: string | null; at: string; comment: string | null }[];
+  required_approvals: number;
+  eligible_at: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_comment: string | null;
+  expires_at: string;
+  grant_expires_at: string | null;
+  created_at: string;
+};
+
+/** {@link ApprovalBody} with the status as it stands at `now`. */
 export function toApprovalBody(view: ApprovalView, now: Date, grantSeconds: number): ApprovalBody {
   const { record, approvals } = settledViewAt(view, now, grantSeconds);
   return {

@@ -1,5 +1,4 @@
 import type { ApprovalRejection, ApprovalStatus } from "../approvals/approval-policy.js";
-import type { ApprovalBody } from "../http/schemas/approval-schemas.js";
 import type { Actor, Origin } from "./actor.js";
 import {
   type ApprovalAnnouncement,
@@ -11,7 +10,7 @@ import {
   type PersonAction,
   retryApprovalRaces,
 } from "./approval-decisions.js";
-import { type ApprovalView, toApprovalBody } from "./approval-view.js";
+import { type ApprovalBody, type ApprovalView, toApprovalBody } from "./approval-view.js";
 import { recordAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { ApprovalRecord, StoredResponse } from "./records.js";

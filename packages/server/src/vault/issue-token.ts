@@ -7,7 +7,6 @@ import {
 } from "@agentsecretstore/protocol";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import { ipEntriesWithin } from "../domain/ip-range.js";
-import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "../http/token-request.js";
 import type { Stores } from "../store/stores.js";
 import type { TokenRecord } from "../store/tokens-store.js";
 import type { Origin } from "./actor.js";
@@ -17,6 +16,7 @@ import { recordAudit } from "./audit-event.js";
 import { requireApprovedToken } from "./guard.js";
 import type { Principal } from "./principal.js";
 import { higherTier } from "./tier-gate.js";
+import { DEFAULT_TOKEN_TTL_SECONDS, type TokenRequest } from "./token-request.js";
 import { runUnitOfWork } from "./unit-of-work.js";
 import type { VaultContext } from "./vault-context.js";
 import { scopeDenied, VaultError } from "./vault-error.js";

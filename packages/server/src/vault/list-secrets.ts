@@ -1,8 +1,8 @@
 import { checkSecretPath, scopesAllow } from "@agentsecretstore/protocol";
-import { toSecretMetadataBody } from "../http/secret-fields.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import { scopesOf } from "./guard.js";
 import type { Principal } from "./principal.js";
+import { toSecretMetadataBody } from "./secret-fields.js";
 import type { VaultContext } from "./vault-context.js";
 import { validationError } from "./vault-error.js";
 

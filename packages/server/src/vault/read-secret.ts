@@ -1,9 +1,9 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import { toSecretMetadataBody } from "../http/secret-fields.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import type { Origin } from "./actor.js";
 import { completeAction, consumeTokenUse, requireApprovedToken } from "./guard.js";
 import type { Principal } from "./principal.js";
+import { toSecretMetadataBody } from "./secret-fields.js";
 import { openValue } from "./secret-values.js";
 import { higherTier, requireReadTier } from "./tier-gate.js";
 import type { VaultContext } from "./vault-context.js";

@@ -1,10 +1,10 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import { isExpired } from "../http/secret-fields.js";
 import type { Stores } from "../store/stores.js";
 import type { Actor, Origin } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import { guardedWrite } from "./guarded-write.js";
 import type { Principal } from "./principal.js";
+import { isExpired } from "./secret-fields.js";
 import { checkValueSize, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
 import { secretNotFound } from "./vault-error.js";

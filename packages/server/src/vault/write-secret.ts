@@ -1,13 +1,13 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
 import { generateId, hashCredential } from "../crypto/credentials.js";
 import { deriveKey } from "../crypto/keys.js";
-import { isExpired, type SecretFields, toSecretMetadataBody } from "../http/secret-fields.js";
 import type { StoredResponse } from "../store/idempotency-store.js";
 import type { SecretRecord } from "../store/secrets-store.js";
 import type { Stores } from "../store/stores.js";
 import type { Origin } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
+import { isExpired, type SecretFields, toSecretMetadataBody } from "./secret-fields.js";
 import { checkValueSize, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
 import { conflict, preconditionFailed } from "./vault-error.js";

@@ -1,25 +1,8 @@
-import { checkNamespace, mayReadBelow, requiredScope } from "@agentsecretstore/protocol";
 import { z } from "zod";
-import type { Origin } from "../../vault/actor.js";
-import {
-  completeAction,
-  consumeTokenUse,
-  denyScope,
-  mayDo,
-  requireApprovedToken,
-  scopesOf,
-} from "../../vault/guard.js";
-import {
-  DEFAULT_PAGE_SIZE,
-  listReadableSecrets,
-  type SecretPageBody,
-} from "../../vault/list-secrets.js";
-import type { Principal } from "../../vault/principal.js";
-import { readSecretValue } from "../../vault/read-secret.js";
+import { DEFAULT_PAGE_SIZE } from "../../vault/list-secrets.js";
+import { listSecrets, readMetadata, readPath } from "../../vault/read-secrets.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { secretNotFound, validationError } from "../../vault/vault-error.js";
-import { originOf } from "../request-origin.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import {
   listQuery,
@@ -29,34 +12,11 @@ import {
   secretListResponse,
   secretValueResponse,
 } from "../schemas/secret-schemas.js";
-import { isExpired, toSecretMetadataBody } from "../secret-fields.js";
 import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
 
 const TAGS = ["secrets"];
 const READ_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
-
-function mayList(principal: Principal, namespace: string): boolean {
-  const scopes = scopesOf(principal);
-  return scopes === "all" || mayReadBelow(scopes, namespace);
-}
-
-/** Lists, after approval, with one token use and an audit event. */
-async function answerListing(
-  context: VaultContext,
-  origin: Origin,
-  principal: Principal,
-  page: SecretPageBody,
-): Promise<SecretPageBody> {
-  await requireApprovedToken(context, origin, principal);
-  await completeAction(context, origin, principal, {
-    event: "secret.read",
-    outcome: "success",
-    path: page.namespace === "" ? null : page.namespace,
-    detail: { kind: "list", count: page.items.length },
-  });
-  return page;
-}
 
 /** Reading secrets: listings, values, metadata (docs/protocol.md, "Secrets"). */
 export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): void {
@@ -73,29 +33,12 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
         response: { 200: secretListResponse, ...errorResponses(...READ_ERRORS) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const namespace = checkNamespace(request.query.namespace ?? "");
-      if (!namespace.ok)
-        throw validationError([{ field: "namespace", message: namespace.message }]);
-      if (!mayList(principal, namespace.namespace)) {
-        const pattern = namespace.namespace === "" ? "*" : `${namespace.namespace}/*`;
-        await denyScope(
-          context,
-          originOf(request),
-          principal,
-          "read",
-          namespace.namespace,
-          requiredScope("read", pattern),
-        );
-      }
-      const page = await listReadableSecrets(context, principal, {
-        namespace: namespace.namespace,
+    (request) =>
+      listSecrets(context, actorOf(request), {
+        namespace: request.query.namespace ?? "",
         limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
         cursor: request.query.cursor ?? null,
-      });
-      return answerListing(context, originOf(request), principal, page);
-    },
+      }),
   );
 
   app.get(
@@ -115,39 +58,12 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
         },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const path = secretPathFromUrl(request, "/v1/secrets/");
-      const canRead = mayDo(principal, "read", path.full);
-      // No lookup without the scope: whether a secret exists is not disclosed to those who may not read it.
-      const secret = canRead
-        ? await context.data.secrets.findByPath(principal.tenantId, path.full)
-        : undefined;
-      if (secret !== undefined && !isExpired(secret, context.now())) {
-        return readSecretValue(
-          context,
-          originOf(request),
-          principal,
-          path,
-          secret,
-          request.query.version ?? undefined,
-        );
-      }
-      if (request.query.version == null && mayList(principal, path.full)) {
-        const page = await listReadableSecrets(context, principal, {
-          namespace: path.full,
-          limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
-          cursor: request.query.cursor ?? null,
-        });
-        if (page.items.length > 0 || request.query.cursor != null) {
-          return answerListing(context, originOf(request), principal, page);
-        }
-      }
-      if (!canRead) await denyScope(context, originOf(request), principal, "read", path.full);
-      await requireApprovedToken(context, originOf(request), principal);
-      await consumeTokenUse(context, originOf(request), principal);
-      throw secretNotFound(path.full, request.query.version ?? undefined);
-    },
+    (request) =>
+      readPath(context, actorOf(request), secretPathFromUrl(request, "/v1/secrets/"), {
+        version: request.query.version ?? undefined,
+        limit: request.query.limit ?? DEFAULT_PAGE_SIZE,
+        cursor: request.query.cursor ?? null,
+      }),
   );
 
   app.get(
@@ -162,33 +78,7 @@ export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): 
         response: { 200: metadataWithVersionsResponse, ...errorResponses(...READ_ERRORS) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const path = secretPathFromUrl(request, "/v1/metadata/");
-      if (!mayDo(principal, "read", path.full)) {
-        await denyScope(context, originOf(request), principal, "read", path.full);
-      }
-      await requireApprovedToken(context, originOf(request), principal);
-      const secret = await context.data.secrets.findByPath(principal.tenantId, path.full);
-      if (secret === undefined || isExpired(secret, context.now())) {
-        await consumeTokenUse(context, originOf(request), principal);
-        throw secretNotFound(path.full);
-      }
-      const versions = await context.data.secrets.listVersions(principal.tenantId, secret.id);
-      await completeAction(context, originOf(request), principal, {
-        event: "secret.read",
-        outcome: "success",
-        path: path.full,
-        detail: { kind: "metadata" },
-      });
-      return {
-        ...toSecretMetadataBody(secret),
-        versions: versions.map((version) => ({
-          version: version.version,
-          created_at: version.createdAt,
-          retired_at: version.retiredAt,
-        })),
-      };
-    },
+    (request) =>
+      readMetadata(context, actorOf(request), secretPathFromUrl(request, "/v1/metadata/")),
   );
 }

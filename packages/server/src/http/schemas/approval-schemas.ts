@@ -1,5 +1,7 @@
 import { TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
+import type { ApprovalBody } from "../../vault/approval-view.js";
+import type { SameShape } from "./same-shape.js";
 
 export const APPROVAL_STATUSES = ["pending", "approved", "denied", "cancelled", "expired"] as const;
 
@@ -47,7 +49,9 @@ export const approvalResponse = z.object({
   created_at: z.string(),
 });
 
-export type ApprovalBody = z.infer<typeof approvalResponse>;
+// The vault's answer and this schema describe one shape: a field added to one alone fails here.
+const approvalShapesAgree: SameShape<z.infer<typeof approvalResponse>, ApprovalBody> = true;
+void approvalShapesAgree;
 
 export const approvalListQuery = z.strictObject({
   status: z

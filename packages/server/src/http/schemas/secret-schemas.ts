@@ -1,6 +1,8 @@
 import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
+import type { SecretMetadataBody } from "../../vault/secret-fields.js";
 import { mayContainNul } from "./no-nul.js";
+import type { SameShape } from "./same-shape.js";
 
 /** Longest grace period a rotation may keep the old version readable: 30 days, in seconds. */
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 86_400;
@@ -107,6 +109,13 @@ const metadataFields = {
 };
 
 export const secretMetadataResponse = z.object(metadataFields);
+
+// The vault's answer and this schema describe one shape: a field added to one alone fails here.
+const metadataShapesAgree: SameShape<
+  z.infer<typeof secretMetadataResponse>,
+  SecretMetadataBody
+> = true;
+void metadataShapesAgree;
 
 export const secretValueResponse = z.object({
   ...metadataFields,

@@ -1,8 +1,5 @@
 import { z } from "zod";
-
-/** Largest TTL a token may have (docs/protocol.md), in seconds. */
-export const MAX_TOKEN_TTL_SECONDS = 86_400;
-export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from "../../vault/token-request.js";
 
 const ipList = z
   .array(z.string().max(64))
