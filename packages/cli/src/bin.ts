@@ -1,3 +1,4 @@
+import { reexecTrustingCaCertificate } from "@agentsecretstore/mcp";
 import { processIo } from "./cli-io.js";
 import { run } from "./run.js";
 
@@ -9,4 +10,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await run(process.argv.slice(2), processIo());
+// ASS_CA_CERT: run again with that CA trusted (Node reads extra CAs only at start-up).
+let reexecCode: number | null = null;
+try {
+  reexecCode = await reexecTrustingCaCertificate(process);
+} catch (error) {
+  process.stderr.write(`ass: ${(error as Error).message}\n`);
+  process.exitCode = 2;
+}
+if (reexecCode !== null) process.exitCode = reexecCode;
+else if (process.exitCode === undefined)
+  process.exitCode = await run(process.argv.slice(2), processIo());

@@ -30,11 +30,13 @@ export async function getFromVault(
       signal: signal ?? AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AgentVaultNetworkError(`Could not reach the vault at ${baseUrl} (${reason}).`, {
-      code: "NETWORK_ERROR",
-      cause: error,
-    });
+    throw new AgentVaultNetworkError(
+      `Could not reach the vault at ${baseUrl} (${fetchFailure(error)}).`,
+      {
+        code: "NETWORK_ERROR",
+        cause: error,
+      },
+    );
   }
   const requestId = response.headers.get("x-request-id");
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
@@ -58,4 +60,24 @@ export async function getFromVault(
   }
   if (response.status >= 500) throw new AgentVaultServerError(message, options);
   throw new AgentVaultError(message, options);
+}
+
+/** Certificate checks that fail for a server whose CA this process does not trust. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+]);
+
+/** What went wrong: undici says "fetch failed" and puts the useful code in `cause`. */
+function fetchFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string") return error.message;
+  if (UNTRUSTED_CERTIFICATE.has(code)) {
+    return `${error.message}: ${code}; the server's certificate is not from a trusted CA: for a private CA set ASS_CA_CERT to its PEM file`;
+  }
+  return `${error.message}: ${code}`;
 }

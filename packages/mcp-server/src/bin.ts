@@ -1,6 +1,17 @@
 import { CommanderError } from "commander";
 import { McpConfigError } from "./mcp-config-error.js";
 import { runMcpServer } from "./run-mcp-server.js";
+import { reexecTrustingCaCertificate } from "./tls/trust-ca-certificate.js";
+
+// ASS_CA_CERT: run again with the CA trusted (Node reads extra CAs only at start-up).
+let reexecCode: number | null;
+try {
+  reexecCode = await reexecTrustingCaCertificate(process);
+} catch (error) {
+  process.stderr.write(`ass-mcp: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+if (reexecCode !== null) process.exit(reexecCode);
 
 const controller = new AbortController();
 process.once("SIGTERM", () => controller.abort());

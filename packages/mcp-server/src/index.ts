@@ -23,3 +23,9 @@ export type { McpIo } from "./mcp-io.js";
 export type { McpSession, McpSessionFactory } from "./protocol/mcp-session.js";
 export { mcpCommand, type RunMcpServerOptions, runMcpServer } from "./run-mcp-server.js";
 export { type ServeStdioOptions, serveStdio } from "./stdio/serve-stdio.js";
+export {
+  CA_CERT_ENV,
+  CaCertificateError,
+  type ReexecProcess,
+  reexecTrustingCaCertificate,
+} from "./tls/trust-ca-certificate.js";
