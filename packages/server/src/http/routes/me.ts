@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { describeCredential } from "../../vault/describe-credential.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { principalOf } from "../request-principal.js";
+import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import { toTokenSelfBody } from "../token-response.js";
 import type { VaultApp } from "../vault-app.js";
-import { principalNames } from "./principal-names.js";
 
 const meResponse = z.object({
   kind: z.enum(["admin", "agent", "token"]).describe("What the presented credential is"),
@@ -39,15 +39,14 @@ export function registerMeRoute(app: VaultApp, context: VaultContext): void {
       },
     },
     async (request): Promise<z.infer<typeof meResponse>> => {
-      const principal = principalOf(request);
-      const [tenant, names] = await Promise.all([
-        context.data.principals.findTenant(principal.tenantId),
-        principalNames(context, principal.tenantId),
-      ]);
+      const { principal, tenantName, name, agentScopes, rootIssuerName } = await describeCredential(
+        context,
+        actorOf(request),
+      );
       const base = {
         id: principal.id,
         tenant_id: principal.tenantId,
-        tenant_name: tenant?.name ?? null,
+        tenant_name: tenantName,
         is_operator: principal.kind === "admin" && principal.isOperator,
         expires_at: null,
         max_uses: null,
@@ -59,20 +58,9 @@ export function registerMeRoute(app: VaultApp, context: VaultContext): void {
         issuer_id: null,
         issuer_name: null,
       };
-      if (principal.kind === "admin") {
-        return { ...base, kind: "admin", name: names.get(principal.id) ?? null, scopes: [] };
-      }
-      if (principal.kind === "agent") {
-        const agent = await context.data.principals.findAgent(principal.tenantId, principal.id);
-        return {
-          ...base,
-          kind: "agent",
-          name: names.get(principal.id) ?? null,
-          scopes: agent?.allowedScopes ?? [],
-        };
-      }
+      if (principal.kind === "admin") return { ...base, kind: "admin", name, scopes: [] };
+      if (principal.kind === "agent") return { ...base, kind: "agent", name, scopes: agentScopes };
       const token = toTokenSelfBody(principal.token);
-      const rootIssuer = await rootIssuerOf(context, principal.token);
       return {
         ...base,
         kind: "token",
@@ -86,18 +74,8 @@ export function registerMeRoute(app: VaultApp, context: VaultContext): void {
         parent_token_id: token.parent_token_id,
         issuer_type: principal.token.issuerType,
         issuer_id: principal.token.issuerId,
-        issuer_name: names.get(rootIssuer) ?? null,
+        issuer_name: rootIssuerName,
       };
     },
   );
-}
-
-/** The agent or admin id at the root of a token's family (a child's issuer is its parent token). */
-async function rootIssuerOf(
-  context: VaultContext,
-  token: { id: string; tenantId: string; issuerId: string },
-): Promise<string> {
-  const rootId = (await context.data.tokens.ancestorIds(token.tenantId, token.id)).at(-1);
-  if (rootId === undefined) return token.issuerId;
-  return (await context.data.tokens.findById(token.tenantId, rootId))?.issuerId ?? token.issuerId;
 }

@@ -1,12 +1,9 @@
 import { z } from "zod";
-import type { Origin } from "../../vault/actor.js";
-import { consumeTokenUse } from "../../vault/guard.js";
 import { issueToken } from "../../vault/issue-token.js";
-import type { Principal } from "../../vault/principal.js";
-import { revokeTokens } from "../../vault/revoke-tokens.js";
-import { runUnitOfWork } from "../../vault/unit-of-work.js";
+import { revokeSelf, revokeToken } from "../../vault/revoke-token.js";
 import type { VaultContext } from "../../vault/vault-context.js";
-import { notFound, shownId } from "../../vault/vault-error.js";
+import { notFound } from "../../vault/vault-error.js";
+import { actorOf } from "../request-actor.js";
 import { originOf } from "../request-origin.js";
 import { principalOf } from "../request-principal.js";
 import { AUTHENTICATED_ERRORS, errorBody, errorResponses } from "../schemas/error-schema.js";
@@ -21,42 +18,6 @@ import { toTokenBody, toTokenSelfBody } from "../token-response.js";
 import type { VaultApp } from "../vault-app.js";
 
 const TAGS = ["tokens"];
-
-/** Revokes the token and its descendants on behalf of the caller (one unit of work). */
-function revoke(
-  context: VaultContext,
-  origin: Origin,
-  principal: Principal,
-  tokenId: string,
-): Promise<string[]> {
-  const actor = { principal, origin };
-  return runUnitOfWork(context, actor, (unit) =>
-    revokeTokens(unit, context, actor, {
-      roots: [tokenId],
-      auditEach: true,
-      reason: "token revoked",
-    }),
-  );
-}
-
-/** Whether `principal` issued the token or one of its ancestors, or is one of its ancestors. */
-async function mayRevoke(
-  context: VaultContext,
-  principal: Principal,
-  tokenId: string,
-): Promise<boolean> {
-  if (principal.kind === "admin") return true;
-  const { tokens } = context.data;
-  const chain = [tokenId, ...(await tokens.ancestorIds(principal.tenantId, tokenId))];
-  if (principal.kind === "token" && chain.includes(principal.id)) return true;
-  for (const id of chain) {
-    const token = await tokens.findById(principal.tenantId, id);
-    if (token && token.issuerType === principal.kind && token.issuerId === principal.id) {
-      return true;
-    }
-  }
-  return false;
-}
 
 /** Scoped tokens: issue (incl. child tokens), inspect and revoke (docs/protocol.md, "Tokens"). */
 export function registerTokenRoutes(app: VaultApp, context: VaultContext): void {
@@ -117,11 +78,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      if (principal.kind !== "token") {
-        throw notFound("DELETE /v1/tokens/self needs a token (ast_tok_…), not a key");
-      }
-      await revoke(context, originOf(request), principal, principal.id);
+      await revokeSelf(context, actorOf(request));
       return reply.status(204).send(null);
     },
   );
@@ -140,16 +97,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const tokenId = request.params.token_id;
-      const token = await context.data.tokens.findById(principal.tenantId, tokenId);
-      if (token === undefined || !(await mayRevoke(context, principal, tokenId))) {
-        throw notFound(`No token ${shownId(tokenId)} that this credential may revoke`);
-      }
-      // Revoking oneself spends nothing (as DELETE /v1/tokens/self): a pending token has no use to
-      // spend, and a token giving itself up should not need one left to do so.
-      if (tokenId !== principal.id) await consumeTokenUse(context, originOf(request), principal);
-      await revoke(context, originOf(request), principal, tokenId);
+      await revokeToken(context, actorOf(request), request.params.token_id);
       return reply.status(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import type { VaultContext } from "../../vault/vault-context.js";
+import type { VaultContext } from "./vault-context.js";
 
 /** Names of a tenant's agents and admins by id, so that answers can put a name next to an id. */
 export async function principalNames(
