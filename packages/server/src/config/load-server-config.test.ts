@@ -168,3 +168,23 @@ describe("the server README", () => {
     }
   });
 });
+
+describe("the deploy examples", () => {
+  it("deploy/ass.env names only known variables, and its values load", async () => {
+    const text = await readFile(
+      join(dirname(fileURLToPath(import.meta.url)), "../../deploy/ass.env"),
+      "utf8",
+    );
+    const known = new Set(Object.values(SERVER_OPTIONS).flatMap((option) => [...option.env]));
+    const env: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+      const match = /^(#\s*)?([A-Z][A-Z0-9_]+)=(\S*)/.exec(line);
+      if (match === null) continue;
+      expect(known.has(match[2] ?? ""), `${match[2]} in deploy/ass.env`).toBe(true);
+      if (match[1] === undefined) env[match[2] ?? ""] = match[3] ?? "";
+    }
+    expect(Object.keys(env)).toContain("ASS_KEYS_FILE");
+    const config = await loadServerConfig({ env });
+    expect(config.values["server.data_dir"]).toBe("/var/lib/ass");
+  });
+});
