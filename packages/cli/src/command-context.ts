@@ -12,8 +12,8 @@ import {
 } from "./credentials/resolve-credential.js";
 import { ExitCode } from "./exit-codes.js";
 import { type Column, formatDetails, formatTable } from "./output/format-table.js";
-import { rateLimitNoticingFetch } from "./output/rate-limit-notice.js";
 import { type TerminalStyle, terminalStyle } from "./output/terminal-style.js";
+import { waitNotice } from "./output/wait-notice.js";
 
 type GlobalOptions = { json?: boolean; baseUrl?: string; as?: CredentialKind; color?: boolean };
 
@@ -79,9 +79,9 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
   let adminClient: VaultAdmin | undefined;
   let approvalsClient: VaultAdmin | undefined;
   const writeJson = (data: unknown) => io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-  const fetch = rateLimitNoticingFetch(io, err);
+  const onWait = waitNotice(io, err);
   const adminFor = (resolved: ResolvedCredential) =>
-    new VaultAdmin({ adminKey: resolved.value, baseUrl: rawBaseUrl(), env: {}, fetch });
+    new VaultAdmin({ adminKey: resolved.value, baseUrl: rawBaseUrl(), env: {}, onWait });
 
   return {
     io,
@@ -96,8 +96,8 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
       const baseUrl = rawBaseUrl();
       client =
         resolved.kind === "token"
-          ? new AgentVault({ token: resolved.value, baseUrl, env: {}, fetch })
-          : new AgentVault({ agentKey: resolved.value, baseUrl, env: {}, fetch });
+          ? new AgentVault({ token: resolved.value, baseUrl, env: {}, onWait })
+          : new AgentVault({ agentKey: resolved.value, baseUrl, env: {}, onWait });
       return client;
     },
     admin() {

@@ -77,7 +77,10 @@ describe("rate-limit waits", () => {
       const result = await limited.ass(["secrets", "get", "rl/key"]);
       expect(result.code, result.stderr).toBe(ExitCode.OK);
       expect(result.stdout).toBe("rl-value\n");
-      expect(result.stderr).toMatch(/rate limiting these requests; trying again in [12] s/);
+      expect(result.stderr).toMatch(
+        /^ass: waiting [12] s: rate limited by the vault \(Retry-After\)$/m,
+      );
+      expect(result.stderr.match(/waiting/g)).toHaveLength(1);
     } finally {
       await limited.close();
     }

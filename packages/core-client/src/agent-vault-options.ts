@@ -1,4 +1,5 @@
 import type { Logger } from "./logger.js";
+import type { OnWait } from "./retry-wait.js";
 import type { SecretCacheStore } from "./secret-cache-store.js";
 
 /** Options of `createSecretCache` (from `@agentsecretstore/client/cache`). */
@@ -53,6 +54,15 @@ export interface AgentVaultOptions {
    * @default 3
    */
   retries?: number | undefined;
+  /**
+   * Called before every wait between attempts, with how long, why (`retryAfter`: the server's
+   * `Retry-After`, e.g. a rate limit) and for which request, so that a caller can say so
+   * instead of hanging silently. `Retry-After` waits are also a `logger.warn` line.
+   * @default undefined (the logger only)
+   * @example
+   * new AgentVault({ onWait: (w) => console.error(`waiting ${Math.ceil(w.delayMs / 1000)} s`) })
+   */
+  onWait?: OnWait | undefined;
   /** @default globalThis.fetch (looked up at each call) */
   fetch?: FetchLike | undefined;
   /**

@@ -53,5 +53,6 @@ export type {
   SetSecretOptions,
   WaitForApprovalOptions,
 } from "./request-options.js";
+export type { OnWait, RetryWait } from "./retry-wait.js";
 export type { SecretCacheKey, SecretCacheStore } from "./secret-cache-store.js";
 export { SecretList } from "./secret-list.js";

@@ -2,10 +2,13 @@ import type { AgentVaultOptions } from "./agent-vault-options.js";
 
 /**
  * Options of `new VaultAdmin(options)`. The connection options (`baseUrl`, `timeout`,
- * `retries`, `fetch`, `logger`) mean what they mean for `AgentVault`.
+ * `retries`, `onWait`, `fetch`, `logger`) mean what they mean for `AgentVault`.
  */
 export interface VaultAdminOptions
-  extends Pick<AgentVaultOptions, "baseUrl" | "timeout" | "retries" | "fetch" | "logger"> {
+  extends Pick<
+    AgentVaultOptions,
+    "baseUrl" | "timeout" | "retries" | "onWait" | "fetch" | "logger"
+  > {
   /**
    * Admin key (`ass_admin_…`), printed by `ass server` on its first start or made with
    * `createAdmin`. Required: without one the constructor throws.

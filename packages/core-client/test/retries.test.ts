@@ -28,6 +28,53 @@ function fakeClock() {
   vi.setSystemTime(new Date("2026-01-15T10:30:00.000Z"));
 }
 
+describe("onWait", () => {
+  it("hears of every wait: Retry-After ones and backoff ones, and a throwing listener changes nothing", async () => {
+    fakeClock();
+    nock(ORIGIN)
+      .get("/v1/secrets/a/b")
+      .reply(
+        429,
+        { error: { code: "RATE_LIMITED", message: "slow down", retry_after: 3 } },
+        { "retry-after": "3" },
+      );
+    nock(ORIGIN).get("/v1/secrets/a/b").reply(502, {});
+    nock(ORIGIN).get("/v1/secrets/a/b").reply(200, wireSecret("a/b"));
+    const waits: unknown[] = [];
+    const logger = capturingLogger();
+    const reading = testVault({
+      retries: 3,
+      logger,
+      onWait: (wait) => {
+        waits.push(wait);
+        throw new Error("listener failure");
+      },
+    }).getSecret("a/b");
+    await untilAttempts(logger, 1);
+    expect(waits).toEqual([
+      {
+        delayMs: 3000,
+        retryAfter: true,
+        code: "RATE_LIMITED",
+        status: 429,
+        attempt: 1,
+        method: "GET",
+        path: "/v1/secrets/a/b",
+      },
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      "vault asked to wait (Retry-After)",
+      expect.objectContaining({ delayMs: 3000, status: 429 }),
+    );
+    await vi.advanceTimersByTimeAsync(3_000);
+    await untilAttempts(logger, 2);
+    expect(waits[1]).toMatchObject({ retryAfter: false, status: 502, attempt: 2 });
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect((await reading).value).toBe(VALUE);
+    expect(logger.lines()).not.toContain(VALUE);
+  });
+});
+
 describe("retries over HTTP", () => {
   it("retries a 503 after the Retry-After delay in seconds", async () => {
     fakeClock();

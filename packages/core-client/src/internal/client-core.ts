@@ -1,6 +1,7 @@
 import type { FetchLike } from "../agent-vault-options.js";
 import { AgentVaultConfigurationError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
+import type { OnWait } from "../retry-wait.js";
 import { CredentialIdentity } from "./credential-identity.js";
 import { checkNumber } from "./option-checks.js";
 import { RequestPipeline } from "./request-pipeline.js";
@@ -17,6 +18,7 @@ export interface ClientCoreOptions {
   readonly retries?: number | undefined;
   readonly fetch?: FetchLike | undefined;
   readonly logger?: Logger | undefined;
+  readonly onWait?: OnWait | undefined;
 }
 
 /** What differs between the clients: where the credential comes from. */
@@ -67,6 +69,7 @@ export class ClientCore {
       credential: (override) => this.credentialFor(override),
       closeSignal: this.#closer.signal,
       credentialIdentity: this.credentialIdentity,
+      onWait: options.onWait,
     });
   }
 

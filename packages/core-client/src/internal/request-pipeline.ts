@@ -1,5 +1,6 @@
 import type { AgentVaultError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { OnWait, RetryWait } from "../retry-wait.js";
 import { abortableSleep, linkSignals } from "./abort.js";
 import {
   type BuiltRequest,
@@ -31,6 +32,8 @@ export interface PipelineConfig {
   /** Fires when the client is closed; aborts everything in flight. */
   readonly closeSignal?: AbortSignal | undefined;
   readonly credentialIdentity?: CredentialIdentity | undefined;
+  /** Told before every wait between attempts (see `RetryWait`). */
+  readonly onWait?: OnWait | undefined;
   /** Injectable for tests. */
   readonly sleep?: ((milliseconds: number, signal: AbortSignal) => Promise<void>) | undefined;
   readonly random?: (() => number) | undefined;
@@ -112,6 +115,7 @@ export class RequestPipeline {
         const { error, retryAfterMs } = outcome;
         if (attempt > this.#config.retries || !isRetryable(error)) throw error;
         const delay = nextRetryDelay(attempt - 1, retryAfterMs, this.#random);
+        this.#announceWait(built, error, attempt, delay, retryAfterMs !== null);
         try {
           await this.#sleep(delay, linked.signal);
         } catch {
@@ -164,6 +168,33 @@ export class RequestPipeline {
       sensitiveValues: request.sensitiveValues,
     });
     return { error, retryAfterMs: retryAfterDelay(retryAfterHeader, this.#now()) };
+  }
+
+  /** Never waits silently: a `Retry-After` wait is a warning, and `onWait` hears of every wait. */
+  #announceWait(
+    built: BuiltRequest,
+    error: AgentVaultError,
+    attempt: number,
+    delayMs: number,
+    retryAfter: boolean,
+  ): void {
+    const [method = "", path = ""] = built.description.split(" ");
+    const wait: RetryWait = {
+      delayMs,
+      retryAfter,
+      code: error.code,
+      status: error.status,
+      attempt,
+      method,
+      path,
+    };
+    const fields = { method, path, status: error.status, code: error.code, delayMs, attempt };
+    if (retryAfter) this.#config.logger.warn("vault asked to wait (Retry-After)", fields);
+    try {
+      this.#config.onWait?.(wait);
+    } catch {
+      // A failing listener must not change what the request does.
+    }
   }
 
   #log(
