@@ -110,7 +110,9 @@ describe("ASS_CA_CERT", () => {
     expect(trusted.result?.isError, JSON.stringify(trusted)).not.toBe(true);
     expect(trusted.result?.structuredContent).toBeDefined();
     const untrusted = await listSecretsThroughMcp(env);
-    expect(JSON.stringify(untrusted)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN/);
+    expect(JSON.stringify(untrusted)).toMatch(
+      /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN/,
+    );
   }, 60_000);
 });
 
