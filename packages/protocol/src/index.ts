@@ -17,7 +17,9 @@ export { ERROR_CODES, ERROR_STATUS, isErrorCode } from "./error-code.js";
 export { MAX_PATH_LENGTH, MAX_SEGMENT_LENGTH, MAX_SEGMENTS } from "./path-segments.js";
 export type { Scope, ScopeAction } from "./scope.js";
 export {
+  fromHostedScope,
   mayReadBelow,
+  NAMESPACES_READ,
   parseScope,
   patternCovers,
   requiredScope,
@@ -25,6 +27,7 @@ export {
   scopeAllows,
   scopeCovers,
   scopesAllow,
+  scopesListNamespaces,
   scopesWithin,
   scopeWithin,
 } from "./scope.js";

@@ -1,13 +1,16 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
+  fromHostedScope,
   mayReadBelow,
+  NAMESPACES_READ,
   parseScope,
   requiredScope,
   type Scope,
   type ScopeAction,
   scopeAllows,
   scopesAllow,
+  scopesListNamespaces,
   scopesWithin,
   scopeWithin,
 } from "./scope.js";
@@ -55,6 +58,7 @@ describe("parseScope", () => {
       ok: true,
       scope: {
         text: "secrets:read:production/openai/*",
+        resource: "secrets",
         action: "read",
         pattern: ["production", "openai", "*"],
       },
@@ -301,4 +305,77 @@ describe("mayReadBelow", () => {
       expect(mayReadBelow(scopes, namespace)).toBe(readable);
     },
   );
+});
+
+describe("namespaces:read", () => {
+  const namespaces = scope(NAMESPACES_READ);
+
+  it("parses as a scope that covers no secret", () => {
+    expect(namespaces).toEqual({
+      text: "namespaces:read",
+      resource: "namespaces",
+      action: "read",
+      pattern: [],
+    });
+    for (const action of ["read", "write", "delete"] as const) {
+      expect(scopeAllows(namespaces, action, "production/openai/api-key")).toBe(false);
+      expect(scopeAllows(namespaces, action, "a")).toBe(false);
+    }
+    expect(mayReadBelow([namespaces], "")).toBe(false);
+    expect(mayReadBelow([namespaces], "production")).toBe(false);
+  });
+
+  it("lies within itself or a ceiling that reads everything, nothing narrower", () => {
+    expect(scopesWithin([namespaces], [namespaces])).toBe(true);
+    expect(scopesWithin([namespaces], [scope("secrets:read:*")])).toBe(true);
+    expect(scopesWithin([namespaces], [scope("secrets:*:*")])).toBe(true);
+    expect(scopesWithin([namespaces], [scope("secrets:read:production/*")])).toBe(false);
+    expect(scopesWithin([namespaces], [scope("secrets:write:*")])).toBe(false);
+    expect(scopesWithin([scope("secrets:read:a/*")], [namespaces])).toBe(false);
+    expect(scopesWithin([scope("secrets:*:*")], [namespaces])).toBe(false);
+  });
+
+  it("is what lets scopes list namespaces", () => {
+    expect(scopesListNamespaces([namespaces])).toBe(true);
+    expect(scopesListNamespaces([scope("secrets:read:*")])).toBe(true);
+    expect(scopesListNamespaces([scope("secrets:read:production/*")])).toBe(false);
+    expect(scopesListNamespaces([scope("secrets:delete:*")])).toBe(false);
+    expect(scopesListNamespaces([])).toBe(false);
+  });
+
+  it("rejects look-alikes", () => {
+    for (const text of ["namespaces:write", "namespaces:read:production", "Namespaces:read"]) {
+      expect(parseScope(text).ok, text).toBe(false);
+    }
+  });
+});
+
+describe("fromHostedScope", () => {
+  it("translates the hosted product's names into this grammar", () => {
+    expect(fromHostedScope("read:secrets")).toEqual(["secrets:read:*"]);
+    expect(fromHostedScope("write:secrets")).toEqual(["secrets:write:*"]);
+    expect(fromHostedScope("rotate:secrets")).toEqual(["secrets:write:*"]);
+    expect(fromHostedScope("import:secrets")).toEqual(["secrets:write:*"]);
+    expect(fromHostedScope("delete:secrets")).toEqual(["secrets:delete:*"]);
+    expect(fromHostedScope("read:secrets", ["production", "staging/eu"])).toEqual([
+      "secrets:read:production/*",
+      "secrets:read:staging/eu/*",
+    ]);
+    for (const translated of fromHostedScope("read:secrets", ["production"]) ?? []) {
+      expect(parseScope(translated).ok).toBe(true);
+    }
+  });
+
+  it("leaves every other text alone", () => {
+    for (const text of ["secrets:read:*", "manage:agents", "toString", "read:secret", ""]) {
+      expect(fromHostedScope(text), text).toBeUndefined();
+    }
+  });
+
+  it("says why manage:agents is refused", () => {
+    expect(parseScope("manage:agents")).toEqual({
+      ok: false,
+      message: expect.stringContaining("admin keys manage agents"),
+    });
+  });
 });

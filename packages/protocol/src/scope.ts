@@ -4,10 +4,15 @@ import { checkNamespace, checkSecretPath } from "./secret-path.js";
 /** What a request does to a secret. `write` does not imply `read`. */
 export type ScopeAction = "read" | "write" | "delete";
 
-/** A parsed scope such as `secrets:read:production/openai/*`. */
+/** A parsed scope such as `secrets:read:production/openai/*`, or `namespaces:read`. */
 export type Scope = {
   /** The scope exactly as given. */
   readonly text: string;
+  /**
+   * `secrets`: an action on the secrets a pattern covers. `namespaces`: {@link NAMESPACES_READ},
+   * which covers no secret (its pattern is empty) and only lets the holder list namespace names.
+   */
+  readonly resource: "secrets" | "namespaces";
   /** The action it grants; `*` grants all three. */
   readonly action: ScopeAction | "*";
   /** The pattern's segments; a segment may be exactly `*`. */
@@ -18,6 +23,45 @@ export type Scope = {
 export const SCOPE_ACTIONS: readonly ScopeAction[] = Object.freeze(["read", "write", "delete"]);
 const MAX_SCOPE_LENGTH = 600;
 const GRAMMAR = "secrets:<read|write|delete|*>:<pattern>";
+
+/**
+ * The scope that lets a credential list the names of its tenant's namespaces
+ * (`GET /v1/namespaces`), never a key, a value or metadata. It lies within a ceiling that holds
+ * it, or one that may read every secret (`secrets:read:*`, `secrets:*:*`).
+ */
+export const NAMESPACES_READ = "namespaces:read";
+
+/**
+ * The hosted product's 1.0 scope names (action first, no path) and the action each one means
+ * here. `rotate:secrets` and `import:secrets` are writes. `manage:agents` has no equivalent:
+ * agents are managed with admin keys.
+ */
+const HOSTED_SCOPE_ACTIONS: Readonly<Record<string, ScopeAction>> = Object.freeze({
+  "read:secrets": "read",
+  "write:secrets": "write",
+  "rotate:secrets": "write",
+  "import:secrets": "write",
+  "delete:secrets": "delete",
+});
+
+/**
+ * A hosted-product scope name in this grammar: the action on every secret, or on every secret
+ * below each of `namespaces` (the hosted `allowed_namespaces`). `undefined` when `text` is not
+ * one of those names (it is then parsed as it is).
+ *
+ * @example
+ * fromHostedScope("read:secrets"); // ["secrets:read:*"]
+ * fromHostedScope("rotate:secrets", ["production"]); // ["secrets:write:production/*"]
+ */
+export function fromHostedScope(
+  text: string,
+  namespaces: readonly string[] = [],
+): string[] | undefined {
+  const action = Object.hasOwn(HOSTED_SCOPE_ACTIONS, text) ? HOSTED_SCOPE_ACTIONS[text] : undefined;
+  if (action === undefined) return undefined;
+  if (namespaces.length === 0) return [`secrets:${action}:*`];
+  return namespaces.map((namespace) => `secrets:${action}:${namespace}/*`);
+}
 
 /**
  * Parses a scope in the grammar `secrets:<read|write|delete|*>:<pattern>`. The pattern is a path
@@ -35,9 +79,19 @@ export function parseScope(
   if (text.length > MAX_SCOPE_LENGTH) {
     return { ok: false, message: `scope is too long; at most ${MAX_SCOPE_LENGTH} characters` };
   }
+  if (text === NAMESPACES_READ) {
+    return { ok: true, scope: { text, resource: "namespaces", action: "read", pattern: [] } };
+  }
+  if (text === "manage:agents") {
+    return {
+      ok: false,
+      message:
+        "manage:agents (a hosted-product scope) does not exist here: admin keys manage agents",
+    };
+  }
   const parts = text.split(":");
   if (parts.length !== 3 || parts[0] !== "secrets") {
-    return { ok: false, message: `scope must have the form ${GRAMMAR}` };
+    return { ok: false, message: `scope must have the form ${GRAMMAR} (or ${NAMESPACES_READ})` };
   }
   const action = parts[1]!;
   if (action !== "*" && !SCOPE_ACTIONS.includes(action as ScopeAction)) {
@@ -50,7 +104,12 @@ export function parseScope(
   if (!checked.ok) return checked;
   return {
     ok: true,
-    scope: { text, action: action as ScopeAction | "*", pattern: checked.segments },
+    scope: {
+      text,
+      resource: "secrets",
+      action: action as ScopeAction | "*",
+      pattern: checked.segments,
+    },
   };
 }
 
@@ -61,6 +120,7 @@ export function parseScope(
  * `production/openai` itself nor `production/openai-evil/x`. An invalid path is never allowed.
  */
 export function scopeAllows(scope: Scope, action: ScopeAction, path: string): boolean {
+  if (scope.resource !== "secrets") return false;
   if (scope.action !== "*" && scope.action !== action) return false;
   const checked = checkSecretPath(path);
   if (!checked.ok) return false;
@@ -102,6 +162,10 @@ export function scopesAllow(scopes: readonly Scope[], action: ScopeAction, path:
  * because of the 16-segment / 512-character limits.
  */
 export function scopeWithin(child: Scope, parent: Scope): boolean {
+  if (child.resource === "namespaces") {
+    return parent.resource === "namespaces" || readsEverything(parent);
+  }
+  if (parent.resource !== "secrets") return false;
   if (parent.action !== "*" && parent.action !== child.action) return false;
   return patternWithin(child.pattern, parent.pattern);
 }
@@ -121,6 +185,23 @@ export function scopesWithin(children: readonly Scope[], ceiling: readonly Scope
   });
 }
 
+/**
+ * Whether the scopes let their holder list the tenant's namespace names: they hold
+ * {@link NAMESPACES_READ}, or may read every secret.
+ */
+export function scopesListNamespaces(scopes: readonly Scope[]): boolean {
+  return scopes.some((scope) => scope.resource === "namespaces" || readsEverything(scope));
+}
+
+function readsEverything(scope: Scope): boolean {
+  return (
+    scope.resource === "secrets" &&
+    (scope.action === "*" || scope.action === "read") &&
+    scope.pattern.length === 1 &&
+    scope.pattern[0] === "*"
+  );
+}
+
 /** The narrowest scope that allows `action` on `path`, e.g. `secrets:read:production/openai/api-key`. */
 export function requiredScope(action: ScopeAction, path: string): string {
   return `secrets:${action}:${path}`;
@@ -136,6 +217,7 @@ export function mayReadBelow(scopes: readonly Scope[], namespace: string): boole
   const prefix = namespace === "" ? [] : namespace.split("/");
   if (prefix.length >= MAX_SEGMENTS) return false;
   return scopes.some((scope) => {
+    if (scope.resource !== "secrets") return false;
     if (scope.action !== "*" && scope.action !== "read") return false;
     const { pattern } = scope;
     const trailing = pattern[pattern.length - 1] === "*";

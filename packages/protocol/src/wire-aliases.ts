@@ -2,7 +2,10 @@
  * The wire objects whose fields have a second name (docs/protocol.md, "Two generations").
  * `secret`: a secret or its metadata as answered; `secret-write`: the body of a secret write or
  * import; `token-request`: `POST /v1/tokens`'s body; `token`: a token as answered; `rotation`:
- * a rotation's answer (both forms carry both names); `error`: the `error` object of a failure.
+ * a rotation's answer (both forms carry both names); `error`: the `error` object of a failure;
+ * `approval`: an approval request as answered; `approval-decision`: the body of an approve,
+ * deny or cancel; `audit-event`: one audit event; `audit-page`: `GET /v1/audit`'s answer;
+ * `import`: `POST /v1/secrets/import`'s answer.
  */
 export type WireObjectName =
   | "secret"
@@ -10,7 +13,12 @@ export type WireObjectName =
   | "token-request"
   | "token"
   | "rotation"
-  | "error";
+  | "error"
+  | "approval"
+  | "approval-decision"
+  | "audit-event"
+  | "audit-page"
+  | "import";
 
 /** One field that the two API generations name differently. */
 export type WireFieldAlias = {
@@ -34,7 +42,12 @@ export type WireFieldAlias = {
  * lists these pairs.
  */
 export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
-  { field: "tier", alias: "access_tier", objects: ["secret", "secret-write"], value: "same" },
+  {
+    field: "tier",
+    alias: "access_tier",
+    objects: ["secret", "secret-write", "approval"],
+    value: "same",
+  },
   { field: "secret_type", alias: "type", objects: ["secret", "secret-write"], value: "same" },
   { field: "tags", alias: "metadata", objects: ["secret", "secret-write"], value: "same" },
   {
@@ -54,6 +67,16 @@ export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
   { field: "ttl_seconds", alias: "ttl", objects: ["token-request", "token"], value: "converted" },
   { field: "new_version", alias: "version", objects: ["rotation"], value: "same" },
   { field: "expires_at", alias: "grace_expires_at", objects: ["rotation"], value: "same" },
+  { field: "scopes", alias: "requested_scopes", objects: ["approval"], value: "same" },
+  { field: "requested_by", alias: "agent_id", objects: ["approval"], value: "same" },
+  { field: "description", alias: "reason", objects: ["approval"], value: "same" },
+  { field: "comment", alias: "reason", objects: ["approval-decision"], value: "same" },
+  { field: "at", alias: "created_at", objects: ["audit-event"], value: "same" },
+  { field: "event", alias: "event_type", objects: ["audit-event"], value: "same" },
+  { field: "ip", alias: "ip_address", objects: ["audit-event"], value: "same" },
+  { field: "detail", alias: "metadata", objects: ["audit-event"], value: "same" },
+  { field: "items", alias: "events", objects: ["audit-page"], value: "same" },
+  { field: "imported", alias: "keys", objects: ["import"], value: "same" },
 ] as const);
 
 /**

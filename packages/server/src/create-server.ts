@@ -23,6 +23,7 @@ import { migrateToLatest } from "./db/migrate.js";
 import { installCors } from "./http/cors.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { TransportError } from "./http/error-status.js";
+import { installJsonBodyParser } from "./http/json-body-parser.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
 import { fastifyLoggerOptions } from "./http/logging.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
@@ -244,6 +245,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
 
   installErrorHandlers(app as unknown as FastifyInstance, bodyLimitBytes);
   installCors(app as unknown as FastifyInstance, config.corsOrigins ?? []);
+  installJsonBodyParser(app as unknown as FastifyInstance);
   await app.register(rateLimitPlugin, rateLimits.options);
   await app.register(fastifySwagger, {
     openapi: {

@@ -41,7 +41,10 @@ describe("the app skeleton", () => {
     server = await createTestServer();
     const response = await server.app.inject({ method: "GET", url: "/v1/nowhere" });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: { code: "NOT_FOUND", message: expect.any(String) } });
+    expect(response.json()).toEqual({
+      error: { code: "NOT_FOUND", message: expect.any(String) },
+      detail: expect.any(String),
+    });
     expect(response.headers["x-request-id"]).toBeTruthy();
   });
 

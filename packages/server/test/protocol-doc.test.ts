@@ -8,7 +8,7 @@ import { createTestServer, type TestServer } from "./helpers/test-server.js";
 
 const DOC = readFileSync(new URL("../../../docs/protocol.md", import.meta.url), "utf8");
 
-type Schema = { properties?: Record<string, Schema>; anyOf?: Schema[] };
+type Schema = { properties?: Record<string, Schema>; anyOf?: Schema[]; items?: Schema };
 type Operation = {
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
@@ -81,6 +81,17 @@ function objectSchema(object: WireObjectName): Schema | undefined {
       return json(paths["/v1/secrets/{path}/rotate"]?.post?.responses["200"]);
     case "error":
       return json(paths["/v1/secrets/{path}"]?.get?.responses["202"])?.properties?.error;
+    case "approval":
+      return json(paths["/v1/approvals/{id}"]?.get?.responses["200"]);
+    case "approval-decision":
+      return paths["/v1/approvals/{id}/deny"]?.post?.requestBody?.content["application/json"]
+        ?.schema;
+    case "audit-event":
+      return json(paths["/v1/audit"]?.get?.responses["200"])?.properties?.items?.items;
+    case "audit-page":
+      return json(paths["/v1/audit"]?.get?.responses["200"]);
+    case "import":
+      return json(paths["/v1/secrets/import"]?.post?.responses["200"]);
   }
 }
 
@@ -98,6 +109,25 @@ describe("docs/protocol.md", () => {
     expect(documented).toEqual({ ...ERROR_STATUS });
     const served = JSON.stringify(document);
     for (const code of Object.keys(ERROR_STATUS)) expect(served, code).toContain(code);
+  });
+
+  it("describes the error shape the server serves: error {code, message} and detail", () => {
+    expect(DOC).toContain(
+      '`{"error": {"code": "...", "message": "...", ...details}, "detail": "..."}`',
+    );
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          const names = propertyNames(json(response));
+          expect([...names].sort(), `${method} ${path} ${status}`).toEqual(["detail", "error"]);
+          const inner = propertyNames(json(response)?.properties?.error);
+          expect(inner.has("code") && inner.has("message"), `${method} ${path} ${status}`).toBe(
+            true,
+          );
+        }
+      }
+    }
   });
 
   it("shows the protocol's alias table, and the server serves both names of each", () => {

@@ -61,7 +61,10 @@ describe("sealed values at rest", () => {
       headers: bearer(agentKey),
     });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: { code: "INTERNAL", message: expect.any(String) } });
+    expect(response.json()).toEqual({
+      error: { code: "INTERNAL", message: expect.any(String) },
+      detail: expect.any(String),
+    });
     expect(response.body).not.toContain("canary-value");
     const untouched = await app.inject({
       method: "GET",

@@ -114,6 +114,7 @@ describe("PUT and GET /v1/secrets/{path}", () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       error: { code: "SECRET_NOT_FOUND", message: expect.any(String), path: "nothing/here" },
+      detail: expect.stringContaining("nothing/here"),
     });
   });
 
@@ -274,7 +275,9 @@ describe("POST /v1/secrets/import", () => {
     expect(response.json()).toEqual({
       namespace: "staging/app",
       imported: ["DB_URL", "API_KEY", "PLAIN"],
+      keys: ["DB_URL", "API_KEY", "PLAIN"],
       imported_count: 3,
+      skipped: 0,
     });
     const read = await getWith(server, server.adminKey, "/v1/secrets/staging/app/PLAIN");
     expect(read.json()).toMatchObject({ value: `${CANARY}-plain`, tier: "sensitive" });

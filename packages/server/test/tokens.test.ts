@@ -51,8 +51,10 @@ describe("authentication", () => {
     expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
     expect(bodies[0]).toEqual([
       401,
-      { error: { code: "UNAUTHORIZED", message: expect.any(String) } },
+      { error: { code: "UNAUTHORIZED", message: expect.any(String) }, detail: expect.any(String) },
     ]);
+    const [, body] = bodies[0] as [number, { error: { message: string }; detail: string }];
+    expect(body.detail).toBe(body.error.message);
   });
 
   it("accepts the agent key in x-agent-key", async () => {

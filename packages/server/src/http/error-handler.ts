@@ -14,8 +14,6 @@ import { statusOf } from "./error-status.js";
  */
 const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "The body is not valid JSON; send a JSON object",
-  FST_ERR_CTP_EMPTY_JSON_BODY:
-    "The body is empty but Content-Type says JSON; send a JSON object or no Content-Type",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "Unsupported Content-Type; send application/json",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "Content-Length does not match the body",
   FST_ERR_BAD_URL: "The URL is malformed (bad percent-encoding?)",

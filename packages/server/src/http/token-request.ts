@@ -1,4 +1,4 @@
-import { parseScope, type Scope } from "@agentsecretstore/protocol";
+import { fromHostedScope, parseScope, type Scope } from "@agentsecretstore/protocol";
 import type { z } from "zod";
 import { type IpAllowlist, parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseTtl } from "../domain/ttl.js";
@@ -17,7 +17,12 @@ function unique(values: readonly string[]): string[] {
 /** Merges `scope`/`scopes`, `ttl_seconds`/`ttl`, `allowed_ips`/`ip_allowlist`; 400 on any problem. */
 export function readTokenRequest(body: z.infer<typeof createTokenBody>): TokenRequest {
   const issues: ValidationIssue[] = [];
-  const scopeTexts = unique([...(body.scope ? [body.scope] : []), ...(body.scopes ?? [])]);
+  // The hosted product's names (`read:secrets`) mean that action on every secret.
+  const scopeTexts = unique(
+    [...(body.scope ? [body.scope] : []), ...(body.scopes ?? [])].flatMap(
+      (text) => fromHostedScope(text) ?? [text],
+    ),
+  );
   if (scopeTexts.length === 0) {
     issues.push({ field: "scope", message: "give scope (a string) or scopes (a non-empty array)" });
   }

@@ -20,6 +20,10 @@ export type AuditFilter = {
   path?: string;
   event?: string;
   actor?: string;
+  /** Newest first (the hosted product's paging) instead of chain order. */
+  newestFirst?: boolean;
+  /** Rows skipped before the page (page-numbered paging). */
+  offset?: number;
 };
 
 /**
@@ -125,18 +129,31 @@ export class AuditStore {
 
   /** A page of events in chain order, filtered. */
   async list(filter: AuditFilter): Promise<AuditEventRecord[]> {
-    const rows = await this.db
-      .selectFrom("audit_events")
+    const rows = await this.filtered(filter)
       .selectAll()
+      .orderBy("seq", filter.newestFirst ? "desc" : "asc")
+      .limit(filter.limit)
+      .$if((filter.offset ?? 0) > 0, (query) => query.offset(filter.offset ?? 0))
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** How many events match the filter (its `afterSeq`, `limit` and `offset` aside). */
+  async count(filter: Omit<AuditFilter, "afterSeq" | "limit" | "offset">): Promise<number> {
+    const row = await this.filtered({ ...filter, afterSeq: null })
+      .select((eb) => eb.fn.countAll<number | string>().as("count"))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  private filtered(filter: Omit<AuditFilter, "limit">) {
+    return this.db
+      .selectFrom("audit_events")
       .where("tenant_id", "=", filter.tenantId)
       .$if(filter.afterSeq !== null, (query) => query.where("seq", ">", filter.afterSeq ?? 0))
       .$if(filter.path !== undefined, (query) => query.where("path", "=", filter.path ?? ""))
       .$if(filter.event !== undefined, (query) => query.where("event", "=", filter.event ?? ""))
-      .$if(filter.actor !== undefined, (query) => query.where("actor_id", "=", filter.actor ?? ""))
-      .orderBy("seq")
-      .limit(filter.limit)
-      .execute();
-    return rows.map(toEvent);
+      .$if(filter.actor !== undefined, (query) => query.where("actor_id", "=", filter.actor ?? ""));
   }
 
   /** The chain head (seq 0 and the genesis hash for a tenant with no events). */

@@ -230,6 +230,19 @@ export class SecretsStore {
     return rows.map(toSecret);
   }
 
+  /** The distinct namespaces of the tenant's live secrets ("" for top-level ones), sorted. */
+  async listNamespaces(tenantId: string, nowIso: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("secrets")
+      .select("namespace")
+      .distinct()
+      .where("tenant_id", "=", tenantId)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
+      .orderBy("namespace")
+      .execute();
+    return rows.map((row) => row.namespace);
+  }
+
   /** Live secrets above the standard tier (for the token-issue tier gate). */
   async listGated(tenantId: string, nowIso: string): Promise<{ path: string; tier: Tier }[]> {
     return this.db

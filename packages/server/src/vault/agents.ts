@@ -1,4 +1,4 @@
-import { parseScope } from "@agentsecretstore/protocol";
+import { checkNamespace, fromHostedScope, parseScope } from "@agentsecretstore/protocol";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import type { AgentRecord } from "../store/principals-store.js";
 import type { Actor } from "./actor.js";
@@ -9,8 +9,40 @@ import { runUnitOfWork } from "./unit-of-work.js";
 import type { VaultContext } from "./vault-context.js";
 import { notFound, shownId, type ValidationIssue, validationError } from "./vault-error.js";
 
-/** A new agent as an admin describes it. */
-export type NewAgent = { name: string; description?: string | null; allowedScopes: string[] };
+/**
+ * A new agent as an admin describes it. `allowedNamespaces` (the hosted product's field) is
+ * where its scope names (`read:secrets`, …) apply; scopes in this protocol's grammar stay as
+ * they are.
+ */
+export type NewAgent = {
+  name: string;
+  description?: string | null;
+  allowedScopes: string[];
+  allowedNamespaces?: string[] | null;
+};
+
+/** The ceiling in this protocol's grammar (hosted names translated), or a 400 naming the field. */
+function readCeiling(request: NewAgent): string[] {
+  const issues: ValidationIssue[] = [];
+  const namespaces = request.allowedNamespaces ?? [];
+  namespaces.forEach((namespace, index) => {
+    const checked = checkNamespace(namespace);
+    if (!checked.ok || namespace === "") {
+      const message = checked.ok ? "must not be empty" : checked.message;
+      issues.push({ field: `allowed_namespaces.${index}`, message });
+    }
+  });
+  const scopes: string[] = [];
+  request.allowedScopes.forEach((text, index) => {
+    for (const scope of fromHostedScope(text, namespaces) ?? [text]) {
+      const parsed = parseScope(scope);
+      if (parsed.ok) scopes.push(scope);
+      else issues.push({ field: `allowed_scopes.${index}`, message: parsed.message });
+    }
+  });
+  if (issues.length > 0) throw validationError(issues);
+  return [...new Set(scopes)];
+}
 
 /**
  * Creates an agent whose tokens can never exceed `allowedScopes` (admin only). Returns the
@@ -22,19 +54,14 @@ export async function createAgent(
   request: NewAgent,
 ): Promise<{ agent: AgentRecord; apiKey: string }> {
   const admin = await requireAdmin(context, origin, principal);
-  const issues: ValidationIssue[] = [];
-  request.allowedScopes.forEach((text, index) => {
-    const parsed = parseScope(text);
-    if (!parsed.ok) issues.push({ field: `allowed_scopes.${index}`, message: parsed.message });
-  });
-  if (issues.length > 0) throw validationError(issues);
+  const allowedScopes = readCeiling(request);
   const apiKey = generateCredential("agent");
   const agent: AgentRecord = {
     id: generateId("agt_"),
     tenantId: admin.tenantId,
     name: request.name,
     description: request.description ?? null,
-    allowedScopes: [...new Set(request.allowedScopes)],
+    allowedScopes,
     createdAt: context.now().toISOString(),
   };
   await context.data.transaction(async (stores) => {

@@ -143,12 +143,20 @@ export type ApprovalBody = {
   approval_request_id: string;
   status: ApprovalStatus;
   tier: Tier;
+  /** Same as tier (the newer name; docs/protocol.md's alias table). */
+  access_tier: Tier;
   scopes: string[];
+  /** Same as scopes. */
+  requested_scopes: string[];
   path: string | null;
   token_id: string | null;
   requested_by: string;
   requested_by_type: "agent" | "admin" | "token";
+  /** Same as requested_by. */
+  agent_id: string;
   description: string | null;
+  /** Same as description. */
+  reason: string | null;
   approvals: { by: string; by_name: string | null; at: string; comment: string | null }[];
   required_approvals: number;
   eligible_at: string | null;
@@ -168,12 +176,16 @@ export function toApprovalBody(view: ApprovalView, now: Date, grantSeconds: numb
     approval_request_id: record.id,
     status: record.status,
     tier: record.tier,
+    access_tier: record.tier,
     scopes: record.scopes,
+    requested_scopes: record.scopes,
     path: record.path,
     token_id: record.tokenId,
     requested_by: record.requestedById,
     requested_by_type: record.requestedByType,
+    agent_id: record.requestedById,
     description: record.description,
+    reason: record.description,
     approvals: approvals.map((entry) => ({
       by: entry.by,
       by_name: entry.byName,

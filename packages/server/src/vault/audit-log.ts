@@ -13,6 +13,35 @@ export type AuditQuery = {
   actor?: string;
 };
 
+/**
+ * The hosted product's paging of the audit log: page `page` (from 1) of `limit` events, newest
+ * first, with the number of matching events (admins only).
+ */
+export async function listAuditPage(
+  context: VaultContext,
+  actor: Actor,
+  query: Omit<AuditQuery, "afterSeq"> & { page: number },
+): Promise<{ items: AuditEventRecord[]; total: number }> {
+  const admin = await requireAdmin(context, actor.origin, actor.principal);
+  const filter = {
+    tenantId: admin.tenantId,
+    ...(query.path === undefined ? {} : { path: query.path }),
+    ...(query.event === undefined ? {} : { event: query.event }),
+    ...(query.actor === undefined ? {} : { actor: query.actor }),
+  };
+  const [items, total] = await Promise.all([
+    context.data.audit.list({
+      ...filter,
+      afterSeq: null,
+      limit: query.limit,
+      newestFirst: true,
+      offset: (query.page - 1) * query.limit,
+    }),
+    context.data.audit.count(filter),
+  ]);
+  return { items, total };
+}
+
 /** One page of the caller's tenant's audit log, in chain order (admins only). */
 export async function listAuditEvents(
   context: VaultContext,

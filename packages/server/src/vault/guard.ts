@@ -1,8 +1,10 @@
 import {
+  NAMESPACES_READ,
   requiredScope,
   type Scope,
   type ScopeAction,
   scopesAllow,
+  scopesListNamespaces,
 } from "@agentsecretstore/protocol";
 import type { PrincipalCheck } from "../store/commit-group.js";
 import type { Origin } from "./actor.js";
@@ -10,7 +12,7 @@ import { type AuditFacts, auditEventFor, recordAudit } from "./audit-event.js";
 import { refuseCredential } from "./authenticate-credential.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
-import { approvalDenied, approvalPending, scopeDenied } from "./vault-error.js";
+import { approvalDenied, approvalPending, scopeDenied, VaultError } from "./vault-error.js";
 
 /** The audit event an action's denial is recorded under. */
 const EVENT_OF: Record<ScopeAction, string> = {
@@ -84,6 +86,31 @@ export async function authorizeAction(
   path: string,
 ): Promise<void> {
   if (!mayDo(principal, action, path)) await denyScope(context, origin, principal, action, path);
+  await requireApprovedToken(context, origin, principal);
+}
+
+/**
+ * Checks that the principal may list the tenant's namespace names: {@link NAMESPACES_READ}, or
+ * scopes that read every secret (admins may). Records a denial; consumes no use.
+ */
+export async function authorizeNamespaceListing(
+  context: VaultContext,
+  origin: Origin,
+  principal: Principal,
+): Promise<void> {
+  const scopes = scopesOf(principal);
+  if (scopes !== "all" && !scopesListNamespaces(scopes)) {
+    await recordAudit(context, origin, principal, principal.tenantId, {
+      event: "secret.read",
+      outcome: "denied",
+      detail: { kind: "namespaces", reason: "scope", required_scope: NAMESPACES_READ },
+    });
+    throw new VaultError(
+      "SCOPE_DENIED",
+      `Listing namespaces needs the scope ${NAMESPACES_READ} (or secrets:read:*)`,
+      { required_scope: NAMESPACES_READ },
+    );
+  }
   await requireApprovedToken(context, origin, principal);
 }
 

@@ -21,7 +21,15 @@ export type ImportSecrets = {
 };
 
 /** What an import wrote. */
-export type ImportResult = { namespace: string; imported: string[]; imported_count: number };
+export type ImportResult = {
+  namespace: string;
+  imported: string[];
+  /** The hosted product's name for `imported`. */
+  keys: string[];
+  imported_count: number;
+  /** Always 0: every key is written, all or none (the hosted product reads it). */
+  skipped: number;
+};
 
 /**
  * Writes every key of a .env text below `namespace`, all or none: the text is parsed and every
@@ -55,7 +63,13 @@ export async function importSecrets(
     targets.push({ path: checked.path, value: entry.value });
   }
   const imported = parsed.entries.map((entry) => entry.key);
-  const result = { namespace: namespace.namespace, imported, imported_count: imported.length };
+  const result = {
+    namespace: namespace.namespace,
+    imported,
+    keys: imported,
+    imported_count: imported.length,
+    skipped: 0,
+  };
   const { principal, origin } = actor;
   const answer = await guardedWrite(
     context,

@@ -5,7 +5,7 @@ import { appendAudit } from "./audit-event.js";
 import { guardedWrite } from "./guarded-write.js";
 import type { Principal } from "./principal.js";
 import { isExpired } from "./secret-fields.js";
-import { checkValueSize, sealValue } from "./secret-values.js";
+import { checkValueSize, generateSecretValue, sealValue } from "./secret-values.js";
 import type { VaultContext } from "./vault-context.js";
 import { secretNotFound } from "./vault-error.js";
 
@@ -21,8 +21,9 @@ export type RotationBody = {
 
 /**
  * Adds the new version and retires every older one at `now + grace`: until then they stay
- * readable by version, afterwards they are 404. Runs inside the caller's transaction (see
- * `idempotentWrite`), with its audit event.
+ * readable by version, afterwards they are 404. Without `givenValue` a random one is generated
+ * (never put in the answer: the caller reads it like any value). Runs inside the caller's
+ * transaction (see `idempotentWrite`), with its audit event.
  */
 export async function rotateSecret(
   stores: Stores,
@@ -30,9 +31,10 @@ export async function rotateSecret(
   origin: Origin,
   principal: Principal,
   path: SecretPath,
-  newValue: string,
+  givenValue: string | undefined,
   gracePeriodSeconds: number,
 ): Promise<{ statusCode: 200; body: RotationBody }> {
+  const newValue = givenValue ?? generateSecretValue();
   checkValueSize(context, newValue, "new value");
   const now = context.now();
   const at = now.toISOString();
@@ -68,7 +70,11 @@ export async function rotateSecret(
     outcome: "success",
     path: path.full,
     version: newVersion,
-    detail: { old_version: oldVersion, grace_period_seconds: gracePeriodSeconds },
+    detail: {
+      old_version: oldVersion,
+      grace_period_seconds: gracePeriodSeconds,
+      ...(givenValue === undefined ? { generated: true } : {}),
+    },
   });
   const body: RotationBody = {
     path: path.full,
@@ -85,7 +91,8 @@ export async function rotateSecret(
 /** A rotation as a request asks for it. */
 export type RotateSecret = {
   path: SecretPath;
-  newValue: string;
+  /** undefined: the server generates the new value. */
+  newValue: string | undefined;
   gracePeriodSeconds: number;
   idempotencyKey: string | undefined;
   /** What makes a retry the same request (see `guardedWrite`). */

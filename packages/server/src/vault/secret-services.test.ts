@@ -170,7 +170,13 @@ describe("importSecrets", () => {
       idempotencyKey: undefined,
       fingerprint: null,
     });
-    expect(result).toEqual({ namespace: "env", imported: ["A", "B"], imported_count: 2 });
+    expect(result).toEqual({
+      namespace: "env",
+      imported: ["A", "B"],
+      keys: ["A", "B"],
+      imported_count: 2,
+      skipped: 0,
+    });
   });
 
   it("names the line of a malformed entry", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { openSecretValue, SealedValueError, sealSecretValue } from "../crypto/envelope.js";
 import type { SecretVersionRecord } from "../store/secrets-store.js";
 import type { VaultContext } from "./vault-context.js";
@@ -46,4 +47,9 @@ export function openValue(
       "The stored value could not be opened; an operator must check the data. Quote the x-request-id",
     );
   }
+}
+
+/** A value the server makes up for a rotation without one: 32 random bytes, base64url. */
+export function generateSecretValue(): string {
+  return randomBytes(32).toString("base64url");
 }

@@ -14,7 +14,7 @@ export type ValidationIssue = { field: string; message: string };
 /**
  * What a service fails with: a code of the wire protocol, a message for the caller and details
  * (`path`, `required_scope`, `approval_request_id`, …), answered as
- * `{"error": {"code", "message", ...details}}`. Messages and details never hold a secret value or
+ * `{"error": {"code", "message", ...details}, "detail": message}`. Messages and details never hold a secret value or
  * a credential.
  */
 export class VaultError extends Error {
@@ -28,8 +28,12 @@ export class VaultError extends Error {
     super(message);
   }
 
-  toBody(): { error: Record<string, unknown> } {
-    return { error: { code: this.code, message: this.message, ...this.details } };
+  /** The wire body; `detail` repeats the message for clients that read only that field. */
+  toBody(): { error: Record<string, unknown>; detail: string } {
+    return {
+      error: { code: this.code, message: this.message, ...this.details },
+      detail: this.message,
+    };
   }
 }
 

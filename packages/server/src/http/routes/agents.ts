@@ -1,3 +1,4 @@
+import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { createAgent, deleteAgent, listAgents } from "../../vault/agents.js";
 import type { AgentRecord } from "../../vault/records.js";
@@ -22,6 +23,9 @@ function toAgentBody(agent: AgentRecord): z.infer<typeof agentResponse> {
     description: agent.description,
     allowed_scopes: agent.allowedScopes,
     created_at: agent.createdAt,
+    api_key_prefix: CREDENTIAL_PREFIXES.agent,
+    active: true,
+    last_active_at: null,
   };
 }
 
@@ -42,6 +46,7 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
         name: request.body.name,
         description: request.body.description ?? null,
         allowedScopes: request.body.allowed_scopes,
+        allowedNamespaces: request.body.allowed_namespaces ?? null,
       });
       reply.status(201);
       return { ...toAgentBody(agent), api_key: apiKey };

@@ -36,6 +36,23 @@ function decodeCursor(cursor: string | null | undefined): { createdAt: string; i
   throw validationError([{ field: "cursor", message: "is not a cursor this server gave out" }]);
 }
 
+/** A decision's `comment`, or the hosted product's `reason` for it; two different texts are a 400. */
+function decisionComment(
+  body:
+    | { comment?: string | null | undefined; reason?: string | null | undefined }
+    | null
+    | undefined,
+) {
+  const comment = body?.comment ?? null;
+  const reason = body?.reason ?? null;
+  if (comment !== null && reason !== null && comment !== reason) {
+    throw validationError([
+      { field: "reason", message: "disagrees with comment; give one of them" },
+    ]);
+  }
+  return comment ?? reason;
+}
+
 /** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */
 export function registerApprovalRoutes(app: VaultApp, context: VaultContext): void {
   const body = (view: ApprovalView) =>
@@ -98,6 +115,21 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
     },
   );
 
+  app.get(
+    "/v1/approvals/agent/:id",
+    {
+      schema: {
+        summary: "An approval request, the hosted product's form (its requester or an admin)",
+        description:
+          "Same as GET /v1/approvals/{id} without wait: the path the hosted MCP server's get_approval_status calls with the agent key that asked.",
+        tags: TAGS,
+        params: approvalIdParams,
+        response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request) => body(await viewApproval(context, actorOf(request), request.params.id)),
+  );
+
   const decisions = [
     {
       type: "approve",
@@ -136,7 +168,7 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
         decideApprovalRequest(context, actorOf(request), {
           type: decision.type,
           approvalId: request.params.id,
-          comment: request.body?.comment ?? null,
+          comment: decisionComment(request.body),
           idempotencyKey: readIdempotencyKey(request),
         }),
     );

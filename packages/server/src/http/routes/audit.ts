@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listAuditEvents, verifyAuditLog } from "../../vault/audit-log.js";
+import { listAuditEvents, listAuditPage, verifyAuditLog } from "../../vault/audit-log.js";
 import type { AuditEventRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { validationError } from "../../vault/vault-error.js";
@@ -8,6 +8,8 @@ import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js
 import type { VaultApp } from "../vault-app.js";
 
 const TAGS = ["audit"];
+
+const detailRecord = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 const auditEvent = z.object({
   id: z.string(),
@@ -22,9 +24,16 @@ const auditEvent = z.object({
   ip: z.string().nullable(),
   outcome: z.string(),
   request_id: z.string().nullable(),
-  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
+  detail: detailRecord.nullable(),
   hash: z.string(),
   prev_hash: z.string(),
+  // The hosted product's names for the same facts.
+  event_type: z.string().describe("Same as event"),
+  created_at: z.string().describe("Same as at"),
+  ip_address: z.string().nullable().describe("Same as ip"),
+  metadata: detailRecord.nullable().describe("Same as detail"),
+  resource_type: z.string().describe("The event's first part: secret, token, approval, agent, …"),
+  resource_id: z.string().nullable().describe("The secret's path, or a token event's token_id"),
 });
 
 const auditQuery = z.strictObject({
@@ -33,6 +42,24 @@ const auditQuery = z.strictObject({
   path: z.string().max(512).nullish(),
   event: z.string().max(64).nullish().describe("e.g. secret.read, token.issued, auth.failed"),
   actor: z.string().max(128).nullish().describe("actor_id"),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .nullish()
+    .describe(
+      "The hosted product's paging: page N (from 1) of limit events, newest first, with total; not with cursor",
+    ),
+});
+
+const auditPage = z.object({
+  items: z.array(auditEvent),
+  events: z.array(auditEvent).describe("Same as items"),
+  next_cursor: z.string().nullable().describe("Chain-order paging only; null with page"),
+  total: z.number().int().optional().describe("With page: how many events match"),
+  page: z.number().int().optional(),
+  limit: z.number().int().optional(),
 });
 
 const verification = z.union([
@@ -51,7 +78,14 @@ const verification = z.union([
 ]);
 
 function toAuditBody(event: AuditEventRecord): z.infer<typeof auditEvent> {
+  const resourceType = event.event.split(".")[0] ?? event.event;
   return {
+    event_type: event.event,
+    created_at: event.at,
+    ip_address: event.ip,
+    metadata: event.detail,
+    resource_type: resourceType,
+    resource_id: resourceType === "token" ? event.tokenId : event.path,
     id: event.id,
     seq: event.seq,
     at: event.at,
@@ -86,25 +120,47 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
       schema: {
         summary: "Audit events of the caller's tenant, in chain order, filtered (admin)",
         description:
-          "Never holds a secret value or a credential. Denials and failed authentications are recorded too.",
+          "Never holds a secret value or a credential. Denials and failed authentications are recorded too. With page (the hosted product's paging) the events come newest first, with total.",
         tags: TAGS,
         querystring: auditQuery,
-        response: {
-          200: z.object({ items: z.array(auditEvent), next_cursor: z.string().nullable() }),
-          ...errorResponses(...AUTHENTICATED_ERRORS),
-        },
+        response: { 200: auditPage, ...errorResponses(...AUTHENTICATED_ERRORS) },
       },
     },
-    async (request) => {
+    async (request): Promise<z.infer<typeof auditPage>> => {
+      const { query } = request;
+      const limit = query.limit ?? 100;
+      const filter = {
+        limit,
+        ...(query.path == null ? {} : { path: query.path }),
+        ...(query.event == null ? {} : { event: query.event }),
+        ...(query.actor == null ? {} : { actor: query.actor }),
+      };
+      if (query.page != null) {
+        if (query.cursor != null) {
+          throw validationError([{ field: "page", message: "give page or cursor, not both" }]);
+        }
+        const numbered = await listAuditPage(context, actorOf(request), {
+          ...filter,
+          page: query.page,
+        });
+        const items = numbered.items.map(toAuditBody);
+        return {
+          items,
+          events: items,
+          next_cursor: null,
+          total: numbered.total,
+          page: query.page,
+          limit,
+        };
+      }
       const page = await listAuditEvents(context, actorOf(request), {
-        afterSeq: readCursor(request.query.cursor),
-        limit: request.query.limit ?? 100,
-        ...(request.query.path == null ? {} : { path: request.query.path }),
-        ...(request.query.event == null ? {} : { event: request.query.event }),
-        ...(request.query.actor == null ? {} : { actor: request.query.actor }),
+        ...filter,
+        afterSeq: readCursor(query.cursor),
       });
+      const items = page.items.map(toAuditBody);
       return {
-        items: page.items.map(toAuditBody),
+        items,
+        events: items,
         next_cursor: page.nextSeq === null ? null : String(page.nextSeq),
       };
     },

@@ -7,6 +7,7 @@ import { registerApprovalRoutes } from "./approvals.js";
 import { registerAuditRoutes } from "./audit.js";
 import { registerHealthRoutes } from "./health.js";
 import { registerMeRoute } from "./me.js";
+import { registerNamespaceRoutes } from "./namespaces.js";
 import { registerOpenApiRoute } from "./openapi.js";
 import { registerSecretImportRoute } from "./secrets-import.js";
 import { registerSecretReadRoutes } from "./secrets-read.js";
@@ -31,6 +32,7 @@ export function registerRoutes(app: VaultApp, context: VaultContext): void {
     registerSecretWriteRoutes(authenticated, context);
     registerSecretRotateRoutes(authenticated, context);
     registerSecretImportRoute(authenticated, context);
+    registerNamespaceRoutes(authenticated, context);
     registerApprovalRoutes(authenticated, context);
     registerAuditRoutes(authenticated, context);
     registerAgentRoutes(authenticated, context);

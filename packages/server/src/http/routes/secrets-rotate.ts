@@ -35,8 +35,8 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
       rotateAt(context, request, {
         method: "POST",
         suffix: "/rotate",
-        newValue: request.body.new_value,
-        gracePeriodSeconds: request.body.grace_period_seconds ?? 0,
+        newValue: request.body?.new_value ?? undefined,
+        gracePeriodSeconds: request.body?.grace_period_seconds ?? 0,
       }),
   );
 
@@ -69,7 +69,8 @@ function rotateAt(
   rotation: {
     method: "POST" | "PATCH";
     suffix?: "/rotate";
-    newValue: string;
+    /** undefined: the server generates the new value. */
+    newValue: string | undefined;
     gracePeriodSeconds: number;
   },
 ): Promise<RotationBody> {
@@ -79,6 +80,11 @@ function rotateAt(
     newValue: rotation.newValue,
     gracePeriodSeconds: rotation.gracePeriodSeconds,
     idempotencyKey: readIdempotencyKey(request),
-    fingerprint: { method: rotation.method, action: "rotate", path: path.full, body: request.body },
+    fingerprint: {
+      method: rotation.method,
+      action: "rotate",
+      path: path.full,
+      body: request.body ?? null,
+    },
   });
 }

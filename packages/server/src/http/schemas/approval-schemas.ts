@@ -14,12 +14,16 @@ export const approvalResponse = z.object({
       "As it stands now: a critical request reads pending during its delay and approved from eligible_at; a request past expires_at reads expired",
     ),
   tier: z.enum(TIERS),
+  access_tier: z.enum(TIERS).describe("Same as tier"),
   scopes: z.array(z.string()),
+  requested_scopes: z.array(z.string()).describe("Same as scopes"),
   path: z.string().nullable().describe("The secret path of an agent key's read request"),
   token_id: z.string().nullable().describe("The pending token this request gates"),
   requested_by: z.string(),
   requested_by_type: z.enum(["agent", "admin", "token"]),
+  agent_id: z.string().describe("Same as requested_by"),
   description: z.string().nullable(),
+  reason: z.string().nullable().describe("Same as description"),
   approvals: z.array(
     z.object({
       by: z.string().describe("The approving admin's id"),
@@ -81,8 +85,11 @@ export const approvalWaitQuery = z.strictObject({
     ),
 });
 
+const comment = z.string().max(1000).nullish();
+
 export const approvalDecisionBody = z
   .strictObject({
-    comment: z.string().max(1000).nullish().describe("Shown in the request's history"),
+    comment: comment.describe("Shown in the request's history"),
+    reason: comment.describe("Same as comment"),
   })
   .nullish();

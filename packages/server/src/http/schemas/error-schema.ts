@@ -2,7 +2,9 @@ import { z } from "zod";
 
 const issue = z.object({ field: z.string(), message: z.string() });
 
-/** docs/protocol.md's error body: `{"error": {"code", "message", ...details}}`. */
+/**
+ * docs/protocol.md's error body: `{"error": {"code", "message", ...details}, "detail": message}`.
+ */
 export const errorBody = z.object({
   error: z
     .object({
@@ -19,6 +21,10 @@ export const errorBody = z.object({
       approval_id: z.string().optional(),
     })
     .loose(),
+  detail: z
+    .string()
+    .optional()
+    .describe("The error's message again, for clients that read only `detail`"),
 });
 
 const DESCRIPTIONS: Record<number, string> = {

@@ -9,7 +9,16 @@ export const createAgentBody = z.strictObject({
     .array(z.string().max(600))
     .min(1)
     .max(100)
-    .describe("The agent's ceiling: every token it issues must lie within these scopes"),
+    .describe(
+      "The agent's ceiling: every token it issues must lie within these scopes. The hosted product's names (read:secrets, write:secrets, rotate:secrets, import:secrets, delete:secrets) mean that action on every secret, or below each of allowed_namespaces",
+    ),
+  allowed_namespaces: z
+    .array(z.string().max(512))
+    .max(100)
+    .nullish()
+    .describe(
+      "The hosted product's field: where its scope names apply (production → secrets:read:production/*); scopes in this protocol's grammar are kept as they are",
+    ),
 });
 
 export const agentResponse = z.object({
@@ -19,6 +28,11 @@ export const agentResponse = z.object({
   description: z.string().nullable(),
   allowed_scopes: z.array(z.string()),
   created_at: z.string(),
+  api_key_prefix: z
+    .string()
+    .describe("The prefix every agent key has (ass_live_); nothing of the key itself"),
+  active: z.boolean().describe("Always true: a deleted agent is not listed"),
+  last_active_at: z.string().nullable().describe("Not tracked: always null"),
 });
 
 export const createdAgentResponse = agentResponse.extend({

@@ -50,20 +50,28 @@ export const importSecretsBody = z.strictObject({
   ...secretFieldsShape,
 });
 
-export const rotateSecretBody = z.strictObject({
-  new_value: mayContainNul(z.string().min(1)),
-  grace_period_seconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_GRACE_PERIOD_SECONDS)
-    .nullish()
-    .describe("How long the old version stays readable by version (default 0)"),
-});
+const gracePeriodSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_GRACE_PERIOD_SECONDS)
+  .nullish()
+  .describe("How long the old version stays readable by version (default 0)");
+
+export const rotateSecretBody = z
+  .strictObject({
+    new_value: mayContainNul(z.string().min(1))
+      .nullish()
+      .describe(
+        "The new value. Without it (or with no body: the hosted CLI's rotate) the server generates 32 random bytes, base64url; the answer never shows it, read it with GET",
+      ),
+    grace_period_seconds: gracePeriodSeconds,
+  })
+  .nullish();
 
 export const legacyRotateBody = z.strictObject({
   value: mayContainNul(z.string().min(1)),
-  grace_period_seconds: rotateSecretBody.shape.grace_period_seconds,
+  grace_period_seconds: gracePeriodSeconds,
 });
 
 const cursor = z.string().max(1024).nullish().describe("next_cursor of the previous page");
@@ -152,5 +160,10 @@ export const rotationResponse = z.object({
 export const importResponse = z.object({
   namespace: z.string(),
   imported: z.array(z.string()),
+  keys: z.array(z.string()).describe("Same as imported"),
   imported_count: z.number().int(),
+  skipped: z
+    .number()
+    .int()
+    .describe("Always 0: every key is written, all or none (the hosted product's field)"),
 });
