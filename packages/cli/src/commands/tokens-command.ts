@@ -1,5 +1,5 @@
 import type { ScopedToken } from "@agentsecretstore/client";
-import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
+import { CREDENTIAL_PREFIXES, fromHostedScope } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -156,13 +156,13 @@ function commaList(value: string, previous: string[] = []): string[] {
 
 /**
  * The scopes asked for. The hosted CLI's `read:secrets` style (action first, no path) means
- * the action on every secret here: `secrets:read:*`, said on stderr.
+ * the action on every secret here (the protocol's `fromHostedScope`: `secrets:read:*`), said on
+ * stderr.
  */
 function scopesOf(context: CommandContext, options: RequestOptions): string[] {
   const scopes = [...(options.scope ?? []), ...(options.scopes ?? [])].map((scope) => {
-    const hosted = /^(read|write|delete):secrets$/.exec(scope);
-    if (hosted === null) return scope;
-    const translated = `secrets:${hosted[1]}:*`;
+    const translated = fromHostedScope(scope)?.[0];
+    if (translated === undefined) return scope;
     context.note(`ass: ${scope} is the hosted CLI's form; here it is ${translated}.`);
     return translated;
   });

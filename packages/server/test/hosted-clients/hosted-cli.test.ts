@@ -373,13 +373,19 @@ describe("the hosted CLI 1.0: login, whoami, status, logout", () => {
     expect(login.stdout).toContain("API key validated");
   });
 
-  it("status reports the server up", async () => {
+  it("status reports the server up, with its version", async () => {
+    const { version } = JSON.parse(
+      await readFile(join(import.meta.dirname, "../../package.json"), "utf8"),
+    ) as { version: string };
     const status = await runNode(HOSTED_CLI_BIN, ["status", "--json"], cliEnv());
     expect(status.code, status.stderr).toBe(0);
     expect(jsonOut(status.stdout)).toMatchObject({
-      api: { url: vault.apiUrl, status: "ok", error: null },
+      api: { url: vault.apiUrl, status: "ok", version, error: null },
       auth: { logged_in: true },
     });
+    const human = await runNode(HOSTED_CLI_BIN, ["status"], cliEnv());
+    expect(human.stdout).toContain("Operational");
+    expect(human.stdout).toMatch(new RegExp(`version\\s+${version.replaceAll(".", "\\.")}`));
   });
 
   it("logout forgets the key", async () => {
