@@ -1,10 +1,11 @@
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine } from "./database-engine.js";
 import { isSqliteConflict } from "./database-errors.js";
 import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
+import { ThreadedSqliteDialect } from "./threaded-sqlite-dialect.js";
 
 /** Everything SQLite-specific lives here, so PostgreSQL can come in as a sibling file. */
 export type SqliteDatabaseOptions = {
@@ -21,17 +22,41 @@ export type SqliteDatabaseOptions = {
  * Opens (creating if needed) a SQLite database tuned for durability: WAL journal,
  * `synchronous = FULL` (an acknowledged commit survives `kill -9` and power loss),
  * foreign keys on.
+ *
+ * A database file gets a writer thread that owns the write connection (every transaction and
+ * every write, with the commit's fsync, off the event loop) and a read connection on the main
+ * thread for reads outside a transaction (`threaded-sqlite-dialect.ts`). An in-memory database
+ * (":memory:", tests) exists on one connection only, so it keeps everything on that connection,
+ * on the main thread.
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Database> {
-  const sqlite = new BetterSqlite3(options.filename);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
-  sqlite.pragma("foreign_keys = ON");
-  return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    ...queryCountingConfig(),
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+  if (options.filename === ":memory:" || options.filename === "") {
+    const sqlite = new BetterSqlite3(options.filename);
+    sqlite.pragma("foreign_keys = ON");
+    const prepare = statementCache(sqlite);
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare } }),
+      ...queryCountingConfig(),
+    });
+  }
+  let prepareReader: ((sql: string) => BetterSqlite3.Statement) | undefined;
+  const dialect = new ThreadedSqliteDialect({
+    filename: options.filename,
+    busyTimeoutMs,
+    openReader: () => {
+      const reader = new BetterSqlite3(options.filename);
+      reader.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      reader.pragma("query_only = ON"); // it only ever reads; this makes sure
+      prepareReader = statementCache(reader);
+      return reader;
+    },
+    prepareReader: (sql) => {
+      if (prepareReader === undefined) throw new Error("the SQLite read connection is not open");
+      return prepareReader(sql);
+    },
   });
+  return new Kysely<Database>({ dialect, ...queryCountingConfig() });
 }
 
 /**
@@ -53,26 +78,23 @@ const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * Kysely prepares every query anew; preparing costs more than running a small indexed query, so
- * statements are kept by SQL text (an LRU). Safe because the one connection runs one statement
- * at a time and Kysely never streams here.
+ * statements are kept by SQL text (an LRU). Safe because a connection runs one statement at a
+ * time and Kysely never streams here.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+function statementCache(sqlite: BetterSqlite3.Database): (sql: string) => BetterSqlite3.Statement {
   const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare: (sql: string) => {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        statement = sqlite.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) {
-          const oldest = statements.keys().next().value;
-          if (oldest !== undefined) statements.delete(oldest);
-        }
-      } else {
-        statements.delete(sql);
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = sqlite.prepare(sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = statements.keys().next().value;
+        if (oldest !== undefined) statements.delete(oldest);
       }
-      statements.set(sql, statement);
-      return statement;
-    },
+    } else {
+      statements.delete(sql);
+    }
+    statements.set(sql, statement);
+    return statement;
   };
 }
