@@ -25,7 +25,7 @@ import { installErrorHandlers, sendApiError, toApiError } from "./http/error-han
 import { TransportError } from "./http/error-status.js";
 import { installJsonBodyParser } from "./http/json-body-parser.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
-import { fastifyLoggerOptions } from "./http/logging.js";
+import { fastifyLoggerOptions, logsInfo } from "./http/logging.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { registerMetricsRoute } from "./http/routes/metrics.js";
@@ -200,13 +200,17 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   app.setValidatorCompiler(rejectingNul(validatorCompiler));
   app.setSerializerCompiler(compiledSerializerCompiler);
 
-  app.addHook("onRequest", async (request, reply) => {
+  // The per-request hooks take Fastify's callback form: no promise per hook and request.
+  const logsRequests = config.logger !== undefined && config.logger !== false;
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     if (closingController.signal.aborted) {
-      throw new TransportError(503, "INTERNAL", "The server is shutting down; retry shortly");
+      done(new TransportError(503, "INTERNAL", "The server is shutting down; retry shortly"));
+      return;
     }
+    done();
   });
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.observeRequest(
       {
         method: request.method,
@@ -216,20 +220,24 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       },
       reply.elapsedTime / 1000,
     );
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime),
-      },
-      "request completed",
-    );
+    if (logsRequests && logsInfo(request.log)) {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime),
+        },
+        "request completed",
+      );
+    }
+    done();
   });
   // A request still in flight when close() began gets `Connection: close`, so its keep-alive
   // socket ends with the response instead of holding close() until the idle timeout.
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closingController.signal.aborted) reply.header("connection", "close");
+    done(null, payload);
   });
   app.addHook("preClose", async () => {
     closingController.abort();

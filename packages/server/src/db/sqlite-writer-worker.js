@@ -4,7 +4,8 @@
 // purpose: a worker thread loads this file as it is, from the sources (tests, bench) and from
 // dist/ (the build copies it beside the bundle).
 //
-// Messages in:  { id, sql, params }  one statement (BEGIN, COMMIT and ROLLBACK included)
+// Messages in:  { id, sql, params, begin? }  one statement (COMMIT and ROLLBACK included);
+//               with `begin: true`, BEGIN runs first (one message instead of two)
 //               { id, close: true }  close the connection, then answer
 // Messages out: { ready: true } once open, or { failed: { message, code } }
 //               { id, rows } | { id, changes, lastInsertRowid } | { id, error: { message, code } }
@@ -55,7 +56,8 @@ function prepare(sql) {
   return statement;
 }
 
-function execute(id, sql, params) {
+function execute(id, sql, params, begin) {
+  if (begin === true) prepare("begin").run();
   // SQLite itself ends a transaction on some failures (a full disk, an I/O error); the
   // ROLLBACK that follows must not fail for want of a transaction.
   if (sql === "rollback" && !sqlite.inTransaction) return { id, changes: 0 };
@@ -75,7 +77,7 @@ function answer(message) {
   }
   let reply;
   try {
-    reply = execute(message.id, message.sql, message.params);
+    reply = execute(message.id, message.sql, message.params, message.begin);
   } catch (error) {
     reply = { id: message.id, error: describe(error) };
   }

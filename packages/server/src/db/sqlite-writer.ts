@@ -59,9 +59,13 @@ export class SqliteWriter {
     });
   }
 
-  /** Runs one statement on the write connection. */
-  async execute(sql: string, params: readonly unknown[]): Promise<QueryResult<unknown>> {
-    const reply = await this.#send({ sql, params });
+  /** Runs one statement on the write connection; with `begin`, opens a transaction first. */
+  async execute(
+    sql: string,
+    params: readonly unknown[],
+    begin = false,
+  ): Promise<QueryResult<unknown>> {
+    const reply = await this.#send(begin ? { sql, params, begin } : { sql, params });
     if (reply.error !== undefined) throw rebuildError(reply.error);
     if (reply.rows !== undefined) return { rows: reply.rows };
     return {
@@ -81,7 +85,9 @@ export class SqliteWriter {
     await exited;
   }
 
-  #send(message: { sql: string; params: readonly unknown[] } | { close: true }): Promise<Reply> {
+  #send(
+    message: { sql: string; params: readonly unknown[]; begin?: boolean } | { close: true },
+  ): Promise<Reply> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

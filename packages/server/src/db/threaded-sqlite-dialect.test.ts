@@ -96,6 +96,21 @@ describe("SQLite with a writer thread", () => {
     expect(rows as Row[]).toEqual([{ id: "a", n: 5 }]);
   });
 
+  it("commits an empty transaction, and one whose first statement fails, without harm", async () => {
+    await db.transaction().execute(async () => {});
+    const failed = await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into missing_table values (1)`.execute(trx);
+      })
+      .catch((error: unknown) => error);
+    expect(String(failed)).toContain("no such table");
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("items").values({ id: "x", n: 1 }).execute();
+    });
+    expect(await count()).toBe(1);
+  });
+
   it("returns what a write reports: affected rows, RETURNING rows", async () => {
     await db
       .insertInto("items")

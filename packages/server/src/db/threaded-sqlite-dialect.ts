@@ -139,6 +139,7 @@ class ThreadedSqliteDriver implements Driver {
  */
 class ThreadedConnection implements DatabaseConnection {
   #holdsWriter = false;
+  #beginPending = false;
 
   constructor(
     private readonly writer: SqliteWriter,
@@ -148,7 +149,7 @@ class ThreadedConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiled;
-    if (this.#holdsWriter) return (await this.writer.execute(sql, parameters)) as QueryResult<R>;
+    if (this.#holdsWriter) return (await this.#inTransaction(sql, parameters)) as QueryResult<R>;
     const read = this.#readOnly(sql);
     if (read !== undefined) return { rows: read.all(parameters) as R[] };
     await this.turns.take();
@@ -170,10 +171,28 @@ class ThreadedConnection implements DatabaseConnection {
     this.#holdsWriter = true;
   }
 
+  /**
+   * A statement of the open transaction. BEGIN is held back and sent with the first statement
+   * (a round trip saved); a transaction that ran none commits or rolls back nothing.
+   */
+  async #inTransaction(sql: string, parameters: readonly unknown[]): Promise<QueryResult<unknown>> {
+    if (sql === "begin") {
+      this.#beginPending = true;
+      return { rows: [] };
+    }
+    if (this.#beginPending) {
+      this.#beginPending = false;
+      if (sql === "commit" || sql === "rollback") return { rows: [] };
+      return this.writer.execute(sql, parameters, true);
+    }
+    return this.writer.execute(sql, parameters);
+  }
+
   /** Lets the next transaction or write have the write connection. */
   release(): void {
     if (!this.#holdsWriter) return;
     this.#holdsWriter = false;
+    this.#beginPending = false;
     this.turns.give();
   }
 

@@ -52,3 +52,12 @@ export function fastifyLoggerOptions(
     } as NonNullable<FastifyServerOptions["logger"]>,
   };
 }
+
+/**
+ * Whether a request's logger writes info lines, so that the per-request line is built only then:
+ * pino answers `isLevelEnabled`; a custom logger without it is assumed to.
+ */
+export function logsInfo(log: unknown): boolean {
+  const isLevelEnabled = (log as { isLevelEnabled?: unknown }).isLevelEnabled;
+  return typeof isLevelEnabled === "function" ? isLevelEnabled.call(log, "info") === true : true;
+}

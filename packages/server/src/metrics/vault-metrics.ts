@@ -95,16 +95,28 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
     registers: [registry],
   });
   for (const outcome of ["consumed", "refused"]) tokenUses.inc({ outcome }, 0);
+  // Each request's series looked up once per label set (route templates and statuses are few),
+  // not hashed from a fresh label object on every answer.
+  const requestSeries = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(seconds: number): void } }
+  >();
 
   return {
     observeRequest(request, seconds) {
-      const labels = {
-        method: request.method,
-        route: request.route,
-        status_code: String(request.statusCode),
-      };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const key = `${request.method} ${request.statusCode} ${request.route}`;
+      let series = requestSeries.get(key);
+      if (series === undefined) {
+        const labels = {
+          method: request.method,
+          route: request.route,
+          status_code: String(request.statusCode),
+        };
+        series = { count: requests.labels(labels), latency: latency.labels(labels) };
+        requestSeries.set(key, series);
+      }
+      series.count.inc();
+      series.latency.observe(seconds);
     },
     countTokenUse(consumed) {
       tokenUses.inc({ outcome: consumed ? "consumed" : "refused" });
