@@ -2,6 +2,7 @@ import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
 import type { FastifyInstance } from "fastify";
+import { MasterKeyMismatchError } from "./bootstrap.js";
 import { createFirstKeys, createServer, type VaultServer } from "./create-server.js";
 import {
   generateMasterKey,
@@ -195,6 +196,9 @@ function metricsSettingsFrom(
   return { ...given, token };
 }
 
+/** Inside the first keys' transaction: another process wrote master.key first. */
+class LostKeyRace extends Error {}
+
 /** The error for a port that cannot be bound: what to do about it, and that nothing was created. */
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
@@ -237,7 +241,11 @@ async function ensurePrivateFile(path: string): Promise<void> {
  * const agentKey = server.firstStart?.agentKey; // shown once: hand it over, never log it
  * await server.close();
  */
-export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+export function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  return startOnce(options, true);
+}
+
+async function startOnce(options: StartServerOptions, mayRetry: boolean): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 8787;
   const dataDir = options.dataDir ?? ".ass-data";
@@ -318,9 +326,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await createFirstKeys(app, async () => {
       if (options.keysFile !== undefined) keysFile = await createKeysFile(options.keysFile);
       if (loaded === null && !(await publishMasterKey(dataDir, masterKey)).equals(masterKey)) {
-        throw new StartServerError(
-          `Another process created the master key in ${dataDir} at the same moment; start again (nothing was created)`,
-        );
+        throw new LostKeyRace();
       }
     });
   } catch (error) {
@@ -329,7 +335,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await unlink(options.keysFile).catch(() => undefined);
     }
     await app.close();
-    throw error;
+    // Another process on this data folder made the master key (and maybe the first keys) while
+    // this one held a new key in memory: start once more, with the key now in the file.
+    const lostRace =
+      error instanceof LostKeyRace || (error instanceof MasterKeyMismatchError && loaded === null);
+    if (lostRace && mayRetry) return startOnce(options, false);
+    throw error instanceof LostKeyRace
+      ? new StartServerError(
+          `Another process is starting on ${dataDir} at the same moment; start again`,
+        )
+      : error;
   }
   const actualPort = (app.server.address() as AddressInfo).port;
   const url = `${options.tls ? "https" : "http"}://${originHost(host)}:${actualPort}`;

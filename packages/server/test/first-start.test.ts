@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KeysFileExistsError } from "../src/first-start.js";
 import { type RunningServer, StartServerError, startServer } from "../src/start-server.js";
+import { startServerProcess } from "./helpers/server-process.js";
 
 // About the data folder: runs on SQLite in both vitest projects.
 
@@ -98,4 +99,29 @@ describe("a first start", () => {
     expect(again.firstStart).toBeNull();
     expect(await readFile(keysFile, "utf8")).toBe("ASS_ADMIN_KEY=earlier\n");
   });
+});
+
+describe("two first starts on one data folder at once", () => {
+  it("agree on one master key: one makes the keys, the other serves them", async () => {
+    folder = await mkdtemp(join(tmpdir(), "ass-first-start-"));
+    const dataDir = join(folder, "data");
+    const [one, two] = await Promise.all([
+      startServerProcess(dataDir, { port: 0, env: {} }),
+      startServerProcess(dataDir, { port: 0, env: {} }),
+    ]);
+    try {
+      const made = [one, two].filter((server) => server.agentKey !== null);
+      expect(made).toHaveLength(1);
+      const agentKey = made[0]?.agentKey ?? "";
+      for (const server of [one, two]) {
+        const listing = await fetch(`${server.baseUrl}/secrets`, {
+          headers: { authorization: `Bearer ${agentKey}` },
+        });
+        expect(listing.status).toBe(200);
+      }
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  }, 60_000);
 });

@@ -16,12 +16,30 @@ function migrationsFor(types: ColumnTypes): Record<string, Migration> {
   };
 }
 
+/** Attempts of a SQLite migration that collides with another process's, and the pause between. */
+const SQLITE_MIGRATION_ATTEMPTS = 8;
+const SQLITE_MIGRATION_RETRY_MS = 250;
+
 /**
  * Brings the schema up to date; called at every start. Throws when a migration fails. Instances
  * starting together on PostgreSQL are safe: Kysely's migration lock (an advisory lock) lets one
- * migrate while the others wait, then find nothing left to do.
+ * migrate while the others wait, then find nothing left to do. On SQLite Kysely takes no lock, so
+ * processes starting together on one new file can collide ("table … already exists"): a failed
+ * run is tried again a few times, and finds the other process's work recorded.
  */
 export async function migrateToLatest(database: VaultDatabase): Promise<void> {
+  const attempts = database.engine.kind === "sqlite" ? SQLITE_MIGRATION_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(database);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_MIGRATION_RETRY_MS));
+    }
+  }
+}
+
+async function migrateOnce(database: VaultDatabase): Promise<void> {
   const { db, engine } = database;
   const provider: MigrationProvider = {
     getMigrations: async () => migrationsFor(engine.columnTypes),
