@@ -91,6 +91,25 @@ export class TokensStore {
     return row?.uses;
   }
 
+  /**
+   * Takes `count` uses out of a use-limited token's remaining budget, for a child it mints: one
+   * atomic statement (exact under races, on one instance or several), refused (false) when fewer
+   * than `count` are left. Call it in the transaction that stores the child, after the parent's
+   * own use for the mint.
+   */
+  async reserveUses(tenantId: string, tokenId: string, count: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable("tokens")
+      .set((eb) => ({ uses: eb("uses", "+", count) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("max_uses", "is not", null)
+      .where((eb) => eb("uses", "<=", eb(eb.ref("max_uses"), "-", count)))
+      .returning("uses")
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Ids of the token's parent, grandparent, … up to the root (nearest first). */
   /**
    * Counts `count` uses of a token without a limit (one row update per token per group commit,

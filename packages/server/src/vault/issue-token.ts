@@ -32,8 +32,11 @@ class ParentUseRefused extends Error {
 }
 
 /**
- * Spends one use of the parent token and measures the child's share against the uses truly left
- * after it (racing requests all saw the same snapshot before). Returns the child's `max_uses`.
+ * Spends one use of the parent token, measures the child's share against the uses truly left
+ * after it (racing requests all saw the same snapshot before), and takes that share out of the
+ * parent's budget: a family never gets more uses than its root was given (`max_uses` 8 → at most
+ * 8 reads over the whole tree). Both updates run in the transaction that stores the child, and
+ * the first holds the parent's row, so racing mints are exact. Returns the child's `max_uses`.
  */
 async function spendParentUse(
   stores: Stores,
@@ -53,6 +56,9 @@ async function spendParentUse(
   const left = parent.maxUses - uses;
   const childUses = wantedMaxUses === undefined ? left : snapshotMaxUses;
   if (left < 1 || childUses === null || childUses > left) throw new ParentUseRefused(left);
+  if (!(await stores.tokens.reserveUses(principal.tenantId, parent.id, childUses))) {
+    throw new ParentUseRefused(left);
+  }
   return childUses;
 }
 

@@ -72,11 +72,14 @@ describe("unusable credentials", () => {
     await putSecret(server, server.adminKey, "t/key", { value: CANARY });
     const parent = await requestToken(server, server.agentKey, {
       scope: "secrets:read:t/*",
-      max_uses: 2,
+      max_uses: 3,
     });
-    const child = await requestToken(server, parent.body.token, { scope: "secrets:read:t/*" });
+    const child = await requestToken(server, parent.body.token, {
+      scope: "secrets:read:t/*",
+      max_uses: 1,
+    });
     expect(child.statusCode).toBe(201);
-    // Minting the child spent one use, this read the other.
+    // Minting the child spent one use and gave it another, this read the last.
     expect((await send(server, parent.body.token, "GET", "/v1/secrets/t/key")).statusCode).toBe(
       200,
     );

@@ -30,7 +30,9 @@ export const createTokenBody = z.strictObject({
     .int()
     .min(1)
     .nullish()
-    .describe("Uses allowed (null = unlimited; a child's default is its parent's remaining uses)"),
+    .describe(
+      "Uses allowed (null = unlimited). A child of a use-limited parent takes its uses out of the parent's remaining ones; its default is all of them",
+    ),
 });
 
 export const approvalStatusSchema = z.enum(["approved", "pending", "denied"]);
