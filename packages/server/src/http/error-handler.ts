@@ -41,9 +41,11 @@ function issuesFrom(
       }
       continue;
     }
+    // No body at all (an empty one counts as none) where the route needs one.
+    const missing = path === "" && /received (null|undefined)$/.test(issue.message ?? "");
     issues.push({
       field: path || context || "body",
-      message: issue.message ?? "is invalid",
+      message: missing ? "is required: send a JSON object" : (issue.message ?? "is invalid"),
     });
   }
   return issues;

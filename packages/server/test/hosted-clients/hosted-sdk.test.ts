@@ -74,6 +74,17 @@ describe("the hosted SDK 1.0", () => {
     expect((await read("staging/app/B_KEY")).status).toBe(401);
   });
 
+  it("requests a token limited to an IP allowlist", async () => {
+    const token = await agent.requestToken({
+      scopes: ["secrets:read:staging/*"],
+      ipAllowlist: ["192.0.2.0/24"],
+    });
+    expect(token).toMatchObject({ ip_allowlist: ["192.0.2.0/24"] });
+    const read = await vault.api("GET", "/v1/secrets/staging/app/A_KEY", token.token ?? "");
+    expect(read.status).toBe(403);
+    expect(read.body).toMatchObject({ error: { code: "IP_NOT_ALLOWED" } });
+  });
+
   it("deletes a secret (a DELETE with a JSON content type and no body)", async () => {
     await agent.deleteSecret("production/openai/ORG_ID");
     const error = await agent.getSecret("production/openai/ORG_ID").catch((caught) => caught);
