@@ -50,6 +50,8 @@ export async function startCliVault(
     server,
     keys,
     env,
+    /** The vault's SQLite file, for tests that change rows behind the server's back. */
+    databaseFile: join(dataDir, "vault.db"),
     ass,
     assUntilStopped,
     async close() {

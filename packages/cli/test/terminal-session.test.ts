@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startCliVault } from "./cli-vault.js";
 
@@ -88,6 +89,40 @@ async function terminal(
 }
 
 describe("ass at a terminal", () => {
+  it("shows an approver exactly what is stored: a description cannot redraw the screen", async () => {
+    // An agent's description that, printed raw, would erase the scopes line above it and draw a
+    // harmless-looking one instead. The server refuses it today ...
+    const attack = "\r\u001b[1A\u001b[2Kscopes:       secrets:read:staging/cache/*";
+    await vault.ass(["secrets", "set", "tty/prod-db", "--tier", "sensitive"], { stdin: "tty-db" });
+    const agentEnv = { ASS_ADMIN_KEY: undefined, ASS_AGENT_KEY: vault.keys.agentKey };
+    const refused = await vault.ass(
+      ["tokens", "request", "--scope", "secrets:read:tty/*", "--description", attack, "--json"],
+      { env: agentEnv },
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("U+000D");
+    // ... so it is planted in the database, as one stored before that rule would be.
+    const requested = await vault.ass(
+      ["tokens", "request", "--scope", "secrets:read:tty/*", "--description", "nightly", "--json"],
+      { env: agentEnv },
+    );
+    const approvalId = JSON.parse(requested.stdout).approvalRequestId as string;
+    expect(approvalId).toMatch(/^apr_/);
+    const database = new Database(vault.databaseFile);
+    database
+      .prepare("update approvals set description = ? where id = ?")
+      .run(attack, approvalId);
+    database.close();
+
+    const pane = await terminal(`approvals show ${approvalId}`, { width: 100 });
+    const shown = await pane.waitFor("[exit 0]");
+    const lines = shown.split("\n");
+    expect(lines.find((line) => line.startsWith("scopes:"))).toContain("secrets:read:tty/*");
+    expect(lines.filter((line) => line.includes("staging/cache"))).toEqual([
+      expect.stringMatching(/^description: .*\\u\{000D\}\\u\{001B\}\[1A\\u\{001B\}\[2Kscopes:/),
+    ]);
+  }, 180_000);
+
   it("fits a table to the terminal's width, with relative times and a coloured header", async () => {
     const pane = await terminal("secrets list tty", { width: 70 });
     const plain = await pane.waitFor("[exit 0]");

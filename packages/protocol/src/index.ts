@@ -37,5 +37,6 @@ export type { SecretType } from "./secret-type.js";
 export { isSecretType, SECRET_TYPES } from "./secret-type.js";
 export type { Tier } from "./tier.js";
 export { highestTier, isTier, TIERS, tierAllows, tierRank } from "./tier.js";
+export { escapeUnsafeText, findUnsafeCharacter, UNSAFE_TEXT_PATTERN } from "./unsafe-text.js";
 export type { WireFieldAlias, WireObjectName } from "./wire-aliases.js";
 export { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";

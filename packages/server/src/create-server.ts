@@ -30,7 +30,7 @@ import { openApiDocumentTransform, openApiTransform } from "./http/openapi-trans
 import { requestIdFor } from "./http/request-id.js";
 import { registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
-import { rejectingNul } from "./http/schemas/no-nul.js";
+import { rejectingForbiddenText } from "./http/schemas/request-text.js";
 import type { VaultApp } from "./http/vault-app.js";
 import { createVaultMetrics } from "./metrics/vault-metrics.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
@@ -197,7 +197,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     firstStart = await bootstrapVault({ ...context, beforeCreate });
     return firstStart;
   });
-  app.setValidatorCompiler(rejectingNul(validatorCompiler));
+  app.setValidatorCompiler(rejectingForbiddenText(validatorCompiler));
   app.setSerializerCompiler(compiledSerializerCompiler);
 
   // The per-request hooks take Fastify's callback form: no promise per hook and request.

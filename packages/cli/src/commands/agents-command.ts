@@ -1,4 +1,5 @@
 import type { Admin, Agent } from "@agentsecretstore/client/admin";
+import { escapeUnsafeText } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandContext } from "../command-context.js";
@@ -56,7 +57,7 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
           return;
         }
         io.stderr.write(
-          `Agent ${agent.agentId} (${agent.name}) created; its key is shown only now.\n`,
+          `Agent ${agent.agentId} (${escapeUnsafeText(agent.name)}) created; its key is shown only now.\n`,
         );
         io.stdout.write(`ASS_AGENT_KEY=${agent.apiKey}\n`);
       },
@@ -109,7 +110,7 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
         return;
       }
       io.stderr.write(
-        `Admin ${admin.adminId} (${admin.name}) created; the key is shown only now.\n`,
+        `Admin ${admin.adminId} (${escapeUnsafeText(admin.name)}) created; the key is shown only now.\n`,
       );
       io.stdout.write(`ASS_ADMIN_KEY=${admin.apiKey}\n`);
     });

@@ -1,3 +1,4 @@
+import { escapeUnsafeText } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { type CommandContext, commandContext } from "../command-context.js";
@@ -123,7 +124,7 @@ function describeIdentity(identity: Identity | null): string {
 }
 
 function nameAndId(kind: string, id: string, name: string | null): string {
-  return name === null ? `${kind} ${id}` : `${kind} ${id} (${name})`;
+  return name === null ? `${kind} ${id}` : `${kind} ${id} (${escapeUnsafeText(name)})`;
 }
 
 function meFields(

@@ -1,3 +1,4 @@
+import { escapeUnsafeText } from "@agentsecretstore/protocol";
 import { relativeTime } from "./relative-time.js";
 import type { Paint, TerminalStyle } from "./terminal-style.js";
 
@@ -71,7 +72,12 @@ function fitWidths(widths: number[], total: number): void {
   }
 }
 
-/** Formats one value the way tables and detail views show it. */
+/**
+ * Formats one value the way tables and detail views show it. Text from the vault is shown with
+ * its control and bidirectional formatting characters written out (`\u{1B}`), so that a name or
+ * description stored before the server refused them cannot redraw the screen or reverse a path:
+ * what an approver reads is what is stored.
+ */
 export function formatCell(value: unknown, forPeople = false): string {
   if (value === null || value === undefined || value === "") return "-";
   if (value instanceof Date) return forPeople ? relativeTime(value) : value.toISOString();
@@ -82,9 +88,11 @@ export function formatCell(value: unknown, forPeople = false): string {
     const entries = Object.entries(value as Record<string, unknown>);
     return entries.length === 0
       ? "-"
-      : entries.map(([key, item]) => `${key}=${formatCell(item, forPeople)}`).join(",");
+      : entries
+          .map(([key, item]) => `${escapeUnsafeText(key)}=${formatCell(item, forPeople)}`)
+          .join(",");
   }
-  return String(value);
+  return escapeUnsafeText(String(value));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { escapeUnsafeText } from "@agentsecretstore/protocol";
+
 /** Markup that is already safe to send: produced by {@link html} or {@link raw}. */
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -44,5 +46,6 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.text;
   if (Array.isArray(value)) return value.map(render).join("");
   if (value === null || value === undefined || value === false) return "";
-  return escapeHtml(String(value));
+  // Unsafe characters written out first, so that what a person reads is what is stored.
+  return escapeHtml(escapeUnsafeText(String(value)));
 }

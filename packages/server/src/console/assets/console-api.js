@@ -97,7 +97,21 @@ export function showError(region, error) {
   region.hidden = false;
 }
 
-/** Builds an element: attributes (false/null skipped, "on…" functions as listeners), then children. */
+// The protocol's unsafe characters (controls, bidirectional formatting: packages/protocol/src/
+// unsafe-text.ts; test/console/console-unsafe-text.test.ts keeps this copy equal to it), shown
+// written out so that what an approver reads is what is stored.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Text with every unsafe character written out as `\u{XXXX}`. */
+export function visibleText(text) {
+  return text.replace(
+    UNSAFE_TEXT,
+    (character) => `\\u{${character.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}}`,
+  );
+}
+
+/** Builds an element: attributes (false/null skipped, "on…" functions as listeners), then children (text shown with {@link visibleText}). */
 export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -112,7 +126,7 @@ export function element(tag, attributes = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
+    node.append(child instanceof Node ? child : visibleText(String(child)));
   }
   return node;
 }

@@ -1,7 +1,7 @@
 import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import type { SecretMetadataBody } from "../../vault/secret-fields.js";
-import { mayContainNul } from "./no-nul.js";
+import { sealedText } from "./request-text.js";
 import type { SameShape } from "./same-shape.js";
 
 /** Longest grace period a rotation may keep the old version readable: 30 days, in seconds. */
@@ -30,7 +30,7 @@ export const secretFieldsShape = {
 };
 
 export const putSecretBody = z.strictObject({
-  value: mayContainNul(
+  value: sealedText(
     z.string().min(1).describe("The secret value (≤ 64 KiB by default); never echoed"),
   ),
   ...secretFieldsShape,
@@ -38,13 +38,13 @@ export const putSecretBody = z.strictObject({
 
 export const createSecretBody = z.strictObject({
   path: z.string().describe("The secret's path, e.g. production/openai/api-key"),
-  value: mayContainNul(z.string().min(1)),
+  value: sealedText(z.string().min(1)),
   ...secretFieldsShape,
 });
 
 export const importSecretsBody = z.strictObject({
   namespace: z.string().max(512).describe('Where the keys go ("" = the top level)'),
-  content: mayContainNul(
+  content: sealedText(
     z.string().describe(".env text: KEY=VALUE lines, quotes, # comments, export prefix"),
   ),
   ...secretFieldsShape,
@@ -60,7 +60,7 @@ const gracePeriodSeconds = z
 
 export const rotateSecretBody = z
   .strictObject({
-    new_value: mayContainNul(z.string().min(1))
+    new_value: sealedText(z.string().min(1))
       .nullish()
       .describe(
         "The new value. Without it (or with no body: the hosted CLI's rotate) the server generates 32 random bytes, base64url; the answer never shows it, read it with GET",
@@ -70,7 +70,7 @@ export const rotateSecretBody = z
   .nullish();
 
 export const legacyRotateBody = z.strictObject({
-  value: mayContainNul(z.string().min(1)),
+  value: sealedText(z.string().min(1)),
   grace_period_seconds: gracePeriodSeconds,
 });
 

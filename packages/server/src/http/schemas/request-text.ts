@@ -1,26 +1,38 @@
+import { escapeUnsafeText, findUnsafeCharacter } from "@agentsecretstore/protocol";
 import type { FastifySchemaCompiler } from "fastify";
 import type { z } from "zod";
 
 /**
- * U+0000 in request text. PostgreSQL cannot store it in a text column (the query fails, which
- * used to surface as a 500) and SQLite would store it silently, so every engine refuses it at
- * validation with a 400 naming the field. The only text that may hold it is opaque secret
- * material (values, .env content), which is sealed before it is stored.
+ * What request text may not hold, outside sealed secret material (values, .env content):
+ * - U+0000: PostgreSQL cannot store it in a text column (the query failed, a 500) and SQLite
+ *   would store it silently;
+ * - the protocol's unsafe characters (controls and bidirectional formatting, `unsafe-text.ts`):
+ *   in a name, description, comment or tag they can make an approver's terminal or page show
+ *   other text than what is stored, and what a person approves must be exactly what they see.
+ * Every engine refuses both at validation with a 400 naming the field.
  */
 const NUL = "\u0000";
 
-/** The message every refused field gets. */
+/** The message a field holding U+0000 gets. */
 export const NUL_MESSAGE = "must not contain the NUL character (U+0000); remove it";
 
-const nulAllowed = new WeakSet<object>();
+/** Why `text` is refused, or null. */
+function problemOf(text: string): string | null {
+  if (text.includes(NUL)) return NUL_MESSAGE;
+  const found = findUnsafeCharacter(text);
+  if (found === null) return null;
+  return `must not contain control or bidirectional formatting characters (${found.codePoint} at offset ${found.offset}); remove it`;
+}
+
+const sealed = new WeakSet<object>();
 
 /**
- * Marks a schema whose strings may contain U+0000 (secret values and other sealed material).
- * Every other string in a request (body, query string, URL parameters) is refused when it holds
- * one, by {@link rejectingNul}.
+ * Marks a schema whose strings are sealed secret material (values, .env content): they may hold
+ * any character. Every other string in a request (body, query string, URL parameters, object
+ * keys) is checked by {@link rejectingForbiddenText}.
  */
-export function mayContainNul<T extends z.ZodType>(schema: T): T {
-  nulAllowed.add(schema);
+export function sealedText<T extends z.ZodType>(schema: T): T {
+  sealed.add(schema);
   return schema;
 }
 
@@ -55,19 +67,23 @@ function pathOf(link: PathLink): (string | number)[] {
   return path;
 }
 
+/** A refused string: where it is and what to fix. */
+export type ForbiddenText = { path: (string | number)[]; message: string };
+
 /**
- * The path of the first string (or object key) holding U+0000 outside an allowed schema, or
- * null. Iterative, so that a deeply nested body cannot exhaust the stack.
+ * The first string (or object key) outside sealed material that holds a character requests may
+ * not carry, or null. Iterative, so that a deeply nested body cannot exhaust the stack.
  */
-export function findNul(value: unknown, schema: SchemaLike): (string | number)[] | null {
+export function findForbiddenText(value: unknown, schema: SchemaLike): ForbiddenText | null {
   const pending: { value: unknown; schema: SchemaLike; link: PathLink }[] = [
     { value, schema, link: null },
   ];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value: current, schema: currentSchema, link } = next;
-    if (currentSchema !== undefined && nulAllowed.has(currentSchema)) continue;
+    if (currentSchema !== undefined && sealed.has(currentSchema)) continue;
     if (typeof current === "string") {
-      if (current.includes(NUL)) return pathOf(link);
+      const message = problemOf(current);
+      if (message !== null) return { path: pathOf(link), message };
       continue;
     }
     if (typeof current !== "object" || current === null) continue;
@@ -78,7 +94,8 @@ export function findNul(value: unknown, schema: SchemaLike): (string | number)[]
     for (const [key, item] of entries.reverse()) {
       const child = { key, parent: link };
       // A key is text too (tag names, for one).
-      if (typeof key === "string" && key.includes(NUL)) return pathOf(child);
+      const keyProblem = typeof key === "string" ? problemOf(key) : null;
+      if (keyProblem !== null) return { path: pathOf(child), message: keyProblem };
       pending.push({ value: item, schema: childSchema(currentSchema, key), link: child });
     }
   }
@@ -88,24 +105,28 @@ export function findNul(value: unknown, schema: SchemaLike): (string | number)[]
 /** The field name a client sees; the secret path's wildcard parameter is "path". */
 function fieldPointer(path: readonly (string | number)[]): string {
   const named = path.map((part, index) => (index === 0 && part === "*" ? "path" : String(part)));
-  return `/${named.map((part) => part.replaceAll(NUL, "\\u0000")).join("/")}`;
+  // The pointer names the field without repeating the characters it was refused for.
+  return `/${named.map(escapeUnsafeText).join("/")}`;
 }
 
 /**
  * Wraps a validator compiler so that every request part it validates (body, query string, URL
- * parameters, headers) is first searched for U+0000: the one place that rule lives, so a new
- * route cannot forget it. The error has Fastify's `validation` shape, which the error handler
+ * parameters, headers) is first searched for forbidden characters: the one place that rule
+ * lives, so a new route cannot forget it. The error has Fastify's `validation` shape, which the error handler
  * turns into a 400 `VALIDATION_ERROR` naming the field.
  */
-export function rejectingNul<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
+export function rejectingForbiddenText<S>(
+  compile: FastifySchemaCompiler<S>,
+): FastifySchemaCompiler<S> {
   return (route) => {
     const validate = compile(route);
     const schema = route.schema as unknown as SchemaLike;
     return (data: unknown) => {
-      const found = findNul(data, schema);
+      const found = findForbiddenText(data, schema);
       if (found === null) return validate(data);
-      const error = Object.assign(new Error(`${fieldPointer(found)} ${NUL_MESSAGE}`), {
-        validation: [{ instancePath: fieldPointer(found), message: NUL_MESSAGE }],
+      const field = fieldPointer(found.path);
+      const error = Object.assign(new Error(`${field} ${found.message}`), {
+        validation: [{ instancePath: field, message: found.message }],
       });
       return { error };
     };
