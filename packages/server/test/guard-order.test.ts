@@ -103,7 +103,8 @@ const ADMIN_ROUTES: Record<string, Call> = {
 /**
  * Routes about the credential itself or what it asked for (any credential, no secret scope):
  * tested in tokens.test.ts, me-and-token-list.test.ts, token-self-revoke.test.ts and
- * approvals.test.ts. Open routes need no credential.
+ * approvals.test.ts (the hosted product's forms: test/hosted-clients). Open routes need no
+ * credential.
  */
 const OWN_ROUTES = [
   "POST /v1/tokens",
@@ -115,6 +116,9 @@ const OWN_ROUTES = [
   "GET /v1/approvals",
   "GET /v1/approvals/{id}",
   "POST /v1/approvals/{id}/cancel",
+  "GET /v1/approvals/agent/{id}",
+  // Names only, with namespaces:read or a scope reading every secret: test/hosted-clients.
+  "GET /v1/namespaces",
 ];
 const OPEN_ROUTES = ["GET /v1/health", "GET /v1/openapi.json"];
 

@@ -58,6 +58,17 @@ function childSchema(schema: SchemaLike, key: string | number): SchemaLike {
   return undefined;
 }
 
+/** Whether the schema, or one it wraps (optional, nullable, default, pipe), is sealed. */
+function isSealed(schema: SchemaLike): boolean {
+  let current = schema;
+  for (let depth = 0; depth < 8 && current !== undefined; depth++) {
+    if (sealed.has(current)) return true;
+    const def: SchemaDef | undefined = current._zod?.def;
+    current = def?.innerType ?? def?.in;
+  }
+  return false;
+}
+
 /** A path as a chain of links to its parent, so that deep nesting costs no copying. */
 type PathLink = { key: string | number; parent: PathLink | null } | null;
 
@@ -80,7 +91,7 @@ export function findForbiddenText(value: unknown, schema: SchemaLike): Forbidden
   ];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value: current, schema: currentSchema, link } = next;
-    if (currentSchema !== undefined && sealed.has(currentSchema)) continue;
+    if (isSealed(currentSchema)) continue;
     if (typeof current === "string") {
       const message = problemOf(current);
       if (message !== null) return { path: pathOf(link), message };
