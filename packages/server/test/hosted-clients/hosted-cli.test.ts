@@ -197,6 +197,12 @@ describe("the hosted CLI 1.0: tokens", () => {
     expect(self.body).toMatchObject({ scopes: ["secrets:read:*"], ttl_seconds: 900 });
   });
 
+  it("tokens issue with its 7-day lifetime says that tokens live at most a day here", async () => {
+    const refused = await asAgent(["tokens", "issue", "-s", "read:secrets", "--ttl", "604800"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("must be at most 86400 seconds (1 day)");
+  });
+
   it("tokens issue asks for scopes and a lifetime when not given", async () => {
     const issued = await asAgent(
       ["tokens", "issue"],
