@@ -6,11 +6,13 @@ import { bundleClient } from "./support/bundle-client.js";
 // their own entry points. Neither is met yet: when this was written AgentVault was 9.86 kB
 // (from 11.08 kB) and the main entry 10.21 kB (from 11.22 kB; 9.91 kB before the protocol
 // package was bundled in). So the budgets are, for now, ratchets just above today's figures
-// that stop growth: lower them as the client shrinks, down to the goals.
+// that stop growth: lower them as the client shrinks, down to the goals. Raised by 0.15 kB
+// when the hosted product's clients' field names joined the one alias table the client reads
+// (protocol's WIRE_FIELD_ALIASES: 10.10 kB and 10.44 kB then).
 const KB = 1000;
 const BUDGETS = {
-  agentVault: 10 * KB,
-  mainEntry: 10.35 * KB,
+  agentVault: 10.15 * KB,
+  mainEntry: 10.5 * KB,
 };
 
 const kilobytes = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;

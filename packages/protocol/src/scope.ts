@@ -36,13 +36,13 @@ export const NAMESPACES_READ = "namespaces:read";
  * here. `rotate:secrets` and `import:secrets` are writes. `manage:agents` has no equivalent:
  * agents are managed with admin keys.
  */
-const HOSTED_SCOPE_ACTIONS: Readonly<Record<string, ScopeAction>> = Object.freeze({
+const HOSTED_SCOPE_ACTIONS: Readonly<Record<string, ScopeAction>> = {
   "read:secrets": "read",
   "write:secrets": "write",
   "rotate:secrets": "write",
   "import:secrets": "write",
   "delete:secrets": "delete",
-});
+};
 
 /**
  * A hosted-product scope name in this grammar: the action on every secret, or on every secret

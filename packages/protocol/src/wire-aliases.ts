@@ -5,7 +5,7 @@
  * a rotation's answer (both forms carry both names); `error`: the `error` object of a failure;
  * `approval`: an approval request as answered; `approval-decision`: the body of an approve,
  * deny or cancel; `audit-event`: one audit event; `audit-page`: `GET /v1/audit`'s answer;
- * `import`: `POST /v1/secrets/import`'s answer.
+ * `import-result`: `POST /v1/secrets/import`'s answer.
  */
 export type WireObjectName =
   | "secret"
@@ -18,7 +18,7 @@ export type WireObjectName =
   | "approval-decision"
   | "audit-event"
   | "audit-page"
-  | "import";
+  | "import-result";
 
 /** One field that the two API generations name differently. */
 export type WireFieldAlias = {
@@ -76,7 +76,7 @@ export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
   { field: "ip", alias: "ip_address", objects: ["audit-event"], value: "same" },
   { field: "detail", alias: "metadata", objects: ["audit-event"], value: "same" },
   { field: "items", alias: "events", objects: ["audit-page"], value: "same" },
-  { field: "imported", alias: "keys", objects: ["import"], value: "same" },
+  { field: "imported", alias: "keys", objects: ["import-result"], value: "same" },
 ] as const);
 
 /**

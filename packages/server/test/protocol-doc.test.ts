@@ -90,7 +90,7 @@ function objectSchema(object: WireObjectName): Schema | undefined {
       return json(paths["/v1/audit"]?.get?.responses["200"])?.properties?.items?.items;
     case "audit-page":
       return json(paths["/v1/audit"]?.get?.responses["200"]);
-    case "import":
+    case "import-result":
       return json(paths["/v1/secrets/import"]?.post?.responses["200"]);
   }
 }
