@@ -1,4 +1,3 @@
-import { reexecTrustingCaCertificate } from "@agentsecretstore/mcp";
 import { processIo } from "./cli-io.js";
 import { run } from "./run.js";
 
@@ -10,10 +9,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// ASS_CA_CERT: run again with that CA trusted (Node reads extra CAs only at start-up).
+// ASS_CA_CERT: run again with that CA trusted (Node reads extra CAs only at start-up). Loaded
+// only then: the MCP package is more than a plain command needs.
 let reexecCode: number | null = null;
 try {
-  reexecCode = await reexecTrustingCaCertificate(process);
+  if (process.env.ASS_CA_CERT) {
+    const { reexecTrustingCaCertificate } = await import("@agentsecretstore/mcp");
+    reexecCode = await reexecTrustingCaCertificate(process);
+  }
 } catch (error) {
   process.stderr.write(`ass: ${(error as Error).message}\n`);
   process.exitCode = 2;
