@@ -52,7 +52,7 @@ describe("a bad-key storm from one address on two instances sharing Redis", () =
     let storming = true;
     const bad: number[] = [];
     const storm = Promise.all(
-      Array.from({ length: 6 }, async (_, worker) => {
+      Array.from({ length: 4 }, async (_, worker) => {
         for (let round = 0; storming; round++) {
           const target = instances[(worker + round) % 2] as ServerProcess;
           bad.push(await statusOf(`${target.baseUrl}/me`, BAD_KEY));
@@ -63,7 +63,7 @@ describe("a bad-key storm from one address on two instances sharing Redis", () =
     const started = performance.now();
     await Promise.all(
       Array.from({ length: 4 }, async (_, worker) => {
-        for (let round = 0; round < 100; round++) {
+        for (let round = 0; round < 50; round++) {
           const target = instances[(worker + round) % 2] as ServerProcess;
           good.push(await statusOf(`${target.baseUrl}/secrets/boot/config`, agentKey));
         }
@@ -74,13 +74,13 @@ describe("a bad-key storm from one address on two instances sharing Redis", () =
     await storm;
 
     expect(good.filter((code) => code !== 200)).toEqual([]);
-    expect(good).toHaveLength(400);
+    expect(good).toHaveLength(200);
     // Ten failures a minute for the address across both instances, then 429 for the rest.
     expect(bad.filter((code) => code === 401)).toHaveLength(10);
     expect(bad.filter((code) => code !== 401 && code !== 429)).toEqual([]);
-    expect(bad.length).toBeGreaterThan(50);
+    expect(bad.length).toBeGreaterThan(30);
     console.info(
-      `two instances: 400 good reads in ${Math.round(goodMs)} ms during ${bad.length} bad requests`,
+      `two instances: 200 good reads in ${Math.round(goodMs)} ms during ${bad.length} bad requests`,
     );
-  });
+  }, 60_000);
 });

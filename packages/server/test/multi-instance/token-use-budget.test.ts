@@ -69,5 +69,5 @@ describe("children of one use-limited parent minted on two instances at once", (
       }
     }
     expect(reads).toBe(1 + 3 * 2);
-  });
+  }, 60_000);
 });
