@@ -86,6 +86,11 @@ describe("loadServerConfig", () => {
       "environment ASS_LOG_LEVEL ([log] level): expected one of fatal, error, warn, info",
     );
     await expect(
+      loadServerConfig({ env: {}, flags: { "server.trusted_proxies": ["10.0.0.5", "proxy.lan"] } }),
+    ).rejects.toThrow(
+      "flag --trusted-proxy ([server] trusted_proxies): expected a list of IP addresses or CIDR ranges",
+    );
+    await expect(
       loadServerConfig({ env: {}, flags: { "approvals.critical_delay_seconds": "soon" } }),
     ).rejects.toThrow(
       "flag --critical-delay ([approvals] critical_delay_seconds): expected a whole number of seconds",

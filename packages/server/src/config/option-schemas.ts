@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ipRangeOf } from "../domain/ip-range.js";
 
 // Schemas of option values, each with the message a user reads after the option's name and
 // where it came from ("environment ASS_PORT: expected a whole number from 0 to 65535").
@@ -49,12 +50,6 @@ export function url(protocols: readonly string[]) {
   }, error);
 }
 
-/** A list of non-empty strings (a TOML array; comma-separated in a variable). */
-export function list() {
-  const error = "expected a list of non-empty strings";
-  return z.array(z.string({ error }).min(1, { error }), { error });
-}
-
 /** A list of web origins (`https://app.example.com`), each without a path. */
 export function origins() {
   const error =
@@ -67,6 +62,15 @@ export function origins() {
         return false;
       }
     }, error),
+    { error },
+  );
+}
+
+/** A list of IP addresses or CIDR ranges (`10.0.0.5`, `10.1.0.0/16`, `fd00::/8`). */
+export function addresses() {
+  const error = "expected a list of IP addresses or CIDR ranges such as 10.0.0.5 or 10.1.0.0/16";
+  return z.array(
+    z.string({ error }).refine((value) => ipRangeOf(value) !== null, error),
     { error },
   );
 }

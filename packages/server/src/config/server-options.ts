@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import {
+  addresses,
   flag,
-  list,
   oneOf,
   origins,
   port,
@@ -104,7 +104,7 @@ export const SERVER_OPTIONS = {
   }),
   "server.trusted_proxies": option({
     kind: "list",
-    schema: list(),
+    schema: addresses(),
     env: ["ASS_TRUSTED_PROXIES"],
     flag: "--trusted-proxy <address>",
     default: [],

@@ -82,6 +82,10 @@ export class SqliteWriter {
       this.#worker.once("exit", () => resolve());
     });
     await this.#send({ close: true });
+    // #settle unref'd the thread with the last reply: held again until it exits, or a process
+    // with nothing else to do would end before close() resolves (exit code 13, and a caller
+    // that closes after a failed start never gets to say why).
+    this.#worker.ref();
     await exited;
   }
 
