@@ -109,9 +109,7 @@ describe("ass at a terminal", () => {
     const approvalId = JSON.parse(requested.stdout).approvalRequestId as string;
     expect(approvalId).toMatch(/^apr_/);
     const database = new Database(vault.databaseFile);
-    database
-      .prepare("update approvals set description = ? where id = ?")
-      .run(attack, approvalId);
+    database.prepare("update approvals set description = ? where id = ?").run(attack, approvalId);
     database.close();
 
     const pane = await terminal(`approvals show ${approvalId}`, { width: 100 });

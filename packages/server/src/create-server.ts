@@ -20,6 +20,7 @@ import { consolePlugin } from "./console/console-plugin.js";
 import { resolveConsoleSettings } from "./console/console-settings.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { limitConnections } from "./http/connection-limits.js";
 import { installCors } from "./http/cors.js";
 import { installErrorHandlers, sendApiError, toApiError } from "./http/error-handler.js";
 import { TransportError } from "./http/error-status.js";
@@ -173,7 +174,11 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   }
 
   const trustedProxies = [...(config.trustedProxies ?? [])];
-  const options: FastifyServerOptions & { https?: unknown } = {
+  const requestTimeoutMs = (config.limits?.requestTimeoutSeconds ?? 30) * 1000;
+  const options: FastifyServerOptions & {
+    https?: unknown;
+    http?: { connectionsCheckingInterval: number };
+  } = {
     ...fastifyLoggerOptions(config.logger),
     bodyLimit: bodyLimitBytes,
     genReqId: requestIdFor,
@@ -183,14 +188,35 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     // Believe X-Forwarded-For only from the configured proxies (proxy-addr semantics).
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     return503OnClosing: false,
+    // Slow clients: a request must arrive whole in time (a long-poll's wait for its answer does
+    // not count), idle keep-alive sockets close; test/slow-clients.test.ts.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: (config.limits?.keepAliveTimeoutSeconds ?? 5) * 1000,
     clientErrorHandler: (error, socket) => answerClientError(error, socket, log),
     frameworkErrors: (error, request, reply) => {
       reply.header("x-request-id", request.id);
       sendApiError(reply, toApiError(error, bodyLimitBytes));
     },
-    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+    // Node looks for requests past their time every connectionsCheckingInterval (30 s by default).
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_MS },
+    ...(config.tls
+      ? {
+          https: {
+            cert: config.tls.cert,
+            key: config.tls.key,
+            connectionsCheckingInterval: CONNECTION_CHECK_MS,
+          },
+        }
+      : {}),
   };
   const app = Fastify(options) as unknown as VaultApp;
+  // Node enforces requestTimeout only when headersTimeout is not longer (its constructor makes
+  // it so; Fastify sets requestTimeout afterwards): headers get at most 10 s of it.
+  app.server.headersTimeout = Math.min(requestTimeoutMs, 10_000);
+  limitConnections(app.server, {
+    max: config.limits?.maxConnections ?? 4096,
+    perAddress: config.limits?.maxConnectionsPerAddress ?? 256,
+  });
   log = app.log;
   app.decorate("firstStart", { getter: () => firstStart });
   firstKeysAfterListen.set(app, async (beforeCreate) => {
@@ -311,6 +337,9 @@ const CLIENT_ERROR_LINGER_MS = 1000;
  * client then loses the answer. Nothing of the request is echoed (its headers may hold a
  * credential).
  */
+/** How often Node looks for requests that took too long to arrive, in milliseconds. */
+const CONNECTION_CHECK_MS = 1000;
+
 function answerClientError(
   error: NodeJS.ErrnoException,
   socket: Duplex,

@@ -27,6 +27,27 @@ export type ServerLimits = {
    * @default the larger of 1 MiB and room for a maximal value written with JSON escapes
    */
   bodyLimitBytes?: number;
+  /**
+   * How long a client may take to send a whole request (headers and body), in seconds; a slower
+   * one is answered 408 and disconnected. Waiting for an answer (a long-poll) does not count.
+   * @default 30
+   */
+  requestTimeoutSeconds?: number;
+  /**
+   * How long an idle keep-alive connection stays open, in seconds.
+   * @default 5
+   */
+  keepAliveTimeoutSeconds?: number;
+  /**
+   * Connections open at once, from everyone; further ones are closed at once.
+   * @default 4096
+   */
+  maxConnections?: number;
+  /**
+   * Connections open at once from one client address; further ones are closed at once.
+   * @default 256
+   */
+  maxConnectionsPerAddress?: number;
 };
 
 /** TLS material (PEM) to serve HTTPS. */

@@ -42,6 +42,7 @@ describe("rate limits per credential", () => {
     expect(refused.headers["x-request-id"]).toEqual(expect.any(String));
     expect(refused.json()).toEqual({
       error: { code: "RATE_LIMITED", message: expect.any(String), retry_after: retryAfter },
+      detail: refused.json().error.message,
     });
     expect(refused.body).not.toContain(server.agentKey);
 

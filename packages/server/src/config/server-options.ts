@@ -212,6 +212,36 @@ export const SERVER_OPTIONS = {
     default: 65_536,
     description: "Largest secret value accepted, in bytes of UTF-8.",
   }),
+  "limits.request_timeout_seconds": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_REQUEST_TIMEOUT_SECONDS"],
+    default: 30,
+    description:
+      "How long a client may take to send a whole request; slower ones get 408 and are disconnected (a long-poll's wait does not count).",
+  }),
+  "limits.keep_alive_timeout_seconds": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_KEEP_ALIVE_TIMEOUT_SECONDS"],
+    default: 5,
+    description: "How long an idle keep-alive connection stays open.",
+  }),
+  "limits.max_connections": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_MAX_CONNECTIONS"],
+    default: 4096,
+    description: "Connections open at once from everyone; further ones are closed at once.",
+  }),
+  "limits.max_connections_per_address": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_MAX_CONNECTIONS_PER_ADDRESS"],
+    default: 256,
+    description:
+      "Connections open at once from one client address; further ones are closed at once.",
+  }),
   "limits.per_credential_points": option({
     kind: "integer",
     schema: positiveInteger(),

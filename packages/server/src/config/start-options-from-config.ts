@@ -62,7 +62,13 @@ export async function startOptionsFromConfig(
         : { webhook: { url: webhookUrl, secret: webhookSecret } }),
     },
     ...definedAs("agentGrantSeconds", values["approvals.agent_grant_seconds"]),
-    limits: { ...definedAs("maxValueBytes", values["limits.max_value_bytes"]) },
+    limits: {
+      ...definedAs("maxValueBytes", values["limits.max_value_bytes"]),
+      ...definedAs("requestTimeoutSeconds", values["limits.request_timeout_seconds"]),
+      ...definedAs("keepAliveTimeoutSeconds", values["limits.keep_alive_timeout_seconds"]),
+      ...definedAs("maxConnections", values["limits.max_connections"]),
+      ...definedAs("maxConnectionsPerAddress", values["limits.max_connections_per_address"]),
+    },
     rateLimits: rateLimitsFrom(config),
     metrics: {
       enabled: values["metrics.enabled"] !== false,

@@ -67,6 +67,7 @@ describe("rateLimitPlugin (memory store)", () => {
     expect(refused.headers["ratelimit-remaining"]).toBe("0");
     expect(refused.json()).toEqual({
       error: { code: "RATE_LIMITED", message: expect.any(String), retry_after: retryAfter },
+      detail: refused.json().error.message,
     });
     expect(refused.body).not.toContain("good-agent-1");
   });

@@ -15,16 +15,22 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
   return headers;
 }
 
-/** The `429` body of docs/protocol.md: `{"error": {"code": "RATE_LIMITED", "message", "retry_after"}}`. */
+/**
+ * The `429` body of docs/protocol.md: `{"error": {"code": "RATE_LIMITED", "message",
+ * "retry_after"}, "detail": message}` (`detail` as on every error, for clients that read only it).
+ */
 export function rateLimitedBody(
   decision: RateLimitDecision,
   what: "credential" | "writes" | "failed-auth",
-): { error: { code: "RATE_LIMITED"; message: string; retry_after: number } } {
+): {
+  error: { code: "RATE_LIMITED"; message: string; retry_after: number };
+  detail: string;
+} {
   const seconds = decision.retryAfterSeconds;
   const message = {
     credential: `Too many requests with this credential: retry after ${seconds} seconds`,
     writes: `Too many writes or token mints with this credential: retry after ${seconds} seconds (reads are not affected)`,
     "failed-auth": `Too many failed authentication attempts from this address: retry after ${seconds} seconds`,
   }[what];
-  return { error: { code: "RATE_LIMITED", message, retry_after: seconds } };
+  return { error: { code: "RATE_LIMITED", message, retry_after: seconds }, detail: message };
 }

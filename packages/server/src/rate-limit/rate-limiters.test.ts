@@ -95,8 +95,10 @@ describe("rate limit responses", () => {
   });
 
   it("writes docs/protocol.md's RATE_LIMITED body", () => {
-    expect(rateLimitedBody(refused, "credential")).toEqual({
+    const body = rateLimitedBody(refused, "credential");
+    expect(body).toEqual({
       error: { code: "RATE_LIMITED", message: expect.stringContaining("42"), retry_after: 42 },
+      detail: body.error.message,
     });
   });
 });
