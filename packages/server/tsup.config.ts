@@ -2,7 +2,7 @@ import { cpSync } from "node:fs";
 import { packageConfig } from "../../tsup.base.js";
 
 export default packageConfig(
-  { index: "src/index.ts" },
+  { index: "src/index.ts", options: "src/options.ts" },
   {
     // The console's browser files are served as they are, from beside the bundle; the SQLite
     // writer thread's script is loaded from beside it too.

@@ -40,3 +40,5 @@ export { highestTier, isTier, TIERS, tierAllows, tierRank } from "./tier.js";
 export { escapeUnsafeText, findUnsafeCharacter, UNSAFE_TEXT_PATTERN } from "./unsafe-text.js";
 export type { WireFieldAlias, WireObjectName } from "./wire-aliases.js";
 export { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";
+export type { DotenvEntry, DotenvIssue } from "./dotenv.js";
+export { parseDotenv } from "./dotenv.js";

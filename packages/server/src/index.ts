@@ -67,7 +67,7 @@ export type {
 } from "./db/create-database.js";
 export { DatabaseConfigError } from "./db/postgres-database.js";
 export { formatFirstStartKeys, KeysFileExistsError } from "./first-start.js";
-export { type DotenvEntry, type DotenvIssue, parseDotenv } from "./import/parse-dotenv.js";
+export { type DotenvEntry, type DotenvIssue, parseDotenv } from "@agentsecretstore/protocol";
 export type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 export {
   RecoverAdminError,

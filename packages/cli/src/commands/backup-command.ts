@@ -1,7 +1,7 @@
-import { backupSqlite, restoreSqlite } from "@agentsecretstore/server";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandContext } from "../command-context.js";
+import { serverPackage } from "./server-command.js";
 
 type BackupOptions = { dataDir: string };
 
@@ -26,6 +26,7 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     )
     .action(async (file: string, options: BackupOptions, command: Command) => {
       const context = commandContext(io, command);
+      const { backupSqlite } = await serverPackage();
       const result = await backupSqlite(options.dataDir, file);
       context.printDone(`Backed up ${options.dataDir} to ${result.file} (${result.bytes} bytes).`, {
         file: result.file,
@@ -53,6 +54,7 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     )
     .action(async (file: string, options: BackupOptions, command: Command) => {
       const context = commandContext(io, command);
+      const { restoreSqlite } = await serverPackage();
       const result = await restoreSqlite(file, options.dataDir, { env: io.env });
       context.printDone(`Restored ${file} into ${result.databaseFile}.`, {
         database_file: result.databaseFile,

@@ -1,5 +1,5 @@
 import { AgentVaultError, type SecretMetadata, type SecretTier } from "@agentsecretstore/client";
-import { parseDotenv } from "@agentsecretstore/server";
+import { parseDotenv } from "@agentsecretstore/protocol";
 import { CliError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
 import { formatDotenv } from "../environment/format-dotenv.js";

@@ -1,6 +1,7 @@
-import { type EffectiveConfig, recoverAdmin } from "@agentsecretstore/server";
+import type { EffectiveConfig } from "@agentsecretstore/server";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
+import { serverPackage } from "./server-command.js";
 
 /**
  * `ass server recover-admin`: the offline break-glass for a lost admin key. It takes the server's
@@ -24,6 +25,7 @@ export function registerRecoverAdminCommand(
     .option("--name <name>", "the new admin's name", "operator-recovered")
     .action(async (options: { name: string }, command: Command) => {
       const config = await loadConfig(command.parent?.opts() ?? {});
+      const { recoverAdmin } = await serverPackage();
       const databaseUrl = config.values["server.database_url"];
       const masterKey = config.values["server.master_key"];
       const recovered = await recoverAdmin({

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { AgentVault, type ScopedToken } from "@agentsecretstore/client";
-import { parseDotenv } from "@agentsecretstore/server";
+import { parseDotenv } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";

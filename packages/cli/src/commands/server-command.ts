@@ -1,15 +1,5 @@
-import {
-  ConfigError,
-  type EffectiveConfig,
-  type FlagValue,
-  formatEffectiveConfig,
-  formatFirstStartKeys,
-  loadServerConfig,
-  SERVER_OPTIONS,
-  type ServerOptionKey,
-  startOptionsFromConfig,
-  startServer,
-} from "@agentsecretstore/server";
+import type { EffectiveConfig, FlagValue } from "@agentsecretstore/server";
+import { SERVER_OPTIONS, type ServerOptionKey } from "@agentsecretstore/server/options";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -60,8 +50,16 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     );
 }
 
+/**
+ * The server package, loaded when a server command runs: every other command starts without it
+ * (Fastify, the database drivers and the console weigh about a second of start-up).
+ */
+export function serverPackage() {
+  return import("@agentsecretstore/server");
+}
+
 /** The effective configuration for the server command's parsed options (a mistake: exit code 2). */
-function configFrom(
+async function configFrom(
   options: Record<string, unknown>,
   flagKeys: Map<string, ServerOptionKey>,
   io: CliIo,
@@ -71,6 +69,7 @@ function configFrom(
     const value = options[attribute];
     if (value !== undefined) flags[key] = value as FlagValue;
   }
+  const { loadServerConfig } = await serverPackage();
   return configOrUsageError(() =>
     loadServerConfig({
       ...(typeof options.config === "string" ? { file: options.config } : {}),
@@ -85,6 +84,8 @@ async function serve(
   config: EffectiveConfig,
   io: CliIo,
 ): Promise<void> {
+  const { formatEffectiveConfig, formatFirstStartKeys, startOptionsFromConfig, startServer } =
+    await serverPackage();
   if (options.printConfig === true) {
     io.stdout.write(formatEffectiveConfig(config));
     return;
@@ -114,6 +115,7 @@ export async function configOrUsageError<T>(load: () => Promise<T>): Promise<T> 
   try {
     return await load();
   } catch (error) {
+    const { ConfigError } = await serverPackage();
     if (error instanceof ConfigError) throw new CliError(error.message, 2);
     throw error;
   }

@@ -1,5 +1,5 @@
 import { checkNamespace, checkSecretPath, type SecretPath } from "@agentsecretstore/protocol";
-import { parseDotenv } from "../import/parse-dotenv.js";
+import { parseDotenv } from "@agentsecretstore/protocol";
 import type { Actor } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import { guardedWrite } from "./guarded-write.js";

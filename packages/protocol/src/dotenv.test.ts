@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDotenv } from "./parse-dotenv.js";
+import { parseDotenv } from "./dotenv.js";
 
 function values(content: string): Record<string, string> {
   const parsed = parseDotenv(content);

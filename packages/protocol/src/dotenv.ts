@@ -1,4 +1,4 @@
-import { checkSecretPath } from "@agentsecretstore/protocol";
+import { checkSecretPath } from "./secret-path.js";
 
 export type DotenvEntry = { key: string; value: string; line: number };
 export type DotenvIssue = { line: number; message: string };
