@@ -18,6 +18,7 @@ import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
 import { consolePlugin } from "./console/console-plugin.js";
 import { resolveConsoleSettings } from "./console/console-settings.js";
+import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { limitConnections } from "./http/connection-limits.js";
@@ -111,7 +112,8 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     await rateLimits.close();
     throw error;
   }
-  const data = createDataAccess(database);
+  const auditKey = deriveKey(config.masterKey, "audit");
+  const data = createDataAccess(database, { auditKey });
   const now = config.now ?? (() => new Date());
   const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
   const metricsEnabled = config.metrics?.enabled !== false;
@@ -162,7 +164,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   let firstStart: FirstStartCredentials | null;
   try {
     await rateLimits.ready();
-    await migrateToLatest(database);
+    await migrateToLatest(database, { auditKey });
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
     // Listening before the first request, so no decision of another instance is missed.
     if (config.approvals?.events === undefined) await readyOf(approvalEvents);

@@ -67,9 +67,10 @@ export async function recoverAdmin(options: RecoverAdminOptions): Promise<Recove
     config = { kind: "postgres", url: options.databaseUrl };
   }
   const database = createDatabase(config);
-  const data = createDataAccess(database);
+  const auditKey = deriveKey(masterKey.key, "audit");
+  const data = createDataAccess(database, { auditKey });
   try {
-    await migrateToLatest(database);
+    await migrateToLatest(database, { auditKey });
     const tenant = await data.principals.findOperatorTenant();
     if (tenant === undefined) {
       throw new RecoverAdminError(

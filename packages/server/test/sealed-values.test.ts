@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type VaultServer } from "../src/create-server.js";
 import { openSecretValue, SealedValueError } from "../src/crypto/envelope.js";
 import { createDatabase } from "../src/db/create-database.js";
+import { deriveKey } from "../src/crypto/keys.js";
 import { createDataAccess } from "../src/store/stores.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import { bearer } from "./helpers/test-server.js";
@@ -33,7 +34,7 @@ describe("sealed values at rest", () => {
     // A second connection to the same database, as an attacker with write access would have.
     const database = createDatabase(config);
     const { db } = database;
-    const data = createDataAccess(database);
+    const data = createDataAccess(database, { auditKey: deriveKey(masterKey, "audit") });
     const tenantId = app.firstStart?.tenantId ?? "";
     const victim = await data.secrets.findByPath(tenantId, "victim/key");
     const attacker = await data.secrets.findByPath(tenantId, "attacker/key");

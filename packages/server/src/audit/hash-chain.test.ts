@@ -7,6 +7,9 @@ import {
   verifyAuditChain,
 } from "./hash-chain.js";
 
+/** A test chain key (all 7s): not a real key. */
+const KEY = Buffer.alloc(32, 7);
+
 function content(index: number, overrides: Partial<AuditEventContent> = {}): AuditEventContent {
   return {
     id: `evt_${index}`,
@@ -33,7 +36,7 @@ function chain(count: number): ChainedAuditEvent[] {
   let prevHash = GENESIS_HASH;
   for (let index = 0; index < count; index += 1) {
     const event = content(index);
-    const hash = hashAuditEvent(prevHash, event);
+    const hash = hashAuditEvent(KEY, prevHash, event);
     events.push({ ...event, prevHash, hash });
     prevHash = hash;
   }
@@ -58,38 +61,42 @@ const EDITS: readonly [keyof AuditEventContent, unknown][] = [
 
 describe("hashAuditEvent", () => {
   it("is a stable SHA-256 hex digest that depends on the previous hash", () => {
-    const hash = hashAuditEvent(GENESIS_HASH, content(1));
+    const hash = hashAuditEvent(KEY, GENESIS_HASH, content(1));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashAuditEvent(GENESIS_HASH, content(1))).toBe(hash);
-    expect(hashAuditEvent("f".repeat(64), content(1))).not.toBe(hash);
+    expect(hashAuditEvent(KEY, GENESIS_HASH, content(1))).toBe(hash);
+    expect(hashAuditEvent(KEY, "f".repeat(64), content(1))).not.toBe(hash);
   });
 
   it("does not depend on key order, and hashes a missing detail like null", () => {
     const event = content(1);
     const reversed = Object.fromEntries(Object.entries(event).reverse()) as AuditEventContent;
-    expect(hashAuditEvent(GENESIS_HASH, reversed)).toBe(hashAuditEvent(GENESIS_HASH, event));
+    expect(hashAuditEvent(KEY, GENESIS_HASH, reversed)).toBe(
+      hashAuditEvent(KEY, GENESIS_HASH, event),
+    );
     const withDetail = content(4);
     const detail = withDetail.detail!;
     const reorderedDetail = Object.fromEntries(Object.entries(detail).reverse());
-    expect(hashAuditEvent(GENESIS_HASH, { ...withDetail, detail: reorderedDetail })).toBe(
-      hashAuditEvent(GENESIS_HASH, withDetail),
+    expect(hashAuditEvent(KEY, GENESIS_HASH, { ...withDetail, detail: reorderedDetail })).toBe(
+      hashAuditEvent(KEY, GENESIS_HASH, withDetail),
     );
     const { detail: _, ...withoutDetail } = withDetail;
-    expect(hashAuditEvent(GENESIS_HASH, withoutDetail)).toBe(
-      hashAuditEvent(GENESIS_HASH, { ...withoutDetail, detail: null as never }),
+    expect(hashAuditEvent(KEY, GENESIS_HASH, withoutDetail)).toBe(
+      hashAuditEvent(KEY, GENESIS_HASH, { ...withoutDetail, detail: null as never }),
     );
   });
 
   it("ignores the stored hash columns of a row passed in whole", () => {
     const event = content(2);
     const row = { ...event, hash: "a".repeat(64), prevHash: "b".repeat(64) };
-    expect(hashAuditEvent(GENESIS_HASH, row)).toBe(hashAuditEvent(GENESIS_HASH, event));
+    expect(hashAuditEvent(KEY, GENESIS_HASH, row)).toBe(hashAuditEvent(KEY, GENESIS_HASH, event));
   });
 
   it("survives a JSON round trip of the stored row", () => {
     const event = content(4);
     const stored = JSON.parse(JSON.stringify(event)) as AuditEventContent;
-    expect(hashAuditEvent(GENESIS_HASH, stored)).toBe(hashAuditEvent(GENESIS_HASH, event));
+    expect(hashAuditEvent(KEY, GENESIS_HASH, stored)).toBe(
+      hashAuditEvent(KEY, GENESIS_HASH, event),
+    );
   });
 
   it("has 64 zeros as the genesis hash", () => {
@@ -100,18 +107,27 @@ describe("hashAuditEvent", () => {
 describe("verifyAuditChain", () => {
   it("verifies an intact chain of N events and returns its head", () => {
     const events = chain(25);
-    expect(verifyAuditChain(events)).toEqual({ ok: true, count: 25, lastHash: events[24]!.hash });
+    expect(verifyAuditChain(events, { key: KEY })).toEqual({
+      ok: true,
+      count: 25,
+      lastHash: events[24]!.hash,
+    });
   });
 
   it("verifies an empty chain", () => {
-    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0, lastHash: GENESIS_HASH });
+    expect(verifyAuditChain([], { key: KEY })).toEqual({
+      ok: true,
+      count: 0,
+      lastHash: GENESIS_HASH,
+    });
   });
 
   it("verifies a chain in slices", () => {
     const events = chain(10);
-    const first = verifyAuditChain(events.slice(0, 4));
+    const first = verifyAuditChain(events.slice(0, 4), { key: KEY });
     expect(first.ok).toBe(true);
     const rest = verifyAuditChain(events.slice(4), {
+      key: KEY,
       expectedPrevHash: first.ok ? first.lastHash : "",
     });
     expect(rest).toEqual({ ok: true, count: 6, lastHash: events[9]!.hash });
@@ -121,7 +137,7 @@ describe("verifyAuditChain", () => {
     for (const target of [0, 4, 9]) {
       const events = chain(10);
       events[target] = { ...events[target]!, [field]: value };
-      const result = verifyAuditChain(events);
+      const result = verifyAuditChain(events, { key: KEY });
       // The broken event is named by the id it carries, which is the edited one for an id edit.
       const brokenAt = field === "id" ? value : `evt_${target}`;
       expect(result).toMatchObject({ ok: false, brokenAt, count: target });
@@ -132,14 +148,14 @@ describe("verifyAuditChain", () => {
     const events = chain(10);
     const { detail: _, ...stripped } = events[4]!;
     events[4] = stripped;
-    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_4" });
+    expect(verifyAuditChain(events, { key: KEY })).toMatchObject({ ok: false, brokenAt: "evt_4" });
   });
 
   it("detects a deleted event at the next event", () => {
     for (const deleted of [0, 3, 8]) {
       const events = chain(10);
       events.splice(deleted, 1);
-      const result = verifyAuditChain(events);
+      const result = verifyAuditChain(events, { key: KEY });
       expect(result).toMatchObject({ ok: false, brokenAt: `evt_${deleted + 1}`, count: deleted });
       expect(!result.ok && result.reason).toContain("deleted, inserted or reordered");
     }
@@ -148,31 +164,60 @@ describe("verifyAuditChain", () => {
   it("detects two swapped events", () => {
     const events = chain(10);
     [events[3], events[4]] = [events[4]!, events[3]!];
-    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_4", count: 3 });
+    expect(verifyAuditChain(events, { key: KEY })).toMatchObject({
+      ok: false,
+      brokenAt: "evt_4",
+      count: 3,
+    });
   });
 
   it("detects an event re-hashed after editing, at the event after it", () => {
     const events = chain(10);
     const edited = { ...events[5]!, outcome: "denied" };
-    events[5] = { ...edited, hash: hashAuditEvent(edited.prevHash, edited) };
-    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_6" });
+    events[5] = { ...edited, hash: hashAuditEvent(KEY, edited.prevHash, edited) };
+    expect(verifyAuditChain(events, { key: KEY })).toMatchObject({ ok: false, brokenAt: "evt_6" });
   });
 
   it("detects an inserted event", () => {
     const events = chain(10);
     const forged = content(99);
     const prevHash = events[4]!.hash;
-    events.splice(5, 0, { ...forged, prevHash, hash: hashAuditEvent(prevHash, forged) });
-    expect(verifyAuditChain(events)).toMatchObject({ ok: false, brokenAt: "evt_5", count: 6 });
+    events.splice(5, 0, { ...forged, prevHash, hash: hashAuditEvent(KEY, prevHash, forged) });
+    expect(verifyAuditChain(events, { key: KEY })).toMatchObject({
+      ok: false,
+      brokenAt: "evt_5",
+      count: 6,
+    });
   });
 
   it("detects an event from another tenant's chain", () => {
     const events = chain(3);
     const foreign = content(3, { tenantId: "ten_other" });
     const prevHash = events[2]!.hash;
-    events.push({ ...foreign, prevHash, hash: hashAuditEvent(prevHash, foreign) });
-    const result = verifyAuditChain(events);
+    events.push({ ...foreign, prevHash, hash: hashAuditEvent(KEY, prevHash, foreign) });
+    const result = verifyAuditChain(events, { key: KEY });
     expect(result).toMatchObject({ ok: false, brokenAt: "evt_3", count: 3 });
     expect(!result.ok && result.reason).toContain("another tenant");
+  });
+
+  it("refuses a chain re-hashed without the key, and one made under another key", () => {
+    const events = chain(6);
+    // Whoever edits the database deletes an event and re-hashes the rest with plain SHA-256.
+    events.splice(2, 1);
+    let prevHash = GENESIS_HASH;
+    const rehashed = events.map((event) => {
+      const hash = hashAuditEvent(null, prevHash, event);
+      const next = { ...event, prevHash, hash };
+      prevHash = hash;
+      return next;
+    });
+    expect(verifyAuditChain(rehashed, { key: null })).toMatchObject({ ok: true, count: 5 });
+    const keyed = verifyAuditChain(rehashed, { key: KEY });
+    expect(keyed).toMatchObject({ ok: false, brokenAt: "evt_0", count: 0 });
+    expect(!keyed.ok && keyed.reason).toContain("unkeyed SHA-256");
+    expect(verifyAuditChain(chain(3), { key: Buffer.alloc(32, 8) })).toMatchObject({
+      ok: false,
+      brokenAt: "evt_0",
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 /** The hashed content of one audit event (docs/protocol.md, "Audit, health, the document itself"). Never holds a secret value. */
 export type AuditEventContent = {
@@ -30,12 +30,25 @@ export type AuditChainVerification =
   | { ok: false; count: number; brokenAt: string; reason: string };
 
 /**
- * The event's hash: SHA-256 (hex) over `prevHash` followed by a canonical JSON of the content
- * (keys sorted, no whitespace). Only the fields of {@link AuditEventContent} are hashed, so a
- * stored row with `hash` / `prevHash` or other columns can be passed as it is; a missing
- * `detail` hashes the same as `null`.
+ * The key of a tenant's chain: `deriveKey(masterKey, "audit")`. `null` stands for the unkeyed
+ * SHA-256 chain that vaults made before the chain was keyed; it is used only to check such a
+ * chain once, when it is re-chained (src/store/rechain-legacy-audit.ts).
  */
-export function hashAuditEvent(prevHash: string, content: AuditEventContent): string {
+export type AuditChainKey = Buffer | null;
+
+/**
+ * The event's hash: HMAC-SHA-256 (hex) under the chain key over `prevHash` followed by a
+ * canonical JSON of the content (keys sorted, no whitespace), so that only the vault (which holds
+ * the master key) can compute it: whoever edits the database cannot re-hash the chain after
+ * deleting an event. Only the fields of {@link AuditEventContent} are hashed, so a stored row
+ * with `hash` / `prevHash` or other columns can be passed as it is; a missing `detail` hashes the
+ * same as `null`. With a `null` key: the old unkeyed SHA-256 of the same bytes.
+ */
+export function hashAuditEvent(
+  key: AuditChainKey,
+  prevHash: string,
+  content: AuditEventContent,
+): string {
   const hashed = {
     id: content.id,
     at: content.at,
@@ -51,14 +64,14 @@ export function hashAuditEvent(prevHash: string, content: AuditEventContent): st
     requestId: content.requestId ?? null,
     detail: content.detail ?? null,
   };
-  return createHash("sha256")
-    .update(prevHash, "utf8")
-    .update(canonicalJson(hashed), "utf8")
-    .digest("hex");
+  const digest = key === null ? createHash("sha256") : createHmac("sha256", key);
+  return digest.update(prevHash, "utf8").update(canonicalJson(hashed), "utf8").digest("hex");
 }
 
 /** Options of {@link verifyAuditChain}. */
 export type VerifyAuditChainOptions = {
+  /** The chain key the hashes must have been made with (see {@link AuditChainKey}). */
+  key: AuditChainKey;
   /**
    * The hash the first given event must point back to; pass the last verified hash to check a
    * chain in slices.
@@ -69,14 +82,14 @@ export type VerifyAuditChainOptions = {
 
 /**
  * Checks one tenant's chain, events in chain order: each event must point at the previous
- * event's hash and its own hash must match its content. Reports the id of the first event where
+ * event's hash and its own hash must match its content under the chain key. Reports the id of the first event where
  * that fails; an edited, deleted, inserted or reordered event breaks the chain there. (Removing
  * the newest events leaves a shorter valid chain; compare `lastHash` with a stored head to catch
  * that.)
  */
 export function verifyAuditChain(
   events: Iterable<ChainedAuditEvent>,
-  options: VerifyAuditChainOptions = {},
+  options: VerifyAuditChainOptions,
 ): AuditChainVerification {
   let expectedPrevHash = options.expectedPrevHash ?? GENESIS_HASH;
   let tenantId: string | undefined;
@@ -92,7 +105,12 @@ export function verifyAuditChain(
         "prev_hash does not match the previous event's hash: an event before it was deleted, inserted or reordered",
       );
     }
-    if (hashAuditEvent(event.prevHash, event) !== event.hash) {
+    if (hashAuditEvent(options.key, event.prevHash, event) !== event.hash) {
+      if (options.key !== null && hashAuditEvent(null, event.prevHash, event) === event.hash) {
+        return broken(
+          "hash is an unkeyed SHA-256, not the vault's keyed hash: the chain was re-hashed without the key, or was already broken when the vault was upgraded and so never re-keyed",
+        );
+      }
       return broken("hash does not match the event's content: the event was altered");
     }
     expectedPrevHash = event.hash;

@@ -5,14 +5,28 @@ import { initialMigration } from "./migrations/001-initial.js";
 import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.js";
 import { onePendingReadMigration } from "./migrations/003-one-pending-read.js";
 import { consoleSessionsMigration } from "./migrations/004-console-sessions.js";
+import { keyedAuditChainMigration } from "./migrations/005-keyed-audit-chain.js";
+
+/** Options of {@link migrateToLatest}. */
+export type MigrateOptions = {
+  /**
+   * The audit chain key, `deriveKey(masterKey, "audit")`: migration 005 re-chains an old vault's
+   * audit log under it. Without it, that migration refuses to run on a vault with audit events.
+   */
+  auditKey?: Buffer;
+};
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
-function migrationsFor(types: ColumnTypes): Record<string, Migration> {
+function migrationsFor(
+  types: ColumnTypes,
+  keyed: { auditKey: Buffer | undefined; rowLocks: boolean },
+): Record<string, Migration> {
   return {
     "001-initial": initialMigration(types),
     "002-approval-decisions": approvalDecisionsMigration(types),
     "003-one-pending-read": onePendingReadMigration(),
     "004-console-sessions": consoleSessionsMigration(types),
+    "005-keyed-audit-chain": keyedAuditChainMigration(keyed),
   };
 }
 
@@ -27,11 +41,14 @@ const SQLITE_MIGRATION_RETRY_MS = 250;
  * processes starting together on one new file can collide ("table … already exists"): a failed
  * run is tried again a few times, and finds the other process's work recorded.
  */
-export async function migrateToLatest(database: VaultDatabase): Promise<void> {
+export async function migrateToLatest(
+  database: VaultDatabase,
+  options: MigrateOptions = {},
+): Promise<void> {
   const attempts = database.engine.kind === "sqlite" ? SQLITE_MIGRATION_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(database);
+      return await migrateOnce(database, options);
     } catch (error) {
       if (attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, SQLITE_MIGRATION_RETRY_MS));
@@ -39,10 +56,11 @@ export async function migrateToLatest(database: VaultDatabase): Promise<void> {
   }
 }
 
-async function migrateOnce(database: VaultDatabase): Promise<void> {
+async function migrateOnce(database: VaultDatabase, options: MigrateOptions): Promise<void> {
   const { db, engine } = database;
   const provider: MigrationProvider = {
-    getMigrations: async () => migrationsFor(engine.columnTypes),
+    getMigrations: async () =>
+      migrationsFor(engine.columnTypes, { auditKey: options.auditKey, rowLocks: engine.rowLocks }),
   };
   const migrator = new Migrator({
     db,

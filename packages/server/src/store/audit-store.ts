@@ -30,12 +30,13 @@ export type AuditFilter = {
  * The append-only, hash-chained audit log. Appends go through the per-tenant chain head row,
  * inside the caller's transaction: SQLite serializes transactions, and on PostgreSQL
  * `lockChainHead` adds `FOR UPDATE` so concurrent instances queue on the head (READ COMMITTED
- * then reads the head the previous holder committed): the chain never forks.
+ * then reads the head the previous holder committed): the chain never forks. Hashes are keyed
+ * with `chainKey` (`deriveKey(masterKey, "audit")`, given where the stores are built).
  */
 export class AuditStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: { lockChainHead: boolean },
+    private readonly options: { lockChainHead: boolean; chainKey: Buffer },
   ) {}
 
   /** Appends one event to its tenant's chain. Must run inside a transaction. */
@@ -95,7 +96,7 @@ export class AuditStore {
       seq += 1;
       // Credentials pasted into any audited field are masked before they are hashed and stored.
       const masked = maskAuditContent(content);
-      const hash = hashAuditEvent(prevHash, masked);
+      const hash = hashAuditEvent(this.options.chainKey, prevHash, masked);
       const record: AuditEventRecord = {
         ...masked,
         detail: masked.detail ?? null,
@@ -156,12 +157,50 @@ export class AuditStore {
       .$if(filter.actor !== undefined, (query) => query.where("actor_id", "=", filter.actor ?? ""));
   }
 
-  /** The chain head (seq 0 and the genesis hash for a tenant with no events). */
-  async head(tenantId: string): Promise<{ seq: number; hash: string }> {
+  /**
+   * Writes new links for stored events (re-chaining an old unkeyed chain) and the head they end
+   * at. Must run inside a transaction; the events' content is not touched.
+   */
+  async relink(
+    tenantId: string,
+    links: readonly { seq: number; prevHash: string; hash: string }[],
+    head: { seq: number; hash: string },
+  ): Promise<void> {
+    if (!this.db.isTransaction) throw new Error("AuditStore.relink must run inside a transaction");
+    for (const link of links) {
+      await this.db
+        .updateTable("audit_events")
+        .set({ prev_hash: link.prevHash, hash: link.hash })
+        .where("tenant_id", "=", tenantId)
+        .where("seq", "=", link.seq)
+        .execute();
+    }
+    await this.db
+      .updateTable("audit_heads")
+      .set({ seq: head.seq, hash: head.hash })
+      .where("tenant_id", "=", tenantId)
+      .execute();
+  }
+
+  /** Every tenant with an audit chain head. */
+  async tenantsWithChains(): Promise<string[]> {
+    const rows = await this.db.selectFrom("audit_heads").select("tenant_id").execute();
+    return rows.map((row) => row.tenant_id).sort();
+  }
+
+  /**
+   * The chain head (seq 0 and the genesis hash for a tenant with no events); with `forUpdate`
+   * (inside a transaction) other appends to the chain wait until the caller commits.
+   */
+  async head(
+    tenantId: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<{ seq: number; hash: string }> {
     const head = await this.db
       .selectFrom("audit_heads")
       .select(["seq", "hash"])
       .where("tenant_id", "=", tenantId)
+      .$if(options.forUpdate === true && this.options.lockChainHead, (query) => query.forUpdate())
       .executeTakeFirst();
     return head ?? { seq: 0, hash: GENESIS_HASH };
   }

@@ -5,10 +5,13 @@ import { migrateToLatest } from "../db/migrate.js";
 import { CommitGroup } from "./commit-group.js";
 import { createDataAccess, type DataAccess } from "./stores.js";
 
+/** A test chain key (all 5s): not a real key. */
+const AUDIT_KEY = Buffer.alloc(32, 5);
+
 async function openData(): Promise<{ data: DataAccess; transactions: () => number }> {
   const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
   await migrateToLatest(database);
-  const data = createDataAccess(database);
+  const data = createDataAccess(database, { auditKey: AUDIT_KEY });
   let count = 0;
   const counted: DataAccess = {
     ...data,
@@ -50,7 +53,9 @@ describe("CommitGroup", () => {
       Array.from({ length: 20 }, (_, index) => `evt_${index}`),
     );
     const chained = events.map(({ detail: _detail, seq: _seq, ...rest }) => rest);
-    expect(verifyAuditChain(chained, { expectedPrevHash: GENESIS_HASH })).toMatchObject({
+    expect(
+      verifyAuditChain(chained, { key: AUDIT_KEY, expectedPrevHash: GENESIS_HASH }),
+    ).toMatchObject({
       ok: true,
       count: 20,
     });

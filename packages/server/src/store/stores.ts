@@ -46,12 +46,25 @@ export type DataAccess = Stores & {
 /** Attempts of a transaction that keeps losing races before its error is passed on. */
 const MAX_TRANSACTION_ATTEMPTS = 6;
 
-function bindStores(executor: Kysely<Database>, engine: DatabaseEngine): Stores {
+/** What the stores are built with besides the database. */
+export type DataAccessOptions = {
+  /** The audit chain's HMAC key: `deriveKey(masterKey, "audit")`. */
+  auditKey: Buffer;
+};
+
+function bindStores(
+  executor: Kysely<Database>,
+  engine: DatabaseEngine,
+  options: DataAccessOptions,
+): Stores {
   return {
     secrets: new SecretsStore(executor, { rowLocks: engine.rowLocks }),
     tokens: new TokensStore(executor),
     principals: new PrincipalsStore(executor),
-    audit: new AuditStore(executor, { lockChainHead: engine.rowLocks }),
+    audit: new AuditStore(executor, {
+      lockChainHead: engine.rowLocks,
+      chainKey: options.auditKey,
+    }),
     approvals: new ApprovalsStore(executor),
     idempotency: new IdempotencyStore(executor),
     consoleSessions: new ConsoleSessionStore(executor),
@@ -63,16 +76,19 @@ function backoffMs(attempt: number): number {
   return Math.random() * 5 * 2 ** attempt;
 }
 
-export function createDataAccess(database: VaultDatabase): DataAccess {
+export function createDataAccess(
+  database: VaultDatabase,
+  accessOptions: DataAccessOptions,
+): DataAccess {
   const { db, engine } = database;
   return {
-    ...bindStores(db, engine),
+    ...bindStores(db, engine, accessOptions),
     async transaction(work, options = {}) {
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await db.transaction().execute(async (trx) => {
             if (options.exclusive !== undefined) await engine.lockExclusive(trx, options.exclusive);
-            return work(bindStores(trx, engine));
+            return work(bindStores(trx, engine, accessOptions));
           });
         } catch (error) {
           if (attempt >= MAX_TRANSACTION_ATTEMPTS || !engine.isTransientConflict(error))

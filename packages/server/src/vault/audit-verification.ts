@@ -28,7 +28,10 @@ export async function verifyTenantAuditChain(
   for (;;) {
     const events = await context.data.audit.list({ tenantId, afterSeq, limit: BATCH });
     if (events.length === 0) break;
-    const result = verifyAuditChain(events.map(toChained), { expectedPrevHash: lastHash });
+    const result = verifyAuditChain(events.map(toChained), {
+      key: context.auditKey,
+      expectedPrevHash: lastHash,
+    });
     if (!result.ok) {
       return {
         ok: false,

@@ -19,6 +19,8 @@ export type VaultContext = {
   readonly masterKey: Buffer;
   /** HMAC key for credential hashes: deriveKey(masterKey, "credential-hmac"). */
   readonly credentialHmacKey: Buffer;
+  /** HMAC key of the audit chain: deriveKey(masterKey, "audit"). */
+  readonly auditKey: Buffer;
   readonly now: () => Date;
   /** The server's logger (pino's interface). */
   readonly log: VaultLogger;
@@ -51,7 +53,7 @@ export type VaultContext = {
 /** What a context is made of; the keys, the group commit and the principal cache derive from it. */
 export type VaultContextParts = Omit<
   VaultContext,
-  "credentialHmacKey" | "commits" | "principalCache"
+  "credentialHmacKey" | "auditKey" | "commits" | "principalCache"
 >;
 
 /**
@@ -62,6 +64,7 @@ export function createVaultContext(parts: VaultContextParts): VaultContext {
   return {
     ...parts,
     credentialHmacKey: deriveKey(parts.masterKey, "credential-hmac"),
+    auditKey: deriveKey(parts.masterKey, "audit"),
     commits: new CommitGroup(parts.data, parts.now),
     principalCache: new PrincipalCache(),
   };

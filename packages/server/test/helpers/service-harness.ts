@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { createInProcessApprovalEvents } from "../../src/approvals/approval-events.js";
 import { bootstrapVault } from "../../src/bootstrap.js";
+import { deriveKey } from "../../src/crypto/keys.js";
 import { createDatabase } from "../../src/db/create-database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createVaultMetrics } from "../../src/metrics/vault-metrics.js";
@@ -33,12 +34,13 @@ const ORIGIN = { ip: "127.0.0.1", requestId: "req_service_test" } as const;
 export async function createServiceHarness(): Promise<ServiceHarness> {
   const clock = createTestClock();
   const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
-  const data = createDataAccess(database);
+  const masterKey = randomBytes(32);
+  const data = createDataAccess(database, { auditKey: deriveKey(masterKey, "audit") });
   await migrateToLatest(database);
   const closing = new AbortController();
   const context = createVaultContext({
     data,
-    masterKey: randomBytes(32),
+    masterKey,
     now: clock.now,
     log: { error: () => {}, warn: () => {} },
     maxValueBytes: 64 * 1024,

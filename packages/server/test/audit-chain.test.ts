@@ -1,0 +1,187 @@
+// Tamper evidence against whoever holds the database (issue 17, item 5): the audit chain is keyed
+// with an HMAC under a key derived from the master key, so that editing the database and
+// re-hashing the chain with plain SHA-256 no longer verifies; an old vault's unkeyed chain is
+// re-chained once at start.
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { GENESIS_HASH, hashAuditEvent } from "../src/audit/hash-chain.js";
+import { createServer, type VaultServer } from "../src/create-server.js";
+import { createDatabase, type DatabaseConfig } from "../src/db/create-database.js";
+import type { Database } from "../src/db/schema.js";
+import { freshDatabaseConfig } from "./helpers/test-database.js";
+import { bearer } from "./helpers/test-server.js";
+
+const VALUE = "audit-chain-test-value";
+
+let app: VaultServer | undefined;
+let tamper: Kysely<Database> | undefined;
+afterEach(async () => {
+  await app?.close();
+  await tamper?.destroy();
+  app = undefined;
+  tamper = undefined;
+});
+
+async function startVault(config: DatabaseConfig, masterKey: Buffer): Promise<VaultServer> {
+  app = await createServer({ masterKey, database: config });
+  return app;
+}
+
+async function call(
+  server: VaultServer,
+  adminKey: string,
+  method: "GET" | "POST" | "PUT",
+  url: string,
+  payload?: unknown,
+) {
+  return server.inject({
+    method,
+    url,
+    headers: bearer(adminKey),
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+}
+
+async function verify(server: VaultServer, adminKey: string) {
+  return (await call(server, adminKey, "GET", "/v1/audit/verify")).json();
+}
+
+async function putSecrets(server: VaultServer, adminKey: string, paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const response = await call(server, adminKey, "PUT", `/v1/secrets/${path}`, {
+      value: VALUE,
+    });
+    expect(response.statusCode).toBe(201);
+  }
+}
+
+/**
+ * What a database writer without the master key can do: re-hash the tenant's whole chain with
+ * plain SHA-256 (the old, unkeyed algorithm) and set the head to match, so every link holds.
+ */
+async function rehashUnkeyed(db: Kysely<Database>): Promise<void> {
+  const rows = await db.selectFrom("audit_events").selectAll().orderBy("seq").execute();
+  let prevHash = GENESIS_HASH;
+  let seq = 0;
+  for (const row of rows) {
+    const hash = hashAuditEvent(null, prevHash, {
+      id: row.id,
+      at: row.at,
+      tenantId: row.tenant_id,
+      event: row.event,
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      tokenId: row.token_id,
+      path: row.path,
+      version: row.version,
+      ip: row.ip,
+      outcome: row.outcome,
+      requestId: row.request_id,
+      ...(row.detail === null ? {} : { detail: JSON.parse(row.detail) }),
+    });
+    seq += 1;
+    await db
+      .updateTable("audit_events")
+      .set({ seq, prev_hash: prevHash, hash })
+      .where("id", "=", row.id)
+      .execute();
+    prevHash = hash;
+  }
+  await db.updateTable("audit_heads").set({ seq, hash: prevHash }).execute();
+}
+
+describe("the keyed audit chain", () => {
+  it("reports a chain with an event deleted and the rest re-hashed with SHA-256 as broken", async () => {
+    const config = await freshDatabaseConfig({ shared: true });
+    const server = await startVault(config, randomBytes(32));
+    const adminKey = server.firstStart?.adminKey ?? "";
+    await putSecrets(server, adminKey, ["a/1", "a/2", "a/3"]);
+    expect(await verify(server, adminKey)).toMatchObject({ ok: true, count: 5 });
+
+    tamper = createDatabase(config).db;
+    const removed = await tamper
+      .selectFrom("audit_events")
+      .select("id")
+      .where("seq", "=", 4)
+      .executeTakeFirstOrThrow();
+    await tamper.deleteFrom("audit_events").where("id", "=", removed.id).execute();
+    await rehashUnkeyed(tamper);
+
+    const result = await verify(server, adminKey);
+    expect(result).toMatchObject({ ok: false, count: 0 });
+    expect(result.reason).toContain("unkeyed SHA-256");
+  });
+
+  it("re-chains an old vault's unkeyed chain once at start, audited, and then verifies", async () => {
+    const config = await freshDatabaseConfig({ shared: true });
+    const masterKey = randomBytes(32);
+    let server = await startVault(config, masterKey);
+    const adminKey = server.firstStart?.adminKey ?? "";
+    await putSecrets(server, adminKey, ["old/1", "old/2"]);
+    await server.close();
+    app = undefined;
+
+    // The vault as the code before the keyed chain left it: unkeyed hashes, migration 005 not run.
+    tamper = createDatabase(config).db;
+    await rehashUnkeyed(tamper);
+    await tamper
+      .deleteFrom("kysely_migration" as never)
+      .where("name" as never, "=", "005-keyed-audit-chain" as never)
+      .execute();
+
+    server = await startVault(config, masterKey);
+    const events = (await call(server, adminKey, "GET", "/v1/audit")).json().items as {
+      event: string;
+      detail: Record<string, unknown> | null;
+      actor_type: string;
+    }[];
+    expect(events.map((event) => event.event)).toEqual([
+      "admin.created",
+      "agent.created",
+      "secret.created",
+      "secret.created",
+      "audit.rekeyed",
+    ]);
+    expect(events[4]).toMatchObject({ actor_type: "system", detail: { events: 4 } });
+    expect(await verify(server, adminKey)).toMatchObject({ ok: true, count: 5 });
+
+    // Once: a later start re-chains nothing, even after the chain is re-hashed again.
+    await server.close();
+    app = undefined;
+    await rehashUnkeyed(tamper);
+    server = await startVault(config, masterKey);
+    const again = await verify(server, adminKey);
+    expect(again).toMatchObject({ ok: false });
+    expect(again.reason).toContain("unkeyed SHA-256");
+  });
+
+  it("leaves an old vault's chain that was already broken as it is, and verify reports it", async () => {
+    const config = await freshDatabaseConfig({ shared: true });
+    const masterKey = randomBytes(32);
+    let server = await startVault(config, masterKey);
+    const adminKey = server.firstStart?.adminKey ?? "";
+    await putSecrets(server, adminKey, ["old/1", "old/2"]);
+    await server.close();
+    app = undefined;
+
+    tamper = createDatabase(config).db;
+    await rehashUnkeyed(tamper);
+    await tamper
+      .updateTable("audit_events")
+      .set({ path: "old/other" })
+      .where("seq", "=", 3)
+      .execute();
+    await tamper
+      .deleteFrom("kysely_migration" as never)
+      .where("name" as never, "=", "005-keyed-audit-chain" as never)
+      .execute();
+
+    server = await startVault(config, masterKey);
+    const events = (await call(server, adminKey, "GET", "/v1/audit")).json().items as {
+      event: string;
+    }[];
+    expect(events.map((event) => event.event)).not.toContain("audit.rekeyed");
+    expect(await verify(server, adminKey)).toMatchObject({ ok: false, count: 0 });
+  });
+});
