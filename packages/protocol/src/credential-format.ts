@@ -1,11 +1,15 @@
-/** Which kind of credential a string is: an agent key, an admin key, or a scoped token. */
-export type CredentialKind = "agent" | "admin" | "token";
+/**
+ * Which kind of credential a string is: an agent key, an admin key, a scoped token, or the
+ * server's metrics token (which only `/metrics` takes, never the API).
+ */
+export type CredentialKind = "agent" | "admin" | "token" | "metrics";
 
-/** The prefix of each kind of credential: `ass_live_…`, `ass_admin_…`, `ast_tok_…`. */
+/** The prefix of each kind of credential: `ass_live_…`, `ass_admin_…`, `ast_tok_…`, `ass_metrics_…`. */
 export const CREDENTIAL_PREFIXES: Readonly<Record<CredentialKind, string>> = Object.freeze({
   agent: "ass_live_",
   admin: "ass_admin_",
   token: "ast_tok_",
+  metrics: "ass_metrics_",
 });
 
 const PREFIX_ALTERNATION = Object.values(CREDENTIAL_PREFIXES).join("|");

@@ -14,6 +14,8 @@ export type BootstrapCredentials = {
   adminKey: string;
   /** The default agent's key (`ass_live_…`, allowed scopes `secrets:*:*`). */
   agentKey: string;
+  /** The token `/metrics` asks for (`ass_metrics_…`) unless `metrics.token` or `metrics.public` is set. */
+  metricsToken: string;
 };
 
 /** Thrown when the data folder was created under another master key. */
@@ -78,11 +80,13 @@ async function createFirstKeys(
   const agentId = generateId("agt_");
   const adminKey = generateCredential("admin");
   const agentKey = generateCredential("agent");
+  const metricsToken = generateCredential("metrics");
   await stores.principals.insertTenant({
     id: tenantId,
     name: "default",
     keyCheck: bootstrapKeyCheck(masterKey, tenantId),
     createdAt: at,
+    metricsTokenHash: hashCredential(credentialHmacKey, metricsToken),
   });
   await stores.principals.insertAdmin({
     id: adminId,
@@ -121,5 +125,5 @@ async function createFirstKeys(
       detail: { subject_id: actorId },
     });
   }
-  return { tenantId, adminKey, agentKey };
+  return { tenantId, adminKey, agentKey, metricsToken };
 }

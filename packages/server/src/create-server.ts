@@ -30,7 +30,7 @@ import { compiledSerializerCompiler } from "./http/json-serializer.js";
 import { fastifyLoggerOptions, logsInfo } from "./http/logging.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
-import { registerMetricsRoute } from "./http/routes/metrics.js";
+import { type MetricsAccess, registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
 import { rejectingForbiddenText } from "./http/schemas/request-text.js";
 import type { VaultApp } from "./http/vault-app.js";
@@ -118,7 +118,13 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
   const metricsEnabled = config.metrics?.enabled !== false;
   const metrics = createVaultMetrics({
-    pendingApprovals: () => data.approvals.countPendingByTier(now().toISOString()),
+    // The operator's tenant only: the metrics token is the operator's, and no tenant's figures
+    // may reach another tenant (docs/security.md).
+    pendingApprovals: async () => {
+      const operatorTenant = await data.principals.findOperatorTenant();
+      if (operatorTenant === undefined) return [];
+      return data.approvals.countPendingByTier(operatorTenant.id, now().toISOString());
+    },
     ...(config.metrics?.processMetrics === undefined
       ? {}
       : { processMetrics: config.metrics.processMetrics }),
@@ -306,8 +312,21 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   registerRoutes(app, context);
   if (consoleSettings !== null)
     await app.register(consolePlugin, { context, settings: consoleSettings });
-  if (metricsEnabled) registerMetricsRoute(app, { metrics, token: config.metrics?.token });
+  if (metricsEnabled)
+    registerMetricsRoute(app, { metrics, access: metricsAccess(config, context) });
   return app as unknown as VaultServer;
+}
+
+/** Who may scrape `/metrics` (see `MetricsSettings`). */
+function metricsAccess(config: ServerConfig, context: VaultContext): MetricsAccess {
+  const token = config.metrics?.token;
+  if (token !== undefined) return { kind: "configured", token };
+  if (config.metrics?.public === true) return { kind: "public" };
+  return {
+    kind: "stored",
+    findHash: () => context.data.principals.findMetricsTokenHash(),
+    credentialHmacKey: context.credentialHmacKey,
+  };
 }
 
 type CreateFirstKeys = (beforeCreate: () => Promise<void>) => Promise<FirstStartCredentials | null>;

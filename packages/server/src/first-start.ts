@@ -5,13 +5,15 @@ import { join } from "node:path";
 /** The keys a first start created, as the dotenv lines `ass server` prints and `--keys-file` holds. */
 export function formatFirstStartKeys(
   baseUrl: string,
-  keys: { adminKey: string; agentKey: string },
+  keys: { adminKey: string; agentKey: string; metricsToken: string },
 ): string {
   return [
     "# First start: these keys are shown only once. Keep them somewhere safe.",
     `ASS_BASE_URL=${baseUrl}`,
     `ASS_ADMIN_KEY=${keys.adminKey}`,
     `ASS_AGENT_KEY=${keys.agentKey}`,
+    "# Prometheus scrapes /metrics with: Authorization: Bearer <ASS_METRICS_TOKEN>",
+    `ASS_METRICS_TOKEN=${keys.metricsToken}`,
     "",
   ].join("\n");
 }

@@ -157,10 +157,17 @@ export type MetricsSettings = {
    */
   enabled?: boolean;
   /**
-   * Require `Authorization: Bearer <token>` to scrape (`startServer` reads `ASS_METRICS_TOKEN`).
-   * @default none (no authentication: bind to a private address or filter at the proxy)
+   * The token scrapers must send (`Authorization: Bearer <token>`) instead of the one made at
+   * first start (`startServer` reads `ASS_METRICS_TOKEN`).
+   * @default the metrics token made at first start (stored as a keyed hash)
    */
   token?: string;
+  /**
+   * Serve `/metrics` to anyone, without a token, on whatever address the server listens on: only
+   * behind a private network or a proxy that filters it. Ignored when `token` is set.
+   * @default false
+   */
+  public?: boolean;
   /**
    * Include prom-client's process metrics (CPU, memory, event loop lag).
    * @default true
@@ -233,4 +240,9 @@ export type FirstStartCredentials = {
   adminKey: string;
   /** The default agent's key, `ass_live_…`, allowed scopes `["secrets:*:*"]`. Shown once. */
   agentKey: string;
+  /**
+   * The token scrapers send to `/metrics` (`Authorization: Bearer ass_metrics_…`), used unless
+   * {@link MetricsSettings.token} or {@link MetricsSettings.public} is set. Shown once.
+   */
+  metricsToken: string;
 };

@@ -120,7 +120,7 @@ export type StartServerOptions = {
   rateLimits?: RateLimitSettings;
   /**
    * `GET /metrics` (Prometheus). A token not given here comes from `ASS_METRICS_TOKEN` in `env`.
-   * @default enabled, no token
+   * @default enabled, asking for the metrics token made at first start
    */
   metrics?: MetricsSettings;
 };
@@ -136,7 +136,13 @@ export type RunningServer = {
   /** The port it listens on (the chosen one when `port` was 0). */
   port: number;
   /** Credentials created by this start (an empty data folder), shown once; else null. */
-  firstStart: null | { adminKey: string; agentKey: string; masterKeyCreated: boolean };
+  firstStart: null | {
+    adminKey: string;
+    agentKey: string;
+    /** The token `/metrics` asks for (unless `metrics.token` or `metrics.public` is set). */
+    metricsToken: string;
+    masterKeyCreated: boolean;
+  };
   /** Stops accepting, lets in-flight requests finish, then closes the database. Idempotent. */
   close(): Promise<void>;
 };
@@ -233,8 +239,8 @@ async function ensurePrivateFile(path: string): Promise<void> {
  *
  * A first start (an empty database) creates nothing before the port is bound and the database
  * opened: only then does it write the master key file (0600, unless `ASS_MASTER_KEY` is set), and
- * create the default tenant, an admin key and an agent key (returned in `firstStart`, shown once;
- * also written to `keysFile`). A start that fails earlier (a busy port) leaves no key behind.
+ * create the default tenant, an admin key, an agent key and the metrics token (returned in
+ * `firstStart`, shown once; also written to `keysFile`). A start that fails earlier (a busy port) leaves no key behind.
  *
  * @example
  * const server = await startServer({ port: 0, dataDir: "/tmp/vault" });
@@ -361,6 +367,7 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
     firstStart: app.firstStart && {
       adminKey: app.firstStart.adminKey,
       agentKey: app.firstStart.agentKey,
+      metricsToken: app.firstStart.metricsToken,
       masterKeyCreated: loaded === null,
     },
     close: () => {

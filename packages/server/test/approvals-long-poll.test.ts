@@ -128,6 +128,7 @@ describe("GET /v1/approvals/{id}?wait=", () => {
       app,
       adminKey: app.firstStart?.adminKey ?? "",
       agentKey: app.firstStart?.agentKey ?? "",
+      metricsToken: app.firstStart?.metricsToken ?? "",
       clock: { now: () => new Date(), advance() {}, set() {} },
       masterKey: Buffer.alloc(0),
     };

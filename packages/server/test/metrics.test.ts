@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,6 +6,8 @@ import { type RunningServer, startServer } from "../src/start-server.js";
 import { metricValue } from "./helpers/server-process.js";
 import { startServerDatabase } from "./helpers/test-database.js";
 import {
+  bearer,
+  createAgent,
   createTestServer,
   getWith,
   putSecret,
@@ -19,7 +21,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function scrape(test: TestServer, headers: Record<string, string> = {}) {
+/** Scrapes with the first start's metrics token unless other headers are given. */
+async function scrape(
+  test: TestServer,
+  headers: Record<string, string> = bearer(test.metricsToken),
+) {
   return test.app.inject({ method: "GET", url: "/metrics", headers });
 }
 
@@ -95,6 +101,8 @@ describe("GET /metrics", () => {
 
   it("asks for the metrics token when one is configured", async () => {
     server = await createTestServer({ metrics: { token: "metrics-token-for-tests-only" } });
+    expect((await scrape(server, {})).statusCode).toBe(401);
+    // The configured token replaces the first start's.
     expect((await scrape(server)).statusCode).toBe(401);
     const wrong = await scrape(server, { authorization: "Bearer metrics-token-for-tests-onlx" });
     expect(wrong.statusCode).toBe(401);
@@ -116,6 +124,57 @@ describe("GET /metrics", () => {
     }
     const document = (await server.app.inject({ method: "GET", url: "/v1/openapi.json" })).json();
     expect(Object.keys(document.paths)).not.toContain("/metrics");
+  });
+
+  it("asks for the metrics token made at first start by default, which opens nothing else", async () => {
+    server = await createTestServer({ metrics: { processMetrics: false } });
+    expect(server.metricsToken).toMatch(/^ass_metrics_[A-Za-z0-9_-]{43}$/);
+    const bare = await scrape(server, {});
+    expect(bare.statusCode).toBe(401);
+    expect(bare.json().error.message).toContain("ASS_METRICS_TOKEN");
+    expect(bare.body).not.toContain("ass_http_requests_total");
+    const wrong = await scrape(server, bearer(server.adminKey));
+    expect(wrong.statusCode).toBe(401);
+    expect((await scrape(server)).statusCode).toBe(200);
+    const api = await getWith(server, server.metricsToken, "/v1/me");
+    expect(api.statusCode).toBe(401);
+    expect(api.body).not.toContain(server.metricsToken);
+  });
+
+  it("is served without a token when metrics.public is set", async () => {
+    server = await createTestServer({ metrics: { public: true, processMetrics: false } });
+    const response = await scrape(server, {});
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain("ass_http_requests_total");
+  });
+
+  it("counts only the operator tenant's pending approvals, never another tenant's", async () => {
+    server = await createTestServer({ metrics: { processMetrics: false } });
+    const test = server;
+    const created = await test.app.inject({
+      method: "POST",
+      url: "/v1/tenants",
+      headers: bearer(test.adminKey),
+      payload: { name: "other" },
+    });
+    expect(created.statusCode).toBe(201);
+    const other = { ...test, adminKey: created.json().admin_key as string };
+    const { agentKey: otherAgent } = await createAgent(other, ["secrets:*:*"]);
+    for (const path of ["other/a", "other/b"]) {
+      await putSecret(test, otherAgent, path, { value: "canary-value-other", tier: "critical" });
+      expect((await getWith(test, otherAgent, `/v1/secrets/${path}`)).statusCode).toBe(202);
+    }
+    const pending = async (tier: string) =>
+      metricValue((await scrape(test)).body, "ass_approvals_pending", { tier });
+    expect(await pending("critical")).toBe(0);
+    await putSecret(test, test.agentKey, "mine/a", {
+      value: "canary-value-mine",
+      tier: "critical",
+    });
+    expect((await getWith(test, test.agentKey, "/v1/secrets/mine/a")).statusCode).toBe(202);
+    expect(await pending("critical")).toBe(1);
+    const text = (await scrape(test)).body;
+    expect(text).not.toContain(created.json().tenant_id as string);
   });
 
   it("is not served when disabled", async () => {
@@ -149,5 +208,35 @@ describe("startServer and ASS_METRICS_TOKEN", () => {
     });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain("ass_http_requests_total");
+  });
+
+  it("makes a metrics token at first start, prints it to the keys file and asks for it over a real socket", async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "ass-metrics-"));
+    const keysFile = join(dataDir, "keys.env");
+    const { env, ...database } = await startServerDatabase();
+    running = await startServer({ port: 0, dataDir, logger: false, ...database, env, keysFile });
+    const metricsToken = running.firstStart?.metricsToken ?? "";
+    expect(metricsToken).toMatch(/^ass_metrics_/);
+    expect(await readFile(keysFile, "utf8")).toContain(`ASS_METRICS_TOKEN=${metricsToken}\n`);
+    const bare = await fetch(`${running.url}/metrics`);
+    expect(bare.status).toBe(401);
+    expect(await bare.text()).not.toContain("ass_http_requests_total");
+    const wrong = await fetch(`${running.url}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken.slice(0, -1)}A` },
+    });
+    expect(wrong.status).toBe(401);
+    const scraped = await fetch(`${running.url}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    expect(scraped.status).toBe(200);
+    // A second start finds the token's hash in the database: the same token still opens /metrics.
+    await running.close();
+    running = await startServer({ port: 0, dataDir, logger: false, ...database, env });
+    expect(running.firstStart).toBeNull();
+    const again = await fetch(`${running.url}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    expect(again.status).toBe(200);
+    expect((await fetch(`${running.url}/metrics`)).status).toBe(401);
   });
 });

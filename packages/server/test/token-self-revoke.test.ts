@@ -15,7 +15,9 @@ afterEach(async () => {
 
 /** The `ass_token_uses_total{outcome="consumed"}` counter of this server. */
 async function consumedUses(test: TestServer): Promise<number> {
-  const text = (await test.app.inject({ method: "GET", url: "/metrics" })).body;
+  const text = (
+    await test.app.inject({ method: "GET", url: "/metrics", headers: bearer(test.metricsToken) })
+  ).body;
   const line = text
     .split("\n")
     .find((entry) => entry.startsWith('ass_token_uses_total{outcome="consumed"}'));

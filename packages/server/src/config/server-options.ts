@@ -313,9 +313,18 @@ export const SERVER_OPTIONS = {
     kind: "string",
     schema: text(),
     env: ["ASS_METRICS_TOKEN"],
-    defaultText: "none (no authentication)",
-    description: "Bearer token a scraper must send to /metrics.",
+    defaultText: "the metrics token made at first start",
+    description:
+      "Bearer token a scraper must send to /metrics, instead of the ASS_METRICS_TOKEN printed at first start.",
     secret: true,
+  }),
+  "metrics.public": option({
+    kind: "boolean",
+    schema: flag(),
+    env: ["ASS_METRICS_PUBLIC"],
+    default: false,
+    description:
+      "Serve /metrics without a token to anyone who can reach the server (a private network or a filtering proxy only); ignored when metrics.token is set.",
   }),
 } as const satisfies Record<string, ServerOption>;
 

@@ -73,6 +73,7 @@ export async function startOptionsFromConfig(
     metrics: {
       enabled: values["metrics.enabled"] !== false,
       ...definedAs("token", values["metrics.token"]),
+      ...definedAs("public", values["metrics.public"]),
     },
   };
 }

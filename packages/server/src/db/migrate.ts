@@ -6,6 +6,7 @@ import { approvalDecisionsMigration } from "./migrations/002-approval-decisions.
 import { onePendingReadMigration } from "./migrations/003-one-pending-read.js";
 import { consoleSessionsMigration } from "./migrations/004-console-sessions.js";
 import { keyedAuditChainMigration } from "./migrations/005-keyed-audit-chain.js";
+import { metricsTokenMigration } from "./migrations/006-metrics-token.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -27,6 +28,7 @@ function migrationsFor(
     "003-one-pending-read": onePendingReadMigration(),
     "004-console-sessions": consoleSessionsMigration(types),
     "005-keyed-audit-chain": keyedAuditChainMigration(keyed),
+    "006-metrics-token": metricsTokenMigration(types),
   };
 }
 

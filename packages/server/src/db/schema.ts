@@ -10,6 +10,8 @@ export type TenantsTable = {
   /** HMAC of the tenant id under the master key: detects a data folder opened with the wrong key. */
   key_check: string;
   created_at: string;
+  /** Keyed hash of the metrics token made at first start (the operator's tenant only), else null. */
+  metrics_token_hash: string | null;
 };
 
 export type AgentsTable = {

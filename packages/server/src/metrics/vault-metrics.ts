@@ -22,7 +22,7 @@ export type VaultMetrics = {
 
 /** Options of {@link createVaultMetrics}. */
 export type VaultMetricsOptions = {
-  /** Pending approval requests per tier across all tenants, read on each scrape. */
+  /** The operator tenant's pending approval requests per tier, read on each scrape. */
   pendingApprovals: () => Promise<{ tier: Tier; count: number }[]>;
   /**
    * Add the process metrics of prom-client (CPU, memory, event loop lag, handles).
@@ -53,8 +53,9 @@ function sharedProcessRegistry(): Registry {
  * The vault's Prometheus metrics (prom-client), in a registry of their own so that several apps
  * in one process (tests, embedding) do not share counts:
  * `ass_http_requests_total` and `ass_http_request_duration_seconds` by method, route and status,
- * `ass_token_uses_total` by outcome, the `ass_approvals_pending` gauge by tier (computed on
- * scrape from the database, so every instance reports the shared truth), and the
+ * `ass_token_uses_total` by outcome, the `ass_approvals_pending` gauge of the operator's tenant
+ * by tier (computed on scrape from the database, so every instance reports the shared truth;
+ * other tenants' requests are never counted, so no tenant's figures reach another), and the
  * `ass_approval_long_polls` waiting on this instance.
  */
 export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
@@ -81,7 +82,7 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
   });
   new Gauge({
     name: "ass_approvals_pending",
-    help: "Approval requests waiting for a decision (all tenants), by tier",
+    help: "Approval requests of the operator's tenant waiting for a decision, by tier",
     labelNames: ["tier"] as const,
     registers: [registry],
     async collect() {

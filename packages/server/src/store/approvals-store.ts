@@ -203,11 +203,15 @@ export class ApprovalsStore {
     return rows.map((row) => row.id);
   }
 
-  /** Requests of every tenant still open at `nowIso` (stored pending, not expired), by tier. */
-  async countPendingByTier(nowIso: string): Promise<{ tier: Tier; count: number }[]> {
+  /** One tenant's requests still open at `nowIso` (stored pending, not expired), by tier. */
+  async countPendingByTier(
+    tenantId: string,
+    nowIso: string,
+  ): Promise<{ tier: Tier; count: number }[]> {
     const rows = await this.db
       .selectFrom("approvals")
       .select((eb) => ["tier", eb.fn.countAll().as("count")])
+      .where("tenant_id", "=", tenantId)
       .where("status", "=", "pending")
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
       .groupBy("tier")

@@ -25,7 +25,8 @@ export type AdminRecord = {
 export class PrincipalsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insertTenant(tenant: TenantRecord): Promise<void> {
+  /** Inserts a tenant; the operator's (at first start) also carries the metrics token's hash. */
+  async insertTenant(tenant: TenantRecord & { metricsTokenHash?: string }): Promise<void> {
     await this.db
       .insertInto("tenants")
       .values({
@@ -33,6 +34,7 @@ export class PrincipalsStore {
         name: tenant.name,
         key_check: tenant.keyCheck,
         created_at: tenant.createdAt,
+        metrics_token_hash: tenant.metricsTokenHash ?? null,
       })
       .execute();
   }
@@ -46,6 +48,18 @@ export class PrincipalsStore {
     return (
       row && { id: row.id, name: row.name, keyCheck: row.key_check, createdAt: row.created_at }
     );
+  }
+
+  /** The keyed hash of the metrics token, or undefined (no first start yet, or a vault made before). */
+  async findMetricsTokenHash(): Promise<string | undefined> {
+    const tenant = await this.findOperatorTenant();
+    if (tenant === undefined) return undefined;
+    const row = await this.db
+      .selectFrom("tenants")
+      .select("metrics_token_hash")
+      .where("id", "=", tenant.id)
+      .executeTakeFirst();
+    return row?.metrics_token_hash ?? undefined;
   }
 
   /** The tenant of the operator admin created at first start, if the vault was ever started. */

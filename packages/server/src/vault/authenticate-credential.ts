@@ -67,7 +67,8 @@ async function lookUpPrincipal(
   credential: string,
 ): Promise<{ principal: Principal } | { failure: FailureReason; tenantId?: string }> {
   const kind = credentialKindOf(credential);
-  if (kind === null) return { failure: "malformed" };
+  // The metrics token opens /metrics only, never the API.
+  if (kind === null || kind === "metrics") return { failure: "malformed" };
   const hash = hashCredential(context.credentialHmacKey, credential);
   const { principals, tokens } = context.data;
   if (kind === "admin") {

@@ -23,6 +23,8 @@ export type TestServer = {
   app: VaultServer;
   adminKey: string;
   agentKey: string;
+  /** The metrics token of the first start (what `/metrics` asks for by default). */
+  metricsToken: string;
   clock: TestClock;
   masterKey: Buffer;
 };
@@ -59,6 +61,7 @@ export async function createTestServer(
     app,
     adminKey: app.firstStart.adminKey,
     agentKey: app.firstStart.agentKey,
+    metricsToken: app.firstStart.metricsToken,
     clock,
     masterKey,
   };

@@ -22,6 +22,9 @@ afterAll(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
+/** The metrics token both instances of a pair take from ASS_METRICS_TOKEN. */
+const PAIR_METRICS = "metrics-token-of-the-pair";
+
 /**
  * Starts two instances at once on a new, empty schema with one shared master key: exactly one of
  * them may create the first keys.
@@ -30,7 +33,7 @@ async function startPair(approvals: { recheckIntervalSeconds?: number } = {}): P
   const { url } = await createTestSchema();
   const options = {
     databaseUrl: url,
-    env: { ASS_MASTER_KEY: randomBytes(32).toString("base64") },
+    env: { ASS_MASTER_KEY: randomBytes(32).toString("base64"), ASS_METRICS_TOKEN: PAIR_METRICS },
     rateLimits: UNTHROTTLED,
     approvals,
   };
@@ -51,7 +54,9 @@ async function startPair(approvals: { recheckIntervalSeconds?: number } = {}): P
 }
 
 async function scrape(server: ServerProcess): Promise<string> {
-  const response = await fetch(`${new URL(server.baseUrl).origin}/metrics`);
+  const response = await fetch(`${new URL(server.baseUrl).origin}/metrics`, {
+    headers: { authorization: `Bearer ${PAIR_METRICS}` },
+  });
   expect(response.status).toBe(200);
   return response.text();
 }
