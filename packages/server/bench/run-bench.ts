@@ -60,15 +60,30 @@ export async function runBench(
     const bare = await start("bare-server.ts", {});
     await row(BARE_FIRST, [bare], BARE, { baseline: true });
 
-    const sqlite = await start("vault-server.ts", { dataDir: join(folder, "sqlite") });
-    const credentials = await seedVault(sqlite.url, firstKey(sqlite));
-    await row("GET /v1/health", [sqlite], HEALTH);
-    await row("read by agent key", [sqlite], readShape(credentials.agentKey));
-    await row("read by scoped token, unlimited", [sqlite], readShape(credentials.unlimitedToken));
-    await row("read by scoped token, max_uses", [sqlite], readShape(credentials.limitedToken));
-    await row("token mint", [sqlite], mintShape(credentials.agentKey));
-    await row("write (new version)", [sqlite], writeShape(credentials.agentKey));
-    await sqlite.stop();
+    // SQLite twice: commits on the writer thread (the default), then on the main thread.
+    for (const writerThread of [true, false]) {
+      const suffix = writerThread ? "" : " (SQLite on the main thread)";
+      const sqlite = await start("vault-server.ts", {
+        dataDir: join(folder, writerThread ? "sqlite" : "sqlite-main-thread"),
+        writerThread,
+      });
+      const credentials = await seedVault(sqlite.url, firstKey(sqlite));
+      if (writerThread) await row("GET /v1/health", [sqlite], HEALTH);
+      await row(`read by agent key${suffix}`, [sqlite], readShape(credentials.agentKey));
+      await row(
+        `read by scoped token, unlimited${suffix}`,
+        [sqlite],
+        readShape(credentials.unlimitedToken),
+      );
+      await row(
+        `read by scoped token, max_uses${suffix}`,
+        [sqlite],
+        readShape(credentials.limitedToken),
+      );
+      await row(`token mint${suffix}`, [sqlite], mintShape(credentials.agentKey));
+      await row(`write (new version)${suffix}`, [sqlite], writeShape(credentials.agentKey));
+      await sqlite.stop();
+    }
 
     if (admin !== null && options.databaseUrl !== null) {
       await admin.connect();

@@ -1,10 +1,15 @@
 // Child entry: one vault (startServer from the package's sources) with its query counter on.
-//   options: { dataDir, databaseUrl?, masterKey? } in BENCH_CHILD_OPTIONS (see bench-child.ts)
+//   options: { dataDir, databaseUrl?, masterKey?, writerThread? } in BENCH_CHILD_OPTIONS (see bench-child.ts)
 import { enableQueryCounting, queriesExecuted } from "../src/db/query-counter.js";
 import { startServer } from "../src/start-server.js";
 import { answerStats, childOptions, type ReadyMessage } from "./bench-child.js";
 
-type VaultChildOptions = { dataDir: string; databaseUrl?: string; masterKey?: string };
+type VaultChildOptions = {
+  dataDir: string;
+  databaseUrl?: string;
+  masterKey?: string;
+  writerThread?: boolean;
+};
 
 // Limits far above what a run sends: a benchmark of 429s would measure the limiter.
 const unlimited = { points: 1_000_000_000, durationSeconds: 60 };
@@ -18,6 +23,7 @@ const server = await startServer({
   env: options.masterKey === undefined ? {} : { ASS_MASTER_KEY: options.masterKey },
   rateLimits: { perCredential: unlimited, writes: unlimited, failedAuth: unlimited },
   ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+  ...(options.writerThread === undefined ? {} : { sqliteWriterThread: options.writerThread }),
 });
 answerStats(queriesExecuted);
 process.send?.({

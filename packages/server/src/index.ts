@@ -1,3 +1,4 @@
+export { type DotenvEntry, type DotenvIssue, parseDotenv } from "@agentsecretstore/protocol";
 export {
   type ApprovalChange,
   type ApprovalChangeListener,
@@ -67,7 +68,6 @@ export type {
 } from "./db/create-database.js";
 export { DatabaseConfigError } from "./db/postgres-database.js";
 export { formatFirstStartKeys, KeysFileExistsError } from "./first-start.js";
-export { type DotenvEntry, type DotenvIssue, parseDotenv } from "@agentsecretstore/protocol";
 export type { RateLimitRule } from "./rate-limit/rate-limiters.js";
 export {
   RecoverAdminError,

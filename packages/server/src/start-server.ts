@@ -56,6 +56,12 @@ export type StartServerOptions = {
    */
   databaseUrl?: string;
   /**
+   * SQLite commits on a writer thread (true) or on the main thread (false); see the server
+   * README's "Performance" for which is faster where.
+   * @default true
+   */
+  sqliteWriterThread?: boolean;
+  /**
    * Where `ASS_MASTER_KEY` (when set, no key file is created), `DATABASE_URL`,
    * `ASS_WEBHOOK_URL`, `ASS_WEBHOOK_SECRET`, `REDIS_URL` and `ASS_METRICS_TOKEN` are read from.
    * @default process.env
@@ -273,7 +279,13 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
   const dataDirExisted = await pathExists(dataDir);
   if (databaseUrl === undefined) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    database = { kind: "sqlite", filename: sqliteFileIn(dataDir) };
+    database = {
+      kind: "sqlite",
+      filename: sqliteFileIn(dataDir),
+      ...(options.sqliteWriterThread === undefined
+        ? {}
+        : { writerThread: options.sqliteWriterThread }),
+    };
   } else {
     database = { kind: "postgres", url: databaseUrl };
   }

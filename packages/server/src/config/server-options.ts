@@ -84,6 +84,14 @@ export const SERVER_OPTIONS = {
       "PostgreSQL (postgres://…[?schema=name]) shared by several instances; prefer the variable, which keeps a password out of the process list.",
     secret: "url",
   }),
+  "server.sqlite_writer_thread": option({
+    kind: "boolean",
+    schema: flag(),
+    env: ["ASS_SQLITE_WRITER_THREAD"],
+    default: true,
+    description:
+      "SQLite commits on a writer thread (fsync off the event loop; pays off with a spare core) instead of the main thread.",
+  }),
   "server.master_key": option({
     kind: "string",
     schema: text(),

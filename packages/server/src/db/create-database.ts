@@ -12,6 +12,13 @@ export type SqliteDatabaseConfig = {
    * @default 5000 (milliseconds)
    */
   busyTimeoutMs?: number;
+  /**
+   * Commit on a writer thread (fsync off the event loop, reads on their own connection) or on the
+   * main thread's one connection. Which is faster depends on a spare core: see the server
+   * README's "Performance".
+   * @default true
+   */
+  writerThread?: boolean;
 };
 
 /** PostgreSQL, for several stateless instances behind a load balancer. */
@@ -63,6 +70,7 @@ export function createDatabase(
   const db = openSqliteDatabase({
     filename: config.filename,
     ...(config.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: config.busyTimeoutMs }),
+    ...(config.writerThread === undefined ? {} : { writerThread: config.writerThread }),
   });
   return { db, engine: SQLITE_ENGINE, postgres: null };
 }

@@ -16,6 +16,12 @@ export type SqliteDatabaseOptions = {
    * @default 5000 (milliseconds)
    */
   busyTimeoutMs?: number;
+  /**
+   * A database file's commits on a writer thread (see below), or on the main thread's one
+   * connection like an in-memory database.
+   * @default true
+   */
+  writerThread?: boolean;
 };
 
 /**
@@ -27,12 +33,18 @@ export type SqliteDatabaseOptions = {
  * every write, with the commit's fsync, off the event loop) and a read connection on the main
  * thread for reads outside a transaction (`threaded-sqlite-dialect.ts`). An in-memory database
  * (":memory:", tests) exists on one connection only, so it keeps everything on that connection,
- * on the main thread.
+ * on the main thread; `writerThread: false` does the same for a file.
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Database> {
   const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
-  if (options.filename === ":memory:" || options.filename === "") {
+  const inMemory = options.filename === ":memory:" || options.filename === "";
+  if (inMemory || options.writerThread === false) {
     const sqlite = new BetterSqlite3(options.filename);
+    if (!inMemory) {
+      sqlite.pragma("journal_mode = WAL");
+      sqlite.pragma("synchronous = FULL");
+      sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
     sqlite.pragma("foreign_keys = ON");
     const prepare = statementCache(sqlite);
     return new Kysely<Database>({

@@ -1,5 +1,9 @@
-import { checkNamespace, checkSecretPath, type SecretPath } from "@agentsecretstore/protocol";
-import { parseDotenv } from "@agentsecretstore/protocol";
+import {
+  checkNamespace,
+  checkSecretPath,
+  parseDotenv,
+  type SecretPath,
+} from "@agentsecretstore/protocol";
 import type { Actor } from "./actor.js";
 import { appendAudit } from "./audit-event.js";
 import { guardedWrite } from "./guarded-write.js";
