@@ -93,17 +93,27 @@ describe("ass at a terminal", () => {
     // An agent's description that, printed raw, would erase the scopes line above it and draw a
     // harmless-looking one instead. The server refuses it today ...
     const attack = "\r\u001b[1A\u001b[2Kscopes:       secrets:read:staging/cache/*";
-    await vault.ass(["secrets", "set", "tty/prod-db", "--tier", "sensitive"], { stdin: "tty-db" });
+    await vault.ass(["secrets", "set", "screen/prod-db", "--tier", "sensitive"], {
+      stdin: "tty-db",
+    });
     const agentEnv = { ASS_ADMIN_KEY: undefined, ASS_AGENT_KEY: vault.keys.agentKey };
     const refused = await vault.ass(
-      ["tokens", "request", "--scope", "secrets:read:tty/*", "--description", attack, "--json"],
+      ["tokens", "request", "--scope", "secrets:read:screen/*", "--description", attack, "--json"],
       { env: agentEnv },
     );
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("U+000D");
     // ... so it is planted in the database, as one stored before that rule would be.
     const requested = await vault.ass(
-      ["tokens", "request", "--scope", "secrets:read:tty/*", "--description", "nightly", "--json"],
+      [
+        "tokens",
+        "request",
+        "--scope",
+        "secrets:read:screen/*",
+        "--description",
+        "nightly",
+        "--json",
+      ],
       { env: agentEnv },
     );
     const approvalId = JSON.parse(requested.stdout).approvalRequestId as string;
@@ -115,7 +125,7 @@ describe("ass at a terminal", () => {
     const pane = await terminal(`approvals show ${approvalId}`, { width: 100 });
     const shown = await pane.waitFor("[exit 0]");
     const lines = shown.split("\n");
-    expect(lines.find((line) => line.startsWith("scopes:"))).toContain("secrets:read:tty/*");
+    expect(lines.find((line) => line.startsWith("scopes:"))).toContain("secrets:read:screen/*");
     expect(lines.filter((line) => line.includes("staging/cache"))).toEqual([
       expect.stringMatching(/^description: .*\\u\{000D\}\\u\{001B\}\[1A\\u\{001B\}\[2Kscopes:/),
     ]);
