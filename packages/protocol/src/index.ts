@@ -12,6 +12,8 @@ export {
   looksLikeCredential,
   maskCredentials,
 } from "./credential-format.js";
+export type { DotenvEntry, DotenvIssue } from "./dotenv.js";
+export { parseDotenv } from "./dotenv.js";
 export type { ErrorCode } from "./error-code.js";
 export { ERROR_CODES, ERROR_STATUS, isErrorCode } from "./error-code.js";
 export { MAX_PATH_LENGTH, MAX_SEGMENT_LENGTH, MAX_SEGMENTS } from "./path-segments.js";
@@ -40,5 +42,3 @@ export { highestTier, isTier, TIERS, tierAllows, tierRank } from "./tier.js";
 export { escapeUnsafeText, findUnsafeCharacter, UNSAFE_TEXT_PATTERN } from "./unsafe-text.js";
 export type { WireFieldAlias, WireObjectName } from "./wire-aliases.js";
 export { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";
-export type { DotenvEntry, DotenvIssue } from "./dotenv.js";
-export { parseDotenv } from "./dotenv.js";
