@@ -185,3 +185,89 @@ describe("the keyed audit chain", () => {
     expect(await verify(server, adminKey)).toMatchObject({ ok: false, count: 0 });
   });
 });
+
+describe("signed checkpoints of the chain head", () => {
+  it("reports a chain cut back past an earlier checkpoint, even with the head row set to match", async () => {
+    const config = await freshDatabaseConfig({ shared: true });
+    const server = await startVault(config, randomBytes(32));
+    const adminKey = server.firstStart?.adminKey ?? "";
+    await putSecrets(server, adminKey, ["c/1", "c/2"]);
+    const taken = await call(server, adminKey, "GET", "/v1/audit/checkpoint");
+    expect(taken.statusCode).toBe(200);
+    const checkpoint = taken.json();
+    expect(checkpoint).toMatchObject({
+      tenant: expect.stringMatching(/^ten_/),
+      seq: 4,
+      head_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      at: expect.any(String),
+      signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    await putSecrets(server, adminKey, ["c/3"]);
+    const later = (await call(server, adminKey, "GET", "/v1/audit/checkpoint")).json();
+    const intact = await call(server, adminKey, "POST", "/v1/audit/verify", {
+      checkpoints: [checkpoint, later],
+    });
+    expect(intact.json()).toMatchObject({ ok: true, count: 5, checkpoints: 2 });
+
+    // Cut the newest events off the end and set the head to the new end: every link still holds.
+    tamper = createDatabase(config).db;
+    await tamper.deleteFrom("audit_events").where("seq", ">", 3).execute();
+    const end = await tamper
+      .selectFrom("audit_events")
+      .select("hash")
+      .where("seq", "=", 3)
+      .executeTakeFirstOrThrow();
+    await tamper.updateTable("audit_heads").set({ seq: 3, hash: end.hash }).execute();
+    expect(await verify(server, adminKey)).toMatchObject({ ok: true, count: 3 });
+
+    const checked = await call(server, adminKey, "POST", "/v1/audit/verify", {
+      checkpoints: [checkpoint],
+    });
+    expect(checked.statusCode).toBe(200);
+    expect(checked.json()).toMatchObject({
+      ok: false,
+      count: 3,
+      broken_at: "seq 4",
+      checkpoints: 0,
+    });
+    expect(checked.json().reason).toContain("removed from the end");
+  });
+
+  it("refuses a forged or altered checkpoint, and one of another tenant, with 400", async () => {
+    const config = await freshDatabaseConfig();
+    const server = await startVault(config, randomBytes(32));
+    const adminKey = server.firstStart?.adminKey ?? "";
+    const checkpoint = (await call(server, adminKey, "GET", "/v1/audit/checkpoint")).json();
+    const forgeries = [
+      { ...checkpoint, signature: "ab".repeat(32) },
+      { ...checkpoint, seq: checkpoint.seq + 5 },
+      { ...checkpoint, at: "2020-01-01T00:00:00.000Z" },
+    ];
+    for (const forged of forgeries) {
+      const response = await call(server, adminKey, "POST", "/v1/audit/verify", {
+        checkpoints: [checkpoint, forged],
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: "VALIDATION_ERROR",
+        issues: [{ field: "checkpoints[1].signature" }],
+      });
+    }
+    const created = await call(server, adminKey, "POST", "/v1/tenants", { name: "second" });
+    const otherAdmin = created.json().admin_key as string;
+    const foreign = await call(server, otherAdmin, "POST", "/v1/audit/verify", {
+      checkpoints: [checkpoint],
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.issues).toEqual([
+      { field: "checkpoints[0].tenant", message: expect.any(String) },
+    ]);
+    const malformed = await call(server, adminKey, "POST", "/v1/audit/verify", {
+      checkpoints: [{ ...checkpoint, signature: "not-hex" }],
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.message).toContain("signature");
+    const agentKey = server.firstStart?.agentKey ?? "";
+    expect((await call(server, agentKey, "GET", "/v1/audit/checkpoint")).statusCode).toBe(403);
+  });
+});

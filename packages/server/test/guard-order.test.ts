@@ -87,6 +87,12 @@ const ADMIN_ROUTES: Record<string, Call> = {
   },
   "GET /v1/audit": { method: "GET", url: "/v1/audit" },
   "GET /v1/audit/verify": { method: "GET", url: "/v1/audit/verify" },
+  "POST /v1/audit/verify": {
+    method: "POST",
+    url: "/v1/audit/verify",
+    payload: { checkpoints: [] },
+  },
+  "GET /v1/audit/checkpoint": { method: "GET", url: "/v1/audit/checkpoint" },
   "POST /v1/agents": {
     method: "POST",
     url: "/v1/agents",

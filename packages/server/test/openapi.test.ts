@@ -33,6 +33,8 @@ const ROUTES: [string, string][] = [
   ["post", "/v1/approvals/{id}/cancel"],
   ["get", "/v1/audit"],
   ["get", "/v1/audit/verify"],
+  ["post", "/v1/audit/verify"],
+  ["get", "/v1/audit/checkpoint"],
   ["post", "/v1/agents"],
   ["get", "/v1/agents"],
   ["delete", "/v1/agents/{id}"],

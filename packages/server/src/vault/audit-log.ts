@@ -1,8 +1,15 @@
+import {
+  type AuditCheckpoint,
+  checkpointSignatureValid,
+  signCheckpoint,
+} from "../audit/checkpoint.js";
+import { deriveKey } from "../crypto/keys.js";
 import type { Actor } from "./actor.js";
 import { type AuditVerification, verifyTenantAuditChain } from "./audit-verification.js";
 import type { AuditEventRecord } from "./records.js";
 import { requireAdmin } from "./require-admin.js";
-import type { VaultContext } from "./vault-context.js";
+import { nowIso, type VaultContext } from "./vault-context.js";
+import { validationError } from "./vault-error.js";
 
 /** What a page of the audit log is filtered by; `afterSeq` is where the previous page ended. */
 export type AuditQuery = {
@@ -62,11 +69,51 @@ export async function listAuditEvents(
   return { items, nextSeq: events.length > query.limit && last ? last.seq : null };
 }
 
-/** Checks the caller's tenant's audit chain end to end (admins only). */
+/**
+ * Checks the caller's tenant's audit chain end to end (admins only), and that it still holds the
+ * given checkpoints. A checkpoint whose signature is not the vault's, or that belongs to another
+ * tenant, is refused (400): it proves nothing.
+ */
 export async function verifyAuditLog(
   context: VaultContext,
   actor: Actor,
+  checkpoints: readonly AuditCheckpoint[] = [],
 ): Promise<AuditVerification> {
   const admin = await requireAdmin(context, actor.origin, actor.principal);
-  return verifyTenantAuditChain(context, admin.tenantId);
+  const key = checkpointKey(context);
+  const issues = checkpoints.flatMap((checkpoint, index) => {
+    if (checkpoint.tenant !== admin.tenantId) {
+      return [{ field: `checkpoints[${index}].tenant`, message: "is not the caller's tenant" }];
+    }
+    if (!checkpointSignatureValid(key, checkpoint)) {
+      return [
+        {
+          field: `checkpoints[${index}].signature`,
+          message: "is not this vault's signature of the checkpoint (altered or forged)",
+        },
+      ];
+    }
+    return [];
+  });
+  if (issues.length > 0) throw validationError(issues);
+  return verifyTenantAuditChain(context, admin.tenantId, checkpoints);
+}
+
+/** A signed checkpoint of the caller's tenant's chain head, now (admins only). */
+export async function takeAuditCheckpoint(
+  context: VaultContext,
+  actor: Actor,
+): Promise<AuditCheckpoint> {
+  const admin = await requireAdmin(context, actor.origin, actor.principal);
+  const head = await context.data.audit.head(admin.tenantId);
+  return signCheckpoint(checkpointKey(context), {
+    tenant: admin.tenantId,
+    seq: head.seq,
+    head_hash: head.hash,
+    at: nowIso(context),
+  });
+}
+
+function checkpointKey(context: VaultContext): Buffer {
+  return deriveKey(context.masterKey, "audit-checkpoint");
 }

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { listAuditEvents, listAuditPage, verifyAuditLog } from "../../vault/audit-log.js";
+import {
+  listAuditEvents,
+  listAuditPage,
+  takeAuditCheckpoint,
+  verifyAuditLog,
+} from "../../vault/audit-log.js";
 import type { AuditEventRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { validationError } from "../../vault/vault-error.js";
@@ -68,14 +73,33 @@ const verification = z.union([
     count: z.number().int(),
     last_hash: z.string(),
     head_hash: z.string(),
+    checkpoints: z.number().int().describe("How many checkpoints were checked"),
   }),
   z.object({
     ok: z.literal(false),
     count: z.number().int(),
     broken_at: z.string(),
     reason: z.string(),
+    checkpoints: z.number().int().describe("How many checkpoints held before it broke"),
   }),
 ]);
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+
+const checkpoint = z.strictObject({
+  tenant: z.string().min(1).max(64),
+  seq: z.number().int().min(0).describe("How many events the chain held"),
+  head_hash: hex64.describe("The hash of event seq (64 zeros for an empty chain)"),
+  at: z.string().min(1).max(40).describe("When the checkpoint was taken"),
+  signature: hex64.describe("The vault's HMAC-SHA-256 of the other fields"),
+});
+
+const verifyBody = z.strictObject({
+  checkpoints: z
+    .array(checkpoint)
+    .max(1000)
+    .describe("Checkpoints from GET /v1/audit/checkpoint, as they were returned"),
+});
 
 function toAuditBody(event: AuditEventRecord): z.infer<typeof auditEvent> {
   const resourceType = event.event.split(".")[0] ?? event.event;
@@ -166,17 +190,46 @@ export function registerAuditRoutes(app: VaultApp, context: VaultContext): void 
     },
   );
 
+  const verifyDescription =
+    "200 either way: ok true with the count and head hash, or ok false with the first broken event (or `seq N`) and why. Hashes are keyed with the vault's master key, so a chain re-hashed without it is reported broken.";
   app.get(
     "/v1/audit/verify",
     {
       schema: {
         summary: "Check the tenant's audit hash chain end to end (admin)",
-        description:
-          "200 either way: ok true with the count and head hash, or ok false with the first broken event and why.",
+        description: verifyDescription,
         tags: TAGS,
         response: { 200: verification, ...errorResponses(...AUTHENTICATED_ERRORS) },
       },
     },
     async (request) => verifyAuditLog(context, actorOf(request)),
+  );
+
+  app.post(
+    "/v1/audit/verify",
+    {
+      schema: {
+        summary: "Check the audit hash chain and that it still holds the given checkpoints (admin)",
+        description: `${verifyDescription} A chain that no longer holds a checkpoint's (seq, head_hash) is broken at \`seq N\`: events were removed from the end. A checkpoint with a signature that is not the vault's, or of another tenant, is refused with 400.`,
+        tags: TAGS,
+        body: verifyBody,
+        response: { 200: verification, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request) => verifyAuditLog(context, actorOf(request), request.body.checkpoints),
+  );
+
+  app.get(
+    "/v1/audit/checkpoint",
+    {
+      schema: {
+        summary: "A signed checkpoint of the tenant's audit chain head (admin)",
+        description:
+          "Keep it outside the vault (ass audit checkpoint --out file); POST /v1/audit/verify with it later reports a chain that no longer holds that head. Only this vault (its master key) can sign or check one.",
+        tags: TAGS,
+        response: { 200: checkpoint, ...errorResponses(...AUTHENTICATED_ERRORS) },
+      },
+    },
+    async (request) => takeAuditCheckpoint(context, actorOf(request)),
   );
 }
