@@ -11,8 +11,16 @@ import { createDatabase, type DatabaseConfig } from "../src/db/create-database.j
 import type { Database } from "../src/db/schema.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import { bearer } from "./helpers/test-server.js";
+import { createUnkeyedVault } from "./helpers/unkeyed-vault.js";
 
 const VALUE = "audit-chain-test-value";
+
+/** The audit events of the vault made by the old code. */
+const OLD_EVENTS = [
+  { event: "admin.created", path: null },
+  { event: "secret.created", path: "old/1" },
+  { event: "secret.created", path: "old/2" },
+];
 
 let app: VaultServer | undefined;
 let tamper: Kysely<Database> | undefined;
@@ -116,39 +124,26 @@ describe("the keyed audit chain", () => {
   it("re-chains an old vault's unkeyed chain once at start, audited, and then verifies", async () => {
     const config = await freshDatabaseConfig({ shared: true });
     const masterKey = randomBytes(32);
+    const { adminKey } = await createUnkeyedVault(config, masterKey, OLD_EVENTS);
+
     let server = await startVault(config, masterKey);
-    const adminKey = server.firstStart?.adminKey ?? "";
-    await putSecrets(server, adminKey, ["old/1", "old/2"]);
-    await server.close();
-    app = undefined;
-
-    // The vault as the code before the keyed chain left it: unkeyed hashes, migration 005 not run.
-    tamper = createDatabase(config).db;
-    await rehashUnkeyed(tamper);
-    await tamper
-      .deleteFrom("kysely_migration" as never)
-      .where("name" as never, "=", "005-keyed-audit-chain" as never)
-      .execute();
-
-    server = await startVault(config, masterKey);
+    expect(server.firstStart).toBeNull();
     const events = (await call(server, adminKey, "GET", "/v1/audit")).json().items as {
       event: string;
       detail: Record<string, unknown> | null;
       actor_type: string;
     }[];
     expect(events.map((event) => event.event)).toEqual([
-      "admin.created",
-      "agent.created",
-      "secret.created",
-      "secret.created",
+      ...OLD_EVENTS.map((event) => event.event),
       "audit.rekeyed",
     ]);
-    expect(events[4]).toMatchObject({ actor_type: "system", detail: { events: 4 } });
-    expect(await verify(server, adminKey)).toMatchObject({ ok: true, count: 5 });
+    expect(events[3]).toMatchObject({ actor_type: "system", detail: { events: 3 } });
+    expect(await verify(server, adminKey)).toMatchObject({ ok: true, count: 4 });
 
-    // Once: a later start re-chains nothing, even after the chain is re-hashed again.
+    // Once: a later start re-chains nothing, even after the chain is re-hashed unkeyed again.
     await server.close();
     app = undefined;
+    tamper = createDatabase(config).db;
     await rehashUnkeyed(tamper);
     server = await startVault(config, masterKey);
     const again = await verify(server, adminKey);
@@ -159,25 +154,15 @@ describe("the keyed audit chain", () => {
   it("leaves an old vault's chain that was already broken as it is, and verify reports it", async () => {
     const config = await freshDatabaseConfig({ shared: true });
     const masterKey = randomBytes(32);
-    let server = await startVault(config, masterKey);
-    const adminKey = server.firstStart?.adminKey ?? "";
-    await putSecrets(server, adminKey, ["old/1", "old/2"]);
-    await server.close();
-    app = undefined;
-
+    const { adminKey } = await createUnkeyedVault(config, masterKey, OLD_EVENTS);
     tamper = createDatabase(config).db;
-    await rehashUnkeyed(tamper);
     await tamper
       .updateTable("audit_events")
       .set({ path: "old/other" })
       .where("seq", "=", 3)
       .execute();
-    await tamper
-      .deleteFrom("kysely_migration" as never)
-      .where("name" as never, "=", "005-keyed-audit-chain" as never)
-      .execute();
 
-    server = await startVault(config, masterKey);
+    const server = await startVault(config, masterKey);
     const events = (await call(server, adminKey, "GET", "/v1/audit")).json().items as {
       event: string;
     }[];

@@ -12,8 +12,9 @@ const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
 
 /**
  * Derives a 32-byte key for one purpose from the master key (HKDF-SHA-256, RFC 5869), so that
- * one key never serves two jobs: `"credential-hmac"` hashes credentials, `"audit"` is for the
- * audit log, and `crypto/envelope.ts` derives its own wrapping key. The same inputs always give
+ * one key never serves two jobs: `"credential-hmac"` hashes credentials, `"audit"` keys the
+ * audit chain, `"audit-checkpoint"` signs its checkpoints, and `crypto/envelope.ts` derives its
+ * own wrapping key. The same inputs always give
  * the same key.
  *
  * @throws TypeError when the master key is not 32 bytes or the purpose is empty.
