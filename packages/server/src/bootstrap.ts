@@ -1,3 +1,4 @@
+import { systemAuditEvent } from "./audit/system-event.js";
 import {
   generateCredential,
   generateId,
@@ -109,21 +110,9 @@ async function createFirstKeys(
     ["admin.created", adminId],
     ["agent.created", agentId],
   ] as const) {
-    await stores.audit.append({
-      id: generateId("evt_"),
-      at,
-      tenantId,
-      event,
-      actorType: "system",
-      actorId: null,
-      tokenId: null,
-      path: null,
-      version: null,
-      ip: null,
-      outcome: "success",
-      requestId: null,
-      detail: { subject_id: actorId },
-    });
+    await stores.audit.append(
+      systemAuditEvent({ tenantId, at, event, detail: { subject_id: actorId } }),
+    );
   }
   return { tenantId, adminKey, agentKey, metricsToken };
 }

@@ -1,3 +1,4 @@
+import { systemAuditEvent } from "./audit/system-event.js";
 import { bootstrapKeyCheck, MasterKeyMismatchError } from "./bootstrap.js";
 import {
   generateCredential,
@@ -92,21 +93,14 @@ export async function recoverAdmin(options: RecoverAdminOptions): Promise<Recove
         createdAt: at,
         keyHash: hashCredential(deriveKey(masterKey.key, "credential-hmac"), adminKey),
       });
-      await stores.audit.append({
-        id: generateId("evt_"),
-        at,
-        tenantId: tenant.id,
-        event: "admin.recovered",
-        actorType: "system",
-        actorId: null,
-        tokenId: null,
-        path: null,
-        version: null,
-        ip: null,
-        outcome: "success",
-        requestId: null,
-        detail: { admin_id: adminId, method: "offline recover-admin with the master key" },
-      });
+      await stores.audit.append(
+        systemAuditEvent({
+          tenantId: tenant.id,
+          at,
+          event: "admin.recovered",
+          detail: { admin_id: adminId, method: "offline recover-admin with the master key" },
+        }),
+      );
     });
     return { tenantId: tenant.id, adminId, adminKey };
   } finally {
