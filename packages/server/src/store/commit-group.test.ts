@@ -135,7 +135,7 @@ describe("CommitGroup", () => {
       );
       expect(transactions() - before).toBe(1);
       expect(outcomes.filter((outcome) => outcome === "committed")).toHaveLength(2);
-      expect(outcomes.filter((outcome) => outcome === "refused")).toHaveLength(3);
+      expect(outcomes.filter((outcome) => outcome === "used_up")).toHaveLength(3);
       expect((await data.tokens.findById("ten_test", "tok_limited"))?.uses).toBe(2);
       // Only the admitted reads are in the audit log.
       const events = await data.audit.list({ tenantId: "ten_test", afterSeq: null, limit: 100 });
@@ -169,7 +169,7 @@ describe("CommitGroup", () => {
         event: event(2),
         checks: [{ kind: "agent", tenantId: "ten_test", id: "agt_test" }],
       });
-      expect(await revokedToken).toBe("refused");
+      expect(await revokedToken).toBe("gone");
       expect(await liveAgent).toBe("committed");
       await data.principals.deleteAgent("ten_test", "agt_test", now);
       expect(
@@ -177,7 +177,7 @@ describe("CommitGroup", () => {
           event: event(3),
           checks: [{ kind: "agent", tenantId: "ten_test", id: "agt_test" }],
         }),
-      ).toBe("refused");
+      ).toBe("gone");
       const events = await data.audit.list({ tenantId: "ten_test", afterSeq: null, limit: 100 });
       expect(events.map((stored) => stored.id)).toEqual(["evt_2"]);
       await data.close();

@@ -25,8 +25,14 @@ export type CommitEntry = {
   readonly checks?: readonly PrincipalCheck[];
 };
 
-/** `refused`: the token was used up, revoked or expired, or the principal was deleted, meanwhile. */
-export type CommitOutcome = "committed" | "refused";
+/**
+ * Why an entry was not committed: its token had no use left (`used_up`), or its principal — the
+ * token, or whoever issued it — was revoked, expired or deleted meanwhile (`gone`).
+ */
+export type CommitRefusal = "used_up" | "gone";
+
+/** `committed`, or why not ({@link CommitRefusal}). */
+export type CommitOutcome = "committed" | CommitRefusal;
 
 type Pending = {
   entry: CommitEntry;
@@ -71,7 +77,7 @@ export class CommitGroup {
       const batch = this.#queue.splice(0, this.maxBatch);
       try {
         const refused = await this.data.transaction((stores) => this.#commit(stores, batch));
-        for (const item of batch) item.resolve(refused.has(item) ? "refused" : "committed");
+        for (const item of batch) item.resolve(refused.get(item) ?? "committed");
       } catch (error) {
         for (const item of batch) item.reject(error);
       }
@@ -80,9 +86,9 @@ export class CommitGroup {
   }
 
   /** One transaction: confirm principals, count uses, touch secrets, append events. */
-  async #commit(stores: Stores, batch: readonly Pending[]): Promise<Set<Pending>> {
+  async #commit(stores: Stores, batch: readonly Pending[]): Promise<Map<Pending, CommitRefusal>> {
     const nowIso = this.now().toISOString();
-    const refused = new Set<Pending>();
+    const refused = new Map<Pending, CommitRefusal>();
     await refuseStalePrincipals(stores, batch, nowIso, refused);
     const unlimited = new Map<string, { tenantId: string; tokenId: string; count: number }>();
     for (const item of batch) {
@@ -90,7 +96,7 @@ export class CommitGroup {
       if (use === undefined || refused.has(item)) continue;
       if (use.limited) {
         const uses = await stores.tokens.consumeUse(use.tenantId, use.tokenId, nowIso);
-        if (uses === undefined) refused.add(item);
+        if (uses === undefined) refused.set(item, "used_up");
         continue;
       }
       const key = `${use.tenantId}\u0000${use.tokenId}`;
@@ -105,7 +111,7 @@ export class CommitGroup {
     for (const { tenantId, tokenId, count } of unlimited.values()) {
       if (!(await stores.tokens.addUses(tenantId, tokenId, count, nowIso))) {
         for (const item of batch) {
-          if (item.entry.use?.tokenId === tokenId) refused.add(item);
+          if (item.entry.use?.tokenId === tokenId) refused.set(item, "gone");
         }
       }
     }
@@ -128,7 +134,7 @@ async function refuseStalePrincipals(
   stores: Stores,
   batch: readonly Pending[],
   nowIso: string,
-  refused: Set<Pending>,
+  refused: Map<Pending, CommitRefusal>,
 ): Promise<void> {
   const wanted = new Map<string, { check: PrincipalCheck; ids: Set<string> }>();
   for (const { entry } of batch) {
@@ -153,7 +159,7 @@ async function refuseStalePrincipals(
         (each) =>
           each.kind === check.kind && each.tenantId === check.tenantId && !live.has(each.id),
       );
-      if (stale) refused.add(item);
+      if (stale) refused.set(item, "gone");
     }
   }
 }

@@ -15,7 +15,9 @@ export type AuthFailureReason =
   | "unknown"
   | "revoked"
   | "expired"
-  | "used_up";
+  | "used_up"
+  /** Revoked, expired, or its issuer deleted, while the request was being answered. */
+  | "gone";
 type FailureReason = AuthFailureReason;
 
 /** Stored scopes were checked when written; anything unparsable is dropped (deny by default). */

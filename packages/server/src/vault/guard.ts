@@ -162,7 +162,7 @@ export async function completeAction(
   if (principal.kind === "token") context.metrics.countTokenUse(outcome === "committed");
   if (outcome === "committed") return;
   context.principalCache.evict([principal.id]);
-  await refuseCredential(context, origin, "used_up", principal.tenantId);
+  await refuseCredential(context, origin, outcome, principal.tenantId);
 }
 
 /**

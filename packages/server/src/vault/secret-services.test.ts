@@ -6,6 +6,7 @@ import { deleteSecret } from "./delete-secret.js";
 import { importSecrets } from "./import-secrets.js";
 import { issueToken } from "./issue-token.js";
 import { putSecret } from "./put-secret.js";
+import { revokeToken } from "./revoke-token.js";
 import { rotateSecretAt } from "./rotate-secret.js";
 import { VaultError } from "./vault-error.js";
 
@@ -117,6 +118,22 @@ describe("putSecret", () => {
     const error = await failure(put(vault.agent, "svc/cas", "fixture-value", { ifMatch: 7 }));
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.details).toMatchObject({ current_version: 1 });
+  });
+});
+
+describe("a token that stops working while a request is answered", () => {
+  it("is refused in the commit, and the refusal says why: used up, or gone", async () => {
+    const usedUp = await tokenActor("secrets:write:svc/*", 1);
+    await put(usedUp, "svc/once", "fixture-value");
+    // The same (now stale) principal again: the commit finds no use left.
+    expect((await failure(put(usedUp, "svc/twice", "fixture-value"))).code).toBe("UNAUTHORIZED");
+    const revoked = await tokenActor("secrets:write:svc/*");
+    await revokeToken(vault.context, vault.agent, revoked.principal.id);
+    expect((await failure(put(revoked, "svc/late", "fixture-value"))).code).toBe("UNAUTHORIZED");
+    const reasons = (await vault.auditEvents())
+      .filter((row) => row.event === "auth.failed")
+      .map((row) => (JSON.parse(row.detail ?? "{}") as { reason?: string }).reason);
+    expect(reasons).toEqual(["used_up", "gone"]);
   });
 });
 

@@ -25,7 +25,9 @@ export type ServiceHarness = {
   /** An actor for any credential (an agent key or token made in the test). */
   actorFor(credential: string): Promise<Actor>;
   /** Every audit event of the operator's tenant, oldest first. */
-  auditEvents(): Promise<{ event: string; outcome: string; path: string | null }[]>;
+  auditEvents(): Promise<
+    { event: string; outcome: string; path: string | null; detail: string | null }[]
+  >;
   close(): Promise<void>;
 };
 
@@ -73,7 +75,7 @@ export async function createServiceHarness(): Promise<ServiceHarness> {
       // Services return once their events are durable: nothing to wait for.
       const rows = await database.db
         .selectFrom("audit_events")
-        .select(["event", "outcome", "path"])
+        .select(["event", "outcome", "path", "detail"])
         .orderBy("seq")
         .execute();
       return rows;
