@@ -4,8 +4,8 @@ import { createServiceHarness, type ServiceHarness } from "../../test/helpers/se
 import { createAgent, deleteAgent, listAgents } from "./agents.js";
 import { deleteSecret } from "./delete-secret.js";
 import { importSecrets } from "./import-secrets.js";
-import { issueToken } from "./issue-token.js";
 import { putSecret } from "./put-secret.js";
+import { requestToken } from "./request-token.js";
 import { revokeToken } from "./revoke-token.js";
 import { rotateSecretAt } from "./rotate-secret.js";
 import { VaultError } from "./vault-error.js";
@@ -58,7 +58,7 @@ const put = (actor: ServiceHarness["admin"], path: string, value: string, extra 
 async function tokenActor(scope: string, maxUses?: number) {
   const parsed = parseScope(scope);
   if (!parsed.ok) throw new Error(parsed.message);
-  const issued = await issueToken(vault.context, vault.agent.origin, vault.agent.principal, {
+  const issued = await requestToken(vault.context, vault.agent.origin, vault.agent.principal, {
     scopes: [parsed.scope],
     ttlSeconds: 600,
     description: null,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { issueToken } from "../../vault/issue-token.js";
+import { requestToken } from "../../vault/request-token.js";
 import { revokeSelf, revokeToken } from "../../vault/revoke-token.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { notFound } from "../../vault/vault-error.js";
@@ -39,7 +39,7 @@ export function registerTokenRoutes(app: VaultApp, context: VaultContext): void 
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const issued = await issueToken(
+      const issued = await requestToken(
         context,
         originOf(request),
         principal,

@@ -63,7 +63,7 @@ async function spendParentUse(
 }
 
 /** A token just issued: its record and its value (shown once). */
-export type IssuedToken = { record: TokenRecord; value: string };
+export type RequestedToken = { record: TokenRecord; value: string };
 
 async function deny(
   context: VaultContext,
@@ -115,12 +115,12 @@ async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope
  * pending approval when its read scopes cover an existing secret above the tier its issuer
  * may grant by itself. Consumes one use of a parent token.
  */
-export async function issueToken(
+export async function requestToken(
   context: VaultContext,
   origin: Origin,
   principal: Principal,
   wanted: TokenRequest,
-): Promise<IssuedToken> {
+): Promise<RequestedToken> {
   const now = context.now();
   let ttlSeconds = wanted.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   let maxUses = wanted.maxUses ?? null;
