@@ -4,7 +4,7 @@ import { defineConfig, type Options } from "tsup";
  * Workspace packages that are never published (`@agentsecretstore/protocol`): every package
  * that uses them bundles them in, code and types, so none of them is a runtime dependency.
  */
-export const BUNDLED_PACKAGES = ["@agentsecretstore/protocol"];
+const BUNDLED_PACKAGES = ["@agentsecretstore/protocol"];
 
 /** Options of {@link packageConfig}. */
 export type PackageConfigOptions = {

@@ -49,7 +49,7 @@ export function fail(text: string): void {
 }
 
 /** Seconds since the example started, e.g. `+1.25s`. */
-export function elapsed(): string {
+function elapsed(): string {
   return `+${((Date.now() - startedAt) / 1000).toFixed(2)}s`;
 }
 

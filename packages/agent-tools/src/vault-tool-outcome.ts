@@ -81,7 +81,7 @@ export function isPendingApproval(
 }
 
 /** The fields a refusal or a pending approval can carry, in every tool's output schema. */
-export const failureFields = {
+const failureFields = {
   path: z.string().optional().describe("The secret path the answer is about."),
   scope: z.string().optional().describe("The scope the answer is about."),
   approvalRequestId: z

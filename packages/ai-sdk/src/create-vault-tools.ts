@@ -16,7 +16,7 @@ export type VaultAiTool = Tool<Record<string, unknown>, VaultToolOutcome, AiSdkV
 export type VaultAiToolSet = Record<string, VaultAiTool>;
 
 /** The tool set and the shared toolset behind it (to revoke tokens). */
-export function buildVaultTools(
+function buildVaultTools(
   vault: VaultClient | undefined,
   options: VaultToolsOptions,
 ): { tools: VaultAiToolSet; toolset: VaultToolset } {

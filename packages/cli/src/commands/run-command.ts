@@ -105,7 +105,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
 }
 
 /** Thrown to make `ass` exit with the command's own code, without a message. */
-export class ExitWith extends CliError {
+class ExitWith extends CliError {
   constructor(code: number) {
     super("", code);
   }

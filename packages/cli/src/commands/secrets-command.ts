@@ -256,5 +256,5 @@ function pathFrom(path: string | undefined, options: GetOptions): string {
 }
 
 /** Said on stderr when a value comes as an argument (it still works, as in the hosted CLI). */
-export const VALUE_ARGUMENT_WARNING =
+const VALUE_ARGUMENT_WARNING =
   "ass: warning: a value given as an argument stays in your shell history and is visible in the process list; pipe it on standard input or type it at the prompt instead.";

@@ -111,7 +111,7 @@ async function serve(
 }
 
 /** A configuration mistake is a usage error (exit code 2), said in one line. */
-export async function configOrUsageError<T>(load: () => Promise<T>): Promise<T> {
+async function configOrUsageError<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {

@@ -4,7 +4,7 @@ import { ExitCode } from "../exit-codes.js";
 import { envNameOf, isEnvName, relativeTo } from "./env-name.js";
 
 /** `ass://production/openai/api-key`: a value that names a secret instead of holding it. */
-export const REFERENCE_PREFIX = "ass://";
+const REFERENCE_PREFIX = "ass://";
 
 /** What `ass run` / `secrets export` fetch: `--path` arguments and `ass://` references. */
 export type SecretSource =

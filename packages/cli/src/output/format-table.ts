@@ -78,7 +78,7 @@ function fitWidths(widths: number[], total: number): void {
  * description stored before the server refused them cannot redraw the screen or reverse a path:
  * what an approver reads is what is stored.
  */
-export function formatCell(value: unknown, forPeople = false): string {
+function formatCell(value: unknown, forPeople = false): string {
   if (value === null || value === undefined || value === "") return "-";
   if (value instanceof Date) return forPeople ? relativeTime(value) : value.toISOString();
   if (Array.isArray(value)) {

@@ -50,9 +50,3 @@ export function terminalStyle(
     },
   };
 }
-
-/** Drops ANSI colour codes (for measuring what a person sees). */
-export function visibleLength(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI SGR sequences start with ESC.
-  return text.replace(/\u001b\[[0-9;]*m/g, "").length;
-}

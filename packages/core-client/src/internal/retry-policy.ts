@@ -8,7 +8,7 @@ import {
 import { MAX_RETRY_AFTER_MS } from "./retry-after.js";
 
 /** First backoff step, in ms. */
-export const BASE_RETRY_DELAY_MS = 500;
+const BASE_RETRY_DELAY_MS = 500;
 /** Longest backoff step, in ms. */
 export const MAX_RETRY_DELAY_MS = 8_000;
 

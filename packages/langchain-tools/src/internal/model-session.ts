@@ -115,7 +115,7 @@ export class ModelSession<Model extends BaseChatModel> {
  * this looks at the usual places: `status`, `response.status`, LangChain's
  * `lc_error_code: "MODEL_AUTHENTICATION"`, and the error's cause.
  */
-export function isUnauthorized(error: unknown, depth = 0): boolean {
+function isUnauthorized(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 3) return false;
   const record = error as Record<string, unknown>;
   if (record.status === 401 || record.statusCode === 401) return true;

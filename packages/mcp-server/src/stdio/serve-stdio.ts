@@ -18,7 +18,7 @@ export interface ServeStdioOptions {
 }
 
 /** The run id of the one stdio session (its tokens are kept under it). */
-export const STDIO_RUN_ID = "stdio";
+const STDIO_RUN_ID = "stdio";
 
 /**
  * Serves one MCP session over stdin/stdout until stdin ends (the host closed it) or `signal`
