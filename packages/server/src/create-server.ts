@@ -28,6 +28,7 @@ import { TransportError } from "./http/error-status.js";
 import { installJsonBodyParser } from "./http/json-body-parser.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
 import { fastifyLoggerOptions, logsInfo } from "./http/logging.js";
+import { LongPollLimits } from "./http/long-poll-limits.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
 import { requestIdFor } from "./http/request-id.js";
 import { type MetricsAccess, registerMetricsRoute } from "./http/routes/metrics.js";
@@ -309,7 +310,12 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     transform: openApiTransform,
     transformObject: openApiDocumentTransform as never,
   });
-  registerRoutes(app, context);
+  registerRoutes(app, context, {
+    longPolls: new LongPollLimits(
+      config.limits?.maxLongPolls ?? 1000,
+      config.limits?.maxLongPollsPerCredential ?? 20,
+    ),
+  });
   if (consoleSettings !== null)
     await app.register(consolePlugin, { context, settings: consoleSettings });
   if (metricsEnabled)

@@ -48,6 +48,18 @@ export type ServerLimits = {
    * @default 256
    */
   maxConnectionsPerAddress?: number;
+  /**
+   * Long-polls (`GET /v1/approvals/{id}?wait=`) waiting at once on this instance; further ones
+   * get 503 with `Retry-After`.
+   * @default 1000
+   */
+  maxLongPolls?: number;
+  /**
+   * Long-polls waiting at once for one agent or admin key (its tokens included); further ones
+   * get 429 with `Retry-After`.
+   * @default 20
+   */
+  maxLongPollsPerCredential?: number;
 };
 
 /** TLS material (PEM) to serve HTTPS. */

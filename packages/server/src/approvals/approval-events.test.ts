@@ -57,4 +57,18 @@ describe("createInProcessApprovalEvents", () => {
     events.publish(change);
     expect(seen).toEqual(["apr_1", "apr_2"]);
   });
+
+  it("is live, and wakes every listener with its own request's id when told to", () => {
+    const events = createInProcessApprovalEvents();
+    const seen: string[] = [];
+    events.subscribe("ten_1", "apr_1", (received) =>
+      seen.push(`${received.approvalId}:${received.status}`),
+    );
+    events.subscribe("ten_2", "apr_9", (received) =>
+      seen.push(`${received.approvalId}:${received.status}`),
+    );
+    expect(events.isLive?.()).toBe(true);
+    events.wakeAll();
+    expect(seen.sort()).toEqual(["apr_1:pending", "apr_9:pending"]);
+  });
 });

@@ -28,13 +28,28 @@ export type ApprovalEvents = {
    * it the console re-reads the list every few seconds instead.
    */
   subscribeTenant?(tenantId: string, listener: ApprovalChangeListener): () => void;
+  /**
+   * Whether every committed change reaches the listeners now: then a waiting long-poll does no
+   * database work until woken. Optional: without it (or while it says false) waiters also re-read
+   * every few seconds. An implementation that says true must wake every listener (with its
+   * request's id and status `pending`) whenever it stops or starts being live, so that waiters
+   * re-read what they may have missed.
+   */
+  isLive?(): boolean;
   /** Releases connections; called when the server closes. */
   close?(): void | Promise<void>;
 };
 
+/** {@link ApprovalEvents} inside one process, plus a way to wake everyone. */
+export type InProcessApprovalEvents = ApprovalEvents & {
+  /** Wakes every listener once (status `pending`), so that each re-reads its request. */
+  wakeAll(): void;
+};
+
 /**
- * Approval change events inside one process: what a single server instance needs. Listeners are
- * kept per request, so a publish costs nothing when nobody waits on that request.
+ * Approval change events inside one process: what a single server instance needs, and always
+ * live (every change this process commits is published). Listeners are kept per request, so a
+ * publish costs nothing when nobody waits on that request.
  *
  * @example
  * const events = createInProcessApprovalEvents();
@@ -42,7 +57,7 @@ export type ApprovalEvents = {
  * events.publish({ tenantId, approvalId, status: "approved" });
  * stop();
  */
-export function createInProcessApprovalEvents(): ApprovalEvents {
+export function createInProcessApprovalEvents(): InProcessApprovalEvents {
   const listeners = new Map<string, Set<ApprovalChangeListener>>();
   const keyOf = (tenantId: string, approvalId: string) => `${tenantId}\u0000${approvalId}`;
   // A tenant's whole feed lives under the key of an empty approval id (ids are never empty).
@@ -81,6 +96,13 @@ export function createInProcessApprovalEvents(): ApprovalEvents {
     },
     subscribe: (tenantId, approvalId, listener) => add(keyOf(tenantId, approvalId), listener),
     subscribeTenant: (tenantId, listener) => add(tenantKeyOf(tenantId), listener),
+    isLive: () => true,
+    wakeAll() {
+      for (const key of [...listeners.keys()]) {
+        const [tenantId = "", approvalId = ""] = key.split("\u0000");
+        notify(key, { tenantId, approvalId, status: "pending" });
+      }
+    },
     close() {
       listeners.clear();
     },

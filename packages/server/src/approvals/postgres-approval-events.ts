@@ -139,7 +139,10 @@ export function createPostgresApprovalEvents(
   function dropClient(failed: pg.Client): void {
     if (client !== failed) return;
     client = undefined;
+    const wasListening = listening;
     listening = false;
+    // Waiters stop trusting the feed: each re-reads now, then every few seconds until it is back.
+    if (wasListening) local.wakeAll();
     failed.removeAllListeners("notification");
     failed.end().catch(() => undefined);
     scheduleReconnect();
@@ -173,6 +176,8 @@ export function createPostgresApprovalEvents(
       return;
     }
     listening = true;
+    // Changes sent while nobody listened are lost: every waiter re-reads once, then idles.
+    local.wakeAll();
     reportedOutage = false;
     delayMs = firstDelayMs;
     for (const resolve of readyWaiters) resolve();
@@ -198,6 +203,7 @@ export function createPostgresApprovalEvents(
     },
     subscribe: (tenantId, approvalId, listener) => local.subscribe(tenantId, approvalId, listener),
     subscribeTenant: (tenantId, listener) => local.subscribeTenant!(tenantId, listener),
+    isLive: () => listening,
     ready(timeoutMs = READY_TIMEOUT_MS) {
       if (listening || closed) return Promise.resolve();
       return new Promise<void>((resolve) => {

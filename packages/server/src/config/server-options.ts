@@ -250,6 +250,22 @@ export const SERVER_OPTIONS = {
     description:
       "Connections open at once from one client address; further ones are closed at once.",
   }),
+  "limits.max_long_polls": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_MAX_LONG_POLLS"],
+    default: 1000,
+    description:
+      "Long-polls (GET /v1/approvals/{id}?wait=) waiting at once on this instance; further ones get 503 with Retry-After.",
+  }),
+  "limits.max_long_polls_per_credential": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_MAX_LONG_POLLS_PER_CREDENTIAL"],
+    default: 20,
+    description:
+      "Long-polls waiting at once for one agent or admin key, its tokens included; further ones get 429 with Retry-After.",
+  }),
   "limits.per_credential_points": option({
     kind: "integer",
     schema: positiveInteger(),

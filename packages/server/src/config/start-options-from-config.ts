@@ -69,6 +69,8 @@ export async function startOptionsFromConfig(
       ...definedAs("keepAliveTimeoutSeconds", values["limits.keep_alive_timeout_seconds"]),
       ...definedAs("maxConnections", values["limits.max_connections"]),
       ...definedAs("maxConnectionsPerAddress", values["limits.max_connections_per_address"]),
+      ...definedAs("maxLongPolls", values["limits.max_long_polls"]),
+      ...definedAs("maxLongPollsPerCredential", values["limits.max_long_polls_per_credential"]),
     },
     rateLimits: rateLimitsFrom(config),
     metrics: {

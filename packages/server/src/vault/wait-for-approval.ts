@@ -2,11 +2,22 @@ import { loadSettledApproval } from "./approval-decisions.js";
 import type { ApprovalView } from "./approval-view.js";
 import type { VaultContext } from "./vault-context.js";
 
+/** Milliseconds from now until an ISO instant of the server's clock (plus one, so a re-read sees it past). */
+function msUntil(context: VaultContext, at: string | null): number {
+  if (at === null) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Date.parse(at) - context.now().getTime() + 1);
+}
+
 /**
  * Holds a long-poll (`?wait=N`) while the request is pending: it answers as soon as an
  * `ApprovalEvents` change arrives (a decision on this instance wakes it at once), when a critical
- * delay ends, when `waitSeconds` pass, when the server starts closing, or when `hangUp` aborts
- * (the client went away: nobody would read the answer).
+ * delay ends or the request expires, when `waitSeconds` pass, when the server starts closing, or
+ * when `hangUp` aborts (the client went away: nobody would read the answer).
+ *
+ * While the change feed is live (`ApprovalEvents.isLive`) an idle waiter costs no database work:
+ * it reads only when woken. Otherwise (a feed that cannot say, or PostgreSQL's LISTEN connection
+ * down) it also re-reads every `approvalRecheckMs`, so a lost change makes an answer late, never
+ * wrong; the feed wakes every waiter when it goes down or comes back.
  */
 export async function waitForApprovalChange(
   context: VaultContext,
@@ -44,14 +55,16 @@ export async function waitForApprovalChange(
         return current;
       }
       if (changed) continue;
-      // The database is looked at anyway now and then: a decision made by another instance
-      // arrives through it even when no event carries it across.
-      let sleepMs = Math.min(remaining, context.approvalRecheckMs);
-      if (current.record.eligibleAt !== null) {
-        // The server's clock decides when a delay ends; wake then (plus a millisecond, so the
-        // re-read sees it as past).
-        const untilEligible = Date.parse(current.record.eligibleAt) - context.now().getTime();
-        sleepMs = Math.max(0, Math.min(sleepMs, untilEligible + 1));
+      // The server's clock decides when a delay ends and when the request expires: wake then.
+      let sleepMs = Math.min(
+        remaining,
+        msUntil(context, current.record.eligibleAt),
+        msUntil(context, current.record.expiresAt),
+      );
+      // Without a live feed the database is looked at now and then: a decision made by another
+      // instance arrives through it even when no event carries it across.
+      if (context.approvalEvents.isLive?.() !== true) {
+        sleepMs = Math.min(sleepMs, context.approvalRecheckMs);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, sleepMs);

@@ -1,10 +1,17 @@
 import type { ApprovalView } from "../../vault/approval-view.js";
 import { toApprovalBody } from "../../vault/approval-view.js";
 import { decideApprovalRequest, listApprovals, viewApproval } from "../../vault/approvals.js";
+import { budgetKeyOf } from "../../vault/principal.js";
 import type { ApprovalRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { validationError } from "../../vault/vault-error.js";
 import { waitForApprovalChange } from "../../vault/wait-for-approval.js";
+import { TransportError } from "../error-status.js";
+import {
+  LONG_POLL_RETRY_AFTER_SECONDS,
+  type LongPollLimits,
+  type LongPollRefusal,
+} from "../long-poll-limits.js";
 import { actorOf } from "../request-actor.js";
 import {
   approvalDecisionBody,
@@ -53,8 +60,33 @@ function decisionComment(
   return comment ?? reason;
 }
 
+/**
+ * The answer to a long-poll refused a place: 429 when its credential already has its share
+ * waiting, 503 when the whole instance has; both with `Retry-After` and `retry_after`.
+ */
+function longPollRefused(refusal: LongPollRefusal, limits: LongPollLimits): TransportError {
+  const seconds = LONG_POLL_RETRY_AFTER_SECONDS;
+  return refusal === "credential"
+    ? new TransportError(
+        429,
+        "RATE_LIMITED",
+        `This credential already has ${limits.perCredential} long-polls waiting (limits.max_long_polls_per_credential): retry after ${seconds} seconds, or ask without ?wait=`,
+        { retry_after: seconds },
+      )
+    : new TransportError(
+        503,
+        "RATE_LIMITED",
+        `The server already holds ${limits.max} long-polls (limits.max_long_polls): retry after ${seconds} seconds, or ask without ?wait=`,
+        { retry_after: seconds },
+      );
+}
+
 /** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */
-export function registerApprovalRoutes(app: VaultApp, context: VaultContext): void {
+export function registerApprovalRoutes(
+  app: VaultApp,
+  context: VaultContext,
+  longPolls: LongPollLimits,
+): void {
   const body = (view: ApprovalView) =>
     toApprovalBody(view, context.now(), context.agentGrantSeconds);
 
@@ -90,15 +122,23 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       schema: {
         summary: "An approval request (its requester, its pending token, or an admin); long-poll",
         description:
-          "With ?wait=N (at most 60) the answer waits while the status is pending and comes as soon as a decision lands, a critical delay ends, or N seconds pass. Consumes no token use, so a pending token may poll its own request.",
+          "With ?wait=N (at most 60) the answer waits while the status is pending and comes as soon as a decision lands, a critical delay ends, or N seconds pass. Consumes no token use, so a pending token may poll its own request. Waiting long-polls are capped per credential (its token families included) and per instance: over the cap, 429 (the credential's) or 503 (the instance's) RATE_LIMITED with Retry-After.",
         tags: TAGS,
         params: approvalIdParams,
         querystring: approvalWaitQuery,
-        response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+        response: { 200: approvalResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404, 503) },
       },
     },
     async (request, reply) => {
-      const view = await viewApproval(context, actorOf(request), request.params.id);
+      const actor = actorOf(request);
+      const view = await viewApproval(context, actor, request.params.id);
+      const wait = request.query.wait ?? 0;
+      if (wait <= 0 || view.record.status !== "pending") return body(view);
+      const slot = longPolls.acquire(budgetKeyOf(actor.principal));
+      if (typeof slot === "string") {
+        reply.header("retry-after", String(LONG_POLL_RETRY_AFTER_SECONDS));
+        throw longPollRefused(slot, longPolls);
+      }
       // A client that hangs up mid-wait frees its waiter at once, not when `wait` runs out.
       const hangUp = new AbortController();
       const onClose = () => {
@@ -106,11 +146,10 @@ export function registerApprovalRoutes(app: VaultApp, context: VaultContext): vo
       };
       reply.raw.once("close", onClose);
       try {
-        return body(
-          await waitForApprovalChange(context, view, request.query.wait ?? 0, hangUp.signal),
-        );
+        return body(await waitForApprovalChange(context, view, wait, hangUp.signal));
       } finally {
         reply.raw.off("close", onClose);
+        slot.release();
       }
     },
   );

@@ -1,5 +1,6 @@
 import type { VaultContext } from "../../vault/vault-context.js";
 import { authenticate } from "../authenticate.js";
+import type { LongPollLimits } from "../long-poll-limits.js";
 import type { VaultApp } from "../vault-app.js";
 import { registerAdminRoutes } from "./admins.js";
 import { registerAgentRoutes } from "./agents.js";
@@ -18,9 +19,14 @@ import { registerTokenListRoute } from "./tokens-list.js";
 
 /**
  * Every route of the API, in one place: the open ones (health, the OpenAPI document), then one
- * encapsulated scope whose single onRequest hook authenticates every route inside it.
+ * encapsulated scope whose single onRequest hook authenticates every route inside it. `longPolls`
+ * caps the approval long-polls waiting at once.
  */
-export function registerRoutes(app: VaultApp, context: VaultContext): void {
+export function registerRoutes(
+  app: VaultApp,
+  context: VaultContext,
+  options: { longPolls: LongPollLimits },
+): void {
   registerHealthRoutes(app, context);
   registerOpenApiRoute(app);
   app.register(async (authenticated: VaultApp) => {
@@ -33,7 +39,7 @@ export function registerRoutes(app: VaultApp, context: VaultContext): void {
     registerSecretRotateRoutes(authenticated, context);
     registerSecretImportRoute(authenticated, context);
     registerNamespaceRoutes(authenticated, context);
-    registerApprovalRoutes(authenticated, context);
+    registerApprovalRoutes(authenticated, context, options.longPolls);
     registerAuditRoutes(authenticated, context);
     registerAgentRoutes(authenticated, context);
     registerAdminRoutes(authenticated, context);
