@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { SERVER_VERSION } from "../../package-version.js";
+import { databaseAnswers } from "../../vault/readiness.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
-
-/** How long the database may take to answer the readiness check, in milliseconds. */
-const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
 const healthResponse = z.object({
   status: z
@@ -47,19 +45,4 @@ export function registerHealthRoutes(app: VaultApp, context: VaultContext): void
       };
     },
   );
-}
-
-async function databaseAnswers(context: VaultContext): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), DATABASE_CHECK_TIMEOUT_MS);
-  });
-  try {
-    const read = context.data.audit.head("__health__").then(() => true);
-    return await Promise.race([read, timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
