@@ -76,6 +76,17 @@ export interface HttpMcpServerOptions {
    * @default 1_048_576
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Sessions one caller may hold open at once; a further `initialize` gets 429 until one ends
+   * (DELETE, or idleness), so a client that never closes its sessions cannot grow the process.
+   * @default 32
+   */
+  readonly maxSessionsPerCaller?: number;
+  /**
+   * Sessions open at once from every caller together; a further `initialize` gets 503.
+   * @default 1024
+   */
+  readonly maxSessions?: number;
 }
 
 /** A listening Streamable HTTP MCP server. */
@@ -109,8 +120,14 @@ function sendJson(
   response.end(JSON.stringify(body));
 }
 
-function jsonRpcError(response: ServerResponse, status: number, code: number, message: string) {
-  sendJson(response, status, { jsonrpc: "2.0", error: { code, message }, id: null });
+function jsonRpcError(
+  response: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  sendJson(response, status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
 }
 
 function startsSession(body: unknown): boolean {
@@ -137,6 +154,26 @@ export async function startHttpMcpServer(
   }
   const { logger } = options;
   const sessions = new Map<string, OpenSession>();
+  const maxPerCaller = options.maxSessionsPerCaller ?? 32;
+  const maxSessions = options.maxSessions ?? 1024;
+  /** Why a new session of `caller` may not open now, or undefined. */
+  const sessionLimitReached = (caller: Caller) => {
+    if (sessions.size >= maxSessions) {
+      return {
+        status: 503,
+        reason: "the server holds its most sessions",
+        message: `This MCP server holds its most sessions (${maxSessions}); try again later`,
+      };
+    }
+    let mine = 0;
+    for (const open of sessions.values()) if (open.caller.id === caller.id) mine += 1;
+    if (mine < maxPerCaller) return undefined;
+    return {
+      status: 429,
+      reason: "the caller holds its most sessions",
+      message: `This caller holds its most sessions (${maxPerCaller}): end one (DELETE with its Mcp-Session-Id) before starting another`,
+    };
+  };
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   let publicOrigin = options.publicOrigin?.replace(/\/+$/, "") ?? "";
@@ -256,6 +293,12 @@ export async function startHttpMcpServer(
       return;
     }
     if (request.method === "POST" && startsSession(body)) {
+      const full = sessionLimitReached(caller);
+      if (full !== undefined) {
+        logger.warn(`refused a session: ${full.reason}`, { caller: caller.id });
+        jsonRpcError(response, full.status, -32000, full.message, { "retry-after": "60" });
+        return;
+      }
       let transport: StreamableHTTPServerTransport;
       try {
         transport = await openNewSession(caller);

@@ -34,6 +34,9 @@ export async function startHttpMcp(
     acceptVaultTokens?: boolean;
     /** Close sessions idle this long, in ms. */
     sessionIdleTimeoutMs?: number;
+    /** Session caps (see startHttpMcpServer). */
+    maxSessionsPerCaller?: number;
+    maxSessions?: number;
   } = {},
 ): Promise<HttpMcp> {
   const vaultRequests: Array<{ url: string; headers: Headers }> = [];
@@ -75,6 +78,10 @@ export async function startHttpMcp(
     ...(options.sessionIdleTimeoutMs !== undefined && {
       sessionIdleTimeoutMs: options.sessionIdleTimeoutMs,
     }),
+    ...(options.maxSessionsPerCaller !== undefined && {
+      maxSessionsPerCaller: options.maxSessionsPerCaller,
+    }),
+    ...(options.maxSessions !== undefined && { maxSessions: options.maxSessions }),
   });
   return {
     server,
