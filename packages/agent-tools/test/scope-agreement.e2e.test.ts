@@ -16,6 +16,12 @@ let server: RunningServer;
 let dataDir: string;
 let agentKey: string;
 
+// `use` is asked of the server through a broker route whose secret is the case's path (none
+// exists: 404 once the scope passed, so nothing ever goes to the unused upstream).
+const USE_PATHS = [
+  ...new Set(SCOPE_CASES.filter((entry) => entry.action === "use").map((entry) => entry.path)),
+];
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "ass-scope-agreement-"));
   server = await startServer({
@@ -25,6 +31,14 @@ beforeAll(async () => {
     env: {},
     // Hundreds of calls with one agent key: the default budget would answer 429.
     rateLimits: { perCredential: { points: 100_000 }, writes: { points: 100_000 } },
+    broker: {
+      routes: USE_PATHS.map((path, index) => ({
+        name: `case-${index}`,
+        upstream: "http://127.0.0.1:9",
+        secretPath: path,
+        header: "X-Api-Key: {value}",
+      })),
+    },
   });
   if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");
   agentKey = server.firstStart.agentKey;
@@ -60,11 +74,13 @@ async function serverAllows(scope: string, action: ScopeAction, path: string): P
   // One percent-encoded segment: fetch would otherwise resolve `..` before the server saw it.
   const route = `/secrets/${encodeURIComponent(path)}`;
   const answer =
-    action === "read"
-      ? await call("GET", route, token)
-      : action === "write"
-        ? await call("PUT", route, token, { value: "agreement-fixture-value" })
-        : await call("DELETE", route, token);
+    action === "use"
+      ? await call("GET", `/broker/case-${USE_PATHS.indexOf(path)}/x`, token)
+      : action === "read"
+        ? await call("GET", route, token)
+        : action === "write"
+          ? await call("PUT", route, token, { value: "agreement-fixture-value" })
+          : await call("DELETE", route, token);
   expect([200, 201, 204, 400, 403, 404], `${action} ${path}: ${answer.status}`).toContain(
     answer.status,
   );

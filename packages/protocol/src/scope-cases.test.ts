@@ -10,7 +10,8 @@ import { SCOPE_CASES } from "./scope-cases.js";
  */
 function referenceAllows(scope: string, action: ScopeAction, path: string): boolean {
   const [, scopeAction, pattern] = scope.split(":") as [string, string, string];
-  if (scopeAction !== "*" && scopeAction !== action) return false;
+  const implied = scopeAction === "read" && action === "use";
+  if (scopeAction !== "*" && scopeAction !== action && !implied) return false;
   const segments = pattern.split("/");
   const last = segments.length - 1;
   const source = segments
@@ -34,10 +35,10 @@ describe("SCOPE_CASES", () => {
 });
 
 const segmentArbitrary = fc.constantFrom("a", "b", "a.b", "x-1");
-const actionArbitrary = fc.constantFrom<ScopeAction>("read", "write", "delete");
+const actionArbitrary = fc.constantFrom<ScopeAction>("read", "write", "delete", "use");
 const validScopeArbitrary = fc
   .tuple(
-    fc.constantFrom("read", "write", "delete", "*"),
+    fc.constantFrom("read", "write", "delete", "use", "*"),
     fc.array(fc.oneof(segmentArbitrary, fc.constant("*")), { minLength: 1, maxLength: 4 }),
   )
   .map(([action, pattern]) => `secrets:${action}:${pattern.join("/")}`);

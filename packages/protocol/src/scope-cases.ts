@@ -37,6 +37,13 @@ export const SCOPE_CASES: readonly ScopeCase[] = Object.freeze([
   { scope: "secrets:read:production/*", action: "delete", path: "production/db", allowed: false },
   { scope: "secrets:*:production/*", action: "delete", path: "production/db", allowed: true },
   { scope: "secrets:*:*", action: "write", path: "a/b/c", allowed: true },
+  // `use` (brokering a call with the value) is implied by `read` and `*`, and implies nothing.
+  { scope: "secrets:use:production/openai/*", action: "use", path: "production/openai/api-key", allowed: true },
+  { scope: "secrets:use:production/openai/*", action: "read", path: "production/openai/api-key", allowed: false },
+  { scope: "secrets:read:production/openai/*", action: "use", path: "production/openai/api-key", allowed: true },
+  { scope: "secrets:*:production/*", action: "use", path: "production/db", allowed: true },
+  { scope: "secrets:write:production/*", action: "use", path: "production/db", allowed: false },
+  { scope: "secrets:use:production/openai/*", action: "use", path: "production/openai-evil/x", allowed: false },
   // Case matters.
   { scope: "secrets:read:Production/*", action: "read", path: "production/db", allowed: false },
   // Invalid scopes allow nothing.

@@ -15,7 +15,7 @@ import {
   scopeWithin,
 } from "./scope.js";
 
-const ACTIONS: readonly ScopeAction[] = ["read", "write", "delete"];
+const ACTIONS: readonly ScopeAction[] = ["read", "write", "delete", "use"];
 
 function scope(text: string): Scope {
   const result = parseScope(text);
@@ -77,15 +77,15 @@ describe("parseScope", () => {
     ["secrets:read:a/*/**", "exactly '*'"],
     ["secrets:admin:a", "read, write, delete"],
     ["secrets:Read:a", "read, write, delete"],
-    ["secret:read:a", "secrets:<read|write|delete|*>:<pattern>"],
-    ["secrets:read", "secrets:<read|write|delete|*>:<pattern>"],
-    ["secrets:read:a:b", "secrets:<read|write|delete|*>:<pattern>"],
+    ["secret:read:a", "secrets:<read|write|delete|use|*>:<pattern>"],
+    ["secrets:read", "secrets:<read|write|delete|use|*>:<pattern>"],
+    ["secrets:read:a:b", "secrets:<read|write|delete|use|*>:<pattern>"],
     ["secrets:read:", "must not be empty"],
     ["secrets:read:a/../b", "'..'"],
     ["secrets:read:a//b", "empty segment"],
     ["secrets:read:a/", "trailing"],
     ["secrets:read:%2e%2e", "'%'"],
-    [" secrets:read:a", "secrets:<read|write|delete|*>:<pattern>"],
+    [" secrets:read:a", "secrets:<read|write|delete|use|*>:<pattern>"],
   ])("rejects %j (%s)", (text, expected) => {
     expect(rejectionOf(text)).toContain(expected);
   });
@@ -134,7 +134,7 @@ describe("scopeAllows", () => {
     expect(scopeAllows(scope("secrets:read:*"), "read", "a/b/c/d")).toBe(true);
   });
 
-  it("keeps actions apart: write does not imply read, '*' allows all three", () => {
+  it("keeps actions apart: write does not imply read, '*' allows all four", () => {
     const write = scope("secrets:write:production/*");
     expect(scopeAllows(write, "write", "production/x")).toBe(true);
     expect(scopeAllows(write, "read", "production/x")).toBe(false);
@@ -211,6 +211,13 @@ describe("scopeWithin and scopesWithin", () => {
     expect(scopeWithin(scope("secrets:read:a"), scope("secrets:*:a"))).toBe(true);
     expect(scopeWithin(scope("secrets:*:a"), scope("secrets:read:a"))).toBe(false);
     expect(scopeWithin(scope("secrets:write:a"), scope("secrets:read:a"))).toBe(false);
+  });
+
+  it("lets use lie within read, never read within use", () => {
+    expect(scopeWithin(scope("secrets:use:a"), scope("secrets:read:a"))).toBe(true);
+    expect(scopeWithin(scope("secrets:use:a"), scope("secrets:*:a"))).toBe(true);
+    expect(scopeWithin(scope("secrets:read:a"), scope("secrets:use:a"))).toBe(false);
+    expect(scopeWithin(scope("secrets:use:a"), scope("secrets:write:a"))).toBe(false);
   });
 
   it("checks every child against the ceiling, and '*' children action by action", () => {

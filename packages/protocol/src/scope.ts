@@ -1,8 +1,11 @@
 import { checkSegments, MAX_SEGMENTS } from "./path-segments.js";
 import { checkNamespace, checkSecretPath } from "./secret-path.js";
 
-/** What a request does to a secret. `write` does not imply `read`. */
-export type ScopeAction = "read" | "write" | "delete";
+/**
+ * What a request does to a secret. `write` does not imply `read`. `use` is brokering a call with
+ * the secret's value (`ANY /v1/broker/{route}/…`) without ever receiving it; `read` implies `use`.
+ */
+export type ScopeAction = "read" | "write" | "delete" | "use";
 
 /** A parsed scope such as `secrets:read:production/openai/*`, or `namespaces:read`. */
 export type Scope = {
@@ -13,16 +16,21 @@ export type Scope = {
    * which covers no secret (its pattern is empty) and only lets the holder list namespace names.
    */
   readonly resource: "secrets" | "namespaces";
-  /** The action it grants; `*` grants all three. */
+  /** The action it grants; `*` grants all four, `read` also grants `use`. */
   readonly action: ScopeAction | "*";
   /** The pattern's segments; a segment may be exactly `*`. */
   readonly pattern: readonly string[];
 };
 
 /** Every action a scope can name, `*` aside. */
-export const SCOPE_ACTIONS: readonly ScopeAction[] = Object.freeze(["read", "write", "delete"]);
+export const SCOPE_ACTIONS: readonly ScopeAction[] = Object.freeze([
+  "read",
+  "write",
+  "delete",
+  "use",
+]);
 const MAX_SCOPE_LENGTH = 600;
-const GRAMMAR = "secrets:<read|write|delete|*>:<pattern>";
+const GRAMMAR = "secrets:<read|write|delete|use|*>:<pattern>";
 
 /**
  * The scope that lets a credential list the names of its tenant's namespaces
@@ -64,7 +72,7 @@ export function fromHostedScope(
 }
 
 /**
- * Parses a scope in the grammar `secrets:<read|write|delete|*>:<pattern>`. The pattern is a path
+ * Parses a scope in the grammar `secrets:<read|write|delete|use|*>:<pattern>`. The pattern is a path
  * whose segments may be exactly `*`; a lone `*` covers everything. Partial wildcards (`prod*`,
  * `**`, `*x`) are rejected.
  *
@@ -97,7 +105,7 @@ export function parseScope(
   if (action !== "*" && !SCOPE_ACTIONS.includes(action as ScopeAction)) {
     return {
       ok: false,
-      message: `scope action must be one of read, write, delete or '*' (${GRAMMAR})`,
+      message: `scope action must be one of read, write, delete, use or '*' (${GRAMMAR})`,
     };
   }
   const checked = checkSegments(parts[2], { label: "scope pattern", allowWildcard: true });
@@ -121,7 +129,7 @@ export function parseScope(
  */
 export function scopeAllows(scope: Scope, action: ScopeAction, path: string): boolean {
   if (scope.resource !== "secrets") return false;
-  if (scope.action !== "*" && scope.action !== action) return false;
+  if (!actionGrants(scope.action, action)) return false;
   const checked = checkSecretPath(path);
   if (!checked.ok) return false;
   return patternMatches(scope.pattern, checked.path.segments);
@@ -166,14 +174,17 @@ export function scopeWithin(child: Scope, parent: Scope): boolean {
     return parent.resource === "namespaces" || readsEverything(parent);
   }
   if (parent.resource !== "secrets") return false;
-  if (parent.action !== "*" && parent.action !== child.action) return false;
+  if (child.action === "*" ? parent.action !== "*" : !actionGrants(parent.action, child.action)) {
+    return false;
+  }
   return patternWithin(child.pattern, parent.pattern);
 }
 
 /**
  * Whether every child scope lies within the ceiling. A child is within when some ceiling scope
  * contains it; a child with action `*` is also within when each of read, write and delete is
- * covered by some ceiling scope (e.g. three single-action ceilings on the same pattern).
+ * covered by some ceiling scope (e.g. read, write and delete ceilings on the same pattern: read
+ * covers use).
  */
 export function scopesWithin(children: readonly Scope[], ceiling: readonly Scope[]): boolean {
   return children.every((child) => {
@@ -200,6 +211,11 @@ function readsEverything(scope: Scope): boolean {
     scope.pattern.length === 1 &&
     scope.pattern[0] === "*"
   );
+}
+
+/** Whether a scope's action grants `action`: itself, `*` everything, `read` also `use`. */
+function actionGrants(granted: ScopeAction | "*", action: ScopeAction): boolean {
+  return granted === "*" || granted === action || (granted === "read" && action === "use");
 }
 
 /** The narrowest scope that allows `action` on `path`, e.g. `secrets:read:production/openai/api-key`. */

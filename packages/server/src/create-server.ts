@@ -16,6 +16,7 @@ import {
 } from "./approvals/postgres-approval-events.js";
 import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
+import { resolveBrokerRoutes } from "./broker/broker-route.js";
 import { consolePlugin } from "./console/console-plugin.js";
 import { resolveConsoleSettings } from "./console/console-settings.js";
 import { deriveKey } from "./crypto/keys.js";
@@ -98,6 +99,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     throw new RangeError("approvals.recheckIntervalSeconds must be a finite number of seconds > 0");
   }
   const consoleSettings = resolveConsoleSettings(config.console);
+  const brokerRoutes = resolveBrokerRoutes(config.broker?.routes ?? []);
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
   let database: OpenedDatabase;
@@ -315,6 +317,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       config.limits?.maxLongPolls ?? 1000,
       config.limits?.maxLongPollsPerCredential ?? 20,
     ),
+    brokerRoutes,
   });
   if (consoleSettings !== null)
     await app.register(consolePlugin, { context, settings: consoleSettings });

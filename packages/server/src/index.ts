@@ -33,6 +33,7 @@ export {
   type SqliteRestoreResult,
 } from "./backup/sqlite-backup.js";
 export { MasterKeyMismatchError } from "./bootstrap.js";
+export type { BrokerRoute } from "./broker/broker-route.js";
 export {
   ConfigError,
   type ConfigSource,
@@ -77,6 +78,7 @@ export {
 } from "./recover-admin.js";
 export type {
   ApprovalSettings,
+  BrokerSettings,
   FirstStartCredentials,
   MetricsSettings,
   RateLimitSettings,

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
 import type { ApprovalEvents } from "./approvals/approval-events.js";
+import type { BrokerRoute } from "./broker/broker-route.js";
 import type { ConsoleSettings } from "./console/console-settings.js";
 import type { DatabaseConfig } from "./db/create-database.js";
 import type { RateLimitRule } from "./rate-limit/rate-limiters.js";
@@ -187,6 +188,16 @@ export type MetricsSettings = {
   processMetrics?: boolean;
 };
 
+/** The credential broker (docs/protocol.md, "Credential broker"). */
+export type BrokerSettings = {
+  /**
+   * The routes agents call upstream APIs through, `/v1/broker/{name}/…`, each injecting one
+   * secret's value that the caller never receives.
+   * @default [] (no route)
+   */
+  routes?: readonly BrokerRoute[];
+};
+
 /** Everything {@link createServer} needs. */
 export type ServerConfig = {
   /** The 32-byte master key (see `loadOrCreateMasterKey`). */
@@ -237,6 +248,8 @@ export type ServerConfig = {
    * @default [] (no CORS headers: browsers keep other sites from reading the API)
    */
   corsOrigins?: readonly string[];
+  /** The credential broker's routes (see {@link BrokerSettings}). */
+  broker?: BrokerSettings;
   /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true

@@ -22,6 +22,7 @@ import {
 } from "./first-start.js";
 import type {
   ApprovalSettings,
+  BrokerSettings,
   MetricsSettings,
   RateLimitSettings,
   ServerLimits,
@@ -129,6 +130,8 @@ export type StartServerOptions = {
    * @default enabled, asking for the metrics token made at first start
    */
   metrics?: MetricsSettings;
+  /** The credential broker's routes (docs/protocol.md, "Credential broker"). */
+  broker?: BrokerSettings;
 };
 
 /** A listening vault. */
@@ -322,6 +325,7 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
       ...(approvals === undefined ? {} : { approvals }),
       ...(rateLimits === undefined ? {} : { rateLimits }),
       ...(metrics === undefined ? {} : { metrics }),
+      ...(options.broker === undefined ? {} : { broker: options.broker }),
       ...(options.console === undefined ? {} : { console: options.console }),
       ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
       ...(options.agentGrantSeconds === undefined

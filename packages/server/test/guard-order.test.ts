@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createTestServer, requestToken, type TestServer } from "./helpers/test-server.js";
 
@@ -10,7 +13,7 @@ type Call = { method: string; url: string; payload?: Record<string, unknown> };
 /** Secret routes: the action they need and a call on a path below `ns`. */
 const SECRET_ROUTES: Record<
   string,
-  { action: "read" | "write" | "delete"; call(ns: string): Call }
+  { action: "read" | "write" | "delete" | "use"; call(ns: string): Call }
 > = {
   "GET /v1/secrets": {
     action: "read",
@@ -68,6 +71,16 @@ const SECRET_ROUTES: Record<
       payload: { namespace: ns, content: "A=order-fixture\n" },
     }),
   },
+  // The broker's routes are named after the namespace whose `key` they inject (see beforeAll).
+  ...Object.fromEntries(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"].map((method) => [
+      `${method} /v1/broker/{route}/{path}`,
+      {
+        action: "use" as const,
+        call: (ns: string): Call => ({ method, url: `/v1/broker/${ns}/v1/order` }),
+      },
+    ]),
+  ),
 };
 
 /**
@@ -129,9 +142,27 @@ const OWN_ROUTES = [
 const OPEN_ROUTES = ["GET /v1/health", "GET /v1/openapi.json"];
 
 let server: TestServer;
+let upstream: Server;
 
 beforeAll(async () => {
-  server = await createTestServer();
+  // The broker routes' upstream: a stub on loopback that answers every call 200.
+  upstream = createHttpServer((request, response) => {
+    request.resume();
+    request.on("end", () => response.end("{}"));
+  });
+  upstream.listen(0, "127.0.0.1");
+  await once(upstream, "listening");
+  const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  server = await createTestServer({
+    broker: {
+      routes: ["open", "gate", "elsewhere"].map((ns) => ({
+        name: ns,
+        upstream: origin,
+        secretPath: `${ns}/key`,
+        header: "X-Api-Key: {value}",
+      })),
+    },
+  });
   // gate/key is critical: a token whose read scopes cover it waits for people (pending).
   for (const ns of ["open", "gate"]) {
     const seeded = await server.app.inject({
@@ -146,6 +177,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.app.close();
+  upstream?.close();
 });
 
 async function send(credential: string, call: Call) {
@@ -194,7 +226,8 @@ describe("the guard's order", () => {
 
   describe.each(Object.entries(SECRET_ROUTES))("%s", (_name, route) => {
     it("checks the scope first: refused (and audited) without a use spent, even for a pending token", async () => {
-      const other = route.action === "read" ? "write" : "read";
+      // `read` implies `use`: a use route is tried with a write scope.
+      const other = route.action === "read" || route.action === "use" ? "write" : "read";
       const approved = await token(`secrets:${other}:open/*`);
       const pending = await token("secrets:*:gate/*");
       expect(pending.pending).toBe(true);

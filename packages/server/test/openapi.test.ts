@@ -42,6 +42,10 @@ const ROUTES: [string, string][] = [
   ["get", "/v1/admins"],
   ["delete", "/v1/admins/{id}"],
   ["post", "/v1/tenants"],
+  ...["get", "post", "put", "patch", "delete"].map((method): [string, string] => [
+    method,
+    "/v1/broker/{route}/{path}",
+  ]),
 ];
 
 describe("GET /v1/openapi.json", () => {

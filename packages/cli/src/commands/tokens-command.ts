@@ -18,7 +18,7 @@ export function registerTokensCommand(program: Command, io: CliIo): void {
     .description("Request, inspect and revoke scoped tokens.")
     .addHelpText(
       "after",
-      "\nScopes are secrets:<read|write|delete|*>:<path pattern>, e.g. secrets:read:production/openai/*\n" +
+      "\nScopes are secrets:<read|write|delete|use|*>:<path pattern>, e.g. secrets:read:production/openai/*\n" +
         "(a trailing * covers everything below; write does not imply read).",
     );
 

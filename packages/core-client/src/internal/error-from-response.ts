@@ -74,6 +74,8 @@ const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", Kind>> = {
   RATE_LIMITED: "rate-limit",
   APPROVAL_PENDING: "approval-pending",
   INTERNAL: "server",
+  UPSTREAM_FAILED: "server",
+  UPSTREAM_TIMEOUT: "timeout",
 };
 
 /** The kind of a response without a code this client knows (any other 5xx is `server`). */

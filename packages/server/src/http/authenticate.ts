@@ -21,13 +21,18 @@ declare module "fastify" {
   }
 }
 
-/** `Authorization: Bearer <credential>`, else `x-agent-key`; undefined when neither is usable. */
+/**
+ * `Authorization: Bearer <credential>`, else `X-Vault-Token`, else `x-agent-key`; undefined when
+ * none is usable.
+ */
 export function credentialFrom(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (typeof authorization === "string") {
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
     return match?.[1];
   }
+  const vaultToken = request.headers["x-vault-token"];
+  if (typeof vaultToken === "string") return vaultToken.trim();
   const agentKey = request.headers["x-agent-key"];
   return typeof agentKey === "string" ? agentKey.trim() : undefined;
 }

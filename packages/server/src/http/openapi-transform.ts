@@ -14,9 +14,23 @@ const PATH_PARAMETER = {
   required: ["path"],
 };
 
+/** The broker route's parameters: its name, and the upstream path after it. */
+const BROKER_PARAMETERS = {
+  type: "object",
+  properties: {
+    route: { type: "string", description: "The broker route's name (the server's configuration)" },
+    path: {
+      type: "string",
+      description: "The path sent upstream after the route's base, as given (the query is kept)",
+    },
+  },
+  required: ["route", "path"],
+};
+
 /**
  * The zod → JSON Schema transform, plus readable names for the wildcard secret routes:
- * `/v1/secrets/*` is documented as `/v1/secrets/{path}` (and its POST as `…/{path}/rotate`).
+ * `/v1/secrets/*` is documented as `/v1/secrets/{path}` (and its POST as `…/{path}/rotate`),
+ * `/v1/broker/:route/*` as `/v1/broker/{route}/{path}`.
  * Every operation gets an `operationId` (from its method and path unless the route names one)
  * and a tag (its first path segment unless the route gives some), as OpenAPI linters ask.
  */
@@ -27,7 +41,8 @@ export const openApiTransform: SwaggerTransform = (document) => {
   if (url.endsWith("/*")) {
     const suffix = method === "POST" && url.startsWith("/v1/secrets/") ? "/rotate" : "";
     url = `${url.slice(0, -2)}/:path${suffix}`;
-    schema = { ...schema, params: PATH_PARAMETER };
+    const broker = url.startsWith("/v1/broker/");
+    schema = { ...schema, params: broker ? BROKER_PARAMETERS : PATH_PARAMETER };
   }
   const named = schema as { operationId?: string; tags?: readonly string[] };
   return {

@@ -19,6 +19,7 @@ const EVENT_OF: Record<ScopeAction, string> = {
   read: "secret.read",
   write: "secret.updated",
   delete: "secret.deleted",
+  use: "secret.used",
 };
 
 /** The scopes a principal acts under; admins are not limited by scopes inside their tenant. */

@@ -99,12 +99,16 @@ async function requireWithinCeiling(
   await deny(context, origin, principal, error, "ceiling");
 }
 
-/** The tier a token's read scopes reach among existing secrets (standard when none above). */
+/**
+ * The tier a token's read or use scopes reach among existing secrets (standard when none above):
+ * `use` (brokering with the value) is gated like a read. `read` implies `use`, so asking about
+ * `use` covers both.
+ */
 async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope[]): Promise<Tier> {
   const gated = await context.data.secrets.listGated(tenantId, context.now().toISOString());
   let needed: Tier = "standard";
   for (const secret of gated) {
-    if (scopesAllow(scopes, "read", secret.path)) needed = higherTier(needed, secret.tier);
+    if (scopesAllow(scopes, "use", secret.path)) needed = higherTier(needed, secret.tier);
   }
   return needed;
 }
@@ -112,7 +116,7 @@ async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope
 /**
  * Issues a token for `principal` (docs/protocol.md, "Tokens"): inside the caller's ceiling (an
  * agent's allowed scopes; a parent token's scopes, remaining lifetime and remaining uses),
- * pending approval when its read scopes cover an existing secret above the tier its issuer
+ * pending approval when its read or use scopes cover an existing secret above the tier its issuer
  * may grant by itself. Consumes one use of a parent token.
  */
 export async function requestToken(

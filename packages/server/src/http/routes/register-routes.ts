@@ -1,3 +1,4 @@
+import type { ResolvedBrokerRoute } from "../../broker/broker-route.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { authenticate } from "../authenticate.js";
 import type { LongPollLimits } from "../long-poll-limits.js";
@@ -6,6 +7,7 @@ import { registerAdminRoutes } from "./admins.js";
 import { registerAgentRoutes } from "./agents.js";
 import { registerApprovalRoutes } from "./approvals.js";
 import { registerAuditRoutes } from "./audit.js";
+import { registerBrokerRoutes } from "./broker.js";
 import { registerHealthRoutes } from "./health.js";
 import { registerMeRoute } from "./me.js";
 import { registerNamespaceRoutes } from "./namespaces.js";
@@ -25,7 +27,7 @@ import { registerTokenListRoute } from "./tokens-list.js";
 export function registerRoutes(
   app: VaultApp,
   context: VaultContext,
-  options: { longPolls: LongPollLimits },
+  options: { longPolls: LongPollLimits; brokerRoutes?: readonly ResolvedBrokerRoute[] },
 ): void {
   registerHealthRoutes(app, context);
   registerOpenApiRoute(app);
@@ -43,5 +45,6 @@ export function registerRoutes(
     registerAuditRoutes(authenticated, context);
     registerAgentRoutes(authenticated, context);
     registerAdminRoutes(authenticated, context);
+    registerBrokerRoutes(authenticated, context, options.brokerRoutes ?? []);
   });
 }

@@ -38,7 +38,9 @@ const DESCRIPTIONS: Record<number, string> = {
   409: "CONFLICT; an approval decision the policy refuses carries reason (same_approver_twice, self_approval, already_decided, not_pending with status)",
   429: "RATE_LIMITED: details retry_after (seconds); headers Retry-After and RateLimit-Limit, -Remaining, -Reset",
   500: "INTERNAL: nothing internal is disclosed",
+  502: "UPSTREAM_FAILED: a broker route's upstream could not be reached or broke off; details route",
   503: "RATE_LIMITED: the instance holds all the long-polls it may (details retry_after, header Retry-After); INTERNAL while shutting down",
+  504: "UPSTREAM_TIMEOUT: a broker route's upstream did not answer in time; details route",
 };
 
 const described = new Map<number, z.ZodType>();

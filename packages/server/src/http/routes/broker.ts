@@ -1,0 +1,96 @@
+import { Readable, Transform } from "node:stream";
+import { finished } from "node:stream/promises";
+import { z } from "zod";
+import type { ResolvedBrokerRoute } from "../../broker/broker-route.js";
+import { createUpstreamAgents, forwardCall } from "../../broker/forward-call.js";
+import { incomingCall } from "../../broker/incoming-call.js";
+import { brokerCall } from "../../vault/broker-call.js";
+import type { VaultContext } from "../../vault/vault-context.js";
+import { actorOf } from "../request-actor.js";
+import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
+import type { VaultApp } from "../vault-app.js";
+
+/** The methods a broker route answers. */
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+function countingStream() {
+  let count = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      count += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, count: () => count };
+}
+
+/**
+ * `ANY /v1/broker/{route}/{rest…}` (docs/protocol.md, "Credential broker"): parses the call,
+ * lets the vault service authorise it (scope `use`, approval, tier, one token use, audit) and
+ * streams it upstream and back. The body is never parsed: a catch-all parser hands the request
+ * stream on as it is.
+ */
+export function registerBrokerRoutes(
+  app: VaultApp,
+  context: VaultContext,
+  routes: readonly ResolvedBrokerRoute[],
+): void {
+  const byName = new Map(routes.map((route) => [route.name, route]));
+  const agents = createUpstreamAgents();
+  app.register(async (broker: VaultApp) => {
+    broker.addHook("onClose", async () => agents.destroy());
+    broker.removeAllContentTypeParsers();
+    broker.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    // One route a method, so each has its own operation in the OpenAPI document.
+    for (const method of METHODS) {
+      broker.route({
+        method,
+        url: "/v1/broker/:route/*",
+        schema: {
+          summary: "Call an upstream API through a broker route, the route's secret injected",
+          description:
+            "Forwards to the route's upstream with the rest of the path and the query; the caller's credential (Authorization: Bearer or X-Vault-Token) is removed and the secret injected. Needs secrets:use (or read) on the route's secret; tiers gate it as a read. One token use a call; audited secret.used. Any upstream answer is passed on as it is, streamed.",
+          tags: ["broker"],
+          params: z.object({
+            route: z.string().describe("The broker route's name"),
+            "*": z.string().describe("The upstream path (query kept)"),
+          }),
+          response: errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 502, 504),
+        },
+        handler: async (request, reply) => {
+          const { route, call } = incomingCall(byName, {
+            method: request.method,
+            url: request.raw.url ?? request.url,
+            headers: request.headers,
+            body: request.body instanceof Readable ? request.body : undefined,
+          });
+          await brokerCall(
+            context,
+            actorOf(request),
+            {
+              route: route.name,
+              secretPath: route.secretPath,
+              method: call.method,
+              path: call.rest,
+            },
+            async (value) => {
+              const answer = await forwardCall(route, call, value, agents);
+              const counter = countingStream();
+              answer.body.on("error", (error) => counter.stream.destroy(error));
+              reply.code(answer.status).headers(answer.headers);
+              const sent = finished(reply.raw).catch(() => undefined);
+              reply.send(answer.body.pipe(counter.stream));
+              await sent;
+              return {
+                status: answer.status,
+                bytesSent: answer.bytesSent(),
+                bytesReceived: counter.count(),
+              };
+            },
+          );
+          return reply;
+        },
+      });
+    }
+  });
+}

@@ -1,0 +1,103 @@
+import { performance } from "node:perf_hooks";
+import type { Actor } from "./actor.js";
+import { recordAudit } from "./audit-event.js";
+import { consumeTokenUse, denyScope, mayDo, requireApprovedToken } from "./guard.js";
+import { isExpired } from "./secret-fields.js";
+import { openValue } from "./secret-values.js";
+import { higherTier, requireReadTier } from "./tier-gate.js";
+import type { VaultContext } from "./vault-context.js";
+import { secretNotFound } from "./vault-error.js";
+
+/** One brokered call as the audit log records it: never a header, a body or a query string. */
+export type BrokeredCall = {
+  /** The broker route's name. */
+  route: string;
+  /** The secret whose value the route injects. */
+  secretPath: string;
+  /** The request's method. */
+  method: string;
+  /** The upstream path, without its query string. */
+  path: string;
+};
+
+/** What forwarding one call reports once its answer went back to the caller. */
+export type ForwardOutcome = {
+  /** The upstream's status. */
+  status: number;
+  /** Bytes of request body sent upstream. */
+  bytesSent: number;
+  /** Bytes of response body returned to the caller. */
+  bytesReceived: number;
+};
+
+/**
+ * Brokers one call with a secret the caller never receives (docs/protocol.md, "Credential
+ * broker"): the guard's order as for a read — scope `use` on the route's secret (which `read`
+ * and `*` imply), the token's approval, the secret's tier (a sensitive secret needs an approved
+ * token, or a person's approval for an agent key) — then one token use, committed before
+ * anything goes upstream, so `max_uses` counts calls exactly. `forward` gets the value and
+ * streams the call; every call is audited `secret.used` with its route, method, path without
+ * query, upstream status, byte counts and duration (a call that failed upstream, `failure`).
+ */
+export async function brokerCall(
+  context: VaultContext,
+  { principal, origin }: Actor,
+  call: BrokeredCall,
+  forward: (value: string) => Promise<ForwardOutcome>,
+): Promise<ForwardOutcome> {
+  const path = call.secretPath;
+  if (!mayDo(principal, "use", path)) await denyScope(context, origin, principal, "use", path);
+  await requireApprovedToken(context, origin, principal);
+  const secret = await context.data.secrets.findByPath(principal.tenantId, path);
+  const stored =
+    secret === undefined || isExpired(secret, context.now())
+      ? undefined
+      : await context.data.secrets.findVersion(
+          principal.tenantId,
+          secret.id,
+          secret.currentVersion,
+        );
+  if (secret === undefined || stored === undefined) {
+    await consumeTokenUse(context, origin, principal);
+    throw secretNotFound(path);
+  }
+  await requireReadTier(context, origin, principal, path, higherTier(secret.tier, stored.tier));
+  await consumeTokenUse(context, origin, principal);
+  const value = openValue(context, path, stored);
+  const started = performance.now();
+  const facts = { route: call.route, method: call.method, upstream_path: call.path };
+  let outcome: ForwardOutcome;
+  try {
+    outcome = await forward(value);
+  } catch (error) {
+    await recordAudit(context, origin, principal, principal.tenantId, {
+      event: "secret.used",
+      outcome: "failure",
+      path,
+      version: stored.version,
+      detail: { ...facts, duration_ms: Math.round(performance.now() - started) },
+    });
+    throw error;
+  }
+  await recordAudit(
+    context,
+    origin,
+    principal,
+    principal.tenantId,
+    {
+      event: "secret.used",
+      outcome: "success",
+      path,
+      version: stored.version,
+      detail: {
+        ...facts,
+        status: outcome.status,
+        bytes_sent: outcome.bytesSent,
+        bytes_received: outcome.bytesReceived,
+        duration_ms: Math.round(performance.now() - started),
+      },
+    },
+    secret.id,
+  );
+  return outcome;
+}
