@@ -60,15 +60,15 @@ export async function runBench(
     const bare = await start("bare-server.ts", {});
     await row(BARE_FIRST, [bare], BARE, { baseline: true });
 
-    // SQLite twice: commits on the writer thread (the default), then on the main thread.
-    for (const writerThread of [true, false]) {
-      const suffix = writerThread ? "" : " (SQLite on the main thread)";
+    // SQLite twice: commits on the main thread (the default), then on the writer thread.
+    for (const writerThread of [false, true]) {
+      const suffix = writerThread ? " (SQLite writer thread)" : "";
       const sqlite = await start("vault-server.ts", {
-        dataDir: join(folder, writerThread ? "sqlite" : "sqlite-main-thread"),
+        dataDir: join(folder, writerThread ? "sqlite-writer-thread" : "sqlite"),
         writerThread,
       });
       const credentials = await seedVault(sqlite.url, firstKey(sqlite));
-      if (writerThread) await row("GET /v1/health", [sqlite], HEALTH);
+      if (!writerThread) await row("GET /v1/health", [sqlite], HEALTH);
       await row(`read by agent key${suffix}`, [sqlite], readShape(credentials.agentKey));
       await row(
         `read by scoped token, unlimited${suffix}`,

@@ -59,7 +59,7 @@ export type StartServerOptions = {
   /**
    * SQLite commits on a writer thread (true) or on the main thread (false); see the server
    * README's "Performance" for which is faster where.
-   * @default true
+   * @default false
    */
   sqliteWriterThread?: boolean;
   /**

@@ -27,7 +27,7 @@ afterEach(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startChild(folder: string): Promise<Started> {
+async function startChild(folder: string, writerThread: boolean): Promise<Started> {
   const child = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", "test/fixtures/start-server.ts", folder],
@@ -35,7 +35,13 @@ async function startChild(folder: string): Promise<Started> {
       cwd: packageRoot,
       stdio: ["ignore", "pipe", "pipe"],
       // The burst writes far more than the writes budget allows a minute; limits are not tested here.
-      env: { ...process.env, ASS_TEST_SERVER_OPTIONS: JSON.stringify({ rateLimits: UNTHROTTLED }) },
+      env: {
+        ...process.env,
+        ASS_TEST_SERVER_OPTIONS: JSON.stringify({
+          rateLimits: UNTHROTTLED,
+          sqliteWriterThread: writerThread,
+        }),
+      },
     },
   );
   children.push(child);
@@ -66,12 +72,16 @@ async function put(
   return response.status;
 }
 
-describe("a kill -9 during a burst of writes", () => {
+// Both ways SQLite can commit: on the main thread (the default) and on the writer thread.
+describe.each([
+  ["on the main thread", false],
+  ["on the writer thread", true],
+])("a kill -9 during a burst of writes, SQLite committing %s", (_mode, writerThread) => {
   it("loses no acknowledged write and leaves a verifiable audit chain", {
     timeout: 60_000,
   }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), "ass-crash-"));
-    const first = await startChild(dataDir);
+    const first = await startChild(dataDir, writerThread);
     const agentKey = first.agentKey ?? "";
     const adminKey = first.adminKey ?? "";
     const acknowledged = new Map<string, string>();
@@ -97,7 +107,7 @@ describe("a kill -9 during a burst of writes", () => {
     await Promise.all(writers);
     expect(acknowledged.size).toBeGreaterThanOrEqual(150);
 
-    const second = await startChild(dataDir);
+    const second = await startChild(dataDir, writerThread);
     expect(second.agentKey).toBeNull();
     for (const [path, value] of acknowledged) {
       const response = await fetch(`${second.baseUrl}/secrets/${path}`, {

@@ -88,9 +88,9 @@ export const SERVER_OPTIONS = {
     kind: "boolean",
     schema: flag(),
     env: ["ASS_SQLITE_WRITER_THREAD"],
-    default: true,
+    default: false,
     description:
-      "SQLite commits on a writer thread (fsync off the event loop; pays off with a spare core) instead of the main thread.",
+      "SQLite commits on a writer thread (the fsync off the event loop) instead of the main thread: slower on two cores, measured (README, Performance); try it with cores to spare.",
   }),
   "server.master_key": option({
     kind: "string",

@@ -41,7 +41,7 @@ export async function startOptionsFromConfig(
     host: values["server.host"] ?? "127.0.0.1",
     dataDir: values["server.data_dir"] ?? ".ass-data",
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
-    sqliteWriterThread: values["server.sqlite_writer_thread"] !== false,
+    sqliteWriterThread: values["server.sqlite_writer_thread"] === true,
     // startServer reads the master key from here and nothing else: every other variable was
     // read into `config` already, with the precedence the user sees in --print-config.
     env: masterKey === undefined ? {} : { ASS_MASTER_KEY: masterKey },

@@ -16,7 +16,7 @@ export type SqliteDatabaseConfig = {
    * Commit on a writer thread (fsync off the event loop, reads on their own connection) or on the
    * main thread's one connection. Which is faster depends on a spare core: see the server
    * README's "Performance".
-   * @default true
+   * @default false
    */
   writerThread?: boolean;
 };

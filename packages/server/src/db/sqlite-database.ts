@@ -19,7 +19,7 @@ export type SqliteDatabaseOptions = {
   /**
    * A database file's commits on a writer thread (see below), or on the main thread's one
    * connection like an in-memory database.
-   * @default true
+   * @default false
    */
   writerThread?: boolean;
 };
@@ -29,16 +29,17 @@ export type SqliteDatabaseOptions = {
  * `synchronous = FULL` (an acknowledged commit survives `kill -9` and power loss),
  * foreign keys on.
  *
- * A database file gets a writer thread that owns the write connection (every transaction and
+ * By default everything runs on one connection on the main thread. With `writerThread: true` a
+ * database file gets a writer thread that owns the write connection (every transaction and
  * every write, with the commit's fsync, off the event loop) and a read connection on the main
- * thread for reads outside a transaction (`threaded-sqlite-dialect.ts`). An in-memory database
- * (":memory:", tests) exists on one connection only, so it keeps everything on that connection,
- * on the main thread; `writerThread: false` does the same for a file.
+ * thread for reads outside a transaction (`threaded-sqlite-dialect.ts`); on two cores with the
+ * load on one of them that was measured slower (README, "Performance"), so it is opt-in. An
+ * in-memory database (":memory:", tests) exists on one connection only and never gets a thread.
  */
 export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Database> {
   const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
   const inMemory = options.filename === ":memory:" || options.filename === "";
-  if (inMemory || options.writerThread === false) {
+  if (inMemory || options.writerThread !== true) {
     const sqlite = new BetterSqlite3(options.filename);
     if (!inMemory) {
       sqlite.pragma("journal_mode = WAL");

@@ -18,7 +18,10 @@ let db: Db;
 
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), "ass-threaded-"));
-  db = openSqliteDatabase({ filename: join(folder, "scratch.db") }) as unknown as Db;
+  db = openSqliteDatabase({
+    filename: join(folder, "scratch.db"),
+    writerThread: true,
+  }) as unknown as Db;
   await sql`create table items (id text primary key, n integer not null)`.execute(db);
 });
 
@@ -166,7 +169,10 @@ describe("SQLite with a writer thread", () => {
 
   it("counts every statement, BEGIN and COMMIT included, with counting on", async () => {
     enableQueryCounting();
-    const counted = openSqliteDatabase({ filename: join(folder, "counted.db") });
+    const counted = openSqliteDatabase({
+      filename: join(folder, "counted.db"),
+      writerThread: true,
+    });
     try {
       await sql`select 1`.execute(counted);
       const before = queriesExecuted();
