@@ -25,6 +25,9 @@ export default mergeConfig(
         // The console in a browser: its pages do not depend on the engine; its sessions on
         // PostgreSQL are covered by test/console/console-sessions.test.ts.
         "test/console/browser/**",
+        // The hosted product's clients speak HTTP to our routes, whatever the engine: their
+        // suites (a minute of processes) run once, on SQLite.
+        "test/hosted-clients/**",
       ],
     },
   }),
