@@ -193,3 +193,35 @@ function resolveInjection(
   }
   return { kind: "query", parameter: parameter as string };
 }
+
+/** A route as a config file writes it (`[[broker.routes]]`, snake_case keys). */
+export type BrokerRouteTable = {
+  name: string;
+  upstream: string;
+  secret: string;
+  header?: string | undefined;
+  basic_user?: string | undefined;
+  query_parameter?: string | undefined;
+  path_prefixes?: string[] | undefined;
+  methods?: string[] | undefined;
+  timeout_seconds?: number | undefined;
+  max_body_bytes?: number | undefined;
+};
+
+/** A config file's route as the embedded API takes it. */
+export function brokerRouteFromTable(table: BrokerRouteTable): BrokerRoute {
+  const optional = <K extends keyof BrokerRoute>(key: K, value: BrokerRoute[K] | undefined) =>
+    value === undefined ? {} : { [key]: value };
+  return {
+    name: table.name,
+    upstream: table.upstream,
+    secretPath: table.secret,
+    ...optional("header", table.header),
+    ...optional("basicUser", table.basic_user),
+    ...optional("queryParameter", table.query_parameter),
+    ...optional("pathPrefixes", table.path_prefixes),
+    ...optional("methods", table.methods),
+    ...optional("timeoutSeconds", table.timeout_seconds),
+    ...optional("maxBodyBytes", table.max_body_bytes),
+  };
+}

@@ -155,6 +155,91 @@ describe("formatEffectiveConfig", () => {
   });
 });
 
+describe("broker.routes, a list of tables", () => {
+  it("reads [[broker.routes]] from the file and JSON from ASS_BROKER_ROUTES, and prints valid TOML", async () => {
+    const file = await configFile(
+      [
+        "[[broker.routes]]",
+        'name = "openai"',
+        'upstream = "https://api.openai.com"',
+        'secret = "production/openai/api-key"',
+        'header = "Authorization: Bearer {value}"',
+        'path_prefixes = ["/v1/"]',
+        "",
+        "[[broker.routes]]",
+        'name = "maps"',
+        'upstream = "http://127.0.0.1:9999"',
+        'secret = "production/maps/key"',
+        'query_parameter = "key"',
+        "",
+      ].join("\n"),
+    );
+    const config = await loadServerConfig({ file, env: {} });
+    expect(config.values["broker.routes"]).toEqual([
+      {
+        name: "openai",
+        upstream: "https://api.openai.com",
+        secret: "production/openai/api-key",
+        header: "Authorization: Bearer {value}",
+        path_prefixes: ["/v1/"],
+      },
+      {
+        name: "maps",
+        upstream: "http://127.0.0.1:9999",
+        secret: "production/maps/key",
+        query_parameter: "key",
+      },
+    ]);
+    const printed = formatEffectiveConfig(config);
+    const again = await loadServerConfig({
+      file: await configFile(printed.replace(/^(\S+ = .*?)\s+# .*$/gm, "$1")),
+      env: {},
+    });
+    expect(again.values["broker.routes"]).toEqual(config.values["broker.routes"]);
+    const fromEnv = await loadServerConfig({
+      env: {
+        ASS_BROKER_ROUTES: JSON.stringify([
+          { name: "x", upstream: "https://x.example", secret: "a/b", basic_user: "api" },
+        ]),
+      },
+    });
+    expect(fromEnv.values["broker.routes"]).toHaveLength(1);
+    expect((await loadServerConfig({ env: {} })).values["broker.routes"]).toEqual([]);
+  });
+
+  it.each([
+    [
+      'name = "x"\nupstream = "http://api.example.com"\nsecret = "a/b"\nheader = "X-Key: {value}"',
+      "plain http is allowed only to a loopback address",
+    ],
+    [
+      'name = "x"\nupstream = "https://api.example.com"\nsecret = "a/b"',
+      "give exactly one of header, basic_user or query_parameter",
+    ],
+    [
+      'name = "x"\nupstream = "https://api.example.com"\nsecret = "a/b"\nheader = "X-Key: fixed"',
+      "the template must hold {value}",
+    ],
+    [
+      'name = "x"\nupstream = "https://api.example.com"\nsecret = "a/b"\nheader = "X-Key: {value}"\nmethod = ["GET"]',
+      "0: Unrecognized key",
+    ],
+  ])("refuses a route that cannot work, saying what to fix (%#)", async (route, message) => {
+    const file = await configFile(`[[broker.routes]]\n${route}\n`);
+    const error = await loadServerConfig({ file, env: {} }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain("[broker] routes");
+    expect((error as ConfigError).message).toContain(message);
+  });
+
+  it("says what a variable that is not JSON should be", async () => {
+    const error = await loadServerConfig({ env: { ASS_BROKER_ROUTES: "openai" } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as ConfigError).message).toContain("expected a list of tables");
+  });
+});
+
 describe("the server README", () => {
   it("carries the options table generated from SERVER_OPTIONS", async () => {
     const readme = await readFile(

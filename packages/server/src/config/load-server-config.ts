@@ -54,7 +54,11 @@ export async function loadServerConfig(
     }
     const parsed = option.schema.safeParse(chosen.value);
     if (!parsed.success) {
-      throw new ConfigError(chosen.source, key, parsed.error.issues[0]?.message ?? "invalid value");
+      const issue = parsed.error.issues[0];
+      // Where inside a list of tables (`0.upstream`), never the value.
+      const inTable = option.kind === "tables" && issue !== undefined && issue.path.length > 0;
+      const at = inTable ? `${issue.path.join(".")}: ` : "";
+      throw new ConfigError(chosen.source, key, `${at}${issue?.message ?? "invalid value"}`);
     }
     values[key] = parsed.data;
     sources[key] = chosen.source;
@@ -115,6 +119,12 @@ function fromText(kind: OptionKind, text: string): unknown {
       if (FALSE_WORDS.has(word)) return false;
       return text;
     }
+    case "tables":
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return text;
+      }
     case "list":
       return trimmed
         .split(",")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { brokerRouteFromTable, resolveBrokerRoutes } from "../broker/broker-route.js";
 import { ipRangeOf } from "../domain/ip-range.js";
 
 // Schemas of option values, each with the message a user reads after the option's name and
@@ -73,4 +74,33 @@ export function addresses() {
     z.string({ error }).refine((value) => ipRangeOf(value) !== null, error),
     { error },
   );
+}
+
+/**
+ * The credential broker's routes, a list of tables (`[[broker.routes]]`): each checked as the
+ * server will use it (an https upstream or http on loopback, one way to inject the value, …).
+ */
+export function brokerRoutes() {
+  const words = z.string({ error: "expected a string" });
+  const route = z.strictObject({
+    name: text(),
+    upstream: text(),
+    secret: text(),
+    header: words.optional(),
+    basic_user: words.optional(),
+    query_parameter: words.optional(),
+    path_prefixes: z.array(words, { error: "expected a list of strings" }).optional(),
+    methods: z.array(words, { error: "expected a list of strings" }).optional(),
+    timeout_seconds: positiveInteger().optional(),
+    max_body_bytes: seconds().optional(),
+  });
+  return z
+    .array(route, { error: "expected a list of tables ([[broker.routes]], or JSON in a variable)" })
+    .superRefine((routes, context) => {
+      try {
+        resolveBrokerRoutes(routes.map(brokerRouteFromTable), "route");
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    });
 }

@@ -41,6 +41,16 @@ function formatValue(option: ServerOption, value: unknown): string {
   if (option.secret === true) return JSON.stringify(MASK);
   if (option.secret === "url" && typeof value === "string")
     return JSON.stringify(maskPassword(value));
+  return tomlValue(value);
+}
+
+/** A value as TOML writes it inline: lists in brackets, tables as `{ key = value }`. */
+function tomlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(tomlValue).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const fields = Object.entries(value).filter(([, field]) => field !== undefined);
+    return `{ ${fields.map(([name, field]) => `${name} = ${tomlValue(field)}`).join(", ")} }`;
+  }
   return JSON.stringify(value);
 }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import {
   addresses,
+  brokerRoutes,
   flag,
   oneOf,
   origins,
@@ -12,7 +13,7 @@ import {
 } from "./option-schemas.js";
 
 /** How a value written as text (a variable, a flag) becomes a value of the option's schema. */
-export type OptionKind = "string" | "integer" | "boolean" | "list";
+export type OptionKind = "string" | "integer" | "boolean" | "list" | "tables";
 
 /**
  * One setting of `ass server`, defined once: the config file key, its variable, its flag, its
@@ -349,6 +350,14 @@ export const SERVER_OPTIONS = {
     default: false,
     description:
       "Serve /metrics without a token to anyone who can reach the server (a private network or a filtering proxy only); ignored when metrics.token is set.",
+  }),
+  "broker.routes": option({
+    kind: "tables",
+    schema: brokerRoutes(),
+    env: ["ASS_BROKER_ROUTES"],
+    default: [],
+    description:
+      "Credential broker routes ([[broker.routes]]: name, upstream, secret, one of header / basic_user / query_parameter, optional path_prefixes, methods, timeout_seconds, max_body_bytes; JSON in the variable): /v1/broker/{name}/… forwards to the upstream with the secret injected.",
   }),
 } as const satisfies Record<string, ServerOption>;
 

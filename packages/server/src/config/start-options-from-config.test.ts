@@ -74,3 +74,33 @@ describe("startOptionsFromConfig", () => {
     );
   });
 });
+
+describe("broker routes", () => {
+  it("become startServer's broker routes, snake_case keys in camelCase", async () => {
+    const env = {
+      ASS_BROKER_ROUTES: JSON.stringify([
+        {
+          name: "maps",
+          upstream: "https://maps.example",
+          secret: "production/maps/key",
+          query_parameter: "key",
+          path_prefixes: ["/api/"],
+          max_body_bytes: 1024,
+        },
+      ]),
+    };
+    const options = await startOptionsFromConfig(await loadServerConfig({ env }), {
+      write: () => undefined,
+    });
+    expect(options.broker?.routes).toEqual([
+      {
+        name: "maps",
+        upstream: "https://maps.example",
+        secretPath: "production/maps/key",
+        queryParameter: "key",
+        pathPrefixes: ["/api/"],
+        maxBodyBytes: 1024,
+      },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { brokerRouteFromTable } from "../broker/broker-route.js";
 import { createPrettyLogStream, type LogOutput } from "../http/pretty-log-stream.js";
 import type { RateLimitRule } from "../rate-limit/rate-limiters.js";
 import type { RateLimitSettings } from "../server-config.js";
@@ -73,6 +74,7 @@ export async function startOptionsFromConfig(
       ...definedAs("maxLongPollsPerCredential", values["limits.max_long_polls_per_credential"]),
     },
     rateLimits: rateLimitsFrom(config),
+    broker: { routes: (values["broker.routes"] ?? []).map(brokerRouteFromTable) },
     metrics: {
       enabled: values["metrics.enabled"] !== false,
       ...definedAs("token", values["metrics.token"]),
