@@ -1,4 +1,5 @@
 import type { ApprovalStatus } from "./models/approval-status.js";
+import type { AuditCheckpoint } from "./models/audit-checkpoint.js";
 
 /** Options every `VaultAdmin` method takes. */
 export interface AdminRequestOptions {
@@ -71,4 +72,10 @@ export interface CreateAdminOptions extends AdminRequestOptions {
 export interface CreateTenantOptions extends AdminRequestOptions {
   /** The tenant's name, e.g. a team or a customer. */
   name: string;
+}
+
+/** Options of `verifyAudit`. */
+export interface VerifyAuditOptions extends AdminRequestOptions {
+  /** Checkpoints from `auditCheckpoint`, as they were returned; the chain must still hold each. */
+  checkpoints?: readonly AuditCheckpoint[] | undefined;
 }

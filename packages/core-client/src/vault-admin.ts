@@ -7,12 +7,14 @@ import type {
   GetApprovalOptions,
   ListApprovalsOptions,
   ListAuditOptions,
+  VerifyAuditOptions,
 } from "./admin-request-options.js";
 import { AuditList } from "./audit-list.js";
 import {
   toAdminList,
   toAgentList,
   toApprovalPage,
+  toAuditCheckpoint,
   toAuditPage,
   toAuditVerification,
   toCreatedAdmin,
@@ -32,6 +34,7 @@ import { toApprovalRequest } from "./internal/wire-mappers.js";
 import type { Admin } from "./models/admin.js";
 import type { Agent } from "./models/agent.js";
 import type { ApprovalRequest } from "./models/approval-request.js";
+import type { AuditCheckpoint } from "./models/audit-checkpoint.js";
 import type { AuditVerification } from "./models/audit-verification.js";
 import type { CreatedAdmin } from "./models/created-admin.js";
 import type { CreatedAgent } from "./models/created-agent.js";
@@ -162,14 +165,37 @@ export class VaultAdmin implements AsyncDisposable {
     return new AuditList(fetchPage, options.cursor);
   }
 
-  /** Checks the audit log's hash chain end to end; a broken chain is a result, not an error. */
-  async verifyAudit(options: AdminRequestOptions = {}): Promise<AuditVerification> {
+  /**
+   * Checks the audit log's hash chain end to end, and that it still holds each of
+   * `options.checkpoints` (taken earlier with {@link auditCheckpoint}); a broken chain is a
+   * result, not an error. A checkpoint the vault did not sign is refused (`AgentVaultError`, 400).
+   */
+  async verifyAudit(options: VerifyAuditOptions = {}): Promise<AuditVerification> {
+    const checkpoints = options.checkpoints ?? [];
+    const response = await this.#pipeline.send(
+      checkpoints.length === 0
+        ? { method: "GET", path: "/audit/verify", signal: options.signal }
+        : {
+            method: "POST",
+            path: "/audit/verify",
+            body: { checkpoints: [...checkpoints] },
+            signal: options.signal,
+          },
+    );
+    return toAuditVerification(response.body);
+  }
+
+  /**
+   * A checkpoint of the audit chain's head, signed by the vault. Store it outside the vault;
+   * `verifyAudit({ checkpoints: [it] })` later reports a chain cut back before it.
+   */
+  async auditCheckpoint(options: AdminRequestOptions = {}): Promise<AuditCheckpoint> {
     const response = await this.#pipeline.send({
       method: "GET",
-      path: "/audit/verify",
+      path: "/audit/checkpoint",
       signal: options.signal,
     });
-    return toAuditVerification(response.body);
+    return toAuditCheckpoint(response.body);
   }
 
   /**

@@ -132,3 +132,40 @@ describe("verifyAudit", () => {
     expect((error as AgentVaultError).code).toBe("INVALID_RESPONSE");
   });
 });
+
+describe("audit checkpoints", () => {
+  const checkpoint = {
+    tenant: "ten_1",
+    seq: 12,
+    head_hash: "a".repeat(64),
+    at: "2026-01-15T10:00:00.000Z",
+    signature: "b".repeat(64),
+  };
+
+  it("GETs /audit/checkpoint and keeps its fields as sent, to be handed back", async () => {
+    nock(ORIGIN, { reqheaders: { authorization: `Bearer ${ADMIN_KEY}` } })
+      .get("/v1/audit/checkpoint")
+      .reply(200, checkpoint);
+    expect(await testAdmin().auditCheckpoint()).toEqual(checkpoint);
+  });
+
+  it("POSTs the checkpoints to /audit/verify and reports how many held", async () => {
+    nock(ORIGIN)
+      .post("/v1/audit/verify", { checkpoints: [checkpoint] })
+      .reply(200, { ok: false, count: 9, broken_at: "seq 12", reason: "cut", checkpoints: 0 });
+    expect(await testAdmin().verifyAudit({ checkpoints: [checkpoint] })).toEqual({
+      ok: false,
+      count: 9,
+      brokenAt: "seq 12",
+      reason: "cut",
+      checkpoints: 0,
+    });
+  });
+
+  it("reports a checkpoint answer without a signature as INVALID_RESPONSE", async () => {
+    const { signature: _signature, ...unsigned } = checkpoint;
+    nock(ORIGIN).get("/v1/audit/checkpoint").reply(200, unsigned);
+    const error = await rejectionOf(testAdmin().auditCheckpoint());
+    expect((error as AgentVaultError).code).toBe("INVALID_RESPONSE");
+  });
+});

@@ -11,10 +11,12 @@ export type {
   GetApprovalOptions,
   ListApprovalsOptions,
   ListAuditOptions,
+  VerifyAuditOptions,
 } from "../admin-request-options.js";
 export { AuditList } from "../audit-list.js";
 export type { Admin } from "../models/admin.js";
 export type { Agent } from "../models/agent.js";
+export type { AuditCheckpoint } from "../models/audit-checkpoint.js";
 export type { AuditEvent } from "../models/audit-event.js";
 export type { AuditPage } from "../models/audit-page.js";
 export type { AuditVerification } from "../models/audit-verification.js";

@@ -1,6 +1,7 @@
 import type { Admin } from "../models/admin.js";
 import type { Agent } from "../models/agent.js";
 import type { ApprovalRequest } from "../models/approval-request.js";
+import type { AuditCheckpoint } from "../models/audit-checkpoint.js";
 import type { AuditEvent } from "../models/audit-event.js";
 import type { AuditPage } from "../models/audit-page.js";
 import type { AuditVerification } from "../models/audit-verification.js";
@@ -14,6 +15,7 @@ import {
   pick,
   requireBoolean,
   requireDate,
+  requireNumber,
   requireString,
   stringArray,
   stringOrNull,
@@ -81,7 +83,24 @@ export function toAuditVerification(body: unknown): AuditVerification {
     count: numberOrNull(pick(wire, "count")) ?? 0,
     brokenAt: stringOrNull(pick(wire, "broken_at", "brokenAt")),
   };
-  return reason === null ? verification : { ...verification, reason };
+  const checkpoints = numberOrNull(pick(wire, "checkpoints"));
+  return {
+    ...verification,
+    ...(reason === null ? {} : { reason }),
+    ...(checkpoints === null ? {} : { checkpoints }),
+  };
+}
+
+/** `GET /v1/audit/checkpoint` → {@link AuditCheckpoint}, its fields as the server sent them. */
+export function toAuditCheckpoint(body: unknown): AuditCheckpoint {
+  const wire = asWireObject(body, "an audit checkpoint");
+  return {
+    tenant: requireString(wire, "audit checkpoint", "tenant"),
+    seq: requireNumber(wire, "audit checkpoint", "seq"),
+    head_hash: requireString(wire, "audit checkpoint", "head_hash"),
+    at: requireString(wire, "audit checkpoint", "at"),
+    signature: requireString(wire, "audit checkpoint", "signature"),
+  };
 }
 
 /** `GET /v1/agents` → {@link Agent}[]. */

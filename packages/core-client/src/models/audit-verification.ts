@@ -8,4 +8,6 @@ export interface AuditVerification {
   readonly brokenAt: string | null;
   /** Why the chain is broken there (present only when the server said). */
   readonly reason?: string;
+  /** How many of the given checkpoints held (present when the server said). */
+  readonly checkpoints?: number;
 }
