@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
 import { parseDotenv } from "./capture-io.js";
@@ -84,6 +87,42 @@ describe("ass audit", () => {
     const verify = await vault.ass(["audit", "verify"]);
     expect(verify.code).toBe(ExitCode.OK);
     expect(verify.stdout).toMatch(/Audit chain intact: \d+ events verified/);
+  });
+});
+
+describe("ass audit checkpoint", () => {
+  it("writes a signed checkpoint to a new file, verifies with it, and refuses an altered one", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ass-checkpoint-"));
+    try {
+      const file = join(folder, "head.json");
+      const written = await vault.ass(["audit", "checkpoint", "--out", file]);
+      expect(written.code).toBe(ExitCode.OK);
+      expect(written.stdout).toMatch(/Checkpoint of seq \d+ written to/);
+      const checkpoint = JSON.parse(await readFile(file, "utf8"));
+      expect(checkpoint).toMatchObject({ seq: expect.any(Number), signature: expect.any(String) });
+      const again = await vault.ass(["audit", "checkpoint", "--out", file]);
+      expect(again.code).not.toBe(ExitCode.OK);
+      expect(again.stderr).toContain("already exists");
+
+      await vault.ass(["secrets", "set", "checkpointed/key"], { stdin: "after-checkpoint" });
+      const verify = await vault.ass(["audit", "verify", "--checkpoint", file]);
+      expect(verify.code).toBe(ExitCode.OK);
+      expect(verify.stdout).toMatch(/events verified, 1 checkpoints held/);
+
+      const altered = join(folder, "altered.json");
+      await writeFile(altered, JSON.stringify({ ...checkpoint, seq: checkpoint.seq + 1 }));
+      const refused = await vault.ass(["audit", "verify", "--checkpoint", file, altered]);
+      expect(refused.code).not.toBe(ExitCode.OK);
+      expect(refused.stderr).toContain("signature");
+
+      const notJson = join(folder, "notes.txt");
+      await writeFile(notJson, "not a checkpoint");
+      const unreadable = await vault.ass(["audit", "verify", "--checkpoint", notJson]);
+      expect(unreadable.code).not.toBe(ExitCode.OK);
+      expect(unreadable.stderr).toContain("is not JSON");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { type Column, formatTable } from "../output/format-table.js";
 import { idsOnly, type NameOf, principalNames } from "../output/principal-names.js";
 import { wholeNumber } from "../parse-options.js";
 import { sleep, stopQuietlyOnAbort } from "../sleep.js";
+import { readAuditCheckpoints, writeAuditCheckpoint } from "./audit-checkpoint.js";
 
 const auditColumns = (nameOf: NameOf): readonly Column<AuditEvent>[] => [
   { header: "at", value: (event) => event.at },
@@ -32,7 +33,7 @@ type AuditOptions = {
   interval: number;
 };
 
-/** `ass audit [--follow]` and `ass audit verify` (admin key). */
+/** `ass audit [--follow]`, `ass audit verify [--checkpoint file…]`, `ass audit checkpoint` (admin key). */
 export function registerAuditCommand(program: Command, io: CliIo): void {
   const audit = program
     .command("audit")
@@ -58,17 +59,37 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
 
   audit
     .command("verify")
-    .description("Check the audit log's hash chain end to end; exits 1 when it is broken.")
-    .action(async (_options: unknown, command: Command) => {
+    .description(
+      "Check the audit log's hash chain end to end, and that it still holds each checkpoint given; exits 1 when it is broken.",
+    )
+    .option(
+      "--checkpoint <file...>",
+      "checkpoint files written by `ass audit checkpoint --out` (catches events cut off the end)",
+    )
+    .action(async (options: { checkpoint?: string[] }, command: Command) => {
       const context = commandContext(io, command);
-      const result = await context.admin().verifyAudit();
+      const checkpoints = await readAuditCheckpoints(options.checkpoint ?? []);
+      const result = await context.admin().verifyAudit({ checkpoints });
       if (context.json) context.printDone("", result);
       if (!result.ok) {
         throw new CliError(
           `the audit chain is broken at event ${result.brokenAt}: ${result.reason ?? "hash mismatch"}.`,
         );
       }
-      if (!context.json) io.stdout.write(`Audit chain intact: ${result.count} events verified.\n`);
+      if (!context.json) {
+        const held = checkpoints.length === 0 ? "" : `, ${checkpoints.length} checkpoints held`;
+        io.stdout.write(`Audit chain intact: ${result.count} events verified${held}.\n`);
+      }
+    });
+
+  audit
+    .command("checkpoint")
+    .description(
+      "Print (or write to a new file) the vault's signed checkpoint of the audit chain head; keep it outside the vault and pass it to `ass audit verify --checkpoint`.",
+    )
+    .option("-o, --out <file>", "write it to this new file instead of standard output")
+    .action(async (options: { out?: string }, command: Command) => {
+      await writeAuditCheckpoint(commandContext(io, command), options.out);
     });
 }
 
