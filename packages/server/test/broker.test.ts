@@ -60,6 +60,13 @@ function startUpstream(): Promise<Server> {
         );
         return;
       }
+      if (url.pathname === "/v1/slow") return; // never answers
+      if (url.pathname === "/v1/stream") {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write("data: first\n\n");
+        setTimeout(() => response.end("data: last\n\n"), 600);
+        return;
+      }
       if (url.pathname === "/v1/redirect") {
         response.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" });
         response.end();
@@ -109,6 +116,13 @@ beforeAll(async () => {
       header: "X-Api-Key: {value}",
     },
     {
+      name: "slow",
+      upstream: upstreamOrigin,
+      secretPath: "production/openai/api-key",
+      header: "X-Api-Key: {value}",
+      timeoutSeconds: 1,
+    },
+    {
       name: "down",
       upstream: "http://127.0.0.1:9",
       secretPath: "production/openai/api-key",
@@ -136,6 +150,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.app.close();
+  upstream?.closeAllConnections();
   upstream?.close();
 });
 
@@ -319,6 +334,34 @@ describe("the credential broker", () => {
     const body = await down.text();
     expect(body).toContain("UPSTREAM_FAILED");
     expect(body).not.toContain(VALUE);
+  });
+
+  it("answers a silent upstream with 504 once the route's timeout passes", async () => {
+    const issued = await token("secrets:use:production/openai/*");
+    const started = performance.now();
+    const silent = await call(issued.body.token, "slow/v1/slow");
+    expect(silent.status).toBe(504);
+    expect((await silent.json()).error).toMatchObject({ code: "UPSTREAM_TIMEOUT", route: "slow" });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it("streams the answer as the upstream produces it (server-sent events)", async () => {
+    const issued = await token("secrets:use:production/openai/*");
+    const started = performance.now();
+    const answer = await call(issued.body.token, "openai/v1/stream");
+    expect(answer.status).toBe(200);
+    const reader = (answer.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    const firstAt = performance.now() - started;
+    expect(new TextDecoder().decode(first.value)).toContain("data: first");
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    const endAt = performance.now() - started;
+    expect(rest).toContain("data: last");
+    // The first event arrived before the upstream's 600 ms pause ended, not with the last one.
+    expect(endAt - firstAt).toBeGreaterThan(400);
   });
 
   it("needs an approval for a sensitive secret's route", async () => {
