@@ -4,7 +4,7 @@ import {
   hashAuditEvent,
   verifyAuditChain,
 } from "../audit/hash-chain.js";
-import { generateId } from "../crypto/credentials.js";
+import { systemAuditEvent } from "../audit/system-event.js";
 import type { AuditStore } from "./audit-store.js";
 
 const BATCH = 1000;
@@ -56,21 +56,14 @@ export async function rechainLegacyAudit(
       afterSeq = events[events.length - 1]?.seq ?? afterSeq;
       if (events.length < BATCH) break;
     }
-    await audit.append({
-      id: generateId("evt_"),
-      at: now().toISOString(),
-      tenantId,
-      event: "audit.rekeyed",
-      actorType: "system",
-      actorId: null,
-      tokenId: null,
-      path: null,
-      version: null,
-      ip: null,
-      outcome: "success",
-      requestId: null,
-      detail: { events: head.seq },
-    });
+    await audit.append(
+      systemAuditEvent({
+        tenantId,
+        at: now().toISOString(),
+        event: "audit.rekeyed",
+        detail: { events: head.seq },
+      }),
+    );
     outcomes.push({ tenantId, result: "rechained", events: head.seq });
   }
   return outcomes;
