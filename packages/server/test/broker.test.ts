@@ -336,6 +336,29 @@ describe("the credential broker", () => {
     expect(body).not.toContain(VALUE);
   });
 
+  it("cuts off a streamed (chunked) body over the route's limit with 413", async () => {
+    const issued = await token("secrets:use:production/openai/*");
+    const status = await new Promise<number>((resolve, reject) => {
+      const sent = request(`${vault}/v1/broker/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${issued.body.token}`,
+          "content-type": "application/json",
+          "transfer-encoding": "chunked",
+        },
+      });
+      sent.on("error", reject);
+      sent.on("response", (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      for (let index = 0; index < 8; index += 1) sent.write("x".repeat(1000));
+      sent.end();
+    });
+    expect(status).toBe(413);
+    expect(seen).toHaveLength(0);
+  });
+
   it("answers a silent upstream with 504 once the route's timeout passes", async () => {
     const issued = await token("secrets:use:production/openai/*");
     const started = performance.now();
