@@ -84,8 +84,8 @@ const SECRET_ROUTES: Record<
 };
 
 /**
- * Admin-only routes (creating a tenant: the operator's key only): any other credential is
- * refused, and the refusal audited, before anything else.
+ * Admin-only routes (creating a tenant and handing the operator role on: the operator's key
+ * only): any other credential is refused, and the refusal audited, before anything else.
  */
 const ADMIN_ROUTES: Record<string, Call> = {
   "POST /v1/approvals/{id}/approve": {
@@ -116,6 +116,20 @@ const ADMIN_ROUTES: Record<string, Call> = {
   "POST /v1/admins": { method: "POST", url: "/v1/admins", payload: { name: "x" } },
   "GET /v1/admins": { method: "GET", url: "/v1/admins" },
   "DELETE /v1/admins/{id}": { method: "DELETE", url: "/v1/admins/adm_unknown" },
+  "POST /v1/agents/{id}/rotate-key": {
+    method: "POST",
+    url: "/v1/agents/agt_unknown/rotate-key",
+    payload: {},
+  },
+  "POST /v1/admins/{id}/rotate-key": {
+    method: "POST",
+    url: "/v1/admins/adm_unknown/rotate-key",
+    payload: {},
+  },
+  "POST /v1/admins/{id}/make-operator": {
+    method: "POST",
+    url: "/v1/admins/adm_unknown/make-operator",
+  },
   "POST /v1/tenants": { method: "POST", url: "/v1/tenants", payload: { name: "x" } },
 };
 
@@ -272,7 +286,7 @@ describe("the guard's order", () => {
         const denialsBefore = await auditedDenials();
         const answer = await send(credential, call);
         expect(answer.statusCode, answer.body).toBe(403);
-        const operatorOnly = call.url === "/v1/tenants";
+        const operatorOnly = call.url === "/v1/tenants" || call.url.endsWith("/make-operator");
         expect(answer.json().error.required_scope).toBe(operatorOnly ? "operator" : "admin");
         expect(await auditedDenials()).toBe(denialsBefore + 1);
         if (credential !== server.agentKey) expect(await usesLeft(credential)).toBe(before);

@@ -38,9 +38,12 @@ const ROUTES: [string, string][] = [
   ["post", "/v1/agents"],
   ["get", "/v1/agents"],
   ["delete", "/v1/agents/{id}"],
+  ["post", "/v1/agents/{id}/rotate-key"],
   ["post", "/v1/admins"],
   ["get", "/v1/admins"],
   ["delete", "/v1/admins/{id}"],
+  ["post", "/v1/admins/{id}/rotate-key"],
+  ["post", "/v1/admins/{id}/make-operator"],
   ["post", "/v1/tenants"],
   ...["get", "post", "put", "patch", "delete"].map((method): [string, string] => [
     method,

@@ -144,6 +144,7 @@ export class ConsoleSessions {
         isOperator: admin.isOperator,
         // Rate limits and idempotency keys are per session, as they are per key.
         credentialHash: idHash,
+        viaSession: true,
       },
       csrfToken: session.csrfToken,
       adminName: admin.name,

@@ -1,11 +1,15 @@
 import type { AuditEventContent } from "../audit/hash-chain.js";
 import type { DataAccess, Stores } from "./stores.js";
 
-/** A principal whose record came from a cache: the commit confirms it still exists. */
+/**
+ * A principal whose record came from a cache: the commit confirms it still exists, and, for an
+ * agent or admin key given with `keyHash`, that the key was not rotated away meanwhile.
+ */
 export type PrincipalCheck = {
   readonly kind: "token" | "agent" | "admin";
   readonly tenantId: string;
   readonly id: string;
+  readonly keyHash?: string;
 };
 
 /** One token use to count: `limited` for a token with `max_uses` (checked against it, exactly). */
@@ -148,8 +152,13 @@ async function refuseStalePrincipals(
   for (const { check, ids } of wanted.values()) {
     const live =
       check.kind === "token"
-        ? await stores.tokens.liveIds(check.tenantId, [...ids], nowIso)
-        : await stores.principals.liveIds(
+        ? new Map(
+            [...(await stores.tokens.liveIds(check.tenantId, [...ids], nowIso))].map((id) => [
+              id,
+              undefined,
+            ]),
+          )
+        : await stores.principals.liveKeyHashes(
             check.kind === "agent" ? "agents" : "admins",
             check.tenantId,
             [...ids],
@@ -157,7 +166,10 @@ async function refuseStalePrincipals(
     for (const item of batch) {
       const stale = (item.entry.checks ?? []).some(
         (each) =>
-          each.kind === check.kind && each.tenantId === check.tenantId && !live.has(each.id),
+          each.kind === check.kind &&
+          each.tenantId === check.tenantId &&
+          (!live.has(each.id) ||
+            (each.keyHash !== undefined && live.get(each.id) !== each.keyHash)),
       );
       if (stale) refused.set(item, "gone");
     }

@@ -93,6 +93,17 @@ export class ConsoleSessionStore {
       .execute();
   }
 
+  /** Ends every open session of an admin (its key was rotated: a session begun with it goes too). */
+  async endAllOf(tenantId: string, adminId: string, at: string): Promise<void> {
+    await this.db
+      .updateTable("console_sessions")
+      .set({ ended_at: at })
+      .where("tenant_id", "=", tenantId)
+      .where("admin_id", "=", adminId)
+      .where("ended_at", "is", null)
+      .execute();
+  }
+
   /** Forgets sessions past their absolute limit or idle since `idleBefore`. */
   async deleteStale(now: string, idleBefore: string): Promise<void> {
     await this.db

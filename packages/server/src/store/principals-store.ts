@@ -173,6 +173,81 @@ export class PrincipalsStore {
     return this.softDelete("admins", tenantId, adminId, at);
   }
 
+  /**
+   * Replaces a live agent's or admin's key hash (a rotated key): the old key stops working at
+   * once. False when there is no such live agent or admin in the tenant.
+   */
+  async replaceKeyHash(
+    table: "agents" | "admins",
+    tenantId: string,
+    id: string,
+    keyHash: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable(table)
+      .set({ key_hash: keyHash })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Hands the operator role from one live admin of a tenant to another, in the caller's
+   * transaction. False unless `fromId` is the operator and `toId` is live: the caller must then
+   * roll back (the first update may have landed).
+   */
+  async moveOperator(tenantId: string, fromId: string, toId: string): Promise<boolean> {
+    const taken = await this.db
+      .updateTable("admins")
+      .set({ is_operator: 0 })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", fromId)
+      .where("is_operator", "=", 1)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) return false;
+    const given = await this.db
+      .updateTable("admins")
+      .set({ is_operator: 1 })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", toId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return Number(given.numUpdatedRows) === 1;
+  }
+
+  /** Whether the admin is live and holds the operator role now (the database's word, not a cache's). */
+  async isOperator(tenantId: string, adminId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("admins")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", adminId)
+      .where("is_operator", "=", 1)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The key hashes of these agents or admins that still exist (not deleted), by id. */
+  async liveKeyHashes(
+    table: "agents" | "admins",
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom(table)
+      .select(["id", "key_hash"])
+      .where("tenant_id", "=", tenantId)
+      .where("id", "in", [...ids])
+      .where("deleted_at", "is", null)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.key_hash]));
+  }
+
   /** Which of these agents or admins still exist (not deleted). */
   async liveIds(
     table: "agents" | "admins",

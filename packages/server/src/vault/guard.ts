@@ -118,7 +118,18 @@ export async function authorizeNamespaceListing(
 /** The checks that confirm a principal in the commit: a token and whoever issued it. */
 function checksOf(principal: Principal): PrincipalCheck[] {
   const { tenantId } = principal;
-  if (principal.kind !== "token") return [{ kind: principal.kind, tenantId, id: principal.id }];
+  if (principal.kind !== "token") {
+    // The key itself, not only its owner: a key rotated on another instance stops at once.
+    const viaSession = principal.kind === "admin" && principal.viaSession === true;
+    return [
+      {
+        kind: principal.kind,
+        tenantId,
+        id: principal.id,
+        ...(viaSession ? {} : { keyHash: principal.credentialHash }),
+      },
+    ];
+  }
   const { token } = principal;
   const issuer: PrincipalCheck[] =
     token.issuerType === "agent" || token.issuerType === "admin"

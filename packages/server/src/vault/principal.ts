@@ -9,6 +9,11 @@ export type Principal =
       readonly tenantId: string;
       readonly isOperator: boolean;
       readonly credentialHash: string;
+      /**
+       * Signed in to the console: `credentialHash` is the session's, not the key's (the session
+       * itself is checked on every request, and ends when the key is rotated).
+       */
+      readonly viaSession?: boolean;
     }
   | {
       readonly kind: "agent";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createAdmin, createTenant, deleteAdmin, listAdmins } from "../../vault/admins.js";
+import { handOverOperator, rotateAdminKey } from "../../vault/key-rotation.js";
 import type { AdminRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { actorOf } from "../request-actor.js";
@@ -11,6 +12,8 @@ import {
   createdTenantResponse,
   createTenantBody,
   idParams,
+  rotatedKeyResponse,
+  rotateKeyBody,
 } from "../schemas/principal-schemas.js";
 import type { VaultApp } from "../vault-app.js";
 
@@ -76,6 +79,45 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
     },
     async (request, reply) => {
       await deleteAdmin(context, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/v1/admins/:id/rotate-key",
+    {
+      schema: {
+        summary: "Give your own admin key a new value, shown once; the old one stops working",
+        description:
+          "Only the admin itself (403 SCOPE_DENIED for another admin's key, the operator's included). The tokens it issued stay valid unless revoke_tokens is true.",
+        tags: TAGS,
+        params: idParams,
+        body: rotateKeyBody,
+        response: { 200: rotatedKeyResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const rotated = await rotateAdminKey(context, actorOf(request), request.params.id, {
+        revokeTokens: request.body?.revoke_tokens === true,
+      });
+      return { id: rotated.id, api_key: rotated.apiKey, revoked_tokens: rotated.revokedTokens };
+    },
+  );
+
+  app.post(
+    "/v1/admins/:id/make-operator",
+    {
+      schema: {
+        summary: "Hand the operator role to another admin of your tenant (the operator only)",
+        description:
+          "That admin may then create tenants and delete the operator's key; the caller becomes a plain admin. 404 for no such admin, 409 for yourself.",
+        tags: TAGS,
+        params: idParams,
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await handOverOperator(context, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import { createAgent, deleteAgent, listAgents } from "../../vault/agents.js";
+import { rotateAgentKey } from "../../vault/key-rotation.js";
 import type { AgentRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { actorOf } from "../request-actor.js";
@@ -10,6 +11,8 @@ import {
   createAgentBody,
   createdAgentResponse,
   idParams,
+  rotatedKeyResponse,
+  rotateKeyBody,
 } from "../schemas/principal-schemas.js";
 import type { VaultApp } from "../vault-app.js";
 
@@ -86,6 +89,27 @@ export function registerAgentRoutes(app: VaultApp, context: VaultContext): void 
     async (request, reply) => {
       await deleteAgent(context, actorOf(request), request.params.id);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/v1/agents/:id/rotate-key",
+    {
+      schema: {
+        summary: "Give an agent a new key, shown once; the old one stops working (admin)",
+        description:
+          "The tokens the agent issued stay valid unless revoke_tokens is true (then they and their descendants are revoked).",
+        tags: TAGS,
+        params: idParams,
+        body: rotateKeyBody,
+        response: { 200: rotatedKeyResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const rotated = await rotateAgentKey(context, actorOf(request), request.params.id, {
+        revokeTokens: request.body?.revoke_tokens === true,
+      });
+      return { id: rotated.id, api_key: rotated.apiKey, revoked_tokens: rotated.revokedTokens };
     },
   );
 }

@@ -64,3 +64,21 @@ export const createdTenantResponse = z.object({
 });
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(128) });
+
+/** `POST /v1/agents/{id}/rotate-key` and `POST /v1/admins/{id}/rotate-key`. */
+export const rotateKeyBody = z
+  .strictObject({
+    revoke_tokens: z
+      .boolean()
+      .optional()
+      .describe(
+        "Also revoke every token the old key issued, with their descendants (default false: they stay valid)",
+      ),
+  })
+  .nullish();
+
+export const rotatedKeyResponse = z.object({
+  id: z.string(),
+  api_key: z.string().describe("The new key, shown this once; the old one no longer works"),
+  revoked_tokens: z.number().int().describe("Tokens revoked with the old key (revoke_tokens)"),
+});
