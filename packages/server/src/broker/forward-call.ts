@@ -5,6 +5,9 @@ import { pipeline } from "node:stream/promises";
 import { VaultError } from "../vault/vault-error.js";
 import type { Injection, ResolvedBrokerRoute } from "./broker-route.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./forward-headers.js";
+import { guardedLookup, REFUSED_ADDRESS } from "./upstream-lookup.js";
+
+const lookup = guardedLookup();
 
 /** One call as the caller sent it to `/v1/broker/{route}{rest}`. */
 export type IncomingCall = {
@@ -65,7 +68,14 @@ function injectedHeader(injection: Injection, value: string): [string, string] |
   }
 }
 
-function upstreamError(route: ResolvedBrokerRoute, timedOut: boolean): VaultError {
+function upstreamError(route: ResolvedBrokerRoute, timedOut: boolean, code?: string): VaultError {
+  if (code === REFUSED_ADDRESS) {
+    return new VaultError(
+      "UPSTREAM_FAILED",
+      `The upstream of broker route ${route.name} resolves to a link-local or cloud metadata address; name such an address literally in the route if it is meant`,
+      { route: route.name },
+    );
+  }
   return timedOut
     ? new VaultError(
         "UPSTREAM_TIMEOUT",
@@ -126,12 +136,15 @@ export function forwardCall(
       headers,
       agent: secure ? agents.https : agents.http,
       timeout: route.timeoutMs,
+      lookup: lookup as never,
     });
     request.on("timeout", () => {
       timedOut = true;
       request.destroy();
     });
-    request.on("error", () => reject(failure ?? upstreamError(route, timedOut)));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      reject(failure ?? upstreamError(route, timedOut, error.code)),
+    );
     request.on("response", (response) => {
       resolve({
         status: response.statusCode ?? 502,
