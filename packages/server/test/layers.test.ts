@@ -47,6 +47,11 @@ describe("the server's layers", () => {
     expect(await violations("vault", ["http", "console", "fastify", "@fastify"])).toEqual([]);
   });
 
+  it("broker/ forwards without Fastify, routes or the store: authorisation is vault/'s", async () => {
+    const forbidden = ["http", "console", "store", "db", "fastify", "@fastify"];
+    expect(await violations("broker", forbidden)).toEqual([]);
+  });
+
   it("store/ and db/ know no rules and no routes: no import of vault/, http/ or console/", async () => {
     const forbidden = ["vault", "http", "console", "fastify"];
     expect([
