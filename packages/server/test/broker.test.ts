@@ -61,6 +61,11 @@ function startUpstream(): Promise<Server> {
         return;
       }
       if (url.pathname === "/v1/slow") return; // never answers
+      if (url.pathname === "/v1/echo") {
+        response.writeHead(200, { "x-echo": String(request.headers.authorization) });
+        response.end(JSON.stringify({ received: request.headers.authorization }));
+        return;
+      }
       if (url.pathname === "/v1/stream") {
         response.writeHead(200, { "content-type": "text/event-stream" });
         response.write("data: first\n\n");
@@ -357,6 +362,16 @@ describe("the credential broker", () => {
     });
     expect(status).toBe(413);
     expect(seen).toHaveLength(0);
+  });
+
+  it("masks the value when the upstream echoes it back, in headers and body", async () => {
+    const issued = await token("secrets:use:production/openai/*");
+    const echoed = await call(issued.body.token, "openai/v1/echo");
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${VALUE}`);
+    expect(echoed.headers.get("x-echo")).toBe(`Bearer ${"*".repeat(VALUE.length)}`);
+    const body = await echoed.text();
+    expect(body).not.toContain(VALUE);
+    expect(body).toContain("*".repeat(VALUE.length));
   });
 
   it("answers a silent upstream with 504 once the route's timeout passes", async () => {

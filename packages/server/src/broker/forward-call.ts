@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { VaultError } from "../vault/vault-error.js";
 import type { Injection, ResolvedBrokerRoute } from "./broker-route.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./forward-headers.js";
+import { maskEcho, maskEchoInHeaders } from "./mask-echo.js";
 import { guardedLookup, REFUSED_ADDRESS } from "./upstream-lookup.js";
 
 const lookup = guardedLookup();
@@ -105,7 +106,7 @@ function byteCounter(limit: number, onOver: () => Error) {
 /**
  * Sends a call upstream with the secret injected and the caller's credential removed; resolves
  * with the answer once its headers arrive (its body streams on). Redirects are answered as they
- * are, never followed. The request body is bounded by the route's `maxBodyBytes` (413), the
+ * are, never followed; a value the upstream echoes back is masked. The request body is bounded by the route's `maxBodyBytes` (413), the
  * upstream's silence by its timeout (504); an unreachable upstream is 502. Errors never hold the
  * value or a header.
  */
@@ -146,10 +147,16 @@ export function forwardCall(
       reject(failure ?? upstreamError(route, timedOut, error.code)),
     );
     request.on("response", (response) => {
+      // An upstream that echoes the value back does not hand it to the caller: masked in the
+      // headers, and in a body that is not compressed (a compressed one passes as it is).
+      const encoding = response.headers["content-encoding"];
+      const plain = encoding === undefined || encoding === "identity";
+      const body = plain ? response.pipe(maskEcho(value)) : response;
+      if (plain) response.on("error", (error) => body.destroy(error));
       resolve({
         status: response.statusCode ?? 502,
-        headers: callerResponseHeaders(response.headers),
-        body: response,
+        headers: maskEchoInHeaders(callerResponseHeaders(response.headers), value),
+        body,
         bytesSent: counter.count,
       });
     });
