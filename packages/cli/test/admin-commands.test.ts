@@ -68,6 +68,60 @@ describe("ass admins", () => {
   });
 });
 
+describe("ass agents rotate-key, ass admins rotate-key and make-operator", () => {
+  it("print a new key once, after which only it works, and hand the operator role on and back", async () => {
+    const agent = await vault.ass(["agents", "create", "rotating", "--scope", "secrets:*:rot/*"]);
+    const oldAgentKey = parseDotenv(agent.stdout).ASS_AGENT_KEY!;
+    const agents = JSON.parse((await vault.ass(["--json", "agents", "list"])).stdout) as {
+      agentId: string;
+      name: string;
+    }[];
+    const agentId = agents.find((entry) => entry.name === "rotating")!.agentId;
+    const rotated = await vault.ass(["agents", "rotate-key", agentId]);
+    expect(rotated.code).toBe(ExitCode.OK);
+    const newAgentKey = parseDotenv(rotated.stdout).ASS_AGENT_KEY!;
+    expect(newAgentKey).toMatch(/^ass_live_/);
+    expect(rotated.stderr).toContain("the old one no longer works");
+    const asAgent = (key: string) => ({ ASS_ADMIN_KEY: undefined, ASS_AGENT_KEY: key });
+    const set = await vault.ass(["secrets", "set", "rot/a"], {
+      stdin: "v",
+      env: asAgent(newAgentKey),
+    });
+    expect(set.code).toBe(ExitCode.OK);
+    const old = await vault.ass(["secrets", "get", "rot/a"], { env: asAgent(oldAgentKey) });
+    expect(old.code).toBe(ExitCode.UNAUTHORIZED);
+
+    const admin = await vault.ass(["--json", "admins", "create", "Rotator"]);
+    const created = JSON.parse(admin.stdout) as { adminId: string; apiKey: string };
+    const asAdmin = (key: string) => ({ ASS_ADMIN_KEY: key });
+    const own = await vault.ass(["admins", "rotate-key", created.adminId], {
+      env: asAdmin(created.apiKey),
+    });
+    expect(own.code).toBe(ExitCode.OK);
+    const newAdminKey = parseDotenv(own.stdout).ASS_ADMIN_KEY!;
+    expect((await vault.ass(["admins", "list"], { env: asAdmin(created.apiKey) })).code).toBe(
+      ExitCode.UNAUTHORIZED,
+    );
+    expect((await vault.ass(["admins", "list"], { env: asAdmin(newAdminKey) })).code).toBe(
+      ExitCode.OK,
+    );
+
+    const operatorId = JSON.parse((await vault.ass(["--json", "whoami"])).stdout).id as string;
+    expect((await vault.ass(["admins", "make-operator", created.adminId, "--yes"])).code).toBe(
+      ExitCode.OK,
+    );
+    const list = JSON.parse(
+      (await vault.ass(["--json", "admins", "list"], { env: asAdmin(newAdminKey) })).stdout,
+    ) as { adminId: string; isOperator: boolean }[];
+    expect(list.find((entry) => entry.isOperator)?.adminId).toBe(created.adminId);
+    // And back, so the other tests keep their operator.
+    const back = await vault.ass(["admins", "make-operator", operatorId, "--yes"], {
+      env: asAdmin(newAdminKey),
+    });
+    expect(back.code).toBe(ExitCode.OK);
+  });
+});
+
 describe("ass audit", () => {
   it("shows what happened, filtered, without values, and verifies the chain", async () => {
     await vault.ass(["secrets", "set", "audited/key"], { stdin: "audited-value" });

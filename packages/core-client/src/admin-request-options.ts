@@ -68,6 +68,15 @@ export interface CreateAdminOptions extends AdminRequestOptions {
   name: string;
 }
 
+/** Options of `rotateAgentKey` and `rotateAdminKey`. */
+export interface RotateKeyOptions extends AdminRequestOptions {
+  /**
+   * Also revoke every token the old key minted, with their descendants.
+   * @default false (they stay valid)
+   */
+  revokeTokens?: boolean;
+}
+
 /** Options of `createTenant`. */
 export interface CreateTenantOptions extends AdminRequestOptions {
   /** The tenant's name, e.g. a team or a customer. */

@@ -7,6 +7,7 @@ import type {
   GetApprovalOptions,
   ListApprovalsOptions,
   ListAuditOptions,
+  RotateKeyOptions,
   VerifyAuditOptions,
 } from "./admin-request-options.js";
 import { AuditList } from "./audit-list.js";
@@ -20,6 +21,7 @@ import {
   toCreatedAdmin,
   toCreatedAgent,
   toCreatedTenant,
+  toRotatedKey,
 } from "./internal/admin-wire-mappers.js";
 import { ClientCore } from "./internal/client-core.js";
 import { checkNumber, invalid, requireText } from "./internal/option-checks.js";
@@ -39,6 +41,7 @@ import type { AuditVerification } from "./models/audit-verification.js";
 import type { CreatedAdmin } from "./models/created-admin.js";
 import type { CreatedAgent } from "./models/created-agent.js";
 import type { CreatedTenant } from "./models/created-tenant.js";
+import type { RotatedKey } from "./models/rotated-key.js";
 import type { VaultAdminOptions } from "./vault-admin-options.js";
 
 /** What an approver can do with a pending request (`POST /v1/approvals/{id}/<decision>`). */
@@ -243,6 +246,21 @@ export class VaultAdmin implements AsyncDisposable {
   }
 
   /**
+   * Gives an agent a new key, in the result's `apiKey` (shown only this once; the result prints
+   * `[REDACTED]` in its place). The old key stops working at once; the tokens it minted stay
+   * valid unless `revokeTokens` is true.
+   */
+  async rotateAgentKey(agentId: string, options: RotateKeyOptions = {}): Promise<RotatedKey> {
+    const response = await this.#pipeline.send({
+      method: "POST",
+      path: `/agents/${encodeIdSegment(agentId, "agentId")}/rotate-key`,
+      body: { revoke_tokens: options.revokeTokens === true },
+      signal: options.signal,
+    });
+    return toRotatedKey(response.body);
+  }
+
+  /**
    * Creates a named admin: another approver. Its key is in the result's `apiKey`, shown only
    * this once; the result prints `[REDACTED]` in its place.
    */
@@ -271,6 +289,33 @@ export class VaultAdmin implements AsyncDisposable {
     await this.#pipeline.send({
       method: "DELETE",
       path: `/admins/${encodeIdSegment(adminId, "adminId")}`,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Gives the calling admin's own key a new value (another admin's key is refused: 403), in the
+   * result's `apiKey`, shown only this once. The old key stops working at once, so use the new
+   * one from now on; the tokens it minted stay valid unless `revokeTokens` is true.
+   */
+  async rotateAdminKey(adminId: string, options: RotateKeyOptions = {}): Promise<RotatedKey> {
+    const response = await this.#pipeline.send({
+      method: "POST",
+      path: `/admins/${encodeIdSegment(adminId, "adminId")}/rotate-key`,
+      body: { revoke_tokens: options.revokeTokens === true },
+      signal: options.signal,
+    });
+    return toRotatedKey(response.body);
+  }
+
+  /**
+   * Hands the operator role to another admin of the tenant (the operator's key only); the
+   * caller becomes a plain admin.
+   */
+  async makeOperator(adminId: string, options: AdminRequestOptions = {}): Promise<void> {
+    await this.#pipeline.send({
+      method: "POST",
+      path: `/admins/${encodeIdSegment(adminId, "adminId")}/make-operator`,
       signal: options.signal,
     });
   }

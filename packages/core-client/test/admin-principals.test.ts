@@ -1,6 +1,6 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { CreatedAdmin, CreatedAgent, CreatedTenant } from "../src/admin/index.js";
+import { CreatedAdmin, CreatedAgent, CreatedTenant, RotatedKey } from "../src/admin/index.js";
 import {
   AgentVaultConflictError,
   AgentVaultNotFoundError,
@@ -230,5 +230,39 @@ describe("tenants", () => {
     expect(await rejectionOf(testAdmin().createTenant({ name: "" }))).toBeInstanceOf(
       AgentVaultValidationError,
     );
+  });
+});
+
+describe("key rotation", () => {
+  it("rotateAgentKey POSTs revoke_tokens and returns the new key once, redacted when printed", async () => {
+    let body: unknown;
+    nock(ORIGIN)
+      .post("/v1/agents/agt_1/rotate-key", (sent) => {
+        body = sent;
+        return true;
+      })
+      .reply(200, { id: "agt_1", api_key: "ass_live_fake0000rotatedagent", revoked_tokens: 2 });
+    const rotated = await testAdmin().rotateAgentKey("agt_1", { revokeTokens: true });
+    expect(body).toEqual({ revoke_tokens: true });
+    expect(rotated).toBeInstanceOf(RotatedKey);
+    expect(rotated).toMatchObject({ id: "agt_1", revokedTokens: 2 });
+    expect(rotated.apiKey).toBe("ass_live_fake0000rotatedagent");
+    expect(JSON.stringify(rotated)).not.toContain("rotatedagent");
+    expect(String(rotated)).not.toContain("rotatedagent");
+  });
+
+  it("rotateAdminKey keeps tokens by default; makeOperator POSTs to the admin", async () => {
+    let body: unknown;
+    nock(ORIGIN)
+      .post("/v1/admins/adm_2/rotate-key", (sent) => {
+        body = sent;
+        return true;
+      })
+      .reply(200, { id: "adm_2", api_key: NEW_ADMIN_KEY, revoked_tokens: 0 });
+    nock(ORIGIN).post("/v1/admins/adm_2/make-operator").reply(204);
+    const rotated = await testAdmin().rotateAdminKey("adm_2");
+    expect(body).toEqual({ revoke_tokens: false });
+    expect(rotated.apiKey).toBe(NEW_ADMIN_KEY);
+    await expect(testAdmin().makeOperator("adm_2")).resolves.toBeUndefined();
   });
 });

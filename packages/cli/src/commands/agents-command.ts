@@ -1,4 +1,4 @@
-import type { Admin, Agent } from "@agentsecretstore/client/admin";
+import type { Admin, Agent, RotatedKey } from "@agentsecretstore/client/admin";
 import { escapeUnsafeText } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
@@ -22,7 +22,29 @@ const ADMIN_COLUMNS: readonly Column<Admin>[] = [
   { header: "created", value: (admin) => admin.createdAt },
 ];
 
-/** `ass agents create|list|delete` and `ass admins create|list|delete` (admin key). */
+/** Prints a rotated key once: JSON with `--json`, else the dotenv line on standard output. */
+function printRotatedKey(
+  io: CliIo,
+  context: ReturnType<typeof commandContext>,
+  kind: "agent" | "admin",
+  rotated: RotatedKey,
+): void {
+  if (context.json) {
+    context.printDone("", { ...rotated.toJSON(), apiKey: rotated.apiKey });
+    return;
+  }
+  const tokens =
+    rotated.revokedTokens > 0 ? `; ${rotated.revokedTokens} tokens revoked` : "; its tokens stay";
+  io.stderr.write(
+    `New key for ${kind} ${rotated.id}, shown only now; the old one no longer works${tokens}.\n`,
+  );
+  io.stdout.write(`${kind === "agent" ? "ASS_AGENT_KEY" : "ASS_ADMIN_KEY"}=${rotated.apiKey}\n`);
+}
+
+/**
+ * `ass agents create|list|rotate-key|delete` and `ass admins create|list|rotate-key|make-operator|delete`
+ * (admin key).
+ */
 export function registerAgentsCommand(program: Command, io: CliIo): void {
   const agents = program
     .command("agents")
@@ -94,6 +116,21 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
       });
     });
 
+  agents
+    .command("rotate-key")
+    .description(
+      "Give an agent a new key; prints it once, as ASS_AGENT_KEY=…. The old key stops working at once; its tokens stay unless --revoke-tokens.",
+    )
+    .argument("<id>", "agent id (agt_…)")
+    .option("--revoke-tokens", "also revoke every token the old key minted")
+    .action(async (id: string, options: { revokeTokens?: boolean }, command: Command) => {
+      const context = commandContext(io, command);
+      const rotated = await context
+        .admin()
+        .rotateAgentKey(id, { revokeTokens: options.revokeTokens === true });
+      printRotatedKey(io, context, "agent", rotated);
+    });
+
   const admins = program
     .command("admins")
     .description("Create, list and delete admin keys: each is a named approver (admin key).");
@@ -122,6 +159,38 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
     .action(async (_options: unknown, command: Command) => {
       const context = commandContext(io, command);
       context.printTable(await context.admin().listAdmins(), ADMIN_COLUMNS);
+    });
+
+  admins
+    .command("rotate-key")
+    .description(
+      "Give your own admin key a new value; prints it once, as ASS_ADMIN_KEY=…. The old key stops working at once: use the new one from now on. Its tokens stay unless --revoke-tokens.",
+    )
+    .argument("<id>", "your admin id (ass whoami)")
+    .option("--revoke-tokens", "also revoke every token the old key minted")
+    .action(async (id: string, options: { revokeTokens?: boolean }, command: Command) => {
+      const context = commandContext(io, command);
+      const rotated = await context
+        .admin()
+        .rotateAdminKey(id, { revokeTokens: options.revokeTokens === true });
+      printRotatedKey(io, context, "admin", rotated);
+    });
+
+  admins
+    .command("make-operator")
+    .description(
+      "Hand the operator role to another admin (the operator's key only); you become a plain admin.",
+    )
+    .argument("<id>", "the admin id that becomes the operator")
+    .option("-y, --yes", "do not ask")
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      await confirm(io, `Make admin ${id} the operator? Your key stops being the operator's.`, {
+        yes: options.yes,
+        refusal: `handing the operator role to ${id} cannot be undone by you`,
+      });
+      const context = commandContext(io, command);
+      await context.admin().makeOperator(id);
+      context.printDone(`Admin ${id} is the operator now.`, { adminId: id, operator: true });
     });
 
   admins

@@ -11,6 +11,7 @@ export type {
   GetApprovalOptions,
   ListApprovalsOptions,
   ListAuditOptions,
+  RotateKeyOptions,
   VerifyAuditOptions,
 } from "../admin-request-options.js";
 export { AuditList } from "../audit-list.js";
@@ -26,5 +27,7 @@ export type { CreatedAgentInit } from "../models/created-agent.js";
 export { CreatedAgent } from "../models/created-agent.js";
 export type { CreatedTenantInit } from "../models/created-tenant.js";
 export { CreatedTenant } from "../models/created-tenant.js";
+export type { RotatedKeyInit } from "../models/rotated-key.js";
+export { RotatedKey } from "../models/rotated-key.js";
 export { VaultAdmin } from "../vault-admin.js";
 export type { VaultAdminOptions } from "../vault-admin-options.js";

@@ -8,6 +8,7 @@ import type { AuditVerification } from "../models/audit-verification.js";
 import { CreatedAdmin } from "../models/created-admin.js";
 import { CreatedAgent } from "../models/created-agent.js";
 import { CreatedTenant } from "../models/created-tenant.js";
+import { RotatedKey } from "../models/rotated-key.js";
 import {
   asWireObject,
   dateOrNull,
@@ -132,6 +133,16 @@ export function toCreatedAdmin(body: unknown): CreatedAdmin {
   return new CreatedAdmin({
     ...adminFields(wire),
     apiKey: requireString(wire, "admin", "api_key", "apiKey", "admin_key"),
+  });
+}
+
+/** `POST /v1/agents|admins/{id}/rotate-key` → {@link RotatedKey} (its key redacts itself). */
+export function toRotatedKey(body: unknown): RotatedKey {
+  const wire = asWireObject(body, "a rotated key");
+  return new RotatedKey({
+    id: requireString(wire, "rotated key", "id", "agent_id", "admin_id"),
+    revokedTokens: numberOrNull(pick(wire, "revoked_tokens", "revokedTokens")) ?? 0,
+    apiKey: requireString(wire, "rotated key", "api_key", "apiKey"),
   });
 }
 
