@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { signIn } from "./console/console-helpers.js";
 import { auditEvents, createAdmin } from "./helpers/approvals.js";
 import {
   bearer,
@@ -102,6 +103,36 @@ describe("POST /v1/admins/{id}/rotate-key", () => {
       201,
     );
     expect((await getWith(test, other.adminKey, "/v1/admins")).statusCode).toBe(200);
+  });
+});
+
+describe("a rotated admin key and the console", () => {
+  it("ends the console sessions begun with the old key, and the new key signs in", async () => {
+    server = await createTestServer();
+    const test = server;
+    const approver = await createAdmin(test, "console-user");
+    const { cookie } = await signIn(test, approver.adminKey);
+    const list = () =>
+      test.app.inject({ method: "GET", url: "/v1/approvals", headers: { cookie } });
+    expect((await list()).statusCode).toBe(200);
+    const rotated = await post(
+      test,
+      approver.adminKey,
+      `/v1/admins/${approver.adminId}/rotate-key`,
+    );
+    expect(rotated.statusCode).toBe(200);
+    expect((await list()).statusCode).toBe(401);
+    await expect(signIn(test, approver.adminKey)).rejects.toThrow("sign-in failed");
+    const fresh = await signIn(test, rotated.json().api_key as string);
+    expect(
+      (
+        await test.app.inject({
+          method: "GET",
+          url: "/v1/approvals",
+          headers: { cookie: fresh.cookie },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 });
 

@@ -182,5 +182,28 @@ describe("CommitGroup", () => {
       expect(events.map((stored) => stored.id)).toEqual(["evt_2"]);
       await data.close();
     });
+
+    it("refuses an agent or admin key rotated away behind a cache's back, and admits its new key", async () => {
+      const { data, group } = await seeded();
+      const check = (keyHash: string) => [
+        { kind: "agent" as const, tenantId: "ten_test", id: "agt_test", keyHash },
+      ];
+      expect(await group.append({ event: event(1), checks: check("hash-agent") })).toBe(
+        "committed",
+      );
+      await data.principals.replaceKeyHash("agents", "ten_test", "agt_test", "hash-rotated");
+      expect(await group.append({ event: event(2), checks: check("hash-agent") })).toBe("gone");
+      expect(await group.append({ event: event(3), checks: check("hash-rotated") })).toBe(
+        "committed",
+      );
+      // A token's issuer is checked without a key: its tokens outlive the rotation.
+      expect(
+        await group.append({
+          event: event(4),
+          checks: [{ kind: "agent", tenantId: "ten_test", id: "agt_test" }],
+        }),
+      ).toBe("committed");
+      await data.close();
+    });
   });
 });
