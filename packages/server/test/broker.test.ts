@@ -419,8 +419,16 @@ describe("the credential broker", () => {
   it("audits every call as secret.used without headers, bodies, queries, the value or the token", async () => {
     const issued = await token("secrets:use:production/openai/*");
     expect((await call(issued.body.token, "openai/v1/models?secret-query=1")).status).toBe(200);
-    const events = await auditEvents(server, "secret.used");
-    const last = events.at(-1);
+    // The event is recorded once the answer has been streamed, so it may follow the answer.
+    const ofThisCall = (event: unknown) =>
+      (event as { token_id?: string }).token_id === issued.body.token_id;
+    let events = await auditEvents(server, "secret.used");
+    for (let tries = 0; !events.some(ofThisCall); tries += 1) {
+      expect(tries, "the secret.used event of the call").toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events = await auditEvents(server, "secret.used");
+    }
+    const last = events.find(ofThisCall);
     expect(last?.outcome).toBe("success");
     expect(last?.detail).toMatchObject({
       route: "openai",
