@@ -147,6 +147,41 @@ describe("two server processes on one PostgreSQL database", () => {
     expect((await callJson("GET", `${second.baseUrl}/secrets/wake/key`, token)).status).toBe(200);
   }, 30_000);
 
+  it("stops an agent key rotated on one instance on the other at once, though a hot read cached it there", async () => {
+    const { first, second, adminKey } = pair;
+    const created = await callJson("POST", `${first.baseUrl}/agents`, adminKey, {
+      name: "rotated-across",
+      allowed_scopes: ["secrets:*:across/*"],
+    });
+    expect(created.status).toBe(201);
+    const oldKey = created.body.api_key as string;
+    const agentId = created.body.agent_id as string;
+    expect(
+      (await callJson("PUT", `${first.baseUrl}/secrets/across/key`, oldKey, { value: "v-across" }))
+        .status,
+    ).toBe(201);
+    // Read twice on the second instance: the key is in its principal cache now.
+    for (let read = 0; read < 2; read += 1) {
+      expect((await callJson("GET", `${second.baseUrl}/secrets/across/key`, oldKey)).status).toBe(
+        200,
+      );
+    }
+    const rotated = await callJson(
+      "POST",
+      `${first.baseUrl}/agents/${agentId}/rotate-key`,
+      adminKey,
+      {},
+    );
+    expect(rotated.status).toBe(200);
+    expect((await callJson("GET", `${second.baseUrl}/secrets/across/key`, oldKey)).status).toBe(
+      401,
+    );
+    const newKey = rotated.body.api_key as string;
+    expect((await callJson("GET", `${second.baseUrl}/secrets/across/key`, newKey)).status).toBe(
+      200,
+    );
+  });
+
   it("lets an approval of a critical request count once per admin, whichever instance each uses", async () => {
     const { first, second, agentKey, adminKey } = pair;
     const other = await callJson("POST", `${first.baseUrl}/admins`, adminKey, { name: "second" });
