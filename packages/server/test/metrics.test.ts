@@ -222,7 +222,10 @@ describe("startServer and ASS_METRICS_TOKEN", () => {
     expect(bare.status).toBe(401);
     expect(await bare.text()).not.toContain("ass_http_requests_total");
     const wrong = await fetch(`${running.url}/metrics`, {
-      headers: { authorization: `Bearer ${metricsToken.slice(0, -1)}A` },
+      // The last character changed (never to itself: that would be the right token).
+      headers: {
+        authorization: `Bearer ${metricsToken.slice(0, -1)}${metricsToken.endsWith("A") ? "B" : "A"}`,
+      },
     });
     expect(wrong.status).toBe(401);
     const scraped = await fetch(`${running.url}/metrics`, {
