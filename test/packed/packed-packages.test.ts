@@ -93,21 +93,22 @@ afterAll(async () => {
 });
 
 describe("the packed public packages", () => {
-  it.each(PACKAGES)("$name installs without workspace: versions or a protocol import", async ({
-    name,
-  }) => {
-    const installed = join(project, "node_modules", name);
-    const manifest = await readFile(join(installed, "package.json"), "utf8");
-    expect(manifest).not.toContain("workspace:");
-    // The private protocol package is bundled into each consumer at build time.
-    expect(JSON.parse(manifest).dependencies ?? {}).not.toHaveProperty(
-      "@agentsecretstore/protocol",
-    );
-    const code = await readFile(join(installed, "dist", "index.js"), "utf8");
-    expect(code).not.toContain("@agentsecretstore/protocol");
-    await stat(join(installed, "LICENSE"));
-    await stat(join(installed, "README.md"));
-  });
+  it.each(PACKAGES)(
+    "$name installs without workspace: versions or a protocol import",
+    async ({ name }) => {
+      const installed = join(project, "node_modules", name);
+      const manifest = await readFile(join(installed, "package.json"), "utf8");
+      expect(manifest).not.toContain("workspace:");
+      // The private protocol package is bundled into each consumer at build time.
+      expect(JSON.parse(manifest).dependencies ?? {}).not.toHaveProperty(
+        "@agentsecretstore/protocol",
+      );
+      const code = await readFile(join(installed, "dist", "index.js"), "utf8");
+      expect(code).not.toContain("@agentsecretstore/protocol");
+      await stat(join(installed, "LICENSE"));
+      await stat(join(installed, "README.md"));
+    },
+  );
 
   it.each(PACKAGES)("$name imports in a project of its own", async ({ name, exports }) => {
     const script = `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m)));`;
