@@ -1,7 +1,8 @@
 import { defineProject } from "vitest/config";
 
-// `pnpm --filter @agentsecretstore/cli test:install`: builds, packs and installs the CLI
-// globally into a scratch prefix (minutes: better-sqlite3 compiles), so it is not in `test`.
+// The CLI, the server and the MCP server packed and installed globally into a scratch prefix
+// (minutes: better-sqlite3 compiles). The root `pnpm test` runs it among the other projects;
+// `pnpm --filter @agentsecretstore/cli test:install` builds first and runs it alone.
 export default defineProject({
   test: {
     name: "cli-install",

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eventually, parseDotenv } from "../capture-io.js";
 
-// The packed CLI as a person gets it: built, packed with pnpm (workspace: versions rewritten),
-// installed with `npm install -g` into a scratch prefix, run as `ass` from that prefix's bin.
+// The packed CLI as a person gets it: packed from its build with pnpm (workspace: versions
+// rewritten), installed with `npm install -g` into a scratch prefix, run as `ass` from that
+// prefix's bin. Needs `pnpm build` first (CI builds before the tests).
 const execute = promisify(execFile);
 const repository = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 // The CLI and every workspace package it depends on at run time (the protocol is bundled in).
@@ -31,11 +32,11 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "ass-install-"));
-  const filters = ["client", "agent-tools", "mcp", "server", "cli"].flatMap((name) => [
-    "--filter",
-    `@agentsecretstore/${name}`,
-  ]);
-  await step("pnpm build", () => execute("pnpm", [...filters, "build"], { cwd: repository }));
+  for (const folder of PACKAGES) {
+    await stat(join(repository, "packages", folder, "dist", "index.js")).catch(() => {
+      throw new Error(`packages/${folder}/dist is missing: run \`pnpm build\` first`);
+    });
+  }
   const tarballs: string[] = [];
   for (const folder of PACKAGES) {
     const { stdout } = await execute("pnpm", ["pack", "--pack-destination", scratch], {
