@@ -95,7 +95,7 @@ afterAll(async () => {
 describe("the packed public packages", () => {
   it.each(PACKAGES)(
     "$name installs without workspace: versions or a protocol import",
-    async ({ name }) => {
+    async ({ name, folder }) => {
       const installed = join(project, "node_modules", name);
       const manifest = await readFile(join(installed, "package.json"), "utf8");
       expect(manifest).not.toContain("workspace:");
@@ -103,6 +103,13 @@ describe("the packed public packages", () => {
       expect(JSON.parse(manifest).dependencies ?? {}).not.toHaveProperty(
         "@agentsecretstore/protocol",
       );
+      // What a registry page and provenance need, pointing at this package's own folder.
+      const fields = JSON.parse(manifest);
+      expect(fields.license).toBe("MIT");
+      expect(fields.repository?.directory).toBe(`packages/${folder}`);
+      expect(fields.homepage).toContain(`/packages/${folder}`);
+      expect(fields.bugs?.url).toMatch(/^https:\/\//);
+      expect(fields.publishConfig).toEqual({ access: "public", provenance: true });
       const code = await readFile(join(installed, "dist", "index.js"), "utf8");
       expect(code).not.toContain("@agentsecretstore/protocol");
       await stat(join(installed, "LICENSE"));
