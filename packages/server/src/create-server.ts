@@ -116,7 +116,8 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     throw error;
   }
   const auditKey = deriveKey(config.masterKey, "audit");
-  const data = createDataAccess(database, { auditKey });
+  const metadataKey = deriveKey(config.masterKey, "secret-metadata");
+  const data = createDataAccess(database, { auditKey, metadataKey });
   const now = config.now ?? (() => new Date());
   const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
   const metricsEnabled = config.metrics?.enabled !== false;
@@ -173,7 +174,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   let firstStart: FirstStartCredentials | null;
   try {
     await rateLimits.ready();
-    await migrateToLatest(database, { auditKey });
+    await migrateToLatest(database, { auditKey, metadataKey });
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
     // Listening before the first request, so no decision of another instance is missed.
     if (config.approvals?.events === undefined) await readyOf(approvalEvents);

@@ -69,9 +69,10 @@ export async function recoverAdmin(options: RecoverAdminOptions): Promise<Recove
   }
   const database = createDatabase(config);
   const auditKey = deriveKey(masterKey.key, "audit");
-  const data = createDataAccess(database, { auditKey });
+  const metadataKey = deriveKey(masterKey.key, "secret-metadata");
+  const data = createDataAccess(database, { auditKey, metadataKey });
   try {
-    await migrateToLatest(database, { auditKey });
+    await migrateToLatest(database, { auditKey, metadataKey });
     const tenant = await data.principals.findOperatorTenant();
     if (tenant === undefined) {
       throw new RecoverAdminError(

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe("sealed values at rest", () => {
-  it("never opens a sealed value copied onto another row: the store fails cleanly and the API answers 500 INTERNAL", async () => {
+  it("never opens a sealed value copied onto another row: the store fails cleanly and the API answers 423 INTEGRITY_FAILED", async () => {
     const config = await freshDatabaseConfig({ shared: true });
     const masterKey = randomBytes(32);
     app = await createServer({ masterKey, database: config });
@@ -34,7 +34,10 @@ describe("sealed values at rest", () => {
     // A second connection to the same database, as an attacker with write access would have.
     const database = createDatabase(config);
     const { db } = database;
-    const data = createDataAccess(database, { auditKey: deriveKey(masterKey, "audit") });
+    const data = createDataAccess(database, {
+      auditKey: deriveKey(masterKey, "audit"),
+      metadataKey: deriveKey(masterKey, "secret-metadata"),
+    });
     const tenantId = app.firstStart?.tenantId ?? "";
     const victim = await data.secrets.findByPath(tenantId, "victim/key");
     const attacker = await data.secrets.findByPath(tenantId, "attacker/key");
@@ -50,7 +53,7 @@ describe("sealed values at rest", () => {
     expect(() =>
       openSecretValue(
         masterKey,
-        { tenantId, path: "attacker/key", version: 1 },
+        { tenantId, path: "attacker/key", version: 1, secretId: attacker.id },
         moved?.sealed ?? Buffer.alloc(0),
       ),
     ).toThrow(SealedValueError);
@@ -61,9 +64,9 @@ describe("sealed values at rest", () => {
       url: "/v1/secrets/attacker/key",
       headers: bearer(agentKey),
     });
-    expect(response.statusCode).toBe(500);
+    expect(response.statusCode).toBe(423);
     expect(response.json()).toEqual({
-      error: { code: "INTERNAL", message: expect.any(String) },
+      error: { code: "INTEGRITY_FAILED", message: expect.any(String), path: "attacker/key" },
       detail: expect.any(String),
     });
     expect(response.body).not.toContain("canary-value");

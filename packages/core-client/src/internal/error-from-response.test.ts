@@ -39,6 +39,7 @@ describe("errorFromResponse: docs/protocol.md's error table", () => {
     [409, "CONFLICT", AgentVaultConflictError],
     [412, "PRECONDITION_FAILED", AgentVaultConflictError],
     [413, "PAYLOAD_TOO_LARGE", AgentVaultValidationError],
+    [423, "INTEGRITY_FAILED", AgentVaultServerError],
     [429, "RATE_LIMITED", AgentVaultRateLimitError],
     [500, "INTERNAL", AgentVaultServerError],
     [503, "INTERNAL", AgentVaultServerError],

@@ -74,6 +74,7 @@ const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", Kind>> = {
   RATE_LIMITED: "rate-limit",
   APPROVAL_PENDING: "approval-pending",
   INTERNAL: "server",
+  INTEGRITY_FAILED: "server",
   UPSTREAM_FAILED: "server",
   UPSTREAM_TIMEOUT: "timeout",
 };

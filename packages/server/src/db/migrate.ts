@@ -7,6 +7,7 @@ import { onePendingReadMigration } from "./migrations/003-one-pending-read.js";
 import { consoleSessionsMigration } from "./migrations/004-console-sessions.js";
 import { keyedAuditChainMigration } from "./migrations/005-keyed-audit-chain.js";
 import { metricsTokenMigration } from "./migrations/006-metrics-token.js";
+import { secretMetadataMacMigration } from "./migrations/007-secret-metadata-mac.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -15,12 +16,18 @@ export type MigrateOptions = {
    * audit log under it. Without it, that migration refuses to run on a vault with audit events.
    */
   auditKey?: Buffer;
+  /**
+   * The secrets' metadata MAC key, `deriveKey(masterKey, "secret-metadata")`: migration 007 MACs
+   * an old vault's secret rows under it. Without it, that migration refuses to run on a vault
+   * with secrets.
+   */
+  metadataKey?: Buffer;
 };
 
 /** Migrations live in code (no file-system scan), so a bundled build carries them along. */
 function migrationsFor(
   types: ColumnTypes,
-  keyed: { auditKey: Buffer | undefined; rowLocks: boolean },
+  keyed: { auditKey: Buffer | undefined; metadataKey: Buffer | undefined; rowLocks: boolean },
 ): Record<string, Migration> {
   return {
     "001-initial": initialMigration(types),
@@ -29,6 +36,10 @@ function migrationsFor(
     "004-console-sessions": consoleSessionsMigration(types),
     "005-keyed-audit-chain": keyedAuditChainMigration(keyed),
     "006-metrics-token": metricsTokenMigration(types),
+    "007-secret-metadata-mac": secretMetadataMacMigration({
+      types,
+      metadataKey: keyed.metadataKey,
+    }),
   };
 }
 
@@ -62,7 +73,11 @@ async function migrateOnce(database: VaultDatabase, options: MigrateOptions): Pr
   const { db, engine } = database;
   const provider: MigrationProvider = {
     getMigrations: async () =>
-      migrationsFor(engine.columnTypes, { auditKey: options.auditKey, rowLocks: engine.rowLocks }),
+      migrationsFor(engine.columnTypes, {
+        auditKey: options.auditKey,
+        metadataKey: options.metadataKey,
+        rowLocks: engine.rowLocks,
+      }),
   };
   const migrator = new Migrator({
     db,

@@ -75,6 +75,8 @@ export type SecretsTable = {
   created_at: string;
   updated_at: string;
   accessed_at: string | null;
+  /** MAC of tenant, id, path, tier, current version and expiry (crypto/metadata-mac.ts). */
+  meta_mac: string | null;
 };
 
 export type SecretVersionsTable = {
@@ -88,6 +90,8 @@ export type SecretVersionsTable = {
   created_at: string;
   /** When the version stopped (or stops) being readable after a rotation; null = readable. */
   retired_at: string | null;
+  /** MAC of tenant, secret id, version, tier, retirement and sealed format (crypto/metadata-mac.ts). */
+  meta_mac: string | null;
 };
 
 export type AuditEventsTable = {

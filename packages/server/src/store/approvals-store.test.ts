@@ -10,7 +10,10 @@ const AT = "2026-01-15T10:00:00.000Z";
 async function openData() {
   const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
   await migrateToLatest(database);
-  const data = createDataAccess(database, { auditKey: Buffer.alloc(32, 3) });
+  const data = createDataAccess(database, {
+    auditKey: Buffer.alloc(32, 3),
+    metadataKey: Buffer.alloc(32, 4),
+  });
   await data.principals.insertTenant({ id: TENANT, name: "t", keyCheck: "check", createdAt: AT });
   return data;
 }

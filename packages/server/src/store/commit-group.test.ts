@@ -11,7 +11,10 @@ const AUDIT_KEY = Buffer.alloc(32, 5);
 async function openData(): Promise<{ data: DataAccess; transactions: () => number }> {
   const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
   await migrateToLatest(database);
-  const data = createDataAccess(database, { auditKey: AUDIT_KEY });
+  const data = createDataAccess(database, {
+    auditKey: AUDIT_KEY,
+    metadataKey: Buffer.alloc(32, 9),
+  });
   let count = 0;
   const counted: DataAccess = {
     ...data,

@@ -1,7 +1,10 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
+import { sealedFormatOf } from "../crypto/envelope.js";
+import { macMatches, secretMetadataMac, versionMetadataMac } from "../crypto/metadata-mac.js";
 import type { Database } from "../db/schema.js";
 import { parseStringRecord } from "./json-column.js";
+import { SecretIntegrityError } from "./secret-integrity-error.js";
 
 export type SecretRecord = {
   id: string;
@@ -31,22 +34,39 @@ export type SecretVersionRecord = {
   retiredAt: string | null;
 };
 
-export type SecretMetadataUpdate = Partial<
-  Pick<
-    SecretRecord,
-    "currentVersion" | "tier" | "secretType" | "description" | "tags" | "expiresAt" | "updatedAt"
-  >
->;
+/** A version's bookkeeping without its value: what rotation and the metadata route need. */
+export type VersionBookkeeping = {
+  secretId: string;
+  tenantId: string;
+  version: number;
+  tier: Tier;
+  createdAt: string;
+  retiredAt: string | null;
+  /** The sealed value's format byte (crypto/envelope.ts), covered by the version's MAC. */
+  sealedFormat: number;
+};
+
+/** What the secrets store is built with besides its executor. */
+export type SecretsStoreOptions = {
+  /** Lock a row read for a write (`FOR UPDATE`): PostgreSQL. */
+  rowLocks: boolean;
+  /** The key of the metadata MACs: `deriveKey(masterKey, "secret-metadata")`. */
+  metadataKey: Buffer;
+};
 
 /**
  * Secrets and their versions. Values arrive here already sealed. "Below a namespace" is a
  * range on `path` (`ns/` ≤ path < `ns0`, since "0" follows "/"), which needs no LIKE escaping
  * and uses the (tenant_id, path) index; PostgreSQL must compare with COLLATE "C".
+ *
+ * Every row carries a MAC of what reads decide on (crypto/metadata-mac.ts), computed here in the
+ * statement that writes those fields and checked here whenever a row is loaded: a row changed
+ * behind the server's back throws {@link SecretIntegrityError} instead of being served.
  */
 export class SecretsStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: { rowLocks: boolean } = { rowLocks: false },
+    private readonly options: SecretsStoreOptions,
   ) {}
 
   async findByPath(tenantId: string, path: string): Promise<SecretRecord | undefined> {
@@ -56,7 +76,7 @@ export class SecretsStore {
       .where("tenant_id", "=", tenantId)
       .where("path", "=", path)
       .executeTakeFirst();
-    return row && toSecret(row);
+    return row && this.toSecret(row);
   }
 
   /**
@@ -73,7 +93,7 @@ export class SecretsStore {
       .where("path", "=", path)
       .$if(this.options.rowLocks, (query) => query.forUpdate())
       .executeTakeFirst();
-    return row && toSecret(row);
+    return row && this.toSecret(row);
   }
 
   async insert(secret: SecretRecord): Promise<void> {
@@ -94,24 +114,27 @@ export class SecretsStore {
         created_at: secret.createdAt,
         updated_at: secret.updatedAt,
         accessed_at: secret.accessedAt,
+        meta_mac: secretMetadataMac(this.options.metadataKey, secret),
       })
       .execute();
   }
 
-  async update(tenantId: string, secretId: string, update: SecretMetadataUpdate): Promise<void> {
+  /** Writes the secret's new metadata (all of it, as `secret` holds it) and its MAC in one statement. */
+  async update(secret: SecretRecord): Promise<void> {
     await this.db
       .updateTable("secrets")
       .set({
-        ...(update.currentVersion === undefined ? {} : { current_version: update.currentVersion }),
-        ...(update.tier === undefined ? {} : { tier: update.tier }),
-        ...(update.secretType === undefined ? {} : { secret_type: update.secretType }),
-        ...(update.description === undefined ? {} : { description: update.description }),
-        ...(update.tags === undefined ? {} : { tags: JSON.stringify(update.tags) }),
-        ...(update.expiresAt === undefined ? {} : { expires_at: update.expiresAt }),
-        ...(update.updatedAt === undefined ? {} : { updated_at: update.updatedAt }),
+        current_version: secret.currentVersion,
+        tier: secret.tier,
+        secret_type: secret.secretType,
+        description: secret.description,
+        tags: JSON.stringify(secret.tags),
+        expires_at: secret.expiresAt,
+        updated_at: secret.updatedAt,
+        meta_mac: secretMetadataMac(this.options.metadataKey, secret),
       })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", secretId)
+      .where("tenant_id", "=", secret.tenantId)
+      .where("id", "=", secret.id)
       .execute();
   }
 
@@ -149,6 +172,10 @@ export class SecretsStore {
         sealed: version.sealed.toString("base64"),
         created_at: version.createdAt,
         retired_at: version.retiredAt,
+        meta_mac: versionMetadataMac(this.options.metadataKey, {
+          ...version,
+          sealedFormat: sealedFormatOf(version.sealed),
+        }),
       })
       .execute();
   }
@@ -165,40 +192,57 @@ export class SecretsStore {
       .where("secret_id", "=", secretId)
       .where("version", "=", version)
       .executeTakeFirst();
-    return row && toVersion(row);
+    if (row === undefined) return undefined;
+    const record = toVersion(row);
+    this.checkVersion({ ...record, sealedFormat: sealedFormatOf(record.sealed) }, row.meta_mac);
+    return record;
   }
 
-  /** Every version's bookkeeping, oldest first (no sealed values). */
-  async listVersions(
-    tenantId: string,
-    secretId: string,
-  ): Promise<{ version: number; createdAt: string; retiredAt: string | null }[]> {
+  /** Every version's bookkeeping, oldest first (no values; each row's MAC checked). */
+  async listVersions(tenantId: string, secretId: string): Promise<VersionBookkeeping[]> {
     const rows = await this.db
       .selectFrom("secret_versions")
-      .select(["version", "created_at", "retired_at"])
+      .select([
+        "secret_id",
+        "tenant_id",
+        "version",
+        "tier",
+        "created_at",
+        "retired_at",
+        "meta_mac",
+        // The format byte only: the first 4 base64 characters are the first 3 bytes.
+        (eb) => eb.fn<string>("substr", ["sealed", eb.val(1), eb.val(4)]).as("sealed_head"),
+      ])
       .where("tenant_id", "=", tenantId)
       .where("secret_id", "=", secretId)
       .orderBy("version")
       .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      createdAt: row.created_at,
-      retiredAt: row.retired_at,
-    }));
+    return rows.map((row) => {
+      const version: VersionBookkeeping = {
+        secretId: row.secret_id,
+        tenantId: row.tenant_id,
+        version: row.version,
+        tier: row.tier,
+        createdAt: row.created_at,
+        retiredAt: row.retired_at,
+        sealedFormat: sealedFormatOf(Buffer.from(row.sealed_head, "base64")),
+      };
+      this.checkVersion(version, row.meta_mac);
+      return version;
+    });
   }
 
-  async retireVersion(
-    tenantId: string,
-    secretId: string,
-    version: number,
-    retiredAt: string,
-  ): Promise<void> {
+  /** Sets when a version stops being readable, with the version's new MAC, in one statement. */
+  async retireVersion(version: VersionBookkeeping, retiredAt: string): Promise<void> {
     await this.db
       .updateTable("secret_versions")
-      .set({ retired_at: retiredAt })
-      .where("tenant_id", "=", tenantId)
-      .where("secret_id", "=", secretId)
-      .where("version", "=", version)
+      .set({
+        retired_at: retiredAt,
+        meta_mac: versionMetadataMac(this.options.metadataKey, { ...version, retiredAt }),
+      })
+      .where("tenant_id", "=", version.tenantId)
+      .where("secret_id", "=", version.secretId)
+      .where("version", "=", version.version)
       .execute();
   }
 
@@ -227,7 +271,7 @@ export class SecretsStore {
       .orderBy("path")
       .limit(options.limit)
       .execute();
-    return rows.map(toSecret);
+    return rows.map((row) => this.toSecret(row));
   }
 
   /** The distinct namespaces of the tenant's live secrets ("" for top-level ones), sorted. */
@@ -243,7 +287,11 @@ export class SecretsStore {
     return rows.map((row) => row.namespace);
   }
 
-  /** Live secrets above the standard tier (for the token-issue tier gate). */
+  /**
+   * Live secrets above the standard tier (for the token-issue tier gate). Rows are not MAC-checked
+   * here: a row whose tier was lowered behind the server's back drops out of this list, but the
+   * read of it checks the row and refuses (the read decides, not the token's issue).
+   */
   async listGated(tenantId: string, nowIso: string): Promise<{ path: string; tier: Tier }[]> {
     return this.db
       .selectFrom("secrets")
@@ -252,6 +300,26 @@ export class SecretsStore {
       .where("tier", "!=", "standard")
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
       .execute();
+  }
+
+  /** The row as a record, once its MAC matched. */
+  private toSecret(row: Database["secrets"]): SecretRecord {
+    const secret = toSecret(row);
+    if (!macMatches(row.meta_mac, secretMetadataMac(this.options.metadataKey, secret))) {
+      throw new SecretIntegrityError(secret.tenantId, secret.id, "secret");
+    }
+    return secret;
+  }
+
+  private checkVersion(version: VersionBookkeeping, storedMac: string | null): void {
+    if (!macMatches(storedMac, versionMetadataMac(this.options.metadataKey, version))) {
+      throw new SecretIntegrityError(
+        version.tenantId,
+        version.secretId,
+        "version",
+        version.version,
+      );
+    }
   }
 }
 

@@ -50,6 +50,8 @@ const MAX_TRANSACTION_ATTEMPTS = 6;
 export type DataAccessOptions = {
   /** The audit chain's HMAC key: `deriveKey(masterKey, "audit")`. */
   auditKey: Buffer;
+  /** The key of the secrets' metadata MACs: `deriveKey(masterKey, "secret-metadata")`. */
+  metadataKey: Buffer;
 };
 
 function bindStores(
@@ -58,7 +60,10 @@ function bindStores(
   options: DataAccessOptions,
 ): Stores {
   return {
-    secrets: new SecretsStore(executor, { rowLocks: engine.rowLocks }),
+    secrets: new SecretsStore(executor, {
+      rowLocks: engine.rowLocks,
+      metadataKey: options.metadataKey,
+    }),
     tokens: new TokensStore(executor),
     principals: new PrincipalsStore(executor),
     audit: new AuditStore(executor, {

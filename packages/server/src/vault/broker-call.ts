@@ -3,6 +3,7 @@ import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit-event.js";
 import { consumeTokenUse, denyScope, mayDo, requireApprovedToken } from "./guard.js";
 import { isExpired } from "./secret-fields.js";
+import { withIntegrityCheck } from "./secret-integrity.js";
 import { openValue } from "./secret-values.js";
 import { higherTier, requireReadTier } from "./tier-gate.js";
 import type { VaultContext } from "./vault-context.js";
@@ -39,7 +40,18 @@ export type ForwardOutcome = {
  * streams the call; every call is audited `secret.used` with its route, method, path without
  * query, upstream status, byte counts and duration (a call that failed upstream, `failure`).
  */
-export async function brokerCall(
+export function brokerCall(
+  context: VaultContext,
+  actor: Actor,
+  call: BrokeredCall,
+  forward: (value: string) => Promise<ForwardOutcome>,
+): Promise<ForwardOutcome> {
+  return withIntegrityCheck(context, actor, call.secretPath, () =>
+    brokerCallChecked(context, actor, call, forward),
+  );
+}
+
+async function brokerCallChecked(
   context: VaultContext,
   { principal, origin }: Actor,
   call: BrokeredCall,

@@ -3,6 +3,7 @@ import type { StoredResponse } from "../store/idempotency-store.js";
 import type { Stores } from "../store/stores.js";
 import type { Actor } from "./actor.js";
 import { authorizeAction, consumeTokenUse } from "./guard.js";
+import { withIntegrityCheck } from "./secret-integrity.js";
 import type { VaultContext } from "./vault-context.js";
 import { idempotentWrite } from "./write-secret.js";
 
@@ -20,17 +21,24 @@ export type GuardedWrite = {
 /**
  * The guard's order for every write: scope and approval on each path (a denial is audited),
  * one token use, then the write in one transaction that also records its Idempotency-Key and
- * its audit event. Every route that changes secrets goes through here.
+ * its audit event. Every route that changes secrets goes through here. A secret row that failed
+ * its integrity check rolls the write back and is refused (vault/secret-integrity.ts).
  */
 export async function guardedWrite(
   context: VaultContext,
-  { principal, origin }: Actor,
+  actor: Actor,
   write: GuardedWrite,
   change: (stores: Stores) => Promise<StoredResponse>,
 ): Promise<StoredResponse> {
+  const { principal, origin } = actor;
   for (const path of write.paths) {
     await authorizeAction(context, origin, principal, write.action, path);
   }
   await consumeTokenUse(context, origin, principal);
-  return idempotentWrite(context, principal, write.idempotencyKey, write.fingerprint, change);
+  return withIntegrityCheck(
+    context,
+    actor,
+    write.paths.length === 1 ? (write.paths[0] ?? null) : null,
+    () => idempotentWrite(context, principal, write.idempotencyKey, write.fingerprint, change),
+  );
 }

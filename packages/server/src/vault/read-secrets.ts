@@ -17,6 +17,7 @@ import { listReadableSecrets, type SecretPageBody } from "./list-secrets.js";
 import type { Principal } from "./principal.js";
 import { readSecretValue } from "./read-secret.js";
 import { isExpired, type SecretMetadataBody, toSecretMetadataBody } from "./secret-fields.js";
+import { withIntegrityCheck } from "./secret-integrity.js";
 import type { VaultContext } from "./vault-context.js";
 import { secretNotFound, validationError } from "./vault-error.js";
 
@@ -53,7 +54,17 @@ async function answerListing(
  * The metadata of every live secret below `namespace` that the actor may read, a page at a time.
  * SCOPE_DENIED (audited) when no scope of the actor reaches below the namespace.
  */
-export async function listSecrets(
+export function listSecrets(
+  context: VaultContext,
+  actor: Actor,
+  request: PageRequest & { namespace: string },
+): Promise<SecretPageBody> {
+  return withIntegrityCheck(context, actor, request.namespace || null, () =>
+    listSecretsChecked(context, actor, request),
+  );
+}
+
+async function listSecretsChecked(
   context: VaultContext,
   actor: Actor,
   request: PageRequest & { namespace: string },
@@ -86,7 +97,18 @@ export async function listSecrets(
  * that namespace. Whether a secret exists is never looked up for an actor without the scope, so
  * the same SCOPE_DENIED answers either way; otherwise SECRET_NOT_FOUND, one token use spent.
  */
-export async function readPath(
+export function readPath(
+  context: VaultContext,
+  actor: Actor,
+  path: SecretPath,
+  request: PageRequest & { version: number | undefined },
+) {
+  return withIntegrityCheck(context, actor, path.full, () =>
+    readPathChecked(context, actor, path, request),
+  );
+}
+
+async function readPathChecked(
   context: VaultContext,
   actor: Actor,
   path: SecretPath,
@@ -120,7 +142,17 @@ export async function readPath(
  * A secret's metadata and its versions, never a value: needs `read`, but no tier approval
  * (tiers gate values only). Audited as a read of kind `metadata`.
  */
-export async function readMetadata(
+export function readMetadata(
+  context: VaultContext,
+  actor: Actor,
+  path: SecretPath,
+): Promise<SecretMetadataWithVersions> {
+  return withIntegrityCheck(context, actor, path.full, () =>
+    readMetadataChecked(context, actor, path),
+  );
+}
+
+async function readMetadataChecked(
   context: VaultContext,
   { principal, origin }: Actor,
   path: SecretPath,

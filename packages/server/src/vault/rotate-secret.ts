@@ -45,7 +45,7 @@ export async function rotateSecret(
   const newVersion = oldVersion + 1;
   for (const version of await stores.secrets.listVersions(principal.tenantId, secret.id)) {
     if (version.retiredAt === null || version.retiredAt > retiredAt) {
-      await stores.secrets.retireVersion(principal.tenantId, secret.id, version.version, retiredAt);
+      await stores.secrets.retireVersion(version, retiredAt);
     }
   }
   await stores.secrets.insertVersion({
@@ -55,16 +55,13 @@ export async function rotateSecret(
     tier: secret.tier,
     sealed: sealValue(
       context,
-      { tenantId: principal.tenantId, path: path.full, version: newVersion },
+      { tenantId: principal.tenantId, path: path.full, version: newVersion, secretId: secret.id },
       newValue,
     ),
     createdAt: at,
     retiredAt: null,
   });
-  await stores.secrets.update(principal.tenantId, secret.id, {
-    currentVersion: newVersion,
-    updatedAt: at,
-  });
+  await stores.secrets.update({ ...secret, currentVersion: newVersion, updatedAt: at });
   await appendAudit(stores, context, origin, principal, {
     event: "secret.rotated",
     outcome: "success",

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { openSecretValue, SealedValueError, sealSecretValue } from "../crypto/envelope.js";
+import { SecretIntegrityError } from "../store/secret-integrity-error.js";
 import type { SecretVersionRecord } from "../store/secrets-store.js";
 import type { VaultContext } from "./vault-context.js";
-import { payloadTooLarge, VaultError } from "./vault-error.js";
+import { payloadTooLarge } from "./vault-error.js";
 
 /** 413 when a value is over the configured size (bytes of UTF-8). */
 export function checkValueSize(context: VaultContext, value: string, field = "value"): void {
@@ -11,19 +12,20 @@ export function checkValueSize(context: VaultContext, value: string, field = "va
   }
 }
 
-/** Seals a value for one (tenant, path, version); only the sealed form is ever stored. */
+/** Seals a value for one (tenant, path, version, secret id); only the sealed form is ever stored. */
 export function sealValue(
   context: VaultContext,
-  binding: { tenantId: string; path: string; version: number },
+  binding: { tenantId: string; path: string; version: number; secretId: string },
   value: string,
 ): Buffer {
   return sealSecretValue(context.masterKey, binding, value);
 }
 
 /**
- * Opens a stored version. A value that fails authentication (altered, copied from another row,
- * another master key) is answered with a clean 500 INTERNAL, logged without any value; it never
- * yields another secret's plaintext.
+ * Opens a stored version. A value that fails authentication (altered, copied from another row or
+ * from a deleted secret, another master key) throws {@link SecretIntegrityError} (answered as
+ * INTEGRITY_FAILED, see vault/secret-integrity.ts), logged without any value; it never yields
+ * another secret's plaintext.
  */
 export function openValue(
   context: VaultContext,
@@ -33,7 +35,7 @@ export function openValue(
   try {
     return openSecretValue(
       context.masterKey,
-      { tenantId: version.tenantId, path, version: version.version },
+      { tenantId: version.tenantId, path, version: version.version, secretId: version.secretId },
       version.sealed,
     );
   } catch (error) {
@@ -42,10 +44,7 @@ export function openValue(
       { path, version: version.version, reason: error.reason },
       "stored secret value failed to open: it was altered, moved or sealed under another key",
     );
-    throw new VaultError(
-      "INTERNAL",
-      "The stored value could not be opened; an operator must check the data. Quote the x-request-id",
-    );
+    throw new SecretIntegrityError(version.tenantId, version.secretId, "value", version.version);
   }
 }
 

@@ -76,7 +76,7 @@ export async function writeSecretVersion(
       expiresAt: fields.expiresAt ?? (live ? existing.expiresAt : null),
       updatedAt: at,
     };
-    await stores.secrets.update(principal.tenantId, secret.id, secret);
+    await stores.secrets.update(secret);
   }
   await stores.secrets.insertVersion({
     secretId: secret.id,
@@ -85,7 +85,12 @@ export async function writeSecretVersion(
     tier: secret.tier,
     sealed: sealValue(
       context,
-      { tenantId: principal.tenantId, path: path.full, version: secret.currentVersion },
+      {
+        tenantId: principal.tenantId,
+        path: path.full,
+        version: secret.currentVersion,
+        secretId: secret.id,
+      },
       options.value,
     ),
     createdAt: at,

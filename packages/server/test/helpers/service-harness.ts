@@ -37,7 +37,10 @@ export async function createServiceHarness(): Promise<ServiceHarness> {
   const clock = createTestClock();
   const database = createDatabase({ kind: "sqlite", filename: ":memory:" });
   const masterKey = randomBytes(32);
-  const data = createDataAccess(database, { auditKey: deriveKey(masterKey, "audit") });
+  const data = createDataAccess(database, {
+    auditKey: deriveKey(masterKey, "audit"),
+    metadataKey: deriveKey(masterKey, "secret-metadata"),
+  });
   await migrateToLatest(database);
   const closing = new AbortController();
   const context = createVaultContext({

@@ -55,7 +55,7 @@ export function registerBrokerRoutes(
             route: z.string().describe("The broker route's name"),
             "*": z.string().describe("The upstream path (query kept)"),
           }),
-          response: errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 502, 504),
+          response: errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 423, 502, 504),
         },
         handler: async (request, reply) => {
           const { route, call } = incomingCall(byName, {

@@ -18,7 +18,7 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
           "KEY=VALUE lines, blank lines and # comments, an optional export prefix, single or double quotes (double quotes take \\n escapes and may span lines). Keys must be valid path segments. Needs write on each <namespace>/<KEY>; the tier/type/tags fields apply to every key. Idempotency-Key as for PUT.",
         tags: ["secrets"],
         body: importSecretsBody,
-        response: { 200: importResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 202) },
+        response: { 200: importResponse, ...errorResponses(...AUTHENTICATED_ERRORS, 202, 423) },
       },
     },
     async (request) => {

@@ -16,7 +16,7 @@ import { secretPathFromUrl } from "../secret-url-path.js";
 import type { VaultApp } from "../vault-app.js";
 
 const TAGS = ["secrets"];
-const READ_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
+const READ_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404, 423] as const;
 
 /** Reading secrets: listings, values, metadata (docs/protocol.md, "Secrets"). */
 export function registerSecretReadRoutes(app: VaultApp, context: VaultContext): void {

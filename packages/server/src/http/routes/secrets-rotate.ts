@@ -14,7 +14,7 @@ import type { VaultApp } from "../vault-app.js";
 import { readIdempotencyKey } from "../write-headers.js";
 
 const TAGS = ["secrets"];
-const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404] as const;
+const ROTATE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 404, 423] as const;
 
 /** Rotation with a grace period, and its legacy PATCH form (docs/protocol.md, "Secrets"). */
 export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext): void {

@@ -18,7 +18,7 @@ import type { VaultApp } from "../vault-app.js";
 import { readIdempotencyKey, readIfMatch } from "../write-headers.js";
 
 const TAGS = ["secrets"];
-const WRITE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 409, 412] as const;
+const WRITE_ERRORS = [...AUTHENTICATED_ERRORS, 202, 409, 412, 423] as const;
 
 /** Writing and deleting secrets (docs/protocol.md, "Secrets"). */
 export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext): void {
@@ -96,7 +96,7 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
           "Needs delete. 204; 404 SECRET_NOT_FOUND when there is none (an expired secret can still be deleted).",
         tags: TAGS,
         params: pathParams,
-        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 202, 404) },
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 423) },
       },
     },
     async (request, reply) => {
