@@ -3,16 +3,15 @@ import { bundleClient } from "./support/bundle-client.js";
 
 // Goals (min+gzip; 1 kB = 1,000 bytes): an agent importing only AgentVault ships at most
 // 8 kB, the whole main entry at most 10 kB; admin, cache, orchestrator and sync code live on
-// their own entry points. Neither is met yet: when this was written AgentVault was 9.86 kB
-// (from 11.08 kB) and the main entry 10.21 kB (from 11.22 kB; 9.91 kB before the protocol
-// package was bundled in). So the budgets are, for now, ratchets just above today's figures
-// that stop growth: lower them as the client shrinks, down to the goals. Raised by 0.15 kB
-// when the hosted product's clients' field names joined the one alias table the client reads
-// (protocol's WIRE_FIELD_ALIASES: 10.10 kB and 10.44 kB then).
+// their own entry points. The main entry meets its goal: 9.98 kB (from 10.47 kB), now that
+// the client reads only the seven alias pairs it needs from the protocol's alias table (the
+// table itself is no longer bundled) and the status alone decides an error's class.
+// AgentVault does not yet: 9.62 kB (from 10.13 kB), so its budget is a ratchet just above
+// that figure; lower it as the client shrinks, down to the goal.
 const KB = 1000;
 const BUDGETS = {
-  agentVault: 10.15 * KB,
-  mainEntry: 10.5 * KB,
+  agentVault: 9.7 * KB,
+  mainEntry: 10 * KB,
 };
 
 const kilobytes = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;

@@ -40,5 +40,15 @@ export { isSecretType, SECRET_TYPES } from "./secret-type.js";
 export type { Tier } from "./tier.js";
 export { highestTier, isTier, TIERS, tierAllows, tierRank } from "./tier.js";
 export { escapeUnsafeText, findUnsafeCharacter, UNSAFE_TEXT_PATTERN } from "./unsafe-text.js";
-export type { WireFieldAlias, WireObjectName } from "./wire-aliases.js";
-export { WIRE_FIELD_ALIASES, wireNames } from "./wire-aliases.js";
+export type { WireFieldAlias, WireNames, WireObjectName } from "./wire-aliases.js";
+export {
+  ALLOWED_IPS_NAMES,
+  APPROVAL_REQUEST_ID_NAMES,
+  ROTATION_EXPIRES_AT_NAMES,
+  SECRET_TYPE_NAMES,
+  TAGS_NAMES,
+  TIER_NAMES,
+  TOKEN_VALUE_NAMES,
+  WIRE_FIELD_ALIASES,
+  wireNames,
+} from "./wire-aliases.js";

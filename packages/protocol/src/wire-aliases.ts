@@ -36,48 +36,72 @@ export type WireFieldAlias = {
   readonly value: "same" | "converted";
 };
 
+/** A field's two names on the wire: the seed generation's first, then the other generation's. */
+export type WireNames = readonly [field: string, alias: string];
+
+// The pairs a client reads by name, exported one by one (and used by the table below) so that
+// a bundle of the client carries these few pairs and not the whole table.
+/** `tier` / `access_tier` (a secret, a secret write, an approval request). */
+export const TIER_NAMES = ["tier", "access_tier"] as const satisfies WireNames;
+/** `secret_type` / `type` (a secret, a secret write). */
+export const SECRET_TYPE_NAMES = ["secret_type", "type"] as const satisfies WireNames;
+/** `tags` / `metadata` (a secret, a secret write). */
+export const TAGS_NAMES = ["tags", "metadata"] as const satisfies WireNames;
+/** `allowed_ips` / `ip_allowlist` (a token request, a token). */
+export const ALLOWED_IPS_NAMES = ["allowed_ips", "ip_allowlist"] as const satisfies WireNames;
+/** `token` / `value`: a minted token's value. */
+export const TOKEN_VALUE_NAMES = ["token", "value"] as const satisfies WireNames;
+/** `approval_request_id` / `approval_id` (a token, an error). */
+export const APPROVAL_REQUEST_ID_NAMES = [
+  "approval_request_id",
+  "approval_id",
+] as const satisfies WireNames;
+/** `expires_at` / `grace_expires_at`: when a rotation's old version stops being readable. */
+export const ROTATION_EXPIRES_AT_NAMES = [
+  "expires_at",
+  "grace_expires_at",
+] as const satisfies WireNames;
+
+function entry(
+  [field, alias]: WireNames,
+  objects: readonly WireObjectName[],
+  value: WireFieldAlias["value"] = "same",
+): WireFieldAlias {
+  return { field, alias, objects, value };
+}
+
 /**
  * THE table of the wire's field aliases between the API generations. The server accepts every
  * alias on input and writes both names on output; the client reads either name. Nothing else
  * lists these pairs.
  */
-export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = Object.freeze([
-  {
-    field: "tier",
-    alias: "access_tier",
-    objects: ["secret", "secret-write", "approval"],
-    value: "same",
-  },
-  { field: "secret_type", alias: "type", objects: ["secret", "secret-write"], value: "same" },
-  { field: "tags", alias: "metadata", objects: ["secret", "secret-write"], value: "same" },
-  {
-    field: "allowed_ips",
-    alias: "ip_allowlist",
-    objects: ["token-request", "token"],
-    value: "same",
-  },
-  { field: "token", alias: "value", objects: ["token"], value: "same" },
-  {
-    field: "approval_request_id",
-    alias: "approval_id",
-    objects: ["token", "error"],
-    value: "same",
-  },
-  { field: "scope", alias: "scopes", objects: ["token-request", "token"], value: "converted" },
-  { field: "ttl_seconds", alias: "ttl", objects: ["token-request", "token"], value: "converted" },
-  { field: "new_version", alias: "version", objects: ["rotation"], value: "same" },
-  { field: "expires_at", alias: "grace_expires_at", objects: ["rotation"], value: "same" },
-  { field: "scopes", alias: "requested_scopes", objects: ["approval"], value: "same" },
-  { field: "requested_by", alias: "agent_id", objects: ["approval"], value: "same" },
-  { field: "description", alias: "reason", objects: ["approval"], value: "same" },
-  { field: "comment", alias: "reason", objects: ["approval-decision"], value: "same" },
-  { field: "at", alias: "created_at", objects: ["audit-event"], value: "same" },
-  { field: "event", alias: "event_type", objects: ["audit-event"], value: "same" },
-  { field: "ip", alias: "ip_address", objects: ["audit-event"], value: "same" },
-  { field: "detail", alias: "metadata", objects: ["audit-event"], value: "same" },
-  { field: "items", alias: "events", objects: ["audit-page"], value: "same" },
-  { field: "imported", alias: "keys", objects: ["import-result"], value: "same" },
-] as const);
+export const WIRE_FIELD_ALIASES: readonly WireFieldAlias[] = /* @__PURE__ */ aliasTable();
+
+// A function, so that a bundler may drop the table where only the pairs above are read.
+function aliasTable(): readonly WireFieldAlias[] {
+  return Object.freeze([
+    entry(TIER_NAMES, ["secret", "secret-write", "approval"]),
+    entry(SECRET_TYPE_NAMES, ["secret", "secret-write"]),
+    entry(TAGS_NAMES, ["secret", "secret-write"]),
+    entry(ALLOWED_IPS_NAMES, ["token-request", "token"]),
+    entry(TOKEN_VALUE_NAMES, ["token"]),
+    entry(APPROVAL_REQUEST_ID_NAMES, ["token", "error"]),
+    entry(["scope", "scopes"], ["token-request", "token"], "converted"),
+    entry(["ttl_seconds", "ttl"], ["token-request", "token"], "converted"),
+    entry(["new_version", "version"], ["rotation"]),
+    entry(ROTATION_EXPIRES_AT_NAMES, ["rotation"]),
+    entry(["scopes", "requested_scopes"], ["approval"]),
+    entry(["requested_by", "agent_id"], ["approval"]),
+    entry(["description", "reason"], ["approval"]),
+    entry(["comment", "reason"], ["approval-decision"]),
+    entry(["at", "created_at"], ["audit-event"]),
+    entry(["event", "event_type"], ["audit-event"]),
+    entry(["ip", "ip_address"], ["audit-event"]),
+    entry(["detail", "metadata"], ["audit-event"]),
+    entry(["items", "events"], ["audit-page"]),
+    entry(["imported", "keys"], ["import-result"]),
+  ]);
+}
 
 /**
  * Every name `field` goes by on the wire (in `object`, or in any object when not given), the

@@ -43,6 +43,9 @@ describe("errorFromResponse: docs/protocol.md's error table", () => {
     [429, "RATE_LIMITED", AgentVaultRateLimitError],
     [500, "INTERNAL", AgentVaultServerError],
     [503, "INTERNAL", AgentVaultServerError],
+    [502, "UPSTREAM_FAILED", AgentVaultServerError],
+    [504, "UPSTREAM_TIMEOUT", AgentVaultTimeoutError],
+    [403, "FORBIDDEN", AgentVaultPermissionError],
     [202, "APPROVAL_PENDING", AgentVaultApprovalPendingError],
   ])("maps %i %s to %o with code, status and requestId", (status, code, errorClass) => {
     const error = failed(status, { code, message: "server says" });
@@ -64,6 +67,7 @@ describe("errorFromResponse: docs/protocol.md's error table", () => {
     [409, AgentVaultConflictError, "HTTP_409"],
     [429, AgentVaultRateLimitError, "HTTP_429"],
     [502, AgentVaultServerError, "INTERNAL"],
+    [504, AgentVaultServerError, "INTERNAL"],
     [202, AgentVaultApprovalPendingError, "APPROVAL_PENDING"],
   ])("falls back to the status when the body has no code (%i)", (status, errorClass, code) => {
     const error = failed(status, null);

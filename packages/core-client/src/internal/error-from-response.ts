@@ -1,4 +1,4 @@
-import { type ErrorCode, wireNames } from "@agentsecretstore/protocol";
+import { APPROVAL_REQUEST_ID_NAMES } from "@agentsecretstore/protocol";
 import {
   AgentVaultApprovalPendingError,
   AgentVaultAuthError,
@@ -58,28 +58,11 @@ const KINDS: Readonly<Record<Kind, readonly [typeof AgentVaultError, string]>> =
   server: [AgentVaultServerError, "Try again later; quote the request id to the vault's operator."],
 };
 
-// Every protocol error code has a kind; FORBIDDEN is the hosted product's name for a 403.
-const KIND_BY_CODE: Readonly<Record<ErrorCode | "FORBIDDEN", Kind>> = {
-  VALIDATION_ERROR: "validation",
-  PAYLOAD_TOO_LARGE: "validation",
-  UNAUTHORIZED: "auth",
-  SCOPE_DENIED: "permission",
-  IP_NOT_ALLOWED: "permission",
-  APPROVAL_DENIED: "permission",
-  FORBIDDEN: "permission",
-  SECRET_NOT_FOUND: "not-found",
-  NOT_FOUND: "not-found",
-  CONFLICT: "conflict",
-  PRECONDITION_FAILED: "conflict",
-  RATE_LIMITED: "rate-limit",
-  APPROVAL_PENDING: "approval-pending",
-  INTERNAL: "server",
-  INTEGRITY_FAILED: "server",
-  UPSTREAM_FAILED: "server",
-  UPSTREAM_TIMEOUT: "timeout",
-};
-
-/** The kind of a response without a code this client knows (any other 5xx is `server`). */
+/**
+ * The kind of each status (docs/protocol.md's error table: every code has one status, so the
+ * status tells the kind); any other 5xx is `server`. The one code whose kind is not its
+ * status's is UPSTREAM_TIMEOUT (504, a broker route's upstream did not answer in time).
+ */
 const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
   202: "approval-pending",
   400: "validation",
@@ -92,12 +75,14 @@ const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
   412: "conflict",
   413: "validation",
   422: "validation",
+  // INTEGRITY_FAILED: the stored secret was changed outside the server; an operator must check.
+  423: "server",
   429: "rate-limit",
 };
 
 /**
- * THE factory that turns a failed response into a typed error (docs/protocol.md's error table): the
- * `error.code` decides when the client knows it, otherwise the HTTP status. The message is
+ * THE factory that turns a failed response into a typed error (docs/protocol.md's error table):
+ * the HTTP status decides the class. The message is
  * `The vault answered <status> <code> to <request>: <server's message>; <details>. <what to do>`.
  */
 export function errorFromResponse(response: ErrorResponse): AgentVaultError {
@@ -121,9 +106,9 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
           ? "INTERNAL"
           : `HTTP_${status}`);
   const kind =
-    (KIND_BY_CODE as Readonly<Record<string, Kind | undefined>>)[code] ??
-    KIND_BY_STATUS[status] ??
-    (status >= 500 ? "server" : undefined);
+    code === "UPSTREAM_TIMEOUT"
+      ? "timeout"
+      : (KIND_BY_STATUS[status] ?? (status >= 500 ? "server" : undefined));
   const [ErrorClass, hint] = kind === undefined ? [AgentVaultError, ""] : KINDS[kind];
   const fields: Record<string, unknown> = {};
   const facts: string[] = [];
@@ -172,7 +157,7 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
       break;
     }
     case "approval-pending": {
-      const approvalRequestId = text(...wireNames("approval_request_id", "error"));
+      const approvalRequestId = text(...APPROVAL_REQUEST_ID_NAMES);
       fields.approvalRequestId = approvalRequestId;
       if (approvalRequestId !== null) {
         facts.push(`wait with vault.waitForApproval("${approvalRequestId}")`);

@@ -33,56 +33,47 @@ export async function pollApproval(
   poll: ApprovalPoll,
   options: PollApprovalOptions,
 ): Promise<ApprovalRequest> {
+  const { approvalRequestId, timeout, signal } = options;
   const now = options.now ?? Date.now;
-  const deadline = now() + options.timeout;
+  const deadline = now() + timeout;
+  // The deadline aborts whatever is in progress (a poll, a pause); that becomes the timeout error.
   const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(), Math.min(options.timeout, MAX_TIMER_MS));
-  const linked = linkSignals([options.signal, expiry.signal]);
-  const timedOut = () =>
-    new AgentVaultApprovalTimeoutError(
-      `Approval request ${options.approvalRequestId} was still pending after ${options.timeout} ms: ask an approver, or raise the timeout option.`,
-      { code: "APPROVAL_TIMEOUT", approvalRequestId: options.approvalRequestId },
-    );
-  // The deadline aborts whatever is in progress; turn that into the timeout error.
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (options.signal?.aborted === true) {
-        if (error instanceof AgentVaultError) throw error;
-        throw new AgentVaultAbortError(
-          `Waiting for approval request ${options.approvalRequestId} was aborted.`,
-          { code: "ABORTED" },
-        );
-      }
-      if (expiry.signal.aborted) throw timedOut();
-      throw error;
-    }
-  };
+  const timer = setTimeout(() => expiry.abort(), Math.min(timeout, MAX_TIMER_MS));
+  const linked = linkSignals([signal, expiry.signal]);
   try {
-    for (;;) {
-      const remaining = deadline - now();
-      if (remaining <= 0) throw timedOut();
-      const waitSeconds = Math.max(
-        0,
-        Math.min(options.pollWaitSeconds, Math.floor(remaining / 1000)),
-      );
+    for (let remaining = timeout; remaining > 0; remaining = deadline - now()) {
       const started = now();
-      const request = await guard(() => poll(waitSeconds, linked.signal));
+      const waitSeconds = Math.min(options.pollWaitSeconds, Math.floor(remaining / 1000));
+      const request = await poll(waitSeconds, linked.signal);
       const eligibleIn = request.eligibleAt === null ? 0 : request.eligibleAt.getTime() - now();
+      let pause: number;
       if (request.status === "approved" && eligibleIn > 0) {
         // Critical tier: approved, but usable only after the delay (during which it may be cancelled).
-        await guard(() => abortableSleep(Math.min(eligibleIn, remaining), linked.signal));
-        continue;
+        pause = Math.min(eligibleIn, remaining);
+      } else if (request.status !== "pending") {
+        return request;
+      } else {
+        pause = MIN_POLL_INTERVAL_MS - (now() - started);
       }
-      if (request.status !== "pending") return request;
-      const elapsed = now() - started;
-      if (elapsed < MIN_POLL_INTERVAL_MS) {
-        await guard(() => abortableSleep(MIN_POLL_INTERVAL_MS - elapsed, linked.signal));
-      }
+      if (pause > 0) await abortableSleep(pause, linked.signal);
     }
+  } catch (error) {
+    if (signal?.aborted) {
+      if (error instanceof AgentVaultError) throw error;
+      throw new AgentVaultAbortError(
+        `Waiting for approval request ${approvalRequestId} was aborted.`,
+        {
+          code: "ABORTED",
+        },
+      );
+    }
+    if (!expiry.signal.aborted) throw error;
   } finally {
     clearTimeout(timer);
     linked.dispose();
   }
+  throw new AgentVaultApprovalTimeoutError(
+    `Approval request ${approvalRequestId} was still pending after ${timeout} ms: ask an approver, or raise the timeout option.`,
+    { code: "APPROVAL_TIMEOUT", approvalRequestId },
+  );
 }

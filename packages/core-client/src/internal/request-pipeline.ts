@@ -12,7 +12,7 @@ import { CredentialIdentity } from "./credential-identity.js";
 import { errorFromResponse } from "./error-from-response.js";
 import { type ParsedResponse, parseResponse } from "./parse-response.js";
 import { redactText } from "./redact.js";
-import { parseRetryAfter, retryAfterDelay } from "./retry-after.js";
+import { parseRetryAfter } from "./retry-after.js";
 import { isRetryable, nextRetryDelay } from "./retry-policy.js";
 import { abortError, type FetchFunction, sendWithTimeout } from "./send-with-timeout.js";
 import { SingleFlight } from "./single-flight.js";
@@ -158,16 +158,17 @@ export class RequestPipeline {
       response.status < 300 &&
       (response.status !== 202 || request.acceptPending === true);
     if (ok) return { response };
-    const retryAfterHeader = response.headers.get("retry-after");
+    // Not capped here: the error reports what the server asked; nextRetryDelay caps the wait.
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#now());
     const error = errorFromResponse({
       description: built.description,
       status: response.status,
       body: response.body,
       requestId: response.requestId,
-      retryAfterMs: parseRetryAfter(retryAfterHeader, this.#now()),
+      retryAfterMs,
       sensitiveValues: request.sensitiveValues,
     });
-    return { error, retryAfterMs: retryAfterDelay(retryAfterHeader, this.#now()) };
+    return { error, retryAfterMs };
   }
 
   /** Never waits silently: a `Retry-After` wait is a warning, and `onWait` hears of every wait. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterDelay } from "./retry-after.js";
+import { parseRetryAfter } from "./retry-after.js";
 
 const NOW = Date.parse("2026-01-15T10:30:00.000Z");
 
@@ -27,18 +27,5 @@ describe("parseRetryAfter", () => {
 
   it("does not cap the parsed value", () => {
     expect(parseRetryAfter("3600", NOW)).toBe(3_600_000);
-  });
-});
-
-describe("retryAfterDelay", () => {
-  it("caps long delays at 60 seconds", () => {
-    expect(MAX_RETRY_AFTER_MS).toBe(60_000);
-    expect(retryAfterDelay("3600", NOW)).toBe(60_000);
-    expect(retryAfterDelay("Fri, 16 Jan 2026 10:30:00 GMT", NOW)).toBe(60_000);
-  });
-
-  it("keeps short delays as they are", () => {
-    expect(retryAfterDelay("5", NOW)).toBe(5000);
-    expect(retryAfterDelay(null, NOW)).toBeNull();
   });
 });

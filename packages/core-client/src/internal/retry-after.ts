@@ -19,9 +19,3 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - now);
 }
-
-/** {@link parseRetryAfter}, capped at {@link MAX_RETRY_AFTER_MS} so a server cannot park a client. */
-export function retryAfterDelay(header: string | null, now: number = Date.now()): number | null {
-  const delay = parseRetryAfter(header, now);
-  return delay === null ? null : Math.min(delay, MAX_RETRY_AFTER_MS);
-}

@@ -1,4 +1,12 @@
-import { wireNames } from "@agentsecretstore/protocol";
+import {
+  ALLOWED_IPS_NAMES,
+  APPROVAL_REQUEST_ID_NAMES,
+  ROTATION_EXPIRES_AT_NAMES,
+  SECRET_TYPE_NAMES,
+  TAGS_NAMES,
+  TIER_NAMES,
+  TOKEN_VALUE_NAMES,
+} from "@agentsecretstore/protocol";
 import { AgentVaultNotFoundError } from "../errors.js";
 import type { Approval, ApprovalRequest } from "../models/approval-request.js";
 import type { ApprovalStatus } from "../models/approval-status.js";
@@ -24,7 +32,7 @@ import {
 } from "./wire-fields.js";
 
 // The one place where wire shapes become models. Both API generations are understood: a field
-// is read under each of its names in the protocol's alias table (wireNames). Defaults are
+// is read under each of its names in the protocol's alias table (its `…_NAMES` pairs). Defaults are
 // literals of the models' union types (checked by the compiler), so that the SecretTier,
 // SecretType and ApprovalStatus objects stay out of bundles that do not import them.
 
@@ -65,7 +73,7 @@ export function toSecretPage(body: unknown): SecretPage {
 /** `POST /v1/tokens` (201 or 202) → {@link ScopedToken}. */
 export function toScopedToken(body: unknown): ScopedToken {
   const wire = asWireObject(body, "a token");
-  return scopedToken(wire, requireString(wire, "token", ...wireNames("token", "token")));
+  return scopedToken(wire, requireString(wire, "token", ...TOKEN_VALUE_NAMES));
 }
 
 /**
@@ -88,11 +96,11 @@ function scopedToken(wire: WireObject, value: string): ScopedToken {
     ttlSeconds: numberOrNull(pick(wire, "ttl_seconds")) ?? 0,
     expiresAt: dateOrNull(pick(wire, "expires_at")),
     description: stringOrNull(pick(wire, "description")),
-    allowedIps: nullableStringArray(pick(wire, ...wireNames("allowed_ips"))),
+    allowedIps: nullableStringArray(pick(wire, ...ALLOWED_IPS_NAMES)),
     maxUses: numberOrNull(pick(wire, "max_uses")),
     usesRemaining: numberOrNull(pick(wire, "uses_remaining")),
     approvalStatus,
-    approvalRequestId: stringOrNull(pick(wire, ...wireNames("approval_request_id"))),
+    approvalRequestId: stringOrNull(pick(wire, ...APPROVAL_REQUEST_ID_NAMES)),
     requiresApproval:
       typeof requiresApproval === "boolean" ? requiresApproval : approvalStatus !== "approved",
   });
@@ -116,7 +124,7 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
     path: stringOrNull(pick(wire, "path")) ?? requestedPath,
     newVersion: requireNumber(wire, "rotation", "new_version", "version"),
     oldVersion: numberOrNull(pick(wire, "old_version")),
-    expiresAt: dateOrNull(pick(wire, ...wireNames("expires_at", "rotation"))),
+    expiresAt: dateOrNull(pick(wire, ...ROTATION_EXPIRES_AT_NAMES)),
     gracePeriodSeconds: numberOrNull(pick(wire, "grace_period_seconds")) ?? 0,
   };
 }
@@ -125,7 +133,7 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
 export function toApprovalRequest(body: unknown): ApprovalRequest {
   const wire = asWireObject(body, "an approval request");
   const approvals = pick(wire, "approvals");
-  const tier = pick(wire, ...wireNames("tier"));
+  const tier = pick(wire, ...TIER_NAMES);
   return {
     id: requireString(wire, "approval request", "id", "approval_request_id", "approval_id"),
     status: approvalStatusOf(pick(wire, "status"), "pending"),
@@ -146,8 +154,8 @@ export function toApprovalRequest(body: unknown): ApprovalRequest {
 function metadataFields(wire: WireObject): SecretMetadata {
   const path = requireString(wire, "secret", "path");
   const lastSlash = path.lastIndexOf("/");
-  const tier = pick(wire, ...wireNames("tier"));
-  const secretType = pick(wire, ...wireNames("secret_type"));
+  const tier = pick(wire, ...TIER_NAMES);
+  const secretType = pick(wire, ...SECRET_TYPE_NAMES);
   return {
     path,
     namespace: stringOrNull(pick(wire, "namespace")) ?? path.slice(0, Math.max(lastSlash, 0)),
@@ -156,7 +164,7 @@ function metadataFields(wire: WireObject): SecretMetadata {
     tier: typeof tier === "string" ? (tier as SecretTier) : "standard",
     secretType: typeof secretType === "string" ? (secretType as SecretType) : "custom",
     description: stringOrNull(pick(wire, "description")),
-    tags: stringMap(pick(wire, ...wireNames("tags"))),
+    tags: stringMap(pick(wire, ...TAGS_NAMES)),
     createdAt: dateOrNull(pick(wire, "created_at")),
     updatedAt: dateOrNull(pick(wire, "updated_at")),
     accessedAt: dateOrNull(pick(wire, "accessed_at")),
