@@ -25,7 +25,8 @@ export type RateLimitPluginOptions = RateLimitersConfig & {
 export type RateLimitHandle = {
   /**
    * Counts a request by an authenticated caller (its budget key: see `budgetKeyOf`), and, for a
-   * write or token mint (any method but GET, HEAD and OPTIONS), against its write budget too;
+   * write or token mint (any method but GET, HEAD and OPTIONS, and no broker call), against
+   * its write budget too;
    * call after authentication succeeds.
    */
   consumeForCredential(
@@ -53,6 +54,15 @@ declare module "fastify" {
 /** Methods that only read: counted against `perCredential` alone, never against `writes`. */
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * Whether a request spends the write budget too: any method but a reading one, except a call
+ * through the credential broker (`/v1/broker/…`), which is a token use and writes nothing of the
+ * vault's whatever its method.
+ */
+function spendsWriteBudget(request: FastifyRequest): boolean {
+  return !READ_METHODS.has(request.method) && !request.url.startsWith("/v1/broker/");
+}
+
 async function registerRateLimits(
   app: FastifyInstance,
   options: RateLimitPluginOptions,
@@ -75,7 +85,7 @@ async function registerRateLimits(
     limiters,
     async consumeForCredential(request, reply, budgetKey) {
       const decision = answer(reply, await limiters.consumeForCredential(budgetKey), "credential");
-      if (!decision.allowed || READ_METHODS.has(request.method)) return decision;
+      if (!decision.allowed || !spendsWriteBudget(request)) return decision;
       // A write shows the smaller budget's headers, which it is closer to spending.
       return answer(reply, await limiters.consumeWrite(budgetKey), "writes");
     },
