@@ -12,6 +12,14 @@ export {
   looksLikeCredential,
   maskCredentials,
 } from "./credential-format.js";
+export type { DestinationBinding } from "./destination-binding.js";
+export {
+  checkDestinationBinding,
+  describeDestinations,
+  destinationAllowed,
+  MAX_DESTINATIONS,
+  pathUnderPrefix,
+} from "./destination-binding.js";
 export type { DotenvEntry, DotenvIssue } from "./dotenv.js";
 export { parseDotenv } from "./dotenv.js";
 export type { ErrorCode } from "./error-code.js";

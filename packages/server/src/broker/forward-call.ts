@@ -48,6 +48,12 @@ export function createUpstreamAgents(): UpstreamAgents {
   };
 }
 
+/** Where a call goes, without its query: the upstream's origin, its base path and the caller's path. */
+export function upstreamTarget(route: ResolvedBrokerRoute, call: IncomingCall): URL {
+  const base = route.upstream.pathname.replace(/\/$/, "");
+  return new URL(`${base}${call.rest}`, route.upstream.origin);
+}
+
 /** The upstream URL of a call: the route's base path, the caller's path and query, the value if it goes in the query. */
 export function upstreamUrl(route: ResolvedBrokerRoute, call: IncomingCall, value: string): URL {
   const base = route.upstream.pathname.replace(/\/$/, "");

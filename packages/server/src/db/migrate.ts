@@ -8,6 +8,7 @@ import { consoleSessionsMigration } from "./migrations/004-console-sessions.js";
 import { keyedAuditChainMigration } from "./migrations/005-keyed-audit-chain.js";
 import { metricsTokenMigration } from "./migrations/006-metrics-token.js";
 import { secretMetadataMacMigration } from "./migrations/007-secret-metadata-mac.js";
+import { secretBrokerBindingsMigration } from "./migrations/008-secret-broker-bindings.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -40,6 +41,7 @@ function migrationsFor(
       types,
       metadataKey: keyed.metadataKey,
     }),
+    "008-secret-broker-bindings": secretBrokerBindingsMigration(types),
   };
 }
 

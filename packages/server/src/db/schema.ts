@@ -77,6 +77,10 @@ export type SecretsTable = {
   accessed_at: string | null;
   /** MAC of tenant, id, path, tier, current version and expiry (crypto/metadata-mac.ts). */
   meta_mac: string | null;
+  /** JSON `[{origin, path_prefixes?}]`: where the broker may send the value; null = anywhere. */
+  allowed_destinations: string | null;
+  /** `"per_call"`: every brokered call with the secret needs a person's approval; null = none. */
+  approval: "per_call" | null;
 };
 
 export type SecretVersionsTable = {

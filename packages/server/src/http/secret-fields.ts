@@ -1,3 +1,4 @@
+import { checkDestinationBinding, type DestinationBinding } from "@agentsecretstore/protocol";
 import type { z } from "zod";
 import type { SecretFields } from "../vault/secret-fields.js";
 import { type ValidationIssue, validationError } from "../vault/vault-error.js";
@@ -40,6 +41,37 @@ export function readSecretFields(body: FieldsInput, now: Date): SecretFields {
       issues.push({ field: "expires_at", message: "must be in the future" });
     } else expiresAt = instant.toISOString();
   }
+  const allowedDestinations = readDestinations(body.allowed_destinations, issues);
   if (issues.length > 0) throw validationError(issues);
-  return { tier, secretType, description: body.description ?? undefined, tags, expiresAt };
+  return {
+    tier,
+    secretType,
+    description: body.description ?? undefined,
+    tags,
+    expiresAt,
+    ...(allowedDestinations === undefined ? {} : { allowedDestinations }),
+    ...(body.approval == null
+      ? {}
+      : { approval: body.approval === "per_call" ? "per_call" : null }),
+  };
+}
+
+/** `allowed_destinations` checked and normalised; `[]` removes the binding (null), absent keeps it. */
+function readDestinations(
+  given: FieldsInput["allowed_destinations"],
+  issues: ValidationIssue[],
+): DestinationBinding[] | null | undefined {
+  if (given == null) return undefined;
+  if (given.length === 0) return null;
+  const checked: DestinationBinding[] = [];
+  given.forEach((entry, index) => {
+    const result = checkDestinationBinding(
+      entry.path_prefixes === undefined
+        ? { origin: entry.origin }
+        : { origin: entry.origin, path_prefixes: entry.path_prefixes },
+    );
+    if (result.ok) checked.push(result.value);
+    else issues.push({ field: `allowed_destinations[${index}]`, message: result.message });
+  });
+  return checked;
 }

@@ -1,9 +1,9 @@
-import type { Tier } from "@agentsecretstore/protocol";
+import type { DestinationBinding, Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
 import { sealedFormatOf } from "../crypto/envelope.js";
 import { macMatches, secretMetadataMac, versionMetadataMac } from "../crypto/metadata-mac.js";
 import type { Database } from "../db/schema.js";
-import { parseStringRecord } from "./json-column.js";
+import { parseJsonColumn, parseStringRecord } from "./json-column.js";
 import { SecretIntegrityError } from "./secret-integrity-error.js";
 
 export type SecretRecord = {
@@ -21,6 +21,10 @@ export type SecretRecord = {
   createdAt: string;
   updatedAt: string;
   accessedAt: string | null;
+  /** Where the broker may send the value (`allowed_destinations`); null = no binding. */
+  allowedDestinations: DestinationBinding[] | null;
+  /** `"per_call"`: each brokered call needs a person's approval; null = none. */
+  approval: "per_call" | null;
 };
 
 export type SecretVersionRecord = {
@@ -115,6 +119,8 @@ export class SecretsStore {
         updated_at: secret.updatedAt,
         accessed_at: secret.accessedAt,
         meta_mac: secretMetadataMac(this.options.metadataKey, secret),
+        allowed_destinations: destinationsColumn(secret.allowedDestinations),
+        approval: secret.approval,
       })
       .execute();
   }
@@ -132,6 +138,8 @@ export class SecretsStore {
         expires_at: secret.expiresAt,
         updated_at: secret.updatedAt,
         meta_mac: secretMetadataMac(this.options.metadataKey, secret),
+        allowed_destinations: destinationsColumn(secret.allowedDestinations),
+        approval: secret.approval,
       })
       .where("tenant_id", "=", secret.tenantId)
       .where("id", "=", secret.id)
@@ -339,7 +347,17 @@ function toSecret(row: Database["secrets"]): SecretRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     accessedAt: row.accessed_at,
+    // A damaged binding fails closed: no destination at all, never "anywhere".
+    allowedDestinations:
+      row.allowed_destinations === null
+        ? null
+        : parseJsonColumn<DestinationBinding[]>(row.allowed_destinations, []),
+    approval: row.approval === "per_call" ? "per_call" : null,
   };
+}
+
+function destinationsColumn(destinations: DestinationBinding[] | null): string | null {
+  return destinations === null ? null : JSON.stringify(destinations);
 }
 
 function toVersion(row: Database["secret_versions"]): SecretVersionRecord {

@@ -1,4 +1,9 @@
 import { performance } from "node:perf_hooks";
+import {
+  type DestinationBinding,
+  describeDestinations,
+  destinationAllowed,
+} from "@agentsecretstore/protocol";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit-event.js";
 import { consumeTokenUse, denyScope, mayDo, requireApprovedToken } from "./guard.js";
@@ -7,7 +12,20 @@ import { withIntegrityCheck } from "./secret-integrity.js";
 import { openValue } from "./secret-values.js";
 import { higherTier, requireReadTier } from "./tier-gate.js";
 import type { VaultContext } from "./vault-context.js";
-import { secretNotFound } from "./vault-error.js";
+import { secretNotFound, VaultError } from "./vault-error.js";
+
+function destinationNotAllowed(
+  path: string,
+  call: BrokeredCall,
+  bindings: readonly DestinationBinding[] | null,
+): VaultError {
+  const target = `${call.destination.origin}${call.destination.pathname}`;
+  return new VaultError(
+    "DESTINATION_NOT_ALLOWED",
+    `The secret ${path} may not be sent to ${target}: its allowed_destinations are ${describeDestinations(bindings) || "none"}`,
+    { path, route: call.route },
+  );
+}
 
 /** One brokered call as the audit log records it: never a header, a body or a query string. */
 export type BrokeredCall = {
@@ -19,6 +37,8 @@ export type BrokeredCall = {
   method: string;
   /** The upstream path, without its query string. */
   path: string;
+  /** Where the call goes: the upstream's origin and full path, without the query. */
+  destination: URL;
 };
 
 /** What forwarding one call reports once its answer went back to the caller. */
@@ -72,6 +92,15 @@ async function brokerCallChecked(
   if (secret === undefined || stored === undefined) {
     await consumeTokenUse(context, origin, principal);
     throw secretNotFound(path);
+  }
+  if (!destinationAllowed(secret.allowedDestinations, call.destination)) {
+    await recordAudit(context, origin, principal, principal.tenantId, {
+      event: "secret.used",
+      outcome: "denied",
+      path,
+      detail: { reason: "destination", route: call.route, destination: call.destination.origin },
+    });
+    throw destinationNotAllowed(path, call, secret.allowedDestinations);
   }
   await requireReadTier(context, origin, principal, path, higherTier(secret.tier, stored.tier));
   await consumeTokenUse(context, origin, principal);

@@ -1,4 +1,4 @@
-import type { Tier } from "@agentsecretstore/protocol";
+import type { DestinationBinding, Tier } from "@agentsecretstore/protocol";
 import type { SecretRecord } from "./records.js";
 
 /** What a write sets besides the value; undefined = keep the current (or default) value. */
@@ -8,6 +8,10 @@ export type SecretFields = {
   description: string | undefined;
   tags: Record<string, string> | undefined;
   expiresAt: string | undefined;
+  /** Where the broker may send the value; `null` removes the binding. */
+  allowedDestinations?: DestinationBinding[] | null | undefined;
+  /** `"per_call"` or `null` (none): whether each brokered call needs a person's approval. */
+  approval?: "per_call" | null | undefined;
 };
 
 /**
@@ -33,6 +37,10 @@ export type SecretMetadataBody = {
   updated_at: string;
   accessed_at: string | null;
   expires_at: string | null;
+  /** Where the broker may send the value; null = no binding. */
+  allowed_destinations: DestinationBinding[] | null;
+  /** `"per_call"` when each brokered call needs a person's approval, else `"none"`. */
+  approval: "per_call" | "none";
 };
 
 /** Whether the secret is past its `expires_at` (then it reads as 404). */
@@ -59,5 +67,7 @@ export function toSecretMetadataBody(secret: SecretRecord): SecretMetadataBody {
     updated_at: secret.updatedAt,
     accessed_at: secret.accessedAt,
     expires_at: secret.expiresAt,
+    allowed_destinations: secret.allowedDestinations,
+    approval: secret.approval ?? "none",
   };
 }

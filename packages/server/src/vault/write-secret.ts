@@ -1,4 +1,4 @@
-import type { SecretPath } from "@agentsecretstore/protocol";
+import { describeDestinations, type SecretPath } from "@agentsecretstore/protocol";
 import { generateId, hashCredential } from "../crypto/credentials.js";
 import { deriveKey } from "../crypto/keys.js";
 import type { StoredResponse } from "../store/idempotency-store.js";
@@ -63,6 +63,8 @@ export async function writeSecretVersion(
       createdAt: at,
       updatedAt: at,
       accessedAt: null,
+      allowedDestinations: fields.allowedDestinations ?? null,
+      approval: fields.approval ?? null,
     };
     await stores.secrets.insert(secret);
   } else {
@@ -74,6 +76,11 @@ export async function writeSecretVersion(
       description: fields.description ?? existing.description,
       tags: fields.tags ?? existing.tags,
       expiresAt: fields.expiresAt ?? (live ? existing.expiresAt : null),
+      allowedDestinations:
+        fields.allowedDestinations === undefined
+          ? existing.allowedDestinations
+          : fields.allowedDestinations,
+      approval: fields.approval === undefined ? existing.approval : fields.approval,
       updatedAt: at,
     };
     await stores.secrets.update(secret);
@@ -101,7 +108,13 @@ export async function writeSecretVersion(
     outcome: "success",
     path: path.full,
     version: secret.currentVersion,
-    detail: { tier: secret.tier },
+    detail: {
+      tier: secret.tier,
+      ...(secret.allowedDestinations === null
+        ? {}
+        : { allowed_destinations: describeDestinations(secret.allowedDestinations) }),
+      ...(secret.approval === null ? {} : { approval: secret.approval }),
+    },
   });
   return { statusCode: live ? 200 : 201, body: toSecretMetadataBody(secret) };
 }

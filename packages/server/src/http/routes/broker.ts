@@ -2,7 +2,7 @@ import { Readable, Transform } from "node:stream";
 import { finished } from "node:stream/promises";
 import { z } from "zod";
 import type { ResolvedBrokerRoute } from "../../broker/broker-route.js";
-import { createUpstreamAgents, forwardCall } from "../../broker/forward-call.js";
+import { createUpstreamAgents, forwardCall, upstreamTarget } from "../../broker/forward-call.js";
 import { incomingCall } from "../../broker/incoming-call.js";
 import { brokerCall } from "../../vault/broker-call.js";
 import type { VaultContext } from "../../vault/vault-context.js";
@@ -72,6 +72,7 @@ export function registerBrokerRoutes(
               secretPath: route.secretPath,
               method: call.method,
               path: call.rest,
+              destination: upstreamTarget(route, call),
             },
             async (value) => {
               const answer = await forwardCall(route, call, value, agents);

@@ -31,7 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   202: "APPROVAL_PENDING: waiting for a person; details approval_request_id, approval_id",
   400: "VALIDATION_ERROR: details issues [{field, message}]",
   401: "UNAUTHORIZED: unknown, expired, revoked or used-up credential",
-  403: "SCOPE_DENIED (path, required_scope), IP_NOT_ALLOWED or APPROVAL_DENIED",
+  403: "SCOPE_DENIED (path, required_scope), IP_NOT_ALLOWED, APPROVAL_DENIED, or DESTINATION_NOT_ALLOWED (path, route: a brokered call outside the secret's allowed_destinations)",
   404: "SECRET_NOT_FOUND (path, version?) or NOT_FOUND",
   412: "PRECONDITION_FAILED: details current_version",
   413: "PAYLOAD_TOO_LARGE: details limit",

@@ -1,4 +1,4 @@
-import { SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
+import { MAX_DESTINATIONS, SECRET_TYPES, TIERS } from "@agentsecretstore/protocol";
 import { z } from "zod";
 import type { SecretMetadataBody } from "../../vault/secret-fields.js";
 import { sealedText } from "./request-text.js";
@@ -14,6 +14,15 @@ const tags = z
   .refine((record) => Object.keys(record).length <= 50, "at most 50 tags")
   .nullish();
 
+const destination = z.strictObject({
+  origin: z.string().max(2048).describe("scheme://host[:port], http or https"),
+  path_prefixes: z
+    .array(z.string().min(1).max(1024))
+    .max(MAX_DESTINATIONS)
+    .optional()
+    .describe("Paths at that origin, each starting with / (default every path)"),
+});
+
 /** The metadata fields a write may set, in both generations' names (`null` = not given). */
 export const secretFieldsShape = {
   tier: tier.describe("standard | sensitive | critical (default standard)"),
@@ -27,6 +36,19 @@ export const secretFieldsShape = {
     .datetime({ offset: true })
     .nullish()
     .describe("After this instant the secret reads as 404 (ISO-8601)"),
+  allowed_destinations: z
+    .array(destination)
+    .max(MAX_DESTINATIONS)
+    .nullish()
+    .describe(
+      "Where the credential broker may send the value: [{origin, path_prefixes?}]; [] removes the binding (default: kept, or none)",
+    ),
+  approval: z
+    .enum(["per_call", "none"])
+    .nullish()
+    .describe(
+      "per_call: every brokered call with the secret needs a person's approval of that one call",
+    ),
 };
 
 export const putSecretBody = z.strictObject({
@@ -114,6 +136,11 @@ const metadataFields = {
   updated_at: z.string(),
   accessed_at: z.string().nullable(),
   expires_at: z.string().nullable(),
+  allowed_destinations: z
+    .array(z.object({ origin: z.string(), path_prefixes: z.array(z.string()).optional() }))
+    .nullable()
+    .describe("Where the credential broker may send the value; null = no binding"),
+  approval: z.enum(["per_call", "none"]).describe("per_call: each brokered call needs an approval"),
 };
 
 export const secretMetadataResponse = z.object(metadataFields);
