@@ -14,7 +14,6 @@ import {
   approvalChannelFor,
   createPostgresApprovalEvents,
 } from "./approvals/postgres-approval-events.js";
-import { createWebhookNotifier } from "./approvals/webhook-notifier.js";
 import { bootstrapVault } from "./bootstrap.js";
 import { resolveBrokerRoutes } from "./broker/broker-route.js";
 import { consolePlugin } from "./console/console-plugin.js";
@@ -44,6 +43,7 @@ import { createDataAccess } from "./store/stores.js";
 import { loadSettledApproval } from "./vault/approval-decisions.js";
 import { ApprovalTimers } from "./vault/approval-timers.js";
 import { createVaultContext, type VaultContext } from "./vault/vault-context.js";
+import { createWebhookOutbox, operatorWebhookOf } from "./webhooks/create-webhook-outbox.js";
 
 /** 64 KiB: docs/protocol.md's default for a secret value. */
 const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
@@ -67,20 +67,7 @@ export type VaultServer = FastifyInstance & {
 export async function createServer(config: ServerConfig): Promise<VaultServer> {
   // Configuration mistakes throw here, before anything is opened.
   let log: FastifyBaseLogger | undefined;
-  const webhook = config.approvals?.webhook;
-  const webhookNotifier =
-    webhook === undefined
-      ? null
-      : createWebhookNotifier({
-          url: webhook.url,
-          secret: webhook.secret,
-          ...(webhook.retries === undefined ? {} : { retries: webhook.retries }),
-          ...(webhook.timeoutMs === undefined ? {} : { timeoutMs: webhook.timeoutMs }),
-          logger: {
-            warn: (details, message) => log?.warn(details, message),
-            debug: (details, message) => log?.debug(details, message),
-          },
-        });
+  operatorWebhookOf(config);
   const approvalPolicy = {
     ...(config.approvals?.criticalDelaySeconds === undefined
       ? {}
@@ -138,6 +125,11 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   const bodyLimitBytes =
     config.limits?.bodyLimitBytes ?? Math.max(1024 * 1024, maxValueBytes * 6 + 64 * 1024);
   const closingController = new AbortController();
+  const webhooks = createWebhookOutbox(config, {
+    store: data.webhooks,
+    masterKey: config.masterKey,
+    logger: { warn: (details, message) => log?.warn(details, message) },
+  });
   const context: VaultContext = createVaultContext({
     data,
     masterKey: config.masterKey,
@@ -153,7 +145,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     approvalPolicy,
     approvalEvents,
     approvalRecheckMs: recheckSeconds * 1000,
-    webhookNotifier,
+    webhookOutbox: webhooks.outbox,
     metrics,
     approvalTimers: {
       schedule: (tenantId, approvalId, at) => approvalTimers.schedule(tenantId, approvalId, at),
@@ -282,8 +274,9 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   });
   app.addHook("onClose", async () => {
     approvalTimers.close();
-    // Deliveries already queued get a few seconds; a dead receiver cannot hold the close.
-    await webhookNotifier?.close();
+    // Deliveries due now get a few seconds; a dead receiver cannot hold the close, and what is
+    // not delivered stays in the outbox for the next start.
+    await webhooks.deliverer.close();
     await context.approvalEvents.close?.();
     await rateLimits.close();
     await data.close();
@@ -324,6 +317,8 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     await app.register(consolePlugin, { context, settings: consoleSettings });
   if (metricsEnabled)
     registerMetricsRoute(app, { metrics, access: metricsAccess(config, context) });
+  // Events an earlier run left undelivered go out now; new ones as they commit.
+  webhooks.deliverer.start();
   return app as unknown as VaultServer;
 }
 

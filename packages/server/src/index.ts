@@ -86,6 +86,7 @@ export type {
   ServerLimits,
   ServerLoggerSetting,
   TlsOptions,
+  WebhookDeliverySettings,
   WebhookSettings,
 } from "./server-config.js";
 export {

@@ -1,6 +1,8 @@
+import type { lookup as dnsLookup } from "node:dns";
 import type { FastifyBaseLogger } from "fastify";
 import type { DestinationStream, LoggerOptions } from "pino";
 import type { ApprovalEvents } from "./approvals/approval-events.js";
+import type { RetryBackoffOptions } from "./approvals/retry-backoff.js";
 import type { BrokerRoute } from "./broker/broker-route.js";
 import type { ConsoleSettings } from "./console/console-settings.js";
 import type { DatabaseConfig } from "./db/create-database.js";
@@ -73,8 +75,9 @@ export type WebhookSettings = {
   /** The shared HMAC-SHA-256 signing secret, at least 16 characters. Never logged. */
   secret: string;
   /**
-   * How many times a failed delivery is retried, with exponential backoff.
-   * @default 5
+   * How many times a failed delivery is retried, with exponential backoff, unless
+   * `webhooks.retries` is given.
+   * @default 50
    */
   retries?: number;
   /**
@@ -82,6 +85,56 @@ export type WebhookSettings = {
    * @default 10000
    */
   timeoutMs?: number;
+};
+
+/**
+ * How approval events are delivered from the durable outbox (server README, "Webhooks"), to each
+ * tenant's own webhook or the operator's. `approvals.webhook.retries` and `.timeoutMs` apply when
+ * these are not given.
+ */
+export type WebhookDeliverySettings = {
+  /**
+   * Retries after the first attempt before an event is given up on (kept as failed).
+   * @default 50
+   */
+  retries?: number;
+  /**
+   * An event not delivered this long after it was committed is given up on, in seconds.
+   * @default 86400 (24 hours)
+   */
+  giveUpAfterSeconds?: number;
+  /**
+   * How long one attempt may take, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /** Delays between attempts. @default { baseMs: 1000, capMs: 300000, jitter: true } */
+  backoff?: RetryBackoffOptions;
+  /**
+   * How long delivered events stay in the outbox before they are deleted, in seconds.
+   * @default 604800 (7 days)
+   */
+  retentionSeconds?: number;
+  /**
+   * How long events given up on stay in the outbox (as `failed`), in seconds.
+   * @default 2592000 (30 days)
+   */
+  failedRetentionSeconds?: number;
+  /**
+   * How often each instance looks at the outbox without a nudge (another instance's events,
+   * retries that fell due), in milliseconds.
+   * @default 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * Tenants delivered to at once by one instance (each tenant has one event in flight at most).
+   * @default 8
+   */
+  concurrency?: number;
+  /** The delivery clock (scheduling, give-up); for tests. @default real time */
+  now?: () => Date;
+  /** The resolver of receivers' host names; for tests (DNS is outside the vault). @default dns.lookup */
+  lookup?: typeof dnsLookup;
 };
 
 /** Human approval settings (docs/protocol.md, "Tiers and approvals"). */
@@ -100,8 +153,10 @@ export type ApprovalSettings = {
   requestTtlSeconds?: number;
   /**
    * Notify a webhook of `approval.requested` and every decision (`approval.granted`, `.denied`,
-   * `.cancelled`, `.expired`), after the change commits. A failing receiver never blocks an
-   * approval. `startServer` reads `ASS_WEBHOOK_URL` and `ASS_WEBHOOK_SECRET`.
+   * `.cancelled`, `.expired`): the events of every tenant without a webhook of its own
+   * (`PUT /v1/webhook`). Each event is written to the outbox with its change and delivered
+   * after commit, in commit order per tenant, also after restarts. A failing receiver never
+   * blocks an approval. `startServer` reads `ASS_WEBHOOK_URL` and `ASS_WEBHOOK_SECRET`.
    * @default none
    */
   webhook?: WebhookSettings;
@@ -250,6 +305,8 @@ export type ServerConfig = {
   corsOrigins?: readonly string[];
   /** The credential broker's routes (see {@link BrokerSettings}). */
   broker?: BrokerSettings;
+  /** How the webhook outbox delivers (see {@link WebhookDeliverySettings}). */
+  webhooks?: WebhookDeliverySettings;
   /**
    * Create the default tenant, an admin key and an agent key when the database is empty.
    * @default true

@@ -28,6 +28,7 @@ import type {
   ServerLimits,
   ServerLoggerSetting,
   TlsOptions,
+  WebhookDeliverySettings,
 } from "./server-config.js";
 
 /** Options of {@link startServer} (what `ass server` passes). */
@@ -132,6 +133,8 @@ export type StartServerOptions = {
   metrics?: MetricsSettings;
   /** The credential broker's routes (docs/protocol.md, "Credential broker"). */
   broker?: BrokerSettings;
+  /** How the webhook outbox delivers: retries, give-up, retention (server README, "Webhooks"). */
+  webhooks?: WebhookDeliverySettings;
 };
 
 /** A listening vault. */
@@ -326,6 +329,7 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
       ...(rateLimits === undefined ? {} : { rateLimits }),
       ...(metrics === undefined ? {} : { metrics }),
       ...(options.broker === undefined ? {} : { broker: options.broker }),
+      ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
       ...(options.console === undefined ? {} : { console: options.console }),
       ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
       ...(options.agentGrantSeconds === undefined

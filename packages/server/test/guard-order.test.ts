@@ -131,6 +131,13 @@ const ADMIN_ROUTES: Record<string, Call> = {
     url: "/v1/admins/adm_unknown/make-operator",
   },
   "POST /v1/tenants": { method: "POST", url: "/v1/tenants", payload: { name: "x" } },
+  "PUT /v1/webhook": {
+    method: "PUT",
+    url: "/v1/webhook",
+    payload: { url: "http://127.0.0.1:9/hook", secret: "order-fixture-secret" },
+  },
+  "GET /v1/webhook": { method: "GET", url: "/v1/webhook" },
+  "DELETE /v1/webhook": { method: "DELETE", url: "/v1/webhook" },
 };
 
 /**

@@ -45,6 +45,9 @@ const ROUTES: [string, string][] = [
   ["post", "/v1/admins/{id}/rotate-key"],
   ["post", "/v1/admins/{id}/make-operator"],
   ["post", "/v1/tenants"],
+  ["put", "/v1/webhook"],
+  ["get", "/v1/webhook"],
+  ["delete", "/v1/webhook"],
   ...["get", "post", "put", "patch", "delete"].map((method): [string, string] => [
     method,
     "/v1/broker/{route}/{path}",

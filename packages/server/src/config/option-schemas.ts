@@ -17,6 +17,12 @@ export function seconds() {
   return z.number({ error }).int({ error }).min(0, { error });
 }
 
+/** A count, 0 or more. */
+export function wholeNumber() {
+  const error = "expected a whole number (0 or more)";
+  return z.number({ error }).int({ error }).min(0, { error });
+}
+
 /** A TCP port; 0 picks any free one. */
 export function port() {
   const error = "expected a whole number from 0 to 65535";

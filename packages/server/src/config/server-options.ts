@@ -10,6 +10,7 @@ import {
   seconds,
   text,
   url,
+  wholeNumber,
 } from "./option-schemas.js";
 
 /** How a value written as text (a variable, a flag) becomes a value of the option's schema. */
@@ -213,6 +214,36 @@ export const SERVER_OPTIONS = {
     defaultText: "none",
     description: "HMAC-SHA-256 key that signs the webhook's requests (16 characters or more).",
     secret: true,
+  }),
+  "webhooks.retries": option({
+    kind: "integer",
+    schema: wholeNumber(),
+    env: ["ASS_WEBHOOK_RETRIES"],
+    default: 50,
+    description:
+      "Retries of a failed webhook delivery (backoff 1 s doubling to 5 min) before the event is kept as failed.",
+  }),
+  "webhooks.give_up_after_seconds": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_WEBHOOK_GIVE_UP_AFTER"],
+    default: 86_400,
+    description:
+      "A webhook event not delivered this long after its change committed is kept as failed.",
+  }),
+  "webhooks.retention_seconds": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_WEBHOOK_RETENTION"],
+    default: 604_800,
+    description: "How long delivered webhook events stay in the outbox before they are deleted.",
+  }),
+  "webhooks.failed_retention_seconds": option({
+    kind: "integer",
+    schema: positiveInteger(),
+    env: ["ASS_WEBHOOK_FAILED_RETENTION"],
+    default: 2_592_000,
+    description: "How long webhook events given up on stay in the outbox, as failed.",
   }),
   "limits.max_value_bytes": option({
     kind: "integer",

@@ -64,6 +64,12 @@ export async function startOptionsFromConfig(
         : { webhook: { url: webhookUrl, secret: webhookSecret } }),
     },
     ...definedAs("agentGrantSeconds", values["approvals.agent_grant_seconds"]),
+    webhooks: {
+      ...definedAs("retries", values["webhooks.retries"]),
+      ...definedAs("giveUpAfterSeconds", values["webhooks.give_up_after_seconds"]),
+      ...definedAs("retentionSeconds", values["webhooks.retention_seconds"]),
+      ...definedAs("failedRetentionSeconds", values["webhooks.failed_retention_seconds"]),
+    },
     limits: {
       ...definedAs("maxValueBytes", values["limits.max_value_bytes"]),
       ...definedAs("requestTimeoutSeconds", values["limits.request_timeout_seconds"]),

@@ -9,6 +9,7 @@ import { keyedAuditChainMigration } from "./migrations/005-keyed-audit-chain.js"
 import { metricsTokenMigration } from "./migrations/006-metrics-token.js";
 import { secretMetadataMacMigration } from "./migrations/007-secret-metadata-mac.js";
 import { secretBrokerBindingsMigration } from "./migrations/008-secret-broker-bindings.js";
+import { webhookOutboxMigration } from "./migrations/009-webhook-outbox.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -42,6 +43,7 @@ function migrationsFor(
       metadataKey: keyed.metadataKey,
     }),
     "008-secret-broker-bindings": secretBrokerBindingsMigration(types),
+    "009-webhook-outbox": webhookOutboxMigration(types),
   };
 }
 

@@ -9,6 +9,7 @@ import { IdempotencyStore } from "./idempotency-store.js";
 import { PrincipalsStore } from "./principals-store.js";
 import { SecretsStore } from "./secrets-store.js";
 import { TokensStore } from "./tokens-store.js";
+import { WebhookStore } from "./webhook-store.js";
 
 /** Every store bound to one executor: the database itself, or an open transaction. */
 export type Stores = {
@@ -19,6 +20,7 @@ export type Stores = {
   readonly approvals: ApprovalsStore;
   readonly idempotency: IdempotencyStore;
   readonly consoleSessions: ConsoleSessionStore;
+  readonly webhooks: WebhookStore;
 };
 
 /** Options of {@link DataAccess.transaction}. */
@@ -73,6 +75,7 @@ function bindStores(
     approvals: new ApprovalsStore(executor),
     idempotency: new IdempotencyStore(executor),
     consoleSessions: new ConsoleSessionStore(executor),
+    webhooks: new WebhookStore(executor),
   };
 }
 

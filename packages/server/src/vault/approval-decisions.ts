@@ -11,11 +11,12 @@ import { generateId } from "../crypto/credentials.js";
 import type { ApprovalDecisionRecord, ApprovalRecord } from "../store/approvals-store.js";
 import type { Stores } from "../store/stores.js";
 import type { Origin } from "./actor.js";
-import { type ApprovalView, fieldsFor, policyStateOf, toWebhookApproval } from "./approval-view.js";
+import { type ApprovalView, fieldsFor, policyStateOf } from "./approval-view.js";
 import { appendAudit } from "./audit-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
 import { VaultError } from "./vault-error.js";
+import { enqueueApprovalEvent } from "./webhook-outbox.js";
 
 /** A committed change, to tell long-polls and the webhook about once the transaction is over. */
 export type ApprovalAnnouncement = { view: ApprovalView; type: WebhookEventType };
@@ -179,6 +180,7 @@ export async function settleInTransaction(
       reason: settled.status === "approved" ? "delay_elapsed" : "expired",
     },
   });
+  await enqueueApprovalEvent(stores, context, next, type);
   return { view: next, announcements: [{ view: next, type }] };
 }
 
@@ -244,6 +246,7 @@ export async function applyApprovalAction(
       eligible_at: next.record.eligibleAt,
     },
   });
+  await enqueueApprovalEvent(stores, context, next, type);
   return {
     ok: true,
     view: next,
@@ -253,21 +256,22 @@ export async function applyApprovalAction(
 }
 
 /**
- * After commit: wakes long-polls, queues webhooks, and arms the timer that settles a critical
- * request when its delay ends. Never throws and never waits: a failing webhook blocks nothing.
+ * After commit: wakes long-polls, nudges the webhook deliverer (the events are in the outbox
+ * already, committed with the change), and arms the timer that settles a critical request when
+ * its delay ends. Never throws and never waits: a failing webhook blocks nothing.
  */
 export function announceApprovals(
   context: VaultContext,
   announcements: readonly ApprovalAnnouncement[],
 ): void {
-  for (const { view, type } of announcements) {
+  if (announcements.length > 0) context.webhookOutbox.wake();
+  for (const { view } of announcements) {
     const { record } = view;
     context.approvalEvents.publish({
       tenantId: record.tenantId,
       approvalId: record.id,
       status: record.status,
     });
-    context.webhookNotifier?.notify({ type, approval: toWebhookApproval(view) });
     if (record.status === "pending" && record.eligibleAt !== null) {
       context.approvalTimers.schedule(record.tenantId, record.id, new Date(record.eligibleAt));
     }
@@ -330,7 +334,9 @@ export async function insertApprovalRequest(
     path: record.path,
     detail: { approval_id: record.id, tier: record.tier, ...detail },
   });
-  return { view: { record, approvals: [] }, type: "approval.requested" };
+  const view: ApprovalView = { record, approvals: [] };
+  await enqueueApprovalEvent(stores, context, view, "approval.requested");
+  return { view, type: "approval.requested" };
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { ApprovalEvents } from "../approvals/approval-events.js";
 import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
-import type { WebhookNotifier } from "../approvals/webhook-notifier.js";
 import { deriveKey } from "../crypto/keys.js";
 import type { VaultMetrics } from "../metrics/vault-metrics.js";
 import { CommitGroup } from "../store/commit-group.js";
 import type { DataAccess } from "../store/stores.js";
 import { PrincipalCache } from "./principal-cache.js";
+import type { WebhookOutbox } from "./webhook-outbox.js";
 
 /** Where services report what an operator must look at; never given a value or a credential. */
 export type VaultLogger = {
@@ -42,8 +42,8 @@ export type VaultContext = {
   readonly approvalRecheckMs: number;
   /** Wakes long-polls when an approval request changes. */
   readonly approvalEvents: ApprovalEvents;
-  /** Sends approval webhooks; null when none is configured. */
-  readonly webhookNotifier: WebhookNotifier | null;
+  /** The durable webhook outbox's deliverer (src/webhooks/), as services see it. */
+  readonly webhookOutbox: WebhookOutbox;
   /** Counts for `/metrics`. */
   readonly metrics: VaultMetrics;
   /** Settles a critical request when its delay ends, so that waiters and the webhook hear of it. */

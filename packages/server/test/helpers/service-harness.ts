@@ -12,6 +12,7 @@ import { createDataAccess } from "../../src/store/stores.js";
 import type { Actor } from "../../src/vault/actor.js";
 import { resolvePrincipal } from "../../src/vault/authenticate-credential.js";
 import { createVaultContext, type VaultContext } from "../../src/vault/vault-context.js";
+import { NO_WEBHOOK_OUTBOX } from "../../src/vault/webhook-outbox.js";
 import { createTestClock, type TestClock } from "./test-server.js";
 
 export type ServiceHarness = {
@@ -55,7 +56,7 @@ export async function createServiceHarness(): Promise<ServiceHarness> {
     approvalPolicy: {},
     approvalRecheckMs: 2000,
     approvalEvents: createInProcessApprovalEvents(),
-    webhookNotifier: null,
+    webhookOutbox: NO_WEBHOOK_OUTBOX,
     metrics: createVaultMetrics({ pendingApprovals: async () => [] }),
     approvalTimers: { schedule: () => {} },
   });

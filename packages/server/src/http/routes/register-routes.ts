@@ -18,6 +18,7 @@ import { registerSecretRotateRoutes } from "./secrets-rotate.js";
 import { registerSecretWriteRoutes } from "./secrets-write.js";
 import { registerTokenRoutes } from "./tokens.js";
 import { registerTokenListRoute } from "./tokens-list.js";
+import { registerWebhookRoutes } from "./webhook.js";
 
 /**
  * Every route of the API, in one place: the open ones (health, the OpenAPI document), then one
@@ -45,6 +46,7 @@ export function registerRoutes(
     registerAuditRoutes(authenticated, context);
     registerAgentRoutes(authenticated, context);
     registerAdminRoutes(authenticated, context);
+    registerWebhookRoutes(authenticated, context);
     registerBrokerRoutes(authenticated, context, options.brokerRoutes ?? []);
   });
 }
