@@ -2,11 +2,12 @@ import { openSecretValue, type SecretBinding, sealSecretValue } from "../crypto/
 
 /**
  * A tenant webhook's signing secret is sealed with the secrets' envelope, bound to its tenant and
- * to a path no secret can have (`#` is outside the path grammar): a sealed webhook secret cannot
- * be opened as a secret value, nor as another tenant's webhook secret.
+ * to a path and secret id no secret can have (`#` is outside the path grammar and the id
+ * format): a sealed webhook secret cannot be opened as a secret value, nor as another tenant's
+ * webhook secret. A master-key rotation must re-wrap `tenant_webhooks.sealed_secret` too.
  */
 function bindingOf(tenantId: string): SecretBinding {
-  return { tenantId, path: "#webhook-signing-secret", version: 1 };
+  return { tenantId, path: "#webhook-signing-secret", version: 1, secretId: "#tenant-webhook" };
 }
 
 /** The sealed secret as stored (base64). */
