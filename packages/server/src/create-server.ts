@@ -116,6 +116,11 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
       if (operatorTenant === undefined) return [];
       return data.approvals.countPendingByTier(operatorTenant.id, now().toISOString());
     },
+    webhookEvents: async () => {
+      const operatorTenant = await data.principals.findOperatorTenant();
+      if (operatorTenant === undefined) return { pending: 0, delivered: 0, failed: 0 };
+      return data.webhooks.countByState(operatorTenant.id);
+    },
     ...(config.metrics?.processMetrics === undefined
       ? {}
       : { processMetrics: config.metrics.processMetrics }),

@@ -238,6 +238,14 @@ describe("the webhook outbox", () => {
       secret_set: false,
       uses_operator_webhook: true,
     });
+    // /metrics (the operator's token) counts the operator's tenant's events only.
+    const scraped = await server.app.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: bearer(server.metricsToken),
+    });
+    expect(scraped.body).toMatch(/^ass_webhook_events\{state="delivered"\} 2$/m);
+    expect(scraped.body).toMatch(/^ass_webhook_events\{state="pending"\} 0$/m);
 
     // Deleted: the tenant's next events go to the operator's webhook.
     const deleted = await server.app.inject({

@@ -24,6 +24,8 @@ export type VaultMetrics = {
 export type VaultMetricsOptions = {
   /** The operator tenant's pending approval requests per tier, read on each scrape. */
   pendingApprovals: () => Promise<{ tier: Tier; count: number }[]>;
+  /** The operator tenant's webhook events in the outbox by state, read on each scrape. */
+  webhookEvents?: () => Promise<Record<"pending" | "delivered" | "failed", number>>;
   /**
    * Add the process metrics of prom-client (CPU, memory, event loop lag, handles).
    * @default true
@@ -55,7 +57,8 @@ function sharedProcessRegistry(): Registry {
  * `ass_http_requests_total` and `ass_http_request_duration_seconds` by method, route and status,
  * `ass_token_uses_total` by outcome, the `ass_approvals_pending` gauge of the operator's tenant
  * by tier (computed on scrape from the database, so every instance reports the shared truth;
- * other tenants' requests are never counted, so no tenant's figures reach another), and the
+ * other tenants' requests are never counted, so no tenant's figures reach another), the
+ * `ass_webhook_events` of the operator's tenant's outbox by state (the same rule), and the
  * `ass_approval_long_polls` waiting on this instance.
  */
 export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
@@ -90,6 +93,21 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
       for (const tier of TIERS) this.set({ tier }, counts.get(tier)?.count ?? 0);
     },
   });
+  const webhookEvents = options.webhookEvents;
+  if (webhookEvents !== undefined) {
+    new Gauge({
+      name: "ass_webhook_events",
+      help: "Webhook events of the operator's tenant in the outbox, by state (pending, delivered within the retention, failed)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await webhookEvents();
+        for (const state of ["pending", "delivered", "failed"] as const) {
+          this.set({ state }, counts[state]);
+        }
+      },
+    });
+  }
   const longPolls = new Gauge({
     name: "ass_approval_long_polls",
     help: "Long-polls (GET /v1/approvals/{id}?wait=) waiting on this instance for a decision",
