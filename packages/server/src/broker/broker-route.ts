@@ -46,6 +46,12 @@ export type BrokerRoute = {
    * @default 10485760 (10 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * `"per_call"`: every call needs a person's approval of that one call (method, URL, body
+   * digest), which admits it once.
+   * @default none (the secret's own `approval` may still ask for it)
+   */
+  approval?: "per_call" | "none";
 };
 
 /** How a route injects the secret. */
@@ -64,6 +70,7 @@ export type ResolvedBrokerRoute = {
   methods: ReadonlySet<string> | null;
   timeoutMs: number;
   maxBodyBytes: number;
+  approval: "per_call" | null;
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -122,11 +129,15 @@ function resolveRoute(route: BrokerRoute, label: string): ResolvedBrokerRoute {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) {
     fail("max_body_bytes", "expected a whole number of bytes");
   }
+  if (route.approval !== undefined && route.approval !== "per_call" && route.approval !== "none") {
+    fail("approval", "expected 'per_call' or 'none'");
+  }
   return {
     name: route.name,
     upstream,
     secretPath: route.secretPath,
     injection,
+    approval: route.approval === "per_call" ? "per_call" : null,
     pathPrefixes: prefixes,
     methods: methods === undefined ? null : new Set(methods),
     timeoutMs: timeoutSeconds * 1000,
@@ -206,6 +217,7 @@ export type BrokerRouteTable = {
   methods?: string[] | undefined;
   timeout_seconds?: number | undefined;
   max_body_bytes?: number | undefined;
+  approval?: "per_call" | "none" | undefined;
 };
 
 /** A config file's route as the embedded API takes it. */
@@ -223,5 +235,6 @@ export function brokerRouteFromTable(table: BrokerRouteTable): BrokerRoute {
     ...optional("methods", table.methods),
     ...optional("timeoutSeconds", table.timeout_seconds),
     ...optional("maxBodyBytes", table.max_body_bytes),
+    ...optional("approval", table.approval),
   };
 }

@@ -21,6 +21,7 @@ const HOP_BY_HOP = new Set([
 const CALLER_ONLY = new Set([
   "authorization",
   "x-vault-token",
+  "x-approval-id",
   "x-agent-key",
   "cookie",
   "host",

@@ -99,6 +99,7 @@ export function brokerRoutes() {
     methods: z.array(words, { error: "expected a list of strings" }).optional(),
     timeout_seconds: positiveInteger().optional(),
     max_body_bytes: seconds().optional(),
+    approval: z.enum(["per_call", "none"], { error: "expected 'per_call' or 'none'" }).optional(),
   });
   return z
     .array(route, { error: "expected a list of tables ([[broker.routes]], or JSON in a variable)" })

@@ -388,7 +388,7 @@ export const SERVER_OPTIONS = {
     env: ["ASS_BROKER_ROUTES"],
     default: [],
     description:
-      "Credential broker routes ([[broker.routes]]: name, upstream, secret, one of header / basic_user / query_parameter, optional path_prefixes, methods, timeout_seconds, max_body_bytes; JSON in the variable): /v1/broker/{name}/… forwards to the upstream with the secret injected.",
+      "Credential broker routes ([[broker.routes]]: name, upstream, secret, one of header / basic_user / query_parameter, optional path_prefixes, methods, timeout_seconds, max_body_bytes, approval (per_call); JSON in the variable): /v1/broker/{name}/… forwards to the upstream with the secret injected.",
   }),
 } as const satisfies Record<string, ServerOption>;
 

@@ -10,6 +10,7 @@ import { metricsTokenMigration } from "./migrations/006-metrics-token.js";
 import { secretMetadataMacMigration } from "./migrations/007-secret-metadata-mac.js";
 import { secretBrokerBindingsMigration } from "./migrations/008-secret-broker-bindings.js";
 import { webhookOutboxMigration } from "./migrations/009-webhook-outbox.js";
+import { brokerCallApprovalsMigration } from "./migrations/010-broker-call-approvals.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -44,6 +45,7 @@ function migrationsFor(
     }),
     "008-secret-broker-bindings": secretBrokerBindingsMigration(types),
     "009-webhook-outbox": webhookOutboxMigration(types),
+    "010-broker-call-approvals": brokerCallApprovalsMigration(types),
   };
 }
 

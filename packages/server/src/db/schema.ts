@@ -164,6 +164,10 @@ export type ApprovalsTable = {
   decision_comment: string | null;
   /** Bumped by every decision: decisions are conditional writes on it. */
   version: number;
+  /** JSON of the one brokered call a per-call request admits; null for every other request. */
+  call: string | null;
+  /** When the approved per-call request's call went out. */
+  used_at: string | null;
 };
 
 /**

@@ -41,6 +41,8 @@ function pendingRequest(id: string, status: ApprovalRecord["status"] = "pending"
     decidedBy: null,
     decisionComment: null,
     version: 0,
+    call: null,
+    usedAt: null,
   };
 }
 

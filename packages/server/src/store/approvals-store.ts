@@ -1,7 +1,18 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
 import type { ApprovalsTable, Database } from "../db/schema.js";
-import { parseStringArray } from "./json-column.js";
+import { parseJsonColumn, parseStringArray } from "./json-column.js";
+
+/** The one brokered call a per-call approval request admits (broker/call-digest.ts makes it). */
+export type ApprovalCall = {
+  hash: string;
+  route: string;
+  method: string;
+  url: string;
+  bodySha256: string;
+  bodyBytes: number;
+  bodyPreview: string;
+};
 
 export type ApprovalRecord = {
   id: string;
@@ -25,6 +36,10 @@ export type ApprovalRecord = {
   decisionComment: string | null;
   /** Bumped by every decision (see {@link ApprovalsStore.updateIfUnchanged}). */
   version: number;
+  /** A per-call request's call; null for every other request. */
+  call: ApprovalCall | null;
+  /** When the approved call went out; null until then (and for every other request). */
+  usedAt: string | null;
 };
 
 export type ApprovalDecisionRecord = {
@@ -84,8 +99,26 @@ export class ApprovalsStore {
         decided_by: approval.decidedBy,
         decision_comment: approval.decisionComment,
         version: approval.version,
+        call: approval.call === null ? null : JSON.stringify(approval.call),
+        used_at: approval.usedAt,
       })
       .execute();
+  }
+
+  /**
+   * Marks an approved per-call request used, once: of two racing calls with the same approval
+   * exactly one gets `true`.
+   */
+  async markCallUsed(tenantId: string, approvalId: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("approvals")
+      .set({ used_at: at })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", approvalId)
+      .where("status", "=", "approved")
+      .where("used_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async findById(tenantId: string, approvalId: string): Promise<ApprovalRecord | undefined> {
@@ -344,5 +377,7 @@ function toApproval(row: Database["approvals"]): ApprovalRecord {
     decidedBy: row.decided_by,
     decisionComment: row.decision_comment,
     version: row.version,
+    call: row.call === null ? null : parseJsonColumn<ApprovalCall | null>(row.call, null),
+    usedAt: row.used_at,
   };
 }

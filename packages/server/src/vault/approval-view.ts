@@ -8,6 +8,7 @@ import {
 import type { WebhookApproval } from "../approvals/webhook-event.js";
 import { generateId } from "../crypto/credentials.js";
 import type {
+  ApprovalCall,
   ApprovalChangeFields,
   ApprovalDecisionRecord,
   ApprovalRecord,
@@ -97,6 +98,8 @@ export type NewApprovalRequest = {
   description: string | null;
   /** A token's request expires with the token; otherwise the policy's request lifetime applies. */
   expiresAt?: string;
+  /** A per-call request's call. */
+  call?: ApprovalCall;
 };
 
 /** A new pending request, shaped by the policy (required approvals, expiry). */
@@ -130,6 +133,8 @@ export function newApprovalRecord(
     decidedBy: null,
     decisionComment: null,
     version: 0,
+    call: request.call ?? null,
+    usedAt: null,
   };
 }
 
@@ -166,6 +171,16 @@ export type ApprovalBody = {
   expires_at: string;
   grant_expires_at: string | null;
   created_at: string;
+  /** A per-call request's brokered call (what the approver decides on); null otherwise. */
+  call: {
+    route: string;
+    method: string;
+    url: string;
+    body_sha256: string;
+    body_bytes: number;
+    body_preview: string;
+    used_at: string | null;
+  } | null;
 };
 
 /** {@link ApprovalBody} with the status as it stands at `now`. */
@@ -200,6 +215,18 @@ export function toApprovalBody(view: ApprovalView, now: Date, grantSeconds: numb
     expires_at: policyStateOf(view).expiresAt.toISOString(),
     grant_expires_at: record.grantExpiresAt,
     created_at: record.createdAt,
+    call:
+      record.call === null
+        ? null
+        : {
+            route: record.call.route,
+            method: record.call.method,
+            url: record.call.url,
+            body_sha256: record.call.bodySha256,
+            body_bytes: record.call.bodyBytes,
+            body_preview: record.call.bodyPreview,
+            used_at: record.usedAt,
+          },
   };
 }
 

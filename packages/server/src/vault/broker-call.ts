@@ -6,6 +6,7 @@ import {
 } from "@agentsecretstore/protocol";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit-event.js";
+import { type CallApprovalRequest, requireCallApproval } from "./call-approval.js";
 import { consumeTokenUse, denyScope, mayDo, requireApprovedToken } from "./guard.js";
 import { isExpired } from "./secret-fields.js";
 import { withIntegrityCheck } from "./secret-integrity.js";
@@ -39,6 +40,10 @@ export type BrokeredCall = {
   path: string;
   /** Where the call goes: the upstream's origin and full path, without the query. */
   destination: URL;
+  /** The route's `approval`: `"per_call"` makes every call wait for a person's approval. */
+  approval: "per_call" | null;
+  /** How the call is approved when it needs a per-call approval (route's or secret's). */
+  callApproval: CallApprovalRequest;
 };
 
 /** What forwarding one call reports once its answer went back to the caller. */
@@ -102,7 +107,11 @@ async function brokerCallChecked(
     });
     throw destinationNotAllowed(path, call, secret.allowedDestinations);
   }
-  await requireReadTier(context, origin, principal, path, higherTier(secret.tier, stored.tier));
+  const tier = higherTier(secret.tier, stored.tier);
+  await requireReadTier(context, origin, principal, path, tier);
+  if (call.approval === "per_call" || secret.approval === "per_call") {
+    await requireCallApproval(context, { principal, origin }, path, tier, call.callApproval);
+  }
   await consumeTokenUse(context, origin, principal);
   const value = openValue(context, path, stored);
   const started = performance.now();

@@ -115,6 +115,19 @@ function pendingCard(approval) {
     approval.description
       ? [element("dt", {}, "Reason given"), element("dd", {}, approval.description)]
       : null,
+    approval.call
+      ? [
+          element("dt", {}, "Call"),
+          element("dd", {}, `${approval.call.method} ${approval.call.url}`),
+          element("dt", {}, "Body"),
+          element(
+            "dd",
+            {},
+            `${approval.call.body_bytes} bytes, SHA-256 ${approval.call.body_sha256}`,
+            approval.call.body_preview ? element("pre", {}, approval.call.body_preview) : null,
+          ),
+        ]
+      : null,
     element("dt", {}, "Asked"),
     element("dd", {}, `${relativeTime(approval.created_at)} (${localTime(approval.created_at)})`),
     element("dt", {}, "Expires"),

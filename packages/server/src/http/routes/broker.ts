@@ -2,6 +2,7 @@ import { Readable, Transform } from "node:stream";
 import { finished } from "node:stream/promises";
 import { z } from "zod";
 import type { ResolvedBrokerRoute } from "../../broker/broker-route.js";
+import { digestCall } from "../../broker/call-digest.js";
 import { createUpstreamAgents, forwardCall, upstreamTarget } from "../../broker/forward-call.js";
 import { incomingCall } from "../../broker/incoming-call.js";
 import { brokerCall } from "../../vault/broker-call.js";
@@ -12,6 +13,18 @@ import type { VaultApp } from "../vault-app.js";
 
 /** The methods a broker route answers. */
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text.trim() === "" ? undefined : text.trim();
+}
+
+/** `Prefer: wait=N` (RFC 7240) as seconds; 0 without it. */
+function preferredWait(prefer: string | string[] | undefined): number {
+  const text = Array.isArray(prefer) ? prefer.join(",") : (prefer ?? "");
+  const match = /(?:^|[,;\s])wait\s*=\s*(\d{1,6})/i.exec(text);
+  return match?.[1] === undefined ? 0 : Number(match[1]);
+}
 
 function countingStream() {
   let count = 0;
@@ -64,6 +77,11 @@ export function registerBrokerRoutes(
             headers: request.headers,
             body: request.body instanceof Readable ? request.body : undefined,
           });
+          // A caller that hangs up while its call waits for an approval frees the wait at once.
+          const hangUp = new AbortController();
+          reply.raw.once("close", () => {
+            if (!reply.raw.writableEnded) hangUp.abort();
+          });
           await brokerCall(
             context,
             actorOf(request),
@@ -73,6 +91,13 @@ export function registerBrokerRoutes(
               method: call.method,
               path: call.rest,
               destination: upstreamTarget(route, call),
+              approval: route.approval,
+              callApproval: {
+                approvalId: headerText(request.headers["x-approval-id"]),
+                waitSeconds: preferredWait(request.headers.prefer),
+                hangUp: hangUp.signal,
+                digest: () => digestCall(route, call),
+              },
             },
             async (value) => {
               const answer = await forwardCall(route, call, value, agents);

@@ -51,6 +51,18 @@ export const approvalResponse = z.object({
     .nullable()
     .describe("An approved agent read request: until when that agent may read the path"),
   created_at: z.string(),
+  call: z
+    .object({
+      route: z.string(),
+      method: z.string(),
+      url: z.string().describe("/v1/broker/{route}/… with credential-shaped values masked"),
+      body_sha256: z.string(),
+      body_bytes: z.number().int(),
+      body_preview: z.string().describe("The body's first characters, secrets masked"),
+      used_at: z.string().nullable().describe("When the approved call went out (once)"),
+    })
+    .nullable()
+    .describe("A per-call approval's brokered call; null for other requests"),
 });
 
 // The vault's answer and this schema describe one shape: a field added to one alone fails here.
