@@ -1,4 +1,5 @@
 import { AzureOpenAI, OpenAI } from "openai";
+import { type BrokeredOpenAIOptions, brokeredOpenAI } from "./brokered-openai.js";
 import { openAIKeyProvider, type VaultKeyOptions } from "./key-provider.js";
 import { refreshOnUnauthorized } from "./refresh-on-unauthorized.js";
 
@@ -20,11 +21,17 @@ export type CreateAzureOpenAIOptions = VaultKeyOptions &
  * cached, re-read after a rotation, and, when the API answers 401, read again and the request
  * sent once more. The key never appears in the client's options, logs or errors.
  *
+ * With `broker` (a vault broker route's name) instead of `path`, the client calls through the
+ * vault's credential broker with the vault credential as its API key: the process never holds
+ * the provider's key at all.
+ *
  * @example
  * const openai = createOpenAI({ vault, path: "production/openai/api-key", token });
  * const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
+ * const brokered = createOpenAI({ vault, broker: "openai", token }); // a secrets:use token
  */
-export function createOpenAI(options: CreateOpenAIOptions): OpenAI {
+export function createOpenAI(options: CreateOpenAIOptions | BrokeredOpenAIOptions): OpenAI {
+  if ("broker" in options) return brokeredOpenAI(options);
   const { vault, path, token, refreshAfter, fetch, ...clientOptions } = options;
   const apiKey = openAIKeyProvider({ vault, path, token, refreshAfter });
   return new OpenAI({

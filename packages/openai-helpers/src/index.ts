@@ -1,3 +1,4 @@
+export type { BrokeredOpenAIOptions, BrokerSource } from "./brokered-openai.js";
 export type { CreateAzureOpenAIOptions, CreateOpenAIOptions } from "./create-openai.js";
 export { createAzureOpenAI, createOpenAI } from "./create-openai.js";
 export type { CredentialSource, VaultKeyOptions } from "./key-provider.js";
