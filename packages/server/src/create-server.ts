@@ -86,7 +86,9 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     throw new RangeError("approvals.recheckIntervalSeconds must be a finite number of seconds > 0");
   }
   const consoleSettings = resolveConsoleSettings(config.console);
-  const brokerRoutes = resolveBrokerRoutes(config.broker?.routes ?? []);
+  const brokerRoutes = resolveBrokerRoutes(config.broker?.routes ?? [], "broker.routes", {
+    caFile: config.broker?.caFile,
+  });
   const rateLimits = resolveRateLimits(config.rateLimits, () => log);
 
   let database: OpenedDatabase;

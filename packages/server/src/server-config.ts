@@ -251,6 +251,12 @@ export type BrokerSettings = {
    * @default [] (no route)
    */
   routes?: readonly BrokerRoute[];
+  /**
+   * A PEM file of CA certificates every https upstream's certificate may also chain to (a
+   * private CA), besides Node's roots; a route's own `caFile` replaces it. Always verified.
+   * @default Node's roots only
+   */
+  caFile?: string;
 };
 
 /** Everything {@link createServer} needs. */

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { rootCertificates } from "node:tls";
 import { checkSecretPath } from "@agentsecretstore/protocol";
 
 /**
@@ -52,6 +54,12 @@ export type BrokerRoute = {
    * @default none (the secret's own `approval` may still ask for it)
    */
   approval?: "per_call" | "none";
+  /**
+   * A PEM file of CA certificates the upstream's certificate may chain to, besides Node's own
+   * roots (a private upstream). The certificate is always verified.
+   * @default the broker's `caFile`, else Node's roots only
+   */
+  caFile?: string;
 };
 
 /** How a route injects the secret. */
@@ -71,6 +79,8 @@ export type ResolvedBrokerRoute = {
   timeoutMs: number;
   maxBodyBytes: number;
   approval: "per_call" | null;
+  /** The CAs an https upstream's certificate may chain to (Node's roots plus the CA file's); undefined = Node's roots. */
+  ca: readonly string[] | undefined;
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -88,11 +98,16 @@ const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding",
 export function resolveBrokerRoutes(
   routes: readonly BrokerRoute[],
   where = "broker.routes",
+  defaults: { caFile?: string | undefined } = {},
 ): ResolvedBrokerRoute[] {
   const seen = new Set<string>();
+  const sharedCa =
+    defaults.caFile === undefined ? undefined : readCaFile(defaults.caFile, "broker.ca_file");
   return routes.map((route, index) => {
     const label = `${where}[${index}]${typeof route?.name === "string" ? ` (${route.name})` : ""}`;
     const resolved = resolveRoute(route, label);
+    if (route.caFile !== undefined) resolved.ca = readCaFile(route.caFile, `${label}: ca_file`);
+    else if (sharedCa !== undefined) resolved.ca = sharedCa;
     if (seen.has(resolved.name)) throw new Error(`${label}: name: another route has this name`);
     seen.add(resolved.name);
     return resolved;
@@ -138,6 +153,7 @@ function resolveRoute(route: BrokerRoute, label: string): ResolvedBrokerRoute {
     secretPath: route.secretPath,
     injection,
     approval: route.approval === "per_call" ? "per_call" : null,
+    ca: undefined,
     pathPrefixes: prefixes,
     methods: methods === undefined ? null : new Set(methods),
     timeoutMs: timeoutSeconds * 1000,
@@ -162,6 +178,21 @@ function resolveUpstream(text: unknown, fail: (field: string, message: string) =
     fail("upstream", "expected an https:// origin");
   }
   return url;
+}
+
+/** Node's root CAs plus the certificates of a PEM file; the error names `where` and says what is wrong. */
+function readCaFile(file: string, where: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(
+      `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (certificates === null) throw new Error(`${where}: ${file} holds no PEM certificate`);
+  return [...rootCertificates, ...certificates];
 }
 
 /** Whether a URL's host name is a loopback address (the only place plain http may go). */
@@ -218,6 +249,7 @@ export type BrokerRouteTable = {
   timeout_seconds?: number | undefined;
   max_body_bytes?: number | undefined;
   approval?: "per_call" | "none" | undefined;
+  ca_file?: string | undefined;
 };
 
 /** A config file's route as the embedded API takes it. */
@@ -236,5 +268,6 @@ export function brokerRouteFromTable(table: BrokerRouteTable): BrokerRoute {
     ...optional("timeoutSeconds", table.timeout_seconds),
     ...optional("maxBodyBytes", table.max_body_bytes),
     ...optional("approval", table.approval),
+    ...optional("caFile", table.ca_file),
   };
 }

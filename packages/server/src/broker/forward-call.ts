@@ -10,6 +10,9 @@ import { guardedLookup, REFUSED_ADDRESS } from "./upstream-lookup.js";
 
 const lookup = guardedLookup();
 
+/** The error codes of a certificate Node could not verify. */
+const TLS_FAILURES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
+
 /** One call as the caller sent it to `/v1/broker/{route}{rest}`. */
 export type IncomingCall = {
   method: string;
@@ -76,6 +79,13 @@ function injectedHeader(injection: Injection, value: string): [string, string] |
 }
 
 function upstreamError(route: ResolvedBrokerRoute, timedOut: boolean, code?: string): VaultError {
+  if (code !== undefined && TLS_FAILURES.test(code)) {
+    return new VaultError(
+      "UPSTREAM_FAILED",
+      `The upstream of broker route ${route.name} presented a TLS certificate that could not be verified (${code}); for a private CA, name its certificate in the route's ca_file or broker.ca_file`,
+      { route: route.name },
+    );
+  }
   if (code === REFUSED_ADDRESS) {
     return new VaultError(
       "UPSTREAM_FAILED",
@@ -144,6 +154,7 @@ export function forwardCall(
       agent: secure ? agents.https : agents.http,
       timeout: route.timeoutMs,
       lookup: lookup as never,
+      ...(secure && route.ca !== undefined ? { ca: route.ca as string[] } : {}),
     });
     request.on("timeout", () => {
       timedOut = true;

@@ -100,6 +100,7 @@ export function brokerRoutes() {
     timeout_seconds: positiveInteger().optional(),
     max_body_bytes: seconds().optional(),
     approval: z.enum(["per_call", "none"], { error: "expected 'per_call' or 'none'" }).optional(),
+    ca_file: text().optional(),
   });
   return z
     .array(route, { error: "expected a list of tables ([[broker.routes]], or JSON in a variable)" })

@@ -388,7 +388,15 @@ export const SERVER_OPTIONS = {
     env: ["ASS_BROKER_ROUTES"],
     default: [],
     description:
-      "Credential broker routes ([[broker.routes]]: name, upstream, secret, one of header / basic_user / query_parameter, optional path_prefixes, methods, timeout_seconds, max_body_bytes, approval (per_call); JSON in the variable): /v1/broker/{name}/… forwards to the upstream with the secret injected.",
+      "Credential broker routes ([[broker.routes]]: name, upstream, secret, one of header / basic_user / query_parameter, optional path_prefixes, methods, timeout_seconds, max_body_bytes, approval (per_call), ca_file; JSON in the variable): /v1/broker/{name}/… forwards to the upstream with the secret injected.",
+  }),
+  "broker.ca_file": option({
+    kind: "string",
+    schema: text(),
+    env: ["ASS_BROKER_CA_FILE"],
+    defaultText: "Node's root CAs only",
+    description:
+      "PEM file of CA certificates an https broker upstream may also chain to (a private CA); a route's own ca_file replaces it. Upstream certificates are always verified.",
   }),
 } as const satisfies Record<string, ServerOption>;
 

@@ -80,7 +80,10 @@ export async function startOptionsFromConfig(
       ...definedAs("maxLongPollsPerCredential", values["limits.max_long_polls_per_credential"]),
     },
     rateLimits: rateLimitsFrom(config),
-    broker: { routes: (values["broker.routes"] ?? []).map(brokerRouteFromTable) },
+    broker: {
+      routes: (values["broker.routes"] ?? []).map(brokerRouteFromTable),
+      ...(values["broker.ca_file"] === undefined ? {} : { caFile: values["broker.ca_file"] }),
+    },
     metrics: {
       enabled: values["metrics.enabled"] !== false,
       ...definedAs("token", values["metrics.token"]),
