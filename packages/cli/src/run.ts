@@ -15,6 +15,7 @@ import { registerSecretsCommand } from "./commands/secrets-command.js";
 import { registerSecretsExportCommand } from "./commands/secrets-export-command.js";
 import { registerServerCommand } from "./commands/server-command.js";
 import { registerTokensCommand } from "./commands/tokens-command.js";
+import { registerWebhookCommand } from "./commands/webhook-command.js";
 import { CREDENTIAL_KINDS } from "./credentials/resolve-credential.js";
 import { describeFailure, EXIT_CODE_HELP, ExitCode } from "./exit-codes.js";
 import { PACKAGE_VERSION } from "./package-version.js";
@@ -63,6 +64,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerApprovalsCommand(program, io);
   registerAuditCommand(program, io);
   registerAgentsCommand(program, io);
+  registerWebhookCommand(program, io);
   registerBackupCommand(program, io);
   registerCompletionCommand(program, io);
   registerMcpCommand(program, io);
@@ -84,7 +86,7 @@ Credentials come from the environment (\`ass server\` prints the keys on its fir
 Which one a command uses:
   secrets, tokens, run, whoami   ASS_TOKEN, else ASS_AGENT_KEY, else ASS_ADMIN_KEY
   approvals, audit, agents,      ASS_ADMIN_KEY only
-  admins
+  admins, webhook
   approvals show|watch|cancel    ASS_ADMIN_KEY, else the requester's ASS_TOKEN or ASS_AGENT_KEY
   --as token|agent|admin picks one; \`ass whoami\` shows which is used.`;
 

@@ -13,20 +13,38 @@ import {
  * Failures become the client's error classes, so `describeFailure` treats them as any other.
  * The credential goes only to `baseUrl`, which the person named.
  */
-export async function getFromVault(
+export function getFromVault(
   baseUrl: string,
   path: string,
   credential: string | undefined,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const description = `GET /v1${path}`;
+  return callVault(baseUrl, "GET", path, credential, undefined, signal);
+}
+
+/**
+ * {@link getFromVault} for any method, with an optional JSON body (`/webhook`). An empty answer
+ * (204) is `{}`.
+ */
+export async function callVault(
+  baseUrl: string,
+  method: "GET" | "PUT" | "DELETE",
+  path: string,
+  credential: string | undefined,
+  body?: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const description = `${method} /v1${path}`;
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {
+      method,
       headers: {
         accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...(credential === undefined ? {} : { authorization: `Bearer ${credential}` }),
       },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: signal ?? AbortSignal.timeout(10_000),
     });
   } catch (error) {
@@ -39,9 +57,9 @@ export async function getFromVault(
     );
   }
   const requestId = response.headers.get("x-request-id");
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.ok) return body;
-  const error = (body.error ?? {}) as { code?: string; message?: string };
+  const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.ok) return answer;
+  const error = (answer.error ?? {}) as { code?: string; message?: string };
   const options = {
     code: error.code ?? `HTTP_${response.status}`,
     status: response.status,
