@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningServer, startServer } from "@agentsecretstore/server";
+import { type BrokerRoute, type RunningServer, startServer } from "@agentsecretstore/server";
 
 /** A vault server on a free loopback port in a temporary folder, removed again by `close()`. */
 export type LocalVault = {
@@ -26,6 +26,11 @@ export type LocalVaultOptions = {
    * @default 300 (the server's default)
    */
   criticalDelaySeconds?: number;
+  /**
+   * Credential broker routes (`[[broker.routes]]` in a configuration file).
+   * @default none
+   */
+  brokerRoutes?: BrokerRoute[];
 };
 
 /** Starts the embedded vault server the way `ass server` does, for examples and the demo. */
@@ -40,6 +45,7 @@ export async function startLocalVault(options: LocalVaultOptions = {}): Promise<
     ...(options.criticalDelaySeconds === undefined
       ? {}
       : { approvals: { criticalDelaySeconds: options.criticalDelaySeconds } }),
+    ...(options.brokerRoutes === undefined ? {} : { broker: { routes: options.brokerRoutes } }),
   });
   if (!server.firstStart) throw new Error("expected a fresh data folder");
   const close = async () => {

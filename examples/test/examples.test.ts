@@ -31,6 +31,16 @@ const examples: ExampleCase[] = [
     neverPrinted: ["fake-openai-key-3e9a1c", "fake-crm-key-5b7d2f", "fake-db-password-8c4e6a"],
   },
   {
+    file: "examples/broker.ts",
+    expectLines: [
+      "the stub saw: the provider key → 200",
+      "the agent's client holds the vault token, not the key",
+      "reading the value is refused (AgentVaultPermissionError): use is not read",
+      "The key reached the provider and never the agent.",
+    ],
+    neverPrinted: ["fake-openai-key-broker-5d2e8a", "ast_tok_"],
+  },
+  {
     file: "examples/openai-client.ts",
     expectLines: [
       "vault reads so far: 0",

@@ -1,0 +1,25 @@
+// Child entry: the upstream of the broker benchmark, a bare node:http server answering every
+// request with the same 11 bytes (what a direct call and a brokered call both reach).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { answerStats, type ReadyMessage } from "./bench-child.js";
+
+const server = createServer((request, response) => {
+  request.resume();
+  request.on("end", () => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end('{"ok":true}');
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  answerStats(() => 0);
+  process.send?.({
+    type: "ready",
+    url: `http://127.0.0.1:${port}`,
+    agentKey: null,
+    adminKey: null,
+  } satisfies ReadyMessage);
+});
+process.once("SIGTERM", () => server.close(() => process.exit(0)));
