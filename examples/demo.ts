@@ -8,7 +8,11 @@
  *
  *   node --conditions=source --import tsx examples/demo.ts
  */
-import { AgentVault, AgentVaultAuthError } from "@agentsecretstore/client";
+import {
+  AgentVault,
+  AgentVaultApprovalPendingError,
+  AgentVaultAuthError,
+} from "@agentsecretstore/client";
 import { VaultAdmin } from "@agentsecretstore/client/admin";
 import { Orchestrator } from "@agentsecretstore/client/orchestrator";
 import { printAuditTable } from "./lib/audit-table.js";
@@ -95,14 +99,23 @@ table(
   seeds.map(([path, , tier, rule]) => [path, tier, rule]),
 );
 const alice = await operator.createAdmin({ name: "alice" });
-const bob = await operator.createAdmin({ name: "bob" });
 await using aliceAdmin = new VaultAdmin({
   adminKey: alice.apiKey,
   baseUrl: local.baseUrl,
   env: {},
 });
+// From two admins on, a new admin is a two-person action: alice approves bob's key first.
+const bob = await operator.createAdmin({ name: "bob" }).catch(async (error: unknown) => {
+  if (!(error instanceof AgentVaultApprovalPendingError) || error.approvalRequestId === null) {
+    throw error;
+  }
+  await aliceAdmin.approve(error.approvalRequestId, { comment: "bob approves payouts with me" });
+  return operator.createAdmin({ name: "bob" });
+});
 await using bobAdmin = new VaultAdmin({ adminKey: bob.apiKey, baseUrl: local.baseUrl, env: {} });
-ok("approvers alice and bob have their own admin keys (shown once, never printed)");
+ok(
+  "approvers alice and bob have their own admin keys (shown once, never printed; alice approved bob's)",
+);
 
 // Ids → names for the audit table.
 const names = new Map<string, string>([

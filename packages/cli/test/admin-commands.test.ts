@@ -58,13 +58,44 @@ describe("ass agents", () => {
   });
 });
 
+/** The second admin's key (Grace, made by the first test below): approves what needs a second. */
+let graceKey = "";
+
+/**
+ * `ass admins create <name>` from two admins on: pending until Grace approves, then the same
+ * command again. Returns the last result.
+ */
+async function createApprovedAdmin(name: string, json = false) {
+  const args = [...(json ? ["--json"] : []), "admins", "create", name];
+  const pending = await vault.ass(args);
+  expect(pending.code, pending.stderr).toBe(ExitCode.APPROVAL_PENDING);
+  const approvalId = /request (apr_[0-9a-f]+)/.exec(pending.stderr)?.[1] ?? "";
+  const approved = await vault.ass(["approvals", "approve", approvalId], {
+    env: { ASS_ADMIN_KEY: graceKey },
+  });
+  expect(approved.code, approved.stderr).toBe(ExitCode.OK);
+  return vault.ass(args);
+}
+
 describe("ass admins", () => {
   it("creates a named approver whose key is shown once", async () => {
     const created = await vault.ass(["admins", "create", "Grace"]);
     expect(created.code).toBe(ExitCode.OK);
-    expect(parseDotenv(created.stdout).ASS_ADMIN_KEY).toMatch(/^ass_admin_/);
+    graceKey = parseDotenv(created.stdout).ASS_ADMIN_KEY ?? "";
+    expect(graceKey).toMatch(/^ass_admin_/);
     const list = await vault.ass(["admins", "list"]);
     expect(list.stdout).toContain("Grace");
+  });
+
+  it("says a third admin awaits a second admin's approval, with the request id, and creates it once approved", async () => {
+    const pending = await vault.ass(["admins", "create", "Hopper"]);
+    expect(pending.code).toBe(ExitCode.APPROVAL_PENDING);
+    expect(pending.stdout).not.toContain("ASS_ADMIN_KEY");
+    expect(pending.stderr).toContain("awaits a second admin's approval: request apr_");
+    expect(pending.stderr).toContain("ass admins create <name>");
+    const created = await createApprovedAdmin("Hopper");
+    expect(created.code).toBe(ExitCode.OK);
+    expect(parseDotenv(created.stdout).ASS_ADMIN_KEY).toMatch(/^ass_admin_/);
   });
 });
 
@@ -91,7 +122,7 @@ describe("ass agents rotate-key, ass admins rotate-key and make-operator", () =>
     const old = await vault.ass(["secrets", "get", "rot/a"], { env: asAgent(oldAgentKey) });
     expect(old.code).toBe(ExitCode.UNAUTHORIZED);
 
-    const admin = await vault.ass(["--json", "admins", "create", "Rotator"]);
+    const admin = await createApprovedAdmin("Rotator", true);
     const created = JSON.parse(admin.stdout) as { adminId: string; apiKey: string };
     const asAdmin = (key: string) => ({ ASS_ADMIN_KEY: key });
     const own = await vault.ass(["admins", "rotate-key", created.adminId], {

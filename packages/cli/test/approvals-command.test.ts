@@ -61,6 +61,9 @@ describe("ass approvals", () => {
   });
 
   it("needs two different admins for a critical request", async () => {
+    // The second approver exists before the request: an admin made after it cannot approve it.
+    const second = await vault.ass(["admins", "create", "Second approver"]);
+    const secondKey = parseDotenv(second.stdout).ASS_ADMIN_KEY;
     const token = await pendingToken("secrets:read:gated/critical");
     const first = await vault.ass(["approvals", "approve", token.approvalRequestId]);
     expect(first.stdout).toContain("1 of 2 approvals");
@@ -68,8 +71,6 @@ describe("ass approvals", () => {
     const again = await vault.ass(["approvals", "approve", token.approvalRequestId]);
     expect(again.code).not.toBe(ExitCode.OK);
 
-    const second = await vault.ass(["admins", "create", "Second approver"]);
-    const secondKey = parseDotenv(second.stdout).ASS_ADMIN_KEY;
     const approve = await vault.ass(["approvals", "approve", token.approvalRequestId], {
       env: { ASS_ADMIN_KEY: secondKey },
     });

@@ -263,6 +263,11 @@ export class VaultAdmin implements AsyncDisposable {
   /**
    * Creates a named admin: another approver. Its key is in the result's `apiKey`, shown only
    * this once; the result prints `[REDACTED]` in its place.
+   *
+   * While the tenant has one admin this creates the second at once. From two admins on it is a
+   * two-person action: the call throws `AgentVaultApprovalPendingError` whose
+   * `approvalRequestId` another admin (one who existed before the request) approves with
+   * `approve(id)`; then the same call by the same admin creates it.
    */
   async createAdmin(options: CreateAdminOptions): Promise<CreatedAdmin> {
     const response = await this.#pipeline.send({
@@ -284,7 +289,11 @@ export class VaultAdmin implements AsyncDisposable {
     return toAdminList(response.body);
   }
 
-  /** Deletes an admin (not the one making the call): its key stops working. */
+  /**
+   * Deletes an admin (not the one making the call): its key stops working. A two-person action
+   * as {@link createAdmin} is from two admins on: the first call throws
+   * `AgentVaultApprovalPendingError` with the request to approve, the same call afterwards deletes.
+   */
   async deleteAdmin(adminId: string, options: AdminRequestOptions = {}): Promise<void> {
     await this.#pipeline.send({
       method: "DELETE",

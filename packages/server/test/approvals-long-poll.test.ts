@@ -133,8 +133,9 @@ describe("GET /v1/approvals/{id}?wait=", () => {
       masterKey: Buffer.alloc(0),
     };
     server = test;
-    const { token, approvalId } = await pendingRequest(test, "critical");
+    // An approver must exist before the request (this server's clock is the real one).
     const second = await createAdmin(test, "second approver");
+    const { token, approvalId } = await pendingRequest(test, "critical");
     await decide(test, test.adminKey, approvalId, "approve");
     const delayed = await decide(test, second.adminKey, approvalId, "approve");
     expect(delayed.json().status).toBe("pending");

@@ -188,7 +188,7 @@ describe("critical requests", () => {
     const eligibleAt = new Date(server.clock.now().getTime() + 300_000).toISOString();
     expect(last.json()).toMatchObject({ status: "pending", eligible_at: eligibleAt });
     expect(last.json().approvals).toHaveLength(2);
-    const third = await createAdmin(server, "third approver");
+    const third = await createAdmin(server, "third approver", server.adminKey, second.adminKey);
     expect(
       (await decide(server, third.adminKey, approvalId, "approve")).json().error,
     ).toMatchObject({ reason: "already_decided", eligible_at: eligibleAt });
@@ -201,8 +201,11 @@ describe("critical requests", () => {
     expect(read.json().value).toBe("canary-value-critical");
     const view = await getWith(server, server.adminKey, `/v1/approvals/${approvalId}`);
     expect(view.json()).toMatchObject({ status: "approved", decided_at: eligibleAt });
-    const granted = await auditEvents(server, "approval.granted");
-    // Each approval, each refused one, and the system's at the end of the delay.
+    const granted = (await auditEvents(server, "approval.granted")).filter(
+      (event) => (event.detail as { approval_id?: string }).approval_id === approvalId,
+    );
+    // Each approval, each refused one, and the system's at the end of the delay (the third
+    // admin's creation had its own approval).
     expect(granted.map((event) => [event.actor_type, event.outcome])).toEqual([
       ["admin", "pending"],
       ["admin", "denied"],

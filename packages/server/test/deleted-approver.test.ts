@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdmin, decide } from "./helpers/approvals.js";
-import {
-  bearer,
-  createTestServer,
-  getWith,
-  putSecret,
-  type TestServer,
-} from "./helpers/test-server.js";
+import { createAdmin, decide, deleteAdmin as deleteAdminWith } from "./helpers/approvals.js";
+import { createTestServer, getWith, putSecret, type TestServer } from "./helpers/test-server.js";
 
 const DELAY_SECONDS = 60;
 
@@ -33,13 +27,10 @@ async function pendingRead(): Promise<string> {
   return read.json().error.approval_request_id as string;
 }
 
-async function deleteAdmin(adminId: string): Promise<void> {
+/** Deletes an admin: a two-person action, `approverKey` the second person. */
+async function deleteAdmin(adminId: string, approverKey: string): Promise<void> {
   const test = current();
-  const response = await test.app.inject({
-    method: "DELETE",
-    url: `/v1/admins/${adminId}`,
-    headers: bearer(test.adminKey),
-  });
+  const response = await deleteAdminWith(test, adminId, test.adminKey, approverKey);
   expect(response.statusCode, response.body).toBe(204);
 }
 
@@ -51,14 +42,13 @@ async function approval(approvalId: string) {
 describe("an approval by an admin deleted while the request is pending", () => {
   it("stops counting: the request needs another admin's approval", async () => {
     server = await createTestServer({ approvals: { criticalDelaySeconds: DELAY_SECONDS } });
+    // Approvers must exist before the request they approve.
+    const first = await createAdmin(server, "first");
+    const second = await createAdmin(server, "second", server.adminKey, first.adminKey);
+    const third = await createAdmin(server, "third", server.adminKey, first.adminKey);
     const approvalId = await pendingRead();
-    const [first, second, third] = [
-      await createAdmin(server, "first"),
-      await createAdmin(server, "second"),
-      await createAdmin(server, "third"),
-    ];
     expect((await decide(server, first.adminKey, approvalId, "approve")).statusCode).toBe(200);
-    await deleteAdmin(first.adminId);
+    await deleteAdmin(first.adminId, third.adminKey);
 
     const afterSecond = await decide(server, second.adminKey, approvalId, "approve");
     expect(afterSecond.statusCode, afterSecond.body).toBe(200);
@@ -78,13 +68,13 @@ describe("an approval by an admin deleted while the request is pending", () => {
 
   it("ends a critical delay its approval completed, until another admin approves", async () => {
     server = await createTestServer({ approvals: { criticalDelaySeconds: DELAY_SECONDS } });
-    const approvalId = await pendingRead();
     const first = await createAdmin(server, "first");
-    const third = await createAdmin(server, "third");
+    const third = await createAdmin(server, "third", server.adminKey, first.adminKey);
+    const approvalId = await pendingRead();
     await decide(server, first.adminKey, approvalId, "approve");
     const delayed = await decide(server, server.adminKey, approvalId, "approve");
     expect(delayed.json()).toMatchObject({ status: "pending", eligible_at: expect.any(String) });
-    await deleteAdmin(first.adminId);
+    await deleteAdmin(first.adminId, third.adminKey);
 
     server.clock.advance(DELAY_SECONDS + 1);
     expect(await approval(approvalId)).toMatchObject({ status: "pending", eligible_at: null });
@@ -99,11 +89,11 @@ describe("an approval by an admin deleted while the request is pending", () => {
 
   it("stays in the history of a request decided before the admin was deleted", async () => {
     server = await createTestServer({ approvals: { criticalDelaySeconds: 0 } });
-    const approvalId = await pendingRead();
     const first = await createAdmin(server, "first");
+    const approvalId = await pendingRead();
     await decide(server, first.adminKey, approvalId, "approve");
     await decide(server, server.adminKey, approvalId, "approve");
-    await deleteAdmin(first.adminId);
+    await deleteAdmin(first.adminId, first.adminKey);
     const decided = await approval(approvalId);
     expect(decided).toMatchObject({ status: "approved" });
     expect(decided.approvals).toHaveLength(2);

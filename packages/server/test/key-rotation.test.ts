@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signIn } from "./console/console-helpers.js";
-import { auditEvents, createAdmin } from "./helpers/approvals.js";
+import { auditEvents, createAdmin, deleteAdmin } from "./helpers/approvals.js";
 import {
   bearer,
   createTestServer,
@@ -167,12 +167,8 @@ describe("POST /v1/admins/{id}/make-operator", () => {
     );
     const me = (await getWith(test, next.adminKey, "/v1/me")).json();
     expect(me.is_operator).toBe(true);
-    // The new operator may retire the old operator's key.
-    const retired = await test.app.inject({
-      method: "DELETE",
-      url: `/v1/admins/${operatorId}`,
-      headers: bearer(next.adminKey),
-    });
+    // The new operator may retire the old operator's key (a two-person action: the old one agrees).
+    const retired = await deleteAdmin(test, operatorId, next.adminKey, test.adminKey);
     expect(retired.statusCode).toBe(204);
     expect((await getWith(test, test.adminKey, "/v1/me")).statusCode).toBe(401);
     expect(

@@ -51,14 +51,21 @@ describe("the tier gate", () => {
     ).toBe(404);
   });
 
-  it("lets admin keys read any tier", async () => {
+  it("lets an admin key read a sensitive secret, but not a critical one without a second admin", async () => {
     server = await createTestServer();
+    await putSecret(server, server.agentKey, "prod/team", {
+      value: "canary-value-s",
+      tier: "sensitive",
+    });
     await putSecret(server, server.agentKey, "prod/root", {
       value: "canary-value-c",
       tier: "critical",
     });
-    const response = await getWith(server, server.adminKey, "/v1/secrets/prod/root");
-    expect(response.json()).toMatchObject({ value: "canary-value-c", tier: "critical" });
+    const sensitive = await getWith(server, server.adminKey, "/v1/secrets/prod/team");
+    expect(sensitive.json()).toMatchObject({ value: "canary-value-s", tier: "sensitive" });
+    const critical = await getWith(server, server.adminKey, "/v1/secrets/prod/root");
+    expect(critical.statusCode).toBe(202);
+    expect(critical.body).not.toContain("canary-value");
   });
 
   it("issues a pending token (202) when its scopes cover a critical secret", async () => {
@@ -118,17 +125,23 @@ describe("the tier gate", () => {
     expect(issued.statusCode).toBe(201);
   });
 
-  it("lets an admin-issued token cover critical secrets without approval", async () => {
+  it("lets an admin-issued token cover sensitive secrets without approval, not critical ones", async () => {
     server = await createTestServer();
+    await putSecret(server, server.agentKey, "prod/team", {
+      value: "canary-value-s",
+      tier: "sensitive",
+    });
+    const issued = await requestToken(server, server.adminKey, { scope: "secrets:read:prod/*" });
+    expect(issued.statusCode).toBe(201);
+    expect((await getWith(server, issued.body.token, "/v1/secrets/prod/team")).json().value).toBe(
+      "canary-value-s",
+    );
     await putSecret(server, server.agentKey, "prod/root", {
       value: "canary-value-c",
       tier: "critical",
     });
-    const issued = await requestToken(server, server.adminKey, { scope: "secrets:read:prod/*" });
-    expect(issued.statusCode).toBe(201);
-    expect((await getWith(server, issued.body.token, "/v1/secrets/prod/root")).json().value).toBe(
-      "canary-value-c",
-    );
+    const critical = await requestToken(server, server.adminKey, { scope: "secrets:read:prod/*" });
+    expect(critical.statusCode).toBe(202);
   });
 
   it("refuses a token reading a secret above the tier it was approved for with 403 APPROVAL_DENIED", async () => {

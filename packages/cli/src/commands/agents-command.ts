@@ -6,6 +6,7 @@ import { commandContext } from "../command-context.js";
 import { confirm } from "../output/confirm.js";
 import type { Column } from "../output/format-table.js";
 import { collect } from "../parse-options.js";
+import { withSecondAdmin } from "./second-admin.js";
 
 const AGENT_COLUMNS: readonly Column<Agent>[] = [
   { header: "id", value: (agent) => agent.agentId },
@@ -137,11 +138,17 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
 
   admins
     .command("create")
-    .description("Create a named admin (an approver); prints its key once, as ASS_ADMIN_KEY=….")
+    .description(
+      "Create a named admin (an approver); prints its key once, as ASS_ADMIN_KEY=…. From two admins on, a second admin approves first: the command prints the request id; run it again once approved.",
+    )
     .argument("<name>", "the person's name")
     .action(async (name: string, _options: unknown, command: Command) => {
       const context = commandContext(io, command);
-      const admin = await context.admin().createAdmin({ name });
+      const admin = await withSecondAdmin(
+        `Creating the admin "${escapeUnsafeText(name)}"`,
+        "ass admins create <name>",
+        () => context.admin().createAdmin({ name }),
+      );
       if (context.json) {
         context.printDone("", { ...admin.toJSON(), apiKey: admin.apiKey });
         return;
@@ -195,7 +202,9 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
 
   admins
     .command("delete")
-    .description("Delete an admin key.")
+    .description(
+      "Delete an admin key. From two admins on, a second admin approves first: the command prints the request id; run it again once approved.",
+    )
     .argument("<id>", "admin id")
     .option("-y, --yes", "do not ask")
     .action(async (id: string, options: { yes?: boolean }, command: Command) => {
@@ -204,7 +213,11 @@ export function registerAgentsCommand(program: Command, io: CliIo): void {
         refusal: `deleting admin ${id} revokes their key`,
       });
       const context = commandContext(io, command);
-      await context.admin().deleteAdmin(id);
+      await withSecondAdmin(
+        `Deleting the admin ${escapeUnsafeText(id)}`,
+        `ass admins delete ${escapeUnsafeText(id)}`,
+        () => context.admin().deleteAdmin(id),
+      );
       context.printDone(`Deleted admin ${id}.`, { adminId: id, deleted: true });
     });
 }

@@ -358,3 +358,32 @@ describe("properties over random histories", () => {
     },
   );
 });
+
+describe("an admin's own requests and approvers' age (issue 17, item 4)", () => {
+  const ADMIN = "adm_requester";
+  const asAdmin = (tier: ApprovalTier) =>
+    newApprovalState({ tier, requesterId: ADMIN, requesterApproves: true }, T0);
+
+  it("count the requesting admin as one approver: sensitive needs nobody else, critical one other", () => {
+    expect(asAdmin("sensitive").status).toBe("approved");
+    const critical = asAdmin("critical");
+    expect(critical.status).toBe("pending");
+    expect(rejectionReason(decideApproval(critical, approve(ADMIN), at(1)))).toBe("self_approval");
+    const result = decideApproval(critical, approve("adm_b"), at(1));
+    expect(result.ok && result.outcome).toBe("delayed");
+  });
+
+  it("approve an immediate request (an admin action) without the critical delay", () => {
+    const action = { ...asAdmin("critical"), immediate: true };
+    const result = decideApproval(action, approve("adm_b"), at(1));
+    expect(result.ok && result.outcome).toBe("approved");
+  });
+
+  it("refuse an approver created after the request, and accept one created at or before it", () => {
+    const state = pending("critical");
+    const younger = { ...approve("adm_new"), approverCreatedAt: at(1) } as ApprovalAction;
+    expect(rejectionReason(decideApproval(state, younger, at(2)))).toBe("approver_too_new");
+    const older = { ...approve("adm_old"), approverCreatedAt: at(0) } as ApprovalAction;
+    expect(decideApproval(state, older, at(2)).ok).toBe(true);
+  });
+});

@@ -32,8 +32,25 @@ export type ApprovalState = {
   tier: ApprovalTier;
   /** Approvals so far, oldest first, at most one per approver. */
   approvals: readonly ApprovalEntry[];
-  /** Who asked (an agent, admin or token id). Never counts as an approver of this request. */
+  /** Who asked (an agent, admin or token id). Never approves this request itself. */
   requesterId: string;
+  /**
+   * The requester is a person (an admin): asking counts as one of the tier's approvals, so a
+   * sensitive request needs nobody else and a critical one one other admin (two people in all).
+   * Absent or false for agents and tokens.
+   */
+  requesterApproves?: boolean;
+  /**
+   * Takes effect at its last approval, without the critical delay: an admin action (creating or
+   * deleting an admin), which the requester carries out itself afterwards. Absent or false for
+   * reads and tokens.
+   */
+  immediate?: boolean;
+  /**
+   * When the request was made: an approver whose key was created later cannot approve it (a
+   * requester cannot make a second admin to approve its own request). Absent: no such check.
+   */
+  createdAt?: Date;
   /** When a request that is still pending stops being decidable and counts as expired. */
   expiresAt: Date;
   /**
@@ -64,7 +81,13 @@ export type ApprovalPolicyConfig = {
 
 /** Something a person (or the clock) does to a request. */
 export type ApprovalAction =
-  | { type: "approve"; by: string; comment?: string | null }
+  | {
+      type: "approve";
+      by: string;
+      comment?: string | null;
+      /** When the approver's admin key was created (compared with the request's `createdAt`). */
+      approverCreatedAt?: Date;
+    }
   | { type: "deny"; by: string; comment?: string | null }
   | { type: "cancel"; by: string }
   | { type: "expire" };
@@ -84,6 +107,11 @@ export type ApprovalRejection =
       message: string;
     }
   | { reason: "self_approval"; message: string }
+  | {
+      /** The approver's admin was created after the request was made. */
+      reason: "approver_too_new";
+      message: string;
+    }
   | { reason: "same_approver_twice"; message: string }
   | {
       /** `expire` before the request's `expiresAt`. */
@@ -125,12 +153,24 @@ export function requiredApprovals(tier: ApprovalTier): number {
 }
 
 /**
+ * How many approvals a request needs from people other than its requester: the tier's count, less
+ * one when the requester is an admin (who counts as one approver). Admin: sensitive 0, critical 1.
+ */
+export function approvalsNeeded(state: {
+  tier: ApprovalTier;
+  requesterApproves?: boolean;
+}): number {
+  const needed = requiredApprovals(state.tier);
+  return state.requesterApproves === true ? Math.max(0, needed - 1) : needed;
+}
+
+/**
  * A new request's state at `now`. A `standard` request needs nobody and starts `approved`.
  *
  * @throws {RangeError} when a configured duration is not a finite number ≥ 0.
  */
 export function newApprovalState(
-  request: { tier: ApprovalTier; requesterId: string },
+  request: { tier: ApprovalTier; requesterId: string; requesterApproves?: boolean },
   now: Date,
   config: ApprovalPolicyConfig = {},
 ): ApprovalState {
@@ -139,12 +179,14 @@ export function newApprovalState(
     DEFAULT_REQUEST_TTL_SECONDS,
     "requestTtlSeconds",
   );
-  const automatic = requiredApprovals(request.tier) === 0;
+  const automatic = approvalsNeeded(request) === 0;
   return {
     status: automatic ? "approved" : "pending",
     tier: request.tier,
     approvals: [],
     requesterId: request.requesterId,
+    ...(request.requesterApproves === true ? { requesterApproves: true } : {}),
+    createdAt: now,
     expiresAt: addSeconds(now, ttlSeconds),
     eligibleAt: automatic ? now : null,
     decidedAt: automatic ? now : null,
@@ -184,7 +226,9 @@ export function settleApproval<State extends ApprovalState>(state: State, now: D
  * Applies `action` to a request at `now`.
  *
  * - `approve`: the requester can never approve their own request, and an approver counts once;
- *   a critical request needs two different approvers. The last required approval approves a
+ *   a critical request needs two different approvers (an admin requester counts as one, see
+ *   {@link approvalsNeeded}). An approver created after the request was made is refused
+ *   (`approver_too_new`). The last required approval approves a
  *   sensitive request at once; a critical one stays `pending` until `eligibleAt` (`now` + the
  *   delay), and further approvals are refused as `already_decided`.
  * - `deny`: any approver, while pending (including during a critical delay).
@@ -223,7 +267,7 @@ export function decideApproval<State extends ApprovalState>(
   }
   switch (action.type) {
     case "approve":
-      return approve(state, action.by, action.comment ?? null, now, delaySeconds);
+      return approve(state, action, now, delaySeconds);
     case "deny":
       return finish(state, "denied", action.by, now);
     case "cancel":
@@ -239,12 +283,13 @@ export function decideApproval<State extends ApprovalState>(
 
 function approve<State extends ApprovalState>(
   state: State,
-  by: string,
-  comment: string | null,
+  action: Extract<ApprovalAction, { type: "approve" }>,
   now: Date,
   delaySeconds: number,
 ): ApprovalDecision<State> {
-  const needed = requiredApprovals(state.tier);
+  const { by } = action;
+  const comment = action.comment ?? null;
+  const needed = approvalsNeeded(state);
   if (state.eligibleAt !== null || (needed > 0 && state.approvals.length >= needed)) {
     return reject({
       reason: "already_decided",
@@ -259,6 +304,17 @@ function approve<State extends ApprovalState>(
       message: "The requester cannot approve their own request; another approver must",
     });
   }
+  if (
+    state.createdAt !== undefined &&
+    action.approverCreatedAt !== undefined &&
+    action.approverCreatedAt.getTime() > state.createdAt.getTime()
+  ) {
+    return reject({
+      reason: "approver_too_new",
+      message:
+        "This admin was created after the request was made and cannot approve it; an admin who existed before must",
+    });
+  }
   if (state.approvals.some((entry) => entry.by === by)) {
     return reject({
       reason: "same_approver_twice",
@@ -269,7 +325,7 @@ function approve<State extends ApprovalState>(
   if (approvals.length < needed) {
     return { ok: true, state: { ...state, approvals }, outcome: "recorded" };
   }
-  const delayed = state.tier === "critical" && delaySeconds > 0;
+  const delayed = state.tier === "critical" && delaySeconds > 0 && state.immediate !== true;
   if (delayed) {
     const eligibleAt = addSeconds(now, delaySeconds);
     return { ok: true, state: { ...state, approvals, eligibleAt }, outcome: "delayed" };

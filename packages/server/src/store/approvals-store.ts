@@ -169,6 +169,53 @@ export class ApprovalsStore {
     return row && toApproval(row);
   }
 
+  /**
+   * An admin's latest request for one admin action (`scopes` exactly `[scope]`, no path, no token)
+   * that is still pending, or approved with its one use not yet spent (`grant_expires_at` later
+   * than `nowIso`).
+   */
+  async findOpenAdminAction(
+    tenantId: string,
+    adminId: string,
+    scope: string,
+    nowIso: string,
+  ): Promise<ApprovalRecord | undefined> {
+    const row = await this.db
+      .selectFrom("approvals")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("requested_by_id", "=", adminId)
+      .where("requested_by_type", "=", "admin")
+      .where("scopes", "=", JSON.stringify([scope]))
+      .where("path", "is", null)
+      .where("token_id", "is", null)
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "approved"), eb("grant_expires_at", ">", nowIso)]),
+        ]),
+      )
+      .orderBy("created_at", "desc")
+      .executeTakeFirst();
+    return row && toApproval(row);
+  }
+
+  /**
+   * Spends an approved admin action's one use: ends its grant at `nowIso` if it still runs. False
+   * when it was spent already (a racing retry) or its grant ran out.
+   */
+  async spendGrant(tenantId: string, approvalId: string, nowIso: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("approvals")
+      .set((eb) => ({ grant_expires_at: nowIso, version: eb("version", "+", 1) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", approvalId)
+      .where("status", "=", "approved")
+      .where("grant_expires_at", ">", nowIso)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** A page of the tenant's requests by stored status, oldest first. */
   async list(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
     const after = filter.after;

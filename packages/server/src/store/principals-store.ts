@@ -156,6 +156,18 @@ export class PrincipalsStore {
     return row && { ...toAdmin(row), keyHash: row.key_hash };
   }
 
+  /** A live admin of the tenant, or undefined. */
+  async findAdmin(tenantId: string, adminId: string): Promise<AdminRecord | undefined> {
+    const row = await this.db
+      .selectFrom("admins")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", adminId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    return row && toAdmin(row);
+  }
+
   async listAdmins(tenantId: string): Promise<AdminRecord[]> {
     const rows = await this.db
       .selectFrom("admins")

@@ -1,6 +1,12 @@
 import { bootstrapKeyCheck } from "../bootstrap.js";
 import { generateCredential, generateId, hashCredential } from "../crypto/credentials.js";
 import type { Actor } from "./actor.js";
+import {
+  createAdminAction,
+  deleteAdminAction,
+  requireAdminApproval,
+  spendAdminApproval,
+} from "./admin-actions.js";
 import type { AdminRecord } from "./records.js";
 import { requireAdmin } from "./require-admin.js";
 import { revokeTokens } from "./revoke-tokens.js";
@@ -20,13 +26,23 @@ export type CreatedTenant = {
   createdAt: string;
 };
 
-/** Creates a named admin (an approver) in the caller's tenant (admins only). */
+/**
+ * Creates a named admin (an approver) in the caller's tenant (admins only). While the tenant has
+ * one admin, at once; from two on, only under a second admin's approval (admin-actions.ts):
+ * the first call answers 202 APPROVAL_PENDING, the same call once approved creates it.
+ */
 export async function createAdmin(
   context: VaultContext,
   actor: Actor,
   name: string,
 ): Promise<CreatedAdmin> {
   const caller = await requireAdmin(context, actor.origin, actor.principal);
+  const approvalId = await requireAdminApproval(
+    context,
+    actor.origin,
+    caller,
+    createAdminAction(name),
+  );
   const apiKey = generateCredential("admin");
   const admin: AdminRecord = {
     id: generateId("adm_"),
@@ -36,6 +52,7 @@ export async function createAdmin(
     createdAt: context.now().toISOString(),
   };
   await runUnitOfWork(context, { ...actor, principal: caller }, async (unit) => {
+    await spendAdminApproval(unit, context, caller.tenantId, approvalId);
     await unit.stores.principals.insertAdmin({
       ...admin,
       keyHash: hashCredential(context.credentialHmacKey, apiKey),
@@ -43,7 +60,7 @@ export async function createAdmin(
     await unit.audit({
       event: "admin.created",
       outcome: "success",
-      detail: { admin_id: admin.id },
+      detail: { admin_id: admin.id, approval_id: approvalId },
     });
   });
   return { admin, apiKey };
@@ -58,7 +75,8 @@ export async function listAdmins(context: VaultContext, actor: Actor): Promise<A
 /**
  * Deletes an admin other than the caller: its key stops working, the tokens it issued are revoked,
  * and decisions it took part in that are still pending stop counting. Only the operator may delete
- * the operator's key.
+ * the operator's key. A two-person action like creating one (the first call answers 202 until
+ * another admin approved; see admin-actions.ts).
  */
 export async function deleteAdmin(
   context: VaultContext,
@@ -68,14 +86,23 @@ export async function deleteAdmin(
   const caller = await requireAdmin(context, actor.origin, actor.principal);
   if (adminId === caller.id) throw conflict("An admin cannot delete itself; use another admin key");
   const admins = await context.data.principals.listAdmins(caller.tenantId);
-  if (admins.some((admin) => admin.id === adminId && admin.isOperator)) {
+  const target = admins.find((admin) => admin.id === adminId);
+  if (target === undefined) throw notFound(`No admin ${shownId(adminId)}`);
+  if (target.isOperator) {
     // The operator's key is the only one that can make tenants: another admin cannot take it away.
     await requireAdmin(context, actor.origin, caller, { operator: true });
   }
+  const approvalId = await requireAdminApproval(
+    context,
+    actor.origin,
+    caller,
+    deleteAdminAction(adminId, target.name),
+  );
   const callerActor = { ...actor, principal: caller };
   const deleted = await runUnitOfWork(context, callerActor, async (unit) => {
     const at = context.now().toISOString();
     if (!(await unit.stores.principals.deleteAdmin(caller.tenantId, adminId, at))) return false;
+    await spendAdminApproval(unit, context, caller.tenantId, approvalId);
     // A decision computed while this admin still counted must not land after it is gone.
     await unit.stores.approvals.invalidatePendingApprovedBy(caller.tenantId, adminId);
     // Tokens an admin issued are approved up to critical: they must not outlive its key.
@@ -88,7 +115,7 @@ export async function deleteAdmin(
     await unit.audit({
       event: "admin.deleted",
       outcome: "success",
-      detail: { admin_id: adminId, revoked_tokens: revoked.length },
+      detail: { admin_id: adminId, revoked_tokens: revoked.length, approval_id: approvalId },
     });
     return true;
   });

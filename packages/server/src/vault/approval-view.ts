@@ -1,8 +1,8 @@
 import type { ApprovalStatus, Tier } from "@agentsecretstore/protocol";
 import {
   type ApprovalState,
+  approvalsNeeded,
   newApprovalState,
-  requiredApprovals,
   settleApproval,
 } from "../approvals/approval-policy.js";
 import type { WebhookApproval } from "../approvals/webhook-event.js";
@@ -29,6 +29,14 @@ function isoOrNull(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
 }
 
+/**
+ * Whether a request is an admin action (admin-actions.ts: creating or deleting an admin): asked by
+ * an admin for neither a secret path nor a token.
+ */
+export function isAdminAction(record: ApprovalRecord): boolean {
+  return record.requestedByType === "admin" && record.path === null && record.tokenId === null;
+}
+
 /** The policy's view of a stored request (approval-policy.ts decides everything from this). */
 export function policyStateOf(view: ApprovalView): ApprovalState {
   const { record } = view;
@@ -44,6 +52,9 @@ export function policyStateOf(view: ApprovalView): ApprovalState {
       comment: entry.comment,
     })),
     requesterId: record.requestedById,
+    requesterApproves: record.requestedByType === "admin",
+    immediate: isAdminAction(record),
+    createdAt: new Date(record.createdAt),
     expiresAt: new Date(expiresAt),
     eligibleAt: dateOrNull(record.eligibleAt),
     decidedAt: dateOrNull(record.decidedAt),
@@ -60,8 +71,9 @@ export function settledViewAt(view: ApprovalView, now: Date, grantSeconds: numbe
 }
 
 /**
- * The columns a new policy state sets. An approved agent read request grants that agent the path
- * for `grantSeconds` from the moment it took effect.
+ * The columns a new policy state sets. An approved read request (an agent's or an admin's) grants
+ * its requester the path for `grantSeconds` from the moment it took effect; an approved admin
+ * action (creating or deleting an admin) may be carried out once within the same time.
  */
 export function fieldsFor(
   record: ApprovalRecord,
@@ -69,9 +81,9 @@ export function fieldsFor(
   grantSeconds: number,
   comment?: string | null,
 ): ApprovalChangeFields {
-  const isAgentRead = record.tokenId === null && record.path !== null;
+  const grants = record.tokenId === null;
   const grantExpiresAt =
-    next.status === "approved" && isAgentRead && next.decidedAt !== null
+    next.status === "approved" && grants && next.decidedAt !== null
       ? new Date(next.decidedAt.getTime() + grantSeconds * 1000).toISOString()
       : record.grantExpiresAt;
   return {
@@ -89,7 +101,7 @@ export type NewApprovalRequest = {
   tenantId: string;
   tier: Tier;
   scopes: string[];
-  /** The secret path of an agent's read request; null for a token request. */
+  /** The secret path of a read request; null for a token request or an admin action. */
   path: string | null;
   requestedByType: ApprovalRecord["requestedByType"];
   requestedById: string;
@@ -108,11 +120,13 @@ export function newApprovalRecord(
   request: NewApprovalRequest,
 ): ApprovalRecord {
   const now = context.now();
-  const state = newApprovalState(
-    { tier: request.tier, requesterId: request.requestedById },
-    now,
-    context.approvalPolicy,
-  );
+  // An admin asking counts as one approver (approval-policy.ts, approvalsNeeded).
+  const requester = {
+    tier: request.tier,
+    requesterId: request.requestedById,
+    requesterApproves: request.requestedByType === "admin",
+  };
+  const state = newApprovalState(requester, now, context.approvalPolicy);
   return {
     id: generateId("apr_"),
     tenantId: request.tenantId,
@@ -124,7 +138,7 @@ export function newApprovalRecord(
     requestedById: request.requestedById,
     tokenId: request.tokenId,
     description: request.description,
-    requiredApprovals: requiredApprovals(request.tier),
+    requiredApprovals: approvalsNeeded(requester),
     eligibleAt: isoOrNull(state.eligibleAt),
     decidedAt: isoOrNull(state.decidedAt),
     grantExpiresAt: null,

@@ -167,6 +167,16 @@ export async function viewApproval(
   return view;
 }
 
+/** When an approving admin was created: one created after a request cannot approve it. */
+async function approverSince(
+  context: VaultContext,
+  tenantId: string,
+  adminId: string,
+): Promise<{ approverCreatedAt?: Date }> {
+  const approver = await context.data.principals.findAdmin(tenantId, adminId);
+  return approver === undefined ? {} : { approverCreatedAt: new Date(approver.createdAt) };
+}
+
 /**
  * A person's approve, deny or cancel: approve and deny need an admin; cancel may come from the
  * requester too. Answers with the request's wire body (stored for `Idempotency-Key` retries).
@@ -187,7 +197,12 @@ export async function decideApprovalRequest(
       : await requireAdmin(context, actor.origin, actor.principal);
   const action: PersonAction =
     decision.type === "approve"
-      ? { type: "approve", by: principal.id, comment: decision.comment }
+      ? {
+          type: "approve",
+          by: principal.id,
+          comment: decision.comment,
+          ...(await approverSince(context, principal.tenantId, principal.id)),
+        }
       : { type: decision.type, by: principal.id };
   return decide(
     context,

@@ -117,7 +117,8 @@ async function tierNeeded(context: VaultContext, tenantId: string, scopes: Scope
  * Issues a token for `principal` (docs/protocol.md, "Tokens"): inside the caller's ceiling (an
  * agent's allowed scopes; a parent token's scopes, remaining lifetime and remaining uses),
  * pending approval when its read or use scopes cover an existing secret above the tier its issuer
- * may grant by itself. Consumes one use of a parent token.
+ * may grant by itself (an agent: standard; an admin, who counts as one approver: sensitive; a
+ * parent token: its approved tier). Consumes one use of a parent token.
  */
 export async function requestToken(
   context: VaultContext,
@@ -129,7 +130,8 @@ export async function requestToken(
   let ttlSeconds = wanted.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   let maxUses = wanted.maxUses ?? null;
   let allowedIps = wanted.allowedIps === null ? null : [...wanted.allowedIps.entries];
-  let issuerTier: Tier = "critical";
+  // An admin counts as one approver: it grants up to sensitive alone; critical needs another admin.
+  let issuerTier: Tier = "sensitive";
 
   if (principal.kind === "agent") {
     issuerTier = "standard";

@@ -29,10 +29,13 @@ function grantCovers(grant: ApprovalRecord | undefined, tier: Tier, nowIso: stri
 }
 
 /**
- * The read gate for tiers (docs/protocol.md, "Tiers and approvals"). Admin keys read anything. A token reads up to
- * the tier it was approved for; above that, 403 APPROVAL_DENIED. An agent key reading above
- * standard gets 202 with its pending request for the path (a new one if none), until a person
- * approves; then the grant lasts `agentGrantSeconds`.
+ * The read gate for tiers (docs/protocol.md, "Tiers and approvals"), the one place the tier rules
+ * apply to a read, for every kind of credential. A token reads up to the tier it was approved
+ * for; above that, 403 APPROVAL_DENIED. An agent key reading above standard, or an admin key
+ * reading a critical secret, gets 202 with its pending request for the path (a new one if none),
+ * until enough people approve; then the grant lasts `agentGrantSeconds`. An admin counts as one
+ * approver: it reads sensitive secrets directly, and a critical read needs one other admin (who
+ * existed before the request) and the critical delay.
  */
 export async function requireReadTier(
   context: VaultContext,
@@ -41,7 +44,9 @@ export async function requireReadTier(
   path: string,
   tier: Tier,
 ): Promise<void> {
-  if (principal.kind === "admin" || tier === "standard") return;
+  if (tier === "standard") return;
+  // The reading admin is the one approval a sensitive secret needs.
+  if (principal.kind === "admin" && tier === "sensitive") return;
   if (principal.kind === "token") {
     if (tierAllows(principal.token.approvedTier, tier)) return;
     await recordAudit(context, origin, principal, principal.tenantId, {
@@ -80,10 +85,10 @@ export async function requireReadTier(
         tier,
         scopes: [`secrets:read:${path}`],
         path,
-        requestedByType: "agent",
+        requestedByType: principal.kind,
         requestedById: principal.id,
         tokenId: null,
-        description: `Agent read of ${path}`,
+        description: `${principal.kind === "admin" ? "Admin" : "Agent"} read of ${path}`,
       });
       const announcement = await insertApprovalRequest(
         unit.stores,
@@ -98,6 +103,8 @@ export async function requireReadTier(
   }
   throw approvalPending(
     approvalId,
-    `Reading the ${tier} secret at ${path} needs a person's approval; poll GET /v1/approvals/${approvalId}`,
+    principal.kind === "admin"
+      ? `Reading the ${tier} secret at ${path} needs a second admin's approval; poll GET /v1/approvals/${approvalId}`
+      : `Reading the ${tier} secret at ${path} needs a person's approval; poll GET /v1/approvals/${approvalId}`,
   );
 }

@@ -194,7 +194,7 @@ describe("approvers", () => {
     const second = await createAdmin(server, "second");
     await decide(server, server.adminKey, approvalId, "approve");
     await decide(server, second.adminKey, approvalId, "approve");
-    const third = await createAdmin(server, "third");
+    const third = await createAdmin(server, "third", server.adminKey, second.adminKey);
     expect((await decide(server, third.adminKey, approvalId, "approve")).statusCode).toBe(409);
     current().clock.advance(299);
     expect((await send(server, token, "GET", "/v1/secrets/gated/critical")).statusCode).toBe(202);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdmin } from "../helpers/approvals.js";
+import { createAdmin, deleteAdmin } from "../helpers/approvals.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import {
   createAgent,
@@ -45,7 +45,7 @@ describe("unusable credentials", () => {
     const agentToken = await issue(agent.agentKey);
     await send(server, server.adminKey, "DELETE", `/v1/agents/${agent.agentId}`);
     const admin = await createAdmin(server, "doomed-admin");
-    await send(server, server.adminKey, "DELETE", `/v1/admins/${admin.adminId}`);
+    await deleteAdmin(server, admin.adminId, server.adminKey, admin.adminKey);
     current().clock.advance(10);
     const lookalike = `ast_tok_${"A".repeat(43)}`;
     const credentials = [

@@ -3,6 +3,7 @@ import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "../../src/create-server.js";
+import { deleteAdmin as deleteAdminApproved } from "../helpers/approvals.js";
 import { freshDatabaseConfig } from "../helpers/test-database.js";
 import {
   bearer,
@@ -276,11 +277,8 @@ describe("console sessions against the API", () => {
     server = await createTestServer();
     const second = await createAdmin("second approver");
     const { cookie } = await signIn(server, second.key);
-    const deleted = await server.app.inject({
-      method: "DELETE",
-      url: `/v1/admins/${second.id}`,
-      headers: bearer(server.adminKey),
-    });
+    // Two admins: the deletion is a two-person action, agreed to with the second's key.
+    const deleted = await deleteAdminApproved(server, second.id, server.adminKey, second.key);
     expect(deleted.statusCode).toBe(204);
     const after = await listApprovalsWith(cookie);
     expect(after.statusCode).toBe(401);

@@ -36,9 +36,14 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
     {
       schema: {
         summary: "Create a named admin (an approver) in the caller's tenant; its key is shown once",
+        description:
+          "While the tenant has one admin, at once. From two admins on, a two-person action: the first call answers 202 APPROVAL_PENDING with a critical approval request (scopes admins:create:<name>) that another admin, created before it, approves (no critical delay); then the same call by the same admin creates the admin (once, within the grant time; 409 if the approval was already used).",
         tags: TAGS,
         body: createAdminBody,
-        response: { 201: createdAdminResponse, ...errorResponses(...AUTHENTICATED_ERRORS) },
+        response: {
+          201: createdAdminResponse,
+          ...errorResponses(...AUTHENTICATED_ERRORS, 202, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -71,10 +76,10 @@ export function registerAdminRoutes(app: VaultApp, context: VaultContext): void 
       schema: {
         summary: "Delete an admin (not yourself): its key and the tokens it issued stop working",
         description:
-          "Only the operator may delete the operator's admin key (403 SCOPE_DENIED otherwise). Every token the admin issued, and their descendants, is revoked.",
+          "Only the operator may delete the operator's admin key (403 SCOPE_DENIED otherwise). Every token the admin issued, and their descendants, is revoked. A two-person action as creating one is (202 APPROVAL_PENDING with scopes admins:delete:<id> until another admin approved; then the same call deletes).",
         tags: TAGS,
         params: idParams,
-        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409) },
+        response: { 204: z.null(), ...errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -174,7 +174,7 @@ export function registerApprovalRoutes(
       type: "approve",
       summary: "Approve a request (admin keys are the approvers)",
       description:
-        "A sensitive request is approved by one admin. A critical one needs two different admins; after the second it stays pending until eligible_at (now + the critical delay, default 300 s), during which anyone may cancel, then reads approved. The requester never approves its own request. 409 CONFLICT with reason same_approver_twice, self_approval, already_decided (waiting out its delay) or not_pending (with status). Idempotency-Key (every decision route): a retry with the same key and body gets the first answer again.",
+        "A sensitive request is approved by one admin. A critical one needs two different admins; after the second it stays pending until eligible_at (now + the critical delay, default 300 s), during which anyone may cancel, then reads approved. The requester never approves its own request; an admin requester counts as one approver (a critical admin read or admin action needs one other admin), and an admin created after the request cannot approve it. 409 CONFLICT with reason same_approver_twice, self_approval, approver_too_new, already_decided (waiting out its delay) or not_pending (with status). Idempotency-Key (every decision route): a retry with the same key and body gets the first answer again.",
     },
     {
       type: "deny",

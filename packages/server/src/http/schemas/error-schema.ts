@@ -35,7 +35,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: "SECRET_NOT_FOUND (path, version?) or NOT_FOUND",
   412: "PRECONDITION_FAILED: details current_version",
   413: "PAYLOAD_TOO_LARGE: details limit",
-  409: "CONFLICT; an approval decision the policy refuses carries reason (same_approver_twice, self_approval, already_decided, not_pending with status)",
+  409: "CONFLICT; an approval decision the policy refuses carries reason (same_approver_twice, self_approval, approver_too_new, already_decided, not_pending with status)",
   423: "INTEGRITY_FAILED: the stored secret was changed outside the server (a tier, version, expiry or retirement that does not match its MAC, or a value that does not open) and is refused; details path",
   429: "RATE_LIMITED: details retry_after (seconds); headers Retry-After and RateLimit-Limit, -Remaining, -Reset",
   500: "INTERNAL: nothing internal is disclosed",
