@@ -233,7 +233,8 @@ describe("secret metadata integrity", () => {
     const { adminKey, tenantId } = await createUnkeyedVault(config, masterKey, []);
     const at = "2026-01-15T10:00:00.000Z";
     await behindTheServersBack(config, async (db) => {
-      for (const [index, tier] of (["standard", "critical"] as const).entries()) {
+      // Sensitive, not critical: an admin key reads it alone (a critical read needs a second admin).
+      for (const [index, tier] of (["standard", "sensitive"] as const).entries()) {
         const id = `sec_legacy${index}`;
         const path = `legacy/key${index}`;
         await db
