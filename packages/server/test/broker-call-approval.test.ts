@@ -221,3 +221,48 @@ describe("a per-call approval", () => {
     );
   });
 });
+
+describe("a brokered call waiting for its approval", () => {
+  it("holds one of the credential's long-poll places: past the cap it is 429 at once", async () => {
+    const capped = await createTestServer({
+      limits: { maxLongPollsPerCredential: 1 },
+      broker: {
+        routes: [
+          {
+            name: "pay",
+            upstream: stub.origin,
+            secretPath: "production/pay/key",
+            header: "Authorization: Bearer {value}",
+            approval: "per_call",
+          },
+        ],
+      },
+    });
+    try {
+      await capped.app.listen({ port: 0, host: "127.0.0.1" });
+      const base = `http://127.0.0.1:${(capped.app.server.address() as AddressInfo).port}`;
+      await putSecret(capped, capped.adminKey, "production/pay/key", { value: VALUE });
+      const issued = await requestToken(capped, capped.agentKey, {
+        scope: "secrets:use:production/*",
+        ttl_seconds: 600,
+      });
+      const waitingCall = (body: string) =>
+        fetch(`${base}/v1/broker/pay/v1/charges`, {
+          method: "POST",
+          headers: { ...bearer(issued.body.token), prefer: "wait=3" },
+          body,
+        });
+      const first = waitingCall("first");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const second = await waitingCall("second");
+      expect(second.status).toBe(429);
+      expect(second.headers.get("retry-after")).toBe("5");
+      expect((await second.json()).error.code).toBe("RATE_LIMITED");
+      // The first waited out its 3 seconds and is still pending: 202, its place given back.
+      expect((await first).status).toBe(202);
+      expect((await waitingCall("third")).status).toBe(202);
+    } finally {
+      await capped.app.close();
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { TransportError } from "./error-status.js";
+
 /** How long a refused long-poll is told to wait before asking again, in seconds. */
 export const LONG_POLL_RETRY_AFTER_SECONDS = 5;
 
@@ -41,4 +43,25 @@ export class LongPollLimits {
       },
     };
   }
+}
+
+/**
+ * The answer to a long-poll refused a place: 429 when its credential already has its share
+ * waiting, 503 when the whole instance has; both with `Retry-After` and `retry_after`.
+ */
+export function longPollRefused(refusal: LongPollRefusal, limits: LongPollLimits): TransportError {
+  const seconds = LONG_POLL_RETRY_AFTER_SECONDS;
+  return refusal === "credential"
+    ? new TransportError(
+        429,
+        "RATE_LIMITED",
+        `This credential already has ${limits.perCredential} long-polls waiting (limits.max_long_polls_per_credential): retry after ${seconds} seconds, or ask without ?wait=`,
+        { retry_after: seconds },
+      )
+    : new TransportError(
+        503,
+        "RATE_LIMITED",
+        `The server already holds ${limits.max} long-polls (limits.max_long_polls): retry after ${seconds} seconds, or ask without ?wait=`,
+        { retry_after: seconds },
+      );
 }

@@ -26,6 +26,11 @@ export type CallApprovalRequest = {
   waitSeconds: number;
   /** Aborts the wait when the caller hangs up. */
   hangUp?: AbortSignal;
+  /**
+   * Takes a place among the long-polls waiting at once (their per-credential and per-instance
+   * caps) before waiting; throws the 429/503 when there is none. Returns the release.
+   */
+  holdWait?: () => () => void;
   /** Reads the call's body and digests the call (broker/call-digest.ts). */
   digest(): Promise<ApprovalCall>;
 };
@@ -127,7 +132,12 @@ export async function requireCallApproval(
   const id = view.record.id;
   if (view.record.status === "pending" && request.waitSeconds > 0) {
     const wait = Math.min(request.waitSeconds, MAX_CALL_WAIT_SECONDS);
-    view = await waitForApprovalChange(context, view, wait, request.hangUp);
+    const release = request.holdWait?.();
+    try {
+      view = await waitForApprovalChange(context, view, wait, request.hangUp);
+    } finally {
+      release?.();
+    }
   }
   switch (view.record.status) {
     case "pending":

@@ -6,11 +6,10 @@ import type { ApprovalRecord } from "../../vault/records.js";
 import type { VaultContext } from "../../vault/vault-context.js";
 import { validationError } from "../../vault/vault-error.js";
 import { waitForApprovalChange } from "../../vault/wait-for-approval.js";
-import { TransportError } from "../error-status.js";
 import {
   LONG_POLL_RETRY_AFTER_SECONDS,
   type LongPollLimits,
-  type LongPollRefusal,
+  longPollRefused,
 } from "../long-poll-limits.js";
 import { actorOf } from "../request-actor.js";
 import {
@@ -58,27 +57,6 @@ function decisionComment(
     ]);
   }
   return comment ?? reason;
-}
-
-/**
- * The answer to a long-poll refused a place: 429 when its credential already has its share
- * waiting, 503 when the whole instance has; both with `Retry-After` and `retry_after`.
- */
-function longPollRefused(refusal: LongPollRefusal, limits: LongPollLimits): TransportError {
-  const seconds = LONG_POLL_RETRY_AFTER_SECONDS;
-  return refusal === "credential"
-    ? new TransportError(
-        429,
-        "RATE_LIMITED",
-        `This credential already has ${limits.perCredential} long-polls waiting (limits.max_long_polls_per_credential): retry after ${seconds} seconds, or ask without ?wait=`,
-        { retry_after: seconds },
-      )
-    : new TransportError(
-        503,
-        "RATE_LIMITED",
-        `The server already holds ${limits.max} long-polls (limits.max_long_polls): retry after ${seconds} seconds, or ask without ?wait=`,
-        { retry_after: seconds },
-      );
 }
 
 /** Human approval (docs/protocol.md, "Tiers and approvals"): list, read and long-poll, approve, deny, cancel. */

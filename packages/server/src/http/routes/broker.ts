@@ -6,7 +6,13 @@ import { digestCall } from "../../broker/call-digest.js";
 import { createUpstreamAgents, forwardCall, upstreamTarget } from "../../broker/forward-call.js";
 import { incomingCall } from "../../broker/incoming-call.js";
 import { brokerCall } from "../../vault/broker-call.js";
+import { budgetKeyOf } from "../../vault/principal.js";
 import type { VaultContext } from "../../vault/vault-context.js";
+import {
+  LONG_POLL_RETRY_AFTER_SECONDS,
+  type LongPollLimits,
+  longPollRefused,
+} from "../long-poll-limits.js";
 import { actorOf } from "../request-actor.js";
 import { AUTHENTICATED_ERRORS, errorResponses } from "../schemas/error-schema.js";
 import type { VaultApp } from "../vault-app.js";
@@ -47,6 +53,7 @@ export function registerBrokerRoutes(
   app: VaultApp,
   context: VaultContext,
   routes: readonly ResolvedBrokerRoute[],
+  longPolls: LongPollLimits,
 ): void {
   const byName = new Map(routes.map((route) => [route.name, route]));
   const agents = createUpstreamAgents();
@@ -68,7 +75,7 @@ export function registerBrokerRoutes(
             route: z.string().describe("The broker route's name"),
             "*": z.string().describe("The upstream path (query kept)"),
           }),
-          response: errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 423, 502, 504),
+          response: errorResponses(...AUTHENTICATED_ERRORS, 202, 404, 423, 502, 503, 504),
         },
         handler: async (request, reply) => {
           const { route, call } = incomingCall(byName, {
@@ -82,9 +89,10 @@ export function registerBrokerRoutes(
           reply.raw.once("close", () => {
             if (!reply.raw.writableEnded) hangUp.abort();
           });
+          const actor = actorOf(request);
           await brokerCall(
             context,
-            actorOf(request),
+            actor,
             {
               route: route.name,
               secretPath: route.secretPath,
@@ -96,6 +104,14 @@ export function registerBrokerRoutes(
                 approvalId: headerText(request.headers["x-approval-id"]),
                 waitSeconds: preferredWait(request.headers.prefer),
                 hangUp: hangUp.signal,
+                holdWait: () => {
+                  const slot = longPolls.acquire(budgetKeyOf(actor.principal));
+                  if (typeof slot === "string") {
+                    reply.header("retry-after", String(LONG_POLL_RETRY_AFTER_SECONDS));
+                    throw longPollRefused(slot, longPolls);
+                  }
+                  return () => slot.release();
+                },
                 digest: () => digestCall(route, call),
               },
             },

@@ -47,6 +47,6 @@ export function registerRoutes(
     registerAgentRoutes(authenticated, context);
     registerAdminRoutes(authenticated, context);
     registerWebhookRoutes(authenticated, context);
-    registerBrokerRoutes(authenticated, context, options.brokerRoutes ?? []);
+    registerBrokerRoutes(authenticated, context, options.brokerRoutes ?? [], options.longPolls);
   });
 }
