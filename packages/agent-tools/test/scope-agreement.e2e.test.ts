@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type ScopeAction, scopeCovers } from "@agentsecretstore/agent-tools";
 import { SCOPE_CASES, type ScopeCase } from "@agentsecretstore/protocol/scope-cases";
-import { type RunningServer, startServer } from "@agentsecretstore/server";
+import type { RunningServer } from "@agentsecretstore/server";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { fc } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -12,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // on the shared case table and on random scopes and paths, in both directions: everything the
 // adapters allow the server allows, and everything the server allows the adapters allow.
 
+let vault: RunningVault;
 let server: RunningServer;
-let dataDir: string;
 let agentKey: string;
 
 // `use` is asked of the server through a broker route whose secret is the case's path (none
@@ -23,30 +21,27 @@ const USE_PATHS = [
 ];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "ass-scope-agreement-"));
-  server = await startServer({
-    port: 0,
-    dataDir,
-    logger: false,
-    env: {},
-    // Hundreds of calls with one agent key: the default budget would answer 429.
-    rateLimits: { perCredential: { points: 100_000 }, writes: { points: 100_000 } },
-    broker: {
-      routes: USE_PATHS.map((path, index) => ({
-        name: `case-${index}`,
-        upstream: "http://127.0.0.1:9",
-        secretPath: path,
-        header: "X-Api-Key: {value}",
-      })),
+  vault = await startVault({
+    prefix: "ass-scope-agreement-",
+    server: {
+      // Hundreds of calls with one agent key: the default budget would answer 429.
+      rateLimits: { perCredential: { points: 100_000 }, writes: { points: 100_000 } },
+      broker: {
+        routes: USE_PATHS.map((path, index) => ({
+          name: `case-${index}`,
+          upstream: "http://127.0.0.1:9",
+          secretPath: path,
+          header: "X-Api-Key: {value}",
+        })),
+      },
     },
   });
-  if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");
-  agentKey = server.firstStart.agentKey;
+  server = vault.server;
+  agentKey = vault.agentKey;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await vault?.close();
 });
 
 async function call(method: string, route: string, credential: string, body?: unknown) {

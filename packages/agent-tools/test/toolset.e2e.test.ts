@@ -1,3 +1,4 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVaultToolset } from "../src/create-vault-toolset.js";
 import { SecretRegistry } from "../src/secret-registry.js";
@@ -6,7 +7,6 @@ import type { VaultToolCallContext } from "../src/vault-tool-context.js";
 import { isErrorOutcome, type VaultToolOutcome } from "../src/vault-tool-outcome.js";
 import type { VaultToolName, VaultToolsOptions } from "../src/vault-tools-options.js";
 import { startEchoServer } from "./support/echo-server.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 const SERVICE_KEY = "fixture-service-key-41c9e0";
 const PAYMENTS_KEY = "fixture-payments-key-7f2a13";

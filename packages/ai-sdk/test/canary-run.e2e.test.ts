@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { generateText, stepCountIs, streamText, type Telemetry, tool, wrapLanguageModel } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultTools } from "../src/create-vault-tools.js";
 import { SecretRegistry } from "../src/index.js";
 import { redactTelemetry } from "../src/redact-telemetry.js";

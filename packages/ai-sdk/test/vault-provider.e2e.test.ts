@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OpenAIStub, startOpenAIStub } from "../../agent-tools/test/support/openai-stub.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { SecretRegistry } from "../src/index.js";
 import { vaultProvider } from "../src/vault-provider.js";
 

@@ -1,8 +1,8 @@
 import { AgentVault } from "@agentsecretstore/client";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { generateText, stepCountIs, wrapLanguageModel } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultToolkit, vaultToolsContext } from "../src/create-vault-tools.js";
 import { SecretRegistry } from "../src/index.js";
 import { vaultRedactionMiddleware } from "../src/vault-redaction-middleware.js";

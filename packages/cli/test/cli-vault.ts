@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { type RateLimitSettings, type RunningServer, startServer } from "@agentsecretstore/server";
+import type { RateLimitSettings } from "@agentsecretstore/server";
+import { startVault } from "@agentsecretstore/testkit";
 import { run } from "../src/run.js";
 import { captureIo, eventually } from "./capture-io.js";
 
@@ -10,15 +9,14 @@ import { captureIo, eventually } from "./capture-io.js";
 export async function startCliVault(
   options: { criticalDelaySeconds?: number; rateLimits?: RateLimitSettings } = {},
 ) {
-  const dataDir = await mkdtemp(join(tmpdir(), "ass-cli-vault-"));
-  const server: RunningServer = await startServer({
-    port: 0,
-    dataDir,
-    logger: false,
-    env: {},
-    approvals: { criticalDelaySeconds: options.criticalDelaySeconds ?? 0 },
-    ...(options.rateLimits && { rateLimits: options.rateLimits }),
+  const vault = await startVault({
+    prefix: "ass-cli-vault-",
+    server: {
+      approvals: { criticalDelaySeconds: options.criticalDelaySeconds ?? 0 },
+      ...(options.rateLimits && { rateLimits: options.rateLimits }),
+    },
   });
+  const { server } = vault;
   const keys = server.firstStart!;
   const env = { ASS_BASE_URL: server.baseUrl, ASS_ADMIN_KEY: keys.adminKey };
 
@@ -51,12 +49,9 @@ export async function startCliVault(
     keys,
     env,
     /** The vault's SQLite file, for tests that change rows behind the server's back. */
-    databaseFile: join(dataDir, "vault.db"),
+    databaseFile: join(vault.dataDir, "vault.db"),
     ass,
     assUntilStopped,
-    async close() {
-      await server.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close: vault.close,
   };
 }

@@ -1,6 +1,6 @@
 import { AgentVaultAuthError, AgentVaultRateLimitError } from "@agentsecretstore/client";
+import { FakeVault } from "@agentsecretstore/testkit";
 import { describe, expect, it } from "vitest";
-import { FakeVault } from "../test/support/fake-vault.js";
 import { vaultTools } from "../test/support/tool-helpers.js";
 import { AgentVaultToolkit } from "./agent-vault-toolkit.js";
 

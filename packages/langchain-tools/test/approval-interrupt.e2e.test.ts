@@ -1,10 +1,10 @@
 import { SecretRegistry } from "@agentsecretstore/agent-tools";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { createAgent } from "langchain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultTools } from "../src/create-vault-tools.js";
 import { vaultRedactionMiddleware } from "../src/vault-redaction-middleware.js";
 import { toolResults } from "./support/agent-helpers.js";

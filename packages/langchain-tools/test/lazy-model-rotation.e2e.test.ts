@@ -1,10 +1,10 @@
 import { SecretRegistry } from "@agentsecretstore/agent-tools";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { HumanMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
 import { createAgent } from "langchain";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type OpenAIStub, startOpenAIStub } from "../../agent-tools/test/support/openai-stub.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { lazyChatModel } from "../src/lazy-chat-model.js";
 
 const KEY_PATH = "production/openai/api-key";

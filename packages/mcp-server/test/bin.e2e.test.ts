@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectHttp, connectStdio, packageDir, structured } from "./support/mcp-client.js";
 import { spawnBin } from "./support/spawn-bin.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 let vault: RunningVault;
 let folder: string;

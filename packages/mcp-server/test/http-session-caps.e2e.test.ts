@@ -1,6 +1,6 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALLER_A_TOKEN, CALLER_B_TOKEN, type HttpMcp, startHttpMcp } from "./support/http-mcp.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 // A client that opens sessions and never ends them cannot grow the process: each caller holds
 // at most its share, everyone together at most the total; ending one makes room again.

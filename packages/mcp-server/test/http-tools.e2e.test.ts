@@ -1,10 +1,10 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
 import { approveWhileWaiting } from "./support/approve-while-waiting.js";
 import { askForValuesWithEveryTool, CANARIES, findLeak, seedCanaries } from "./support/canary.js";
 import { CALLER_A_TOKEN, type HttpMcp, startHttpMcp } from "./support/http-mcp.js";
 import { connectHttp, structured } from "./support/mcp-client.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 let vault: RunningVault;
 let echo: Awaited<ReturnType<typeof startEchoServer>>;

@@ -1,11 +1,11 @@
 import { request as httpRequest } from "node:http";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpMcpServer } from "../src/http/start-http-mcp-server.js";
 import { McpConfigError } from "../src/mcp-config-error.js";
 import { CALLER_A_TOKEN, CALLER_B_TOKEN, type HttpMcp, startHttpMcp } from "./support/http-mcp.js";
 import { connectHttp, structured } from "./support/mcp-client.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 const SERVICE_TOKEN = "fixture-http-service-token-9f8e7d";
 

@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type HttpMcp, startHttpMcp } from "./support/http-mcp.js";
 import { connectHttp, structured } from "./support/mcp-client.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 let vault: RunningVault;
 let mcp: HttpMcp;

@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
 import { approveWhileWaiting } from "./support/approve-while-waiting.js";
 import { type ConnectedClient, connectStdio, structured } from "./support/mcp-client.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 const PAYMENTS_KEY = "fixture-payments-key-41f2e3d4";
 

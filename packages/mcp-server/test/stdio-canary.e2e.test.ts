@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
 import { askForValuesWithEveryTool, CANARIES, findLeak, seedCanaries } from "./support/canary.js";
 import { type ConnectedClient, connectStdio } from "./support/mcp-client.js";
-import { type RunningVault, startVault } from "./support/vault-server.js";
 
 let vault: RunningVault;
 let echo: Awaited<ReturnType<typeof startEchoServer>>;

@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { Agent, run } from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultToolkit } from "../src/create-vault-tools.js";
 import { SecretRegistry } from "../src/index.js";
 import { toolOutputs } from "./support/agents.js";

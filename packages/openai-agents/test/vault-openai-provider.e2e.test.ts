@@ -1,8 +1,8 @@
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { Agent, Runner } from "@openai/agents";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenAIStub, startOpenAIStub } from "../../agent-tools/test/support/openai-stub.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { SecretRegistry } from "../src/index.js";
 import { vaultOpenAIProvider } from "../src/vault-openai-provider.js";
 import "./support/agents.js";

@@ -1,4 +1,5 @@
 import { AgentVault } from "@agentsecretstore/client";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { Agent, OutputGuardrailTripwireTriggered, run, tool } from "@openai/agents";
 import {
   assistantMessage,
@@ -9,7 +10,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startEchoServer } from "../../agent-tools/test/support/echo-server.js";
-import { type RunningVault, startVault } from "../../agent-tools/test/support/vault-server.js";
 import { createVaultToolkit } from "../src/create-vault-tools.js";
 import { SecretRegistry } from "../src/index.js";
 import { vaultModelInputFilter, vaultOutputGuardrail } from "../src/vault-redaction.js";

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer } from "@agentsecretstore/server";
+import { startVault } from "@agentsecretstore/testkit";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect } from "vitest";
 import { AgentVault } from "../../src/index.js";
@@ -28,16 +28,9 @@ export interface RuntimeVault {
 
 export async function startRuntimeVault(): Promise<RuntimeVault> {
   const scratch = await mkdtemp(join(tmpdir(), "ass-client-runtimes-"));
-  // env: {} so that an ASS_MASTER_KEY of the machine running the tests is never used.
-  const server = await startServer({
-    port: 0,
-    dataDir: join(scratch, "data"),
-    logger: false,
-    env: {},
-  });
-  if (server.firstStart === null) throw new Error("expected a first start on an empty data folder");
-  const { agentKey } = server.firstStart;
-  const { baseUrl } = server;
+  const vault = await startVault({ prefix: "ass-client-runtimes-data-" });
+  const { agentKey, baseUrl } = vault;
+  // A client of this package's source (the kit's clients are the workspace package's).
   const reader = new AgentVault({ baseUrl, agentKey, env: {}, retries: 0 });
   return {
     baseUrl,
@@ -52,7 +45,7 @@ export async function startRuntimeVault(): Promise<RuntimeVault> {
     readBack: async (path) => (await reader.getSecret(path)).value,
     close: async () => {
       await reader.close();
-      await server.close();
+      await vault.close();
       await rm(scratch, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
+import { FakeVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeVault } from "../support/fake-vault.js";
 import { vaultTools } from "../support/tool-helpers.js";
 import { HOSTILE_FORMS, startHostileApi } from "./hostile-api-server.js";
 

@@ -1,7 +1,7 @@
 import type { AllowedDestination } from "@agentsecretstore/agent-tools";
+import { FakeVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEchoServer } from "../../../agent-tools/test/support/echo-server.js";
-import { FakeVault } from "../support/fake-vault.js";
 import { vaultTools } from "../support/tool-helpers.js";
 
 const CANARY = "canary-value-0d1e2f3a";

@@ -1,9 +1,9 @@
+import { FakeVault } from "@agentsecretstore/testkit";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { createAgent } from "langchain";
 import { describe, expect, it } from "vitest";
-import { FakeVault } from "../support/fake-vault.js";
 import { vaultTools } from "../support/tool-helpers.js";
 
 const CANARY = "canary-value-6f7a8b9c";

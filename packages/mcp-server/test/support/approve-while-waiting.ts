@@ -1,5 +1,5 @@
+import type { RunningVault } from "@agentsecretstore/testkit";
 import { type ConnectedClient, structured } from "./mcp-client.js";
-import type { RunningVault } from "./vault-server.js";
 
 /**
  * The model waits (`check_approval_status` with `waitSeconds`) while a person decides: at the

@@ -1,5 +1,5 @@
+import type { RunningVault } from "@agentsecretstore/testkit";
 import type { ConnectedClient } from "./mcp-client.js";
-import type { RunningVault } from "./vault-server.js";
 
 /** Canary values seeded in the vault: any of them, in any form, in a message is a leak. */
 export const CANARIES = {

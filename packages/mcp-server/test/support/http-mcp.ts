@@ -1,5 +1,6 @@
 import type { AllowedDestination } from "@agentsecretstore/agent-tools";
 import { AgentVault } from "@agentsecretstore/client";
+import type { RunningVault } from "@agentsecretstore/testkit";
 import { createVaultMcp } from "../../src/create-vault-mcp.js";
 import { anyAuthenticator, ownTokenAuthenticator } from "../../src/http/caller-authenticator.js";
 import {
@@ -8,7 +9,6 @@ import {
 } from "../../src/http/start-http-mcp-server.js";
 import { vaultTokenAuthenticator } from "../../src/http/vault-token-authenticator.js";
 import { createStderrLogger } from "../../src/logging/stderr-logger.js";
-import type { RunningVault } from "./vault-server.js";
 
 /** Bearer tokens of two callers of the MCP server (fixtures, not real credentials). */
 export const CALLER_A_TOKEN = "fixture-mcp-caller-a-0123456789abcdef0123";

@@ -1,6 +1,5 @@
-import type { VaultClient } from "@agentsecretstore/agent-tools";
-import { scopeCovers } from "@agentsecretstore/agent-tools";
 import {
+  type AgentVault,
   AgentVaultApprovalPendingError,
   AgentVaultApprovalTimeoutError,
   AgentVaultNotFoundError,
@@ -13,16 +12,34 @@ import {
   type SecretMetadata,
   type SecretTier,
 } from "@agentsecretstore/client";
+import { scopeCovers } from "@agentsecretstore/protocol";
+
+/**
+ * The part of `AgentVault` the fake plays: what the vault tools call (agent-tools' `VaultClient`
+ * has the same shape).
+ */
+export type FakeVaultClient = Pick<
+  AgentVault,
+  | "getSecret"
+  | "setSecret"
+  | "listSecrets"
+  | "getMetadata"
+  | "requestToken"
+  | "rotateSecret"
+  | "waitForApproval"
+  | "revokeToken"
+>;
 
 type Stored = { value: string; version: number; tier: SecretTier; description: string | null };
 type Call = { method: string; subject: string | undefined; token: string | undefined };
 
 /**
- * An in-memory stand-in for `AgentVault`, for unit tests of the tools: scopes, tiers, pending
- * tokens and approvals behave as docs/protocol.md says, and every call is recorded with the credential
- * it was made with. Errors are the client's own classes.
+ * An in-memory stand-in for `AgentVault`, for unit tests of adapters and tools: scopes, tiers,
+ * pending tokens and approvals behave as docs/protocol.md says, and every call is recorded with
+ * the credential it was made with. Errors are the client's own classes. Use a real vault
+ * (`startVault`) wherever the test is about what the server does.
  */
-export class FakeVault implements VaultClient {
+export class FakeVault implements FakeVaultClient {
   readonly calls: Call[] = [];
   readonly secrets = new Map<string, Stored>();
   /** What the client's own credential may do. */
@@ -95,7 +112,7 @@ export class FakeVault implements VaultClient {
       .map(([path, stored]) => this.#metadata(path, stored));
     // The real client returns a SecretList (awaitable); a promise of one page is enough here.
     return Promise.resolve({ namespace, items, nextCursor: null }) as unknown as ReturnType<
-      VaultClient["listSecrets"]
+      FakeVaultClient["listSecrets"]
     >;
   }
 
