@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AgentVault } from "@agentsecretstore/client";
-import { type RunningServer, startServer } from "@agentsecretstore/server";
+import type { AgentVault } from "@agentsecretstore/client";
+import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAI } from "../src/create-openai.js";
 import { startOpenAIStub } from "./openai-stub.js";
@@ -12,42 +9,35 @@ import { startOpenAIStub } from "./openai-stub.js";
 
 const KEY = `sk-${"b".repeat(32)}`;
 let stub: Awaited<ReturnType<typeof startOpenAIStub>>;
-let server: RunningServer;
-let dataDir: string;
+let vault: RunningVault;
+let server: RunningVault["server"];
 let agent: AgentVault;
 
 beforeAll(async () => {
   stub = await startOpenAIStub(KEY);
-  dataDir = await mkdtemp(join(tmpdir(), "ass-openai-broker-"));
-  server = await startServer({
-    port: 0,
-    dataDir,
-    logger: false,
-    env: {},
-    broker: {
-      routes: [
-        {
-          name: "openai",
-          upstream: stub.origin,
-          secretPath: "production/openai/api-key",
-          header: "Authorization: Bearer {value}",
-        },
-      ],
+  vault = await startVault({
+    prefix: "ass-openai-broker-",
+    server: {
+      broker: {
+        routes: [
+          {
+            name: "openai",
+            upstream: stub.origin,
+            secretPath: "production/openai/api-key",
+            header: "Authorization: Bearer {value}",
+          },
+        ],
+      },
     },
   });
-  const first = server.firstStart;
-  if (first === null) throw new Error("expected a first start");
-  const admin = new AgentVault({ agentKey: first.adminKey, baseUrl: server.baseUrl, env: {} });
-  await admin.setSecret("production/openai/api-key", KEY);
-  await admin.close();
-  agent = new AgentVault({ agentKey: first.agentKey, baseUrl: server.baseUrl, env: {} });
+  server = vault.server;
+  await vault.admin.setSecret("production/openai/api-key", KEY);
+  agent = vault.agent;
 });
 
 afterAll(async () => {
-  await agent?.close();
-  await server?.close();
+  await vault?.close();
   await stub?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("createOpenAI through the broker", () => {
