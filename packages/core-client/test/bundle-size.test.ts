@@ -3,10 +3,10 @@ import { bundleClient } from "./support/bundle-client.js";
 
 // Goals (min+gzip; 1 kB = 1,000 bytes): an agent importing only AgentVault ships at most
 // 8 kB, the whole main entry at most 10 kB; admin, cache, orchestrator and sync code live on
-// their own entry points. The main entry meets its goal: 9.98 kB (from 10.47 kB), now that
+// their own entry points. The main entry meets its goal: 9.99 kB (from 10.47 kB), now that
 // the client reads only the seven alias pairs it needs from the protocol's alias table (the
 // table itself is no longer bundled) and the status alone decides an error's class.
-// AgentVault does not yet: 9.62 kB (from 10.13 kB), so its budget is a ratchet just above
+// AgentVault does not yet: 9.63 kB (from 10.13 kB), so its budget is a ratchet just above
 // that figure; lower it as the client shrinks, down to the goal.
 const KB = 1000;
 const BUDGETS = {
