@@ -266,6 +266,33 @@ describe("the webhook outbox", () => {
     expect(ownHook.deliveries).toHaveLength(3);
   });
 
+  it("does not hold one tenant's events behind another tenant's hanging receiver", async () => {
+    const hanging = await receiver("hang");
+    const ownHook = await receiver();
+    const server = await testServer({
+      approvals: { webhook: { url: hanging.url, secret: SECRET } },
+      webhooks: { ...FAST, timeoutMs: 5000 },
+    });
+    const other = await secondTenant(server);
+    expect((await setWebhook(server, other.adminKey, ownHook.url)).statusCode).toBe(200);
+    await seed(server);
+    await seed(server, other.adminKey);
+    for (let index = 0; index < 5; index += 1) await askApproval(server, server.agentKey);
+    await until(() => hanging.arrivals.length >= 1);
+    const theirs: string[] = [];
+    const started = Date.now();
+    for (let index = 0; index < 5; index += 1) {
+      theirs.push(await askApproval(server, other.agentKey));
+    }
+    await ownHook.received(5);
+    // Well inside the hanging attempt's 5 s timeout: no delivery waited for it.
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(ownHook.deliveries.map(approvalIdOf)).toEqual(theirs);
+    // The operator's tenant is still on its first event, which hangs.
+    expect(hanging.arrivals).toHaveLength(1);
+    expect((await webhookOf(server, server.adminKey)).events).toMatchObject({ pending: 5 });
+  });
+
   it("only admins set or see a webhook", async () => {
     const server = await testServer();
     const put = await setWebhook(server, server.agentKey, "http://127.0.0.1:9/hook");

@@ -49,8 +49,10 @@ const LEASE_MARGIN_MS = 30_000;
 export class OutboxDeliverer {
   private readonly owner = generateId("dlv_");
   private readonly shutdown = new AbortController();
+  /** The delivery in flight for each tenant on this instance (one at most). */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private looking: Promise<void> | null = null;
   private again = false;
   private closed = false;
   private lastPruneMs = 0;
@@ -62,16 +64,17 @@ export class OutboxDeliverer {
     this.wake();
   }
 
-  /** Runs a pass soon (an approval change committed). Never throws. */
+  /** Looks for due events soon (an approval change committed). Never throws. */
   wake(): void {
     if (this.closed) return;
-    if (this.running !== null) {
+    if (this.looking !== null) {
       this.again = true;
       return;
     }
-    this.running = this.passes().finally(() => {
-      this.running = null;
-      this.schedule();
+    this.looking = this.look().finally(() => {
+      this.looking = null;
+      if (this.again) this.wake();
+      else this.schedule();
     });
   }
 
@@ -83,17 +86,22 @@ export class OutboxDeliverer {
   async close(graceMs = 5000): Promise<void> {
     clearTimeout(this.timer);
     const deadline = Date.now() + graceMs;
-    // One more round for what was committed just before close.
-    if (this.running === null && !this.closed) this.wake();
-    this.closed = true;
+    // One more look for what was committed just before close, then no more.
+    this.wake();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     });
-    await Promise.race([this.running ?? Promise.resolve(), timeout]);
+    const settled = (async () => {
+      while (this.looking !== null || this.inFlight.size > 0) {
+        await Promise.all([this.looking, ...this.inFlight.values()]);
+      }
+    })();
+    await Promise.race([settled, timeout]);
+    this.closed = true;
     this.shutdown.abort();
     clearTimeout(timer);
-    await this.running;
+    await settled;
     clearTimeout(this.timer);
   }
 
@@ -104,25 +112,43 @@ export class OutboxDeliverer {
     this.timer.unref?.();
   }
 
-  private async passes(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        if (await this.pass()) this.again = true;
-        await this.pruneNow();
-      } catch (error) {
-        this.warn({ code: (error as NodeJS.ErrnoException)?.code }, "Webhook outbox pass failed");
-        return;
+  /**
+   * One look at the outbox: starts a delivery for each tenant whose oldest event is due and that
+   * has none in flight here, up to `concurrency` tenants. A delivery that ends looks again, so a
+   * tenant's next event follows at once and a slow tenant holds up nobody else.
+   */
+  private async look(): Promise<void> {
+    this.again = false;
+    if (this.shutdown.signal.aborted) return;
+    try {
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free > 0) {
+        const due = await this.options.store.dueHeads(
+          this.nowIso(),
+          this.options.concurrency + this.inFlight.size,
+        );
+        for (const event of due) {
+          if (this.inFlight.size >= this.options.concurrency) break;
+          if (this.inFlight.has(event.tenantId) || this.shutdown.signal.aborted) continue;
+          const delivery = this.deliver(event)
+            .catch((error: unknown) => {
+              this.warn(
+                { delivery_id: event.id, code: (error as NodeJS.ErrnoException)?.code },
+                "Webhook delivery failed inside the server; retried after the lease",
+              );
+              return false;
+            })
+            .then((settled) => {
+              this.inFlight.delete(event.tenantId);
+              if (settled) this.wake();
+            });
+          this.inFlight.set(event.tenantId, delivery);
+        }
       }
-    } while (this.again && !this.shutdown.signal.aborted);
-  }
-
-  /** One round over the tenants' due events; true when something was settled. */
-  private async pass(): Promise<boolean> {
-    const due = await this.options.store.dueHeads(this.nowIso(), this.options.concurrency);
-    if (due.length === 0) return false;
-    const settled = await Promise.all(due.map((event) => this.deliver(event)));
-    return settled.some(Boolean);
+      await this.pruneNow();
+    } catch (error) {
+      this.warn({ code: (error as NodeJS.ErrnoException)?.code }, "Webhook outbox look failed");
+    }
   }
 
   private async deliver(event: OutboxEvent): Promise<boolean> {
