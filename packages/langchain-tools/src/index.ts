@@ -21,6 +21,7 @@ export {
 export { AgentVaultToolkit } from "./agent-vault-toolkit.js";
 export { createVaultTools } from "./create-vault-tools.js";
 export {
+  type BrokerConnection,
   type ChatModelFactory,
   LazyChatModel,
   type LazyChatModelOptions,

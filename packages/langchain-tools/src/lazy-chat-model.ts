@@ -16,10 +16,47 @@ import type { Runnable } from "@langchain/core/runnables";
 import { LazyModelRunnable } from "./internal/lazy-model-runnable.js";
 import { ModelSession } from "./internal/model-session.js";
 
-/** Builds the real chat model for one API key. Called again whenever the key changes. */
+/**
+ * Builds the real chat model for one API key. Called again whenever the key changes. Through a
+ * broker route, `apiKey` is the vault token and `connection.baseURL` the route's URL.
+ */
 export type ChatModelFactory<Model extends BaseChatModel = BaseChatModel> = (
   apiKey: string,
+  connection: { baseURL?: string },
 ) => Model | Promise<Model>;
+
+/**
+ * A vault broker route as the model's connection (docs/protocol.md, "Credential broker"): the
+ * model calls `<vault>/v1/broker/<broker><basePath>` with the vault `token` as its API key, and
+ * the vault injects the provider's key, which this process never holds.
+ */
+export interface BrokerConnection {
+  /** The vault client (only its `baseUrl` is used). */
+  vault: { readonly baseUrl: string };
+  /** The broker route's name, e.g. `"openai"`. */
+  broker: string;
+  /** A vault token scoped `secrets:use:<the route's secret>`. */
+  token: string;
+  /**
+   * The upstream path the model's calls go below.
+   * @default "/v1"
+   */
+  basePath?: string;
+}
+
+function brokerKeyAndUrl(connection: BrokerConnection): { key: ApiKeyProvider; baseURL: string } {
+  const { vault, broker, token, basePath = "/v1" } = connection;
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(broker)) {
+    throw new TypeError(`broker: '${broker}' is not a broker route name (a-z, 0-9, - and _)`);
+  }
+  if (typeof token !== "string" || token === "") {
+    throw new TypeError("token: give the vault token the model's calls carry (secrets:use:…)");
+  }
+  return {
+    key: async () => token,
+    baseURL: `${vault.baseUrl.replace(/\/$/, "")}/broker/${broker}${basePath}`,
+  };
+}
 
 /** Options of {@link lazyChatModel}. */
 export interface LazyChatModelOptions {
@@ -60,23 +97,26 @@ export class LazyChatModel<Model extends BaseChatModel = BaseChatModel> extends 
 
   constructor(
     factory: ChatModelFactory<Model>,
-    credential: ApiKeyProvider,
+    source: ApiKeyProvider | BrokerConnection,
     options: LazyChatModelOptions = {},
   ) {
     super({});
     if (typeof factory !== "function") {
       throw new TypeError("lazyChatModel needs a factory function: (apiKey) => new ChatModel(...)");
     }
+    let credential = source as ApiKeyProvider;
+    let build: (apiKey: string) => Model | Promise<Model> = (apiKey) => factory(apiKey, {});
+    if (typeof source === "object" && source !== null && "broker" in source) {
+      const brokered = brokerKeyAndUrl(source);
+      credential = brokered.key;
+      build = (apiKey) => factory(apiKey, { baseURL: brokered.baseURL });
+    }
     if (typeof credential !== "function") {
       throw new TypeError(
         "lazyChatModel needs a credential provider: vault.credential(path, { token })",
       );
     }
-    this.#session = new ModelSession(
-      factory,
-      credential,
-      options.registry ?? defaultSecretRegistry,
-    );
+    this.#session = new ModelSession(build, credential, options.registry ?? defaultSecretRegistry);
   }
 
   _llmType(): string {
@@ -184,10 +224,16 @@ export class LazyChatModel<Model extends BaseChatModel = BaseChatModel> extends 
  *   vault.credential("production/openai/api-key", { token }),
  * );
  * const agent = createAgent({ model, tools });
+ *
+ * // Through the vault's broker route: the process holds a use-scoped token, never the key.
+ * const brokered = lazyChatModel(
+ *   (apiKey, { baseURL }) => new ChatOpenAI({ apiKey, configuration: { baseURL }, model: "gpt-4o-mini" }),
+ *   { vault, broker: "openai", token },
+ * );
  */
 export function lazyChatModel<Model extends BaseChatModel>(
   factory: ChatModelFactory<Model>,
-  credential: ApiKeyProvider,
+  credential: ApiKeyProvider | BrokerConnection,
   options: LazyChatModelOptions = {},
 ): LazyChatModel<Model> {
   return new LazyChatModel(factory, credential, options);

@@ -1,6 +1,5 @@
 import type { ApiKeyProvider, SecretRegistry } from "@agentsecretstore/agent-tools";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { ChatModelFactory } from "../lazy-chat-model.js";
 
 type Built<Model> = { readonly apiKey: string; readonly model: Promise<Model> };
 
@@ -10,7 +9,7 @@ type Built<Model> = { readonly apiKey: string; readonly model: Promise<Model> };
  * `withStructuredOutput`), so that all of them follow the same rotations.
  */
 export class ModelSession<Model extends BaseChatModel> {
-  readonly #factory: ChatModelFactory<Model>;
+  readonly #factory: (apiKey: string) => Model | Promise<Model>;
   readonly #credential: ApiKeyProvider;
   readonly #registry: SecretRegistry;
   #built: Built<Model> | undefined;
@@ -18,7 +17,7 @@ export class ModelSession<Model extends BaseChatModel> {
   #buildCount = 0;
 
   constructor(
-    factory: ChatModelFactory<Model>,
+    factory: (apiKey: string) => Model | Promise<Model>,
     credential: ApiKeyProvider,
     registry: SecretRegistry,
   ) {
