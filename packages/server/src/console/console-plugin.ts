@@ -98,7 +98,8 @@ async function consoleRoutes(
     async (request, reply) => {
       if (await liveSession(request)) return reply.redirect("/console/approvals", 303);
       const asked = request.query.notice;
-      const notice: SignInNotice = asked === "ended" || asked === "signed-out" ? asked : undefined;
+      const notice: SignInNotice =
+        asked === "ended" || asked === "signed-out" || asked === "rotated" ? asked : undefined;
       return sendPage(reply, signInPage(notice));
     },
   );

@@ -2,11 +2,13 @@ import { html } from "../html.js";
 import { documentOf } from "./layout.js";
 
 /** Why the sign-in page is shown, when it is not the first visit. */
-export type SignInNotice = "ended" | "signed-out" | undefined;
+export type SignInNotice = "ended" | "signed-out" | "rotated" | undefined;
 
 const NOTICES: Record<Exclude<SignInNotice, undefined>, string> = {
   ended: "Your session ended (idle too long, expired, or signed out elsewhere). Sign in again.",
   "signed-out": "You are signed out.",
+  rotated:
+    "Your admin key was rotated: the old key and its sessions stopped. Sign in with the new key.",
 };
 
 /**
