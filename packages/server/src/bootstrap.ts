@@ -5,6 +5,7 @@ import {
   hashCredential,
   hashesEqual,
 } from "./crypto/credentials.js";
+import type { MasterKeyring } from "./crypto/keyring.js";
 import { deriveKey } from "./crypto/keys.js";
 import type { DataAccess, Stores } from "./store/stores.js";
 
@@ -22,15 +23,16 @@ export type BootstrapCredentials = {
 /** Thrown when the data folder was created under another master key. */
 export class MasterKeyMismatchError extends Error {
   override readonly name = "MasterKeyMismatchError";
-  constructor() {
-    super(
-      "The master key does not match the one this data folder was created with: set the original ASS_MASTER_KEY or restore the original master.key file",
-    );
+  constructor(
+    message = "The master key does not match the one this data folder was created with: set the original ASS_MASTER_KEY or restore the original master.key file",
+  ) {
+    super(message);
   }
 }
 
-export function bootstrapKeyCheck(masterKey: Buffer, tenantId: string): string {
-  return hashCredential(deriveKey(masterKey, "key-check"), tenantId);
+/** The tenant's key check: a keyed hash of its id under the vault key (crypto/keyring.ts). */
+export function bootstrapKeyCheck(vaultKey: Buffer, tenantId: string): string {
+  return hashCredential(deriveKey(vaultKey, "key-check"), tenantId);
 }
 
 /**
@@ -43,12 +45,13 @@ export function bootstrapKeyCheck(masterKey: Buffer, tenantId: string): string {
  */
 export async function bootstrapVault(options: {
   data: DataAccess;
-  masterKey: Buffer;
+  keyring: MasterKeyring;
   credentialHmacKey: Buffer;
   now: () => Date;
   beforeCreate?: () => Promise<void>;
 }): Promise<BootstrapCredentials | null> {
-  const { data, masterKey } = options;
+  const { data } = options;
+  const vaultKey = options.keyring.vaultKey;
   const found = await data.principals.findOperatorTenant();
   const outcome =
     found === undefined
@@ -64,7 +67,7 @@ export async function bootstrapVault(options: {
       : { existing: found };
   if ("created" in outcome) return outcome.created;
   const { existing } = outcome;
-  if (!hashesEqual(existing.keyCheck, bootstrapKeyCheck(masterKey, existing.id))) {
+  if (!hashesEqual(existing.keyCheck, bootstrapKeyCheck(vaultKey, existing.id))) {
     throw new MasterKeyMismatchError();
   }
   return null;
@@ -72,10 +75,14 @@ export async function bootstrapVault(options: {
 
 async function createFirstKeys(
   stores: Stores,
-  options: { masterKey: Buffer; credentialHmacKey: Buffer; now: () => Date },
+  options: { keyring: MasterKeyring; credentialHmacKey: Buffer; now: () => Date },
 ): Promise<BootstrapCredentials> {
-  const { masterKey, credentialHmacKey } = options;
+  const { keyring, credentialHmacKey } = options;
   const at = options.now().toISOString();
+  // The keyring is stored with the first keys: a first start that fails leaves neither.
+  if ((await stores.keyring.list()).length === 0) {
+    await stores.keyring.insert(keyring.rowFor(keyring.currentKey, "current"), at);
+  }
   const tenantId = generateId("ten_");
   const adminId = generateId("adm_");
   const agentId = generateId("agt_");
@@ -85,7 +92,7 @@ async function createFirstKeys(
   await stores.principals.insertTenant({
     id: tenantId,
     name: "default",
-    keyCheck: bootstrapKeyCheck(masterKey, tenantId),
+    keyCheck: bootstrapKeyCheck(keyring.vaultKey, tenantId),
     createdAt: at,
     metricsTokenHash: hashCredential(credentialHmacKey, metricsToken),
   });

@@ -18,6 +18,7 @@ import { bootstrapVault } from "./bootstrap.js";
 import { resolveBrokerRoutes } from "./broker/broker-route.js";
 import { consolePlugin } from "./console/console-plugin.js";
 import { resolveConsoleSettings } from "./console/console-settings.js";
+import type { MasterKeyring } from "./crypto/keyring.js";
 import { deriveKey } from "./crypto/keys.js";
 import { createDatabase, type OpenedDatabase } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -36,6 +37,7 @@ import { registerRoutes } from "./http/routes/register-routes.js";
 import { rejectingForbiddenText } from "./http/schemas/request-text.js";
 import type { VaultApp } from "./http/vault-app.js";
 import { createVaultMetrics } from "./metrics/vault-metrics.js";
+import { openKeyring } from "./open-keyring.js";
 import { rateLimitPlugin } from "./rate-limit/rate-limit-plugin.js";
 import { resolveRateLimits } from "./rate-limit/rate-limit-settings.js";
 import type { FirstStartCredentials, ServerConfig } from "./server-config.js";
@@ -104,10 +106,27 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     await rateLimits.close();
     throw error;
   }
-  const auditKey = deriveKey(config.masterKey, "audit");
-  const metadataKey = deriveKey(config.masterKey, "secret-metadata");
-  const data = createDataAccess(database, { auditKey, metadataKey });
   const now = config.now ?? (() => new Date());
+  let keyring: MasterKeyring;
+  try {
+    // Migrations 005 and 007 key an old vault's rows; an old vault's vault key is its master key.
+    await migrateToLatest(database, {
+      auditKey: deriveKey(config.masterKey, "audit"),
+      metadataKey: deriveKey(config.masterKey, "secret-metadata"),
+    });
+    keyring = await openKeyring(
+      database,
+      [config.masterKey, ...(config.extraMasterKeys ?? [])],
+      now,
+    );
+  } catch (error) {
+    await database.db.destroy();
+    await rateLimits.close();
+    throw error;
+  }
+  const auditKey = deriveKey(keyring.vaultKey, "audit");
+  const metadataKey = deriveKey(keyring.vaultKey, "secret-metadata");
+  const data = createDataAccess(database, { auditKey, metadataKey });
   const approvalEvents = config.approvals?.events ?? defaultApprovalEvents(database, () => log);
   const metricsEnabled = config.metrics?.enabled !== false;
   const metrics = createVaultMetrics({
@@ -139,7 +158,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   });
   const context: VaultContext = createVaultContext({
     data,
-    masterKey: config.masterKey,
+    keyring,
     now,
     log: {
       error: (details, message) => log?.error(details, message),
@@ -173,7 +192,6 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   let firstStart: FirstStartCredentials | null;
   try {
     await rateLimits.ready();
-    await migrateToLatest(database, { auditKey, metadataKey });
     firstStart = config.bootstrap === false ? null : await bootstrapVault(context);
     // Listening before the first request, so no decision of another instance is missed.
     if (config.approvals?.events === undefined) await readyOf(approvalEvents);
@@ -279,7 +297,19 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   app.addHook("preClose", async () => {
     closingController.abort();
   });
+  // Another process's rotation (rotate-master-key.ts) is learnt while its bridge is there.
+  const keyringRefresh = setInterval(
+    () => {
+      data.keyring.list().then(
+        (rows) => keyring.absorb(rows),
+        (error: unknown) => log?.warn({ err: error }, "Reading the keyring failed"),
+      );
+    },
+    (config.keyringRefreshSeconds ?? 5) * 1000,
+  );
+  keyringRefresh.unref();
   app.addHook("onClose", async () => {
+    clearInterval(keyringRefresh);
     approvalTimers.close();
     // Deliveries due now get a few seconds; a dead receiver cannot hold the close, and what is
     // not delivered stays in the outbox for the next start.

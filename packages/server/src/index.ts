@@ -76,6 +76,12 @@ export {
   type RecoveredAdmin,
   recoverAdmin,
 } from "./recover-admin.js";
+export {
+  type MasterKeyRotation,
+  RotateMasterKeyError,
+  type RotateMasterKeyOptions,
+  rotateMasterKey,
+} from "./rotate-master-key.js";
 export type {
   ApprovalSettings,
   BrokerSettings,

@@ -11,6 +11,7 @@ import { loadMasterKey } from "./crypto/master-key.js";
 import { createDatabase, type DatabaseConfig } from "./db/create-database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { pathExists, sqliteFileIn } from "./first-start.js";
+import { openKeyring } from "./open-keyring.js";
 import { createDataAccess } from "./store/stores.js";
 
 /** Options of {@link recoverAdmin}: the same data folder, database and master key the server uses. */
@@ -68,18 +69,29 @@ export async function recoverAdmin(options: RecoverAdminOptions): Promise<Recove
     config = { kind: "postgres", url: options.databaseUrl };
   }
   const database = createDatabase(config);
-  const auditKey = deriveKey(masterKey.key, "audit");
-  const metadataKey = deriveKey(masterKey.key, "secret-metadata");
-  const data = createDataAccess(database, { auditKey, metadataKey });
+  let vaultKey: Buffer;
   try {
-    await migrateToLatest(database, { auditKey, metadataKey });
+    await migrateToLatest(database, {
+      auditKey: deriveKey(masterKey.key, "audit"),
+      metadataKey: deriveKey(masterKey.key, "secret-metadata"),
+    });
+    vaultKey = (await openKeyring(database, [masterKey.key], now)).vaultKey;
+  } catch (error) {
+    await database.db.destroy();
+    throw error;
+  }
+  const data = createDataAccess(database, {
+    auditKey: deriveKey(vaultKey, "audit"),
+    metadataKey: deriveKey(vaultKey, "secret-metadata"),
+  });
+  try {
     const tenant = await data.principals.findOperatorTenant();
     if (tenant === undefined) {
       throw new RecoverAdminError(
         "This vault was never started: run `ass server` to create its keys",
       );
     }
-    if (!hashesEqual(tenant.keyCheck, bootstrapKeyCheck(masterKey.key, tenant.id))) {
+    if (!hashesEqual(tenant.keyCheck, bootstrapKeyCheck(vaultKey, tenant.id))) {
       throw new MasterKeyMismatchError();
     }
     const adminId = generateId("adm_");
@@ -92,7 +104,7 @@ export async function recoverAdmin(options: RecoverAdminOptions): Promise<Recove
         name: options.name ?? "operator-recovered",
         isOperator: true,
         createdAt: at,
-        keyHash: hashCredential(deriveKey(masterKey.key, "credential-hmac"), adminKey),
+        keyHash: hashCredential(deriveKey(vaultKey, "credential-hmac"), adminKey),
       });
       await stores.audit.append(
         systemAuditEvent({

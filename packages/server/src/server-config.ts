@@ -264,6 +264,18 @@ export type ServerConfig = {
   /** The 32-byte master key (see `loadOrCreateMasterKey`). */
   masterKey: Buffer;
   /**
+   * Further master keys this instance holds: a rotation's new key (`master.key.next`) while
+   * `ass server rotate-master-key` runs. Keys the database bridges are learnt without them.
+   * @default []
+   */
+  extraMasterKeys?: readonly Buffer[];
+  /**
+   * How often the keyring is read again, so that a rotation another process runs is followed
+   * (its new key learnt through the database) before the old key is retired, in seconds.
+   * @default 5
+   */
+  keyringRefreshSeconds?: number;
+  /**
    * Where the data lives: `{ kind: "sqlite", filename: ".ass-data/vault.db" }`, or
    * `{ kind: "postgres", url }` for several instances on one database.
    */

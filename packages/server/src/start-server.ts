@@ -8,6 +8,7 @@ import {
   generateMasterKey,
   type LoadedMasterKey,
   loadMasterKey,
+  loadNextMasterKey,
   loadOrCreateMasterKey,
   publishMasterKey,
 } from "./crypto/master-key.js";
@@ -316,8 +317,11 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
   const masterKey = loaded?.key ?? generateMasterKey();
   let app: VaultServer;
   try {
+    // A rotation under way (`ass server rotate-master-key`) left its new key beside the old one.
+    const nextKey = loaded === null ? null : await loadNextMasterKey(dataDir);
     app = await createServer({
       masterKey,
+      ...(nextKey === null ? {} : { extraMasterKeys: [nextKey] }),
       database,
       logger: options.logger ?? true,
       trustedProxies: options.trustedProxies ?? [],

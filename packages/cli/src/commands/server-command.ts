@@ -5,6 +5,7 @@ import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { collect } from "../parse-options.js";
 import { registerRecoverAdminCommand } from "./recover-admin-command.js";
+import { registerRotateMasterKeyCommand } from "./rotate-master-key-command.js";
 
 /** `ass server`: runs the vault until the signal in `io` aborts (SIGTERM/SIGINT in the binary). */
 export function registerServerCommand(program: Command, io: CliIo): void {
@@ -39,6 +40,7 @@ export function registerServerCommand(program: Command, io: CliIo): void {
   }
   const loadConfig = (options: Record<string, unknown>) => configFrom(options, flagKeys, io);
   registerRecoverAdminCommand(server, io, loadConfig);
+  registerRotateMasterKeyCommand(server, io, loadConfig);
   server
     .addHelpText(
       "after",

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { bootstrapKeyCheck, MasterKeyMismatchError } from "../bootstrap.js";
 import { hashesEqual } from "../crypto/credentials.js";
+import { KeyringError, type KeyringRow, MasterKeyring } from "../crypto/keyring.js";
 import { loadOrCreateMasterKey, MASTER_KEY_ENV } from "../crypto/master-key.js";
 import { syncDirectory } from "../fs/sync-directory.js";
 
@@ -188,7 +189,10 @@ export async function restoreSqlite(
       : (await loadOrCreateMasterKey({ dataDir, env: options.env, createIfMissing: false })).key);
   if (
     masterKey !== undefined &&
-    !hashesEqual(operator.keyCheck, bootstrapKeyCheck(masterKey, operator.tenantId))
+    !hashesEqual(
+      operator.keyCheck,
+      bootstrapKeyCheck(vaultKeyOf(file, masterKey), operator.tenantId),
+    )
   ) {
     throw new MasterKeyMismatchError();
   }
@@ -219,4 +223,32 @@ export async function restoreSqlite(
     throw error;
   }
   return { databaseFile, masterKeyChecked: masterKey !== undefined };
+}
+
+/**
+ * The vault key of the vault in `file` as `masterKey` opens it (crypto/keyring.ts): the master
+ * key itself for a vault from before keyrings; throws MasterKeyMismatchError when it opens nothing.
+ */
+function vaultKeyOf(file: string, masterKey: Buffer): Buffer {
+  const database = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const hasKeyring = database
+      .prepare("select 1 from sqlite_master where type = 'table' and name = 'master_keys'")
+      .get();
+    if (hasKeyring === undefined) return masterKey;
+    const rows = database
+      .prepare(
+        "select key_id as keyId, state, wrapped_vault_key as wrappedVaultKey, bridge, bridge_key_id as bridgeKeyId from master_keys",
+      )
+      .all() as KeyringRow[];
+    if (rows.length === 0) return masterKey;
+    try {
+      return MasterKeyring.open([masterKey], rows).vaultKey;
+    } catch (error) {
+      if (error instanceof KeyringError) throw new MasterKeyMismatchError(error.message);
+      throw error;
+    }
+  } finally {
+    database.close();
+  }
 }

@@ -45,8 +45,6 @@ export class SealedValueError extends Error {
 //   [2][key id 8][wrap iv 12][wrapped data key 32][wrap tag 16][value iv 12][value tag 16][ciphertext n]
 const FORMAT_1 = 1;
 const FORMAT_2 = 2;
-/** The format every new value is sealed in. */
-export const CURRENT_SEALED_FORMAT = FORMAT_2;
 const KEY_ID_LENGTH = 8;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;

@@ -11,11 +11,13 @@ const HKDF_SALT = Buffer.from("agentsecretstore/hkdf/v1", "utf8");
 const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
 
 /**
- * Derives a 32-byte key for one purpose from the master key (HKDF-SHA-256, RFC 5869), so that
- * one key never serves two jobs: `"credential-hmac"` hashes credentials, `"audit"` keys the
- * audit chain, `"audit-checkpoint"` signs its checkpoints, and `crypto/envelope.ts` derives its
- * own wrapping key. The same inputs always give
- * the same key.
+ * Derives a 32-byte key for one purpose (HKDF-SHA-256, RFC 5869), so that one key never serves
+ * two jobs. From the vault key (crypto/keyring.ts), which never changes: `"credential-hmac"`
+ * hashes credentials, `"audit"` keys the audit chain, `"audit-checkpoint"` signs its
+ * checkpoints, `"secret-metadata"` keys the secrets' metadata MACs, `"idempotency"` and
+ * `"key-check"`. From a master key: `"secret-wrap"` wraps data keys (crypto/envelope.ts) and
+ * `"key-wrap"` wraps the vault key and a rotation's bridge (crypto/key-wrap.ts). The same inputs
+ * always give the same key.
  *
  * @throws TypeError when the master key is not 32 bytes or the purpose is empty.
  */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { syncDirectory } from "../fs/sync-directory.js";
 import { KEY_LENGTH } from "./keys.js";
@@ -78,6 +78,44 @@ export async function loadMasterKey(
   }
   const existing = await readKeyFile(join(options.dataDir, MASTER_KEY_FILE));
   return existing === null ? null : { key: existing, source: "file", created: false };
+}
+
+/** A rotation's new master key, beside the current one until the rotation ends. */
+export const NEXT_MASTER_KEY_FILE = "master.key.next";
+
+/** The new master key of a rotation under way (`<dataDir>/master.key.next`), or null. */
+export async function loadNextMasterKey(dataDir: string): Promise<Buffer | null> {
+  return readKeyFile(join(dataDir, NEXT_MASTER_KEY_FILE));
+}
+
+/**
+ * Writes a rotation's new key to `<dataDir>/master.key.next` (as `master.key` is written: mode
+ * 0600, flushed, never overwriting) and returns the key now in that file.
+ */
+export async function publishNextMasterKey(dataDir: string, key: Buffer): Promise<Buffer> {
+  const file = join(dataDir, NEXT_MASTER_KEY_FILE);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (await publishKeyFile(file, key)) return key;
+  const existing = await readKeyFile(file);
+  if (existing === null) throw new MasterKeyError(`master key file ${file} vanished`);
+  return existing;
+}
+
+/**
+ * Ends a rotation on disk: the old `master.key` is kept as `master.key.retired-<id>` (it opens
+ * only backups made before the rotation; delete it when those are gone), then `master.key.next`
+ * replaces `master.key` by an atomic rename, and the folder is flushed. Each step can be run
+ * again after a crash.
+ */
+export async function promoteNextMasterKey(dataDir: string, oldKeyId: string): Promise<void> {
+  const file = join(dataDir, MASTER_KEY_FILE);
+  const next = join(dataDir, NEXT_MASTER_KEY_FILE);
+  if ((await readKeyFile(next)) === null) return;
+  await link(file, `${file}.retired-${oldKeyId}`).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST" && error.code !== "ENOENT") throw error;
+  });
+  await rename(next, file);
+  await syncDirectory(dataDir);
 }
 
 /** A new random master key (32 bytes), not yet written anywhere. */

@@ -28,10 +28,10 @@ export type VersionMetadataFacts = {
   sealedFormat: number;
 };
 
-/** The key purpose of these MACs, for `deriveKey` (crypto/keys.ts). */
-export const METADATA_MAC_PURPOSE = "secret-metadata";
-
-/** HMAC-SHA-256 (hex) of a secret row's security-relevant fields under `key`. */
+/**
+ * HMAC-SHA-256 (hex) of a secret row's security-relevant fields under `key`
+ * (`deriveKey(vaultKey, "secret-metadata")`).
+ */
 export function secretMetadataMac(key: Buffer, facts: SecretMetadataFacts): string {
   return mac(key, "secret", [
     facts.tenantId,

@@ -11,6 +11,7 @@ import { secretMetadataMacMigration } from "./migrations/007-secret-metadata-mac
 import { secretBrokerBindingsMigration } from "./migrations/008-secret-broker-bindings.js";
 import { webhookOutboxMigration } from "./migrations/009-webhook-outbox.js";
 import { brokerCallApprovalsMigration } from "./migrations/010-broker-call-approvals.js";
+import { keyringMigration } from "./migrations/011-keyring.js";
 
 /** Options of {@link migrateToLatest}. */
 export type MigrateOptions = {
@@ -46,6 +47,7 @@ function migrationsFor(
     "008-secret-broker-bindings": secretBrokerBindingsMigration(types),
     "009-webhook-outbox": webhookOutboxMigration(types),
     "010-broker-call-approvals": brokerCallApprovalsMigration(types),
+    "011-keyring": keyringMigration(types),
   };
 }
 

@@ -183,6 +183,21 @@ export type ApprovalDecisionsTable = {
   at: string;
 };
 
+/** One master key the vault has known (src/crypto/keyring.ts). */
+export type MasterKeysTable = {
+  /** `masterKeyId(key)` (crypto/envelope.ts): names the key without revealing it. */
+  key_id: string;
+  /** `current` seals new values; `retiring` still opens while a rotation re-wraps; `retired` opens nothing. */
+  state: "current" | "retiring" | "retired";
+  /** base64: the vault key wrapped under this master key (crypto/key-wrap.ts); null once retired. */
+  wrapped_vault_key: string | null;
+  /** base64: this master key wrapped under `bridge_key_id`'s, while a rotation to it runs. */
+  bridge: string | null;
+  bridge_key_id: string | null;
+  created_at: string;
+  retired_at: string | null;
+};
+
 export type Database = {
   tenants: TenantsTable;
   agents: AgentsTable;
@@ -195,6 +210,7 @@ export type Database = {
   idempotency_keys: IdempotencyKeysTable;
   approvals: ApprovalsTable;
   approval_decisions: ApprovalDecisionsTable;
+  master_keys: MasterKeysTable;
 };
 
 export type { Tier };

@@ -6,6 +6,7 @@ import { ApprovalsStore } from "./approvals-store.js";
 import { AuditStore } from "./audit-store.js";
 import { ConsoleSessionStore } from "./console-session-store.js";
 import { IdempotencyStore } from "./idempotency-store.js";
+import { KeyringStore } from "./keyring-store.js";
 import { PrincipalsStore } from "./principals-store.js";
 import { SecretsStore } from "./secrets-store.js";
 import { TokensStore } from "./tokens-store.js";
@@ -21,6 +22,7 @@ export type Stores = {
   readonly idempotency: IdempotencyStore;
   readonly consoleSessions: ConsoleSessionStore;
   readonly webhooks: WebhookStore;
+  readonly keyring: KeyringStore;
 };
 
 /** Options of {@link DataAccess.transaction}. */
@@ -76,6 +78,7 @@ function bindStores(
     idempotency: new IdempotencyStore(executor),
     consoleSessions: new ConsoleSessionStore(executor),
     webhooks: new WebhookStore(executor),
+    keyring: new KeyringStore(executor, { rowLocks: engine.rowLocks }),
   };
 }
 

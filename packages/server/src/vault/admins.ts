@@ -137,7 +137,7 @@ export async function createTenant(
     await unit.stores.principals.insertTenant({
       id: tenantId,
       name,
-      keyCheck: bootstrapKeyCheck(context.masterKey, tenantId),
+      keyCheck: bootstrapKeyCheck(context.vaultKey, tenantId),
       createdAt,
     });
     await unit.stores.principals.insertAdmin({

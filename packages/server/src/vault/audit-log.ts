@@ -115,5 +115,5 @@ export async function takeAuditCheckpoint(
 }
 
 function checkpointKey(context: VaultContext): Buffer {
-  return deriveKey(context.masterKey, "audit-checkpoint");
+  return deriveKey(context.vaultKey, "audit-checkpoint");
 }

@@ -113,7 +113,7 @@ async function brokerCallChecked(
     await requireCallApproval(context, { principal, origin }, path, tier, call.callApproval);
   }
   await consumeTokenUse(context, origin, principal);
-  const value = openValue(context, path, stored);
+  const value = await openValue(context, path, stored);
   const started = performance.now();
   const facts = { route: call.route, method: call.method, upstream_path: call.path };
   let outcome: ForwardOutcome;

@@ -40,7 +40,7 @@ export async function readSecretValue(
     await consumeTokenUse(context, origin, principal);
     throw secretNotFound(path.full, version === undefined ? undefined : wanted);
   }
-  const value = openValue(context, path.full, stored);
+  const value = await openValue(context, path.full, stored);
   await completeAction(
     context,
     origin,

@@ -53,7 +53,8 @@ export async function rotateSecret(
     tenantId: principal.tenantId,
     version: newVersion,
     tier: secret.tier,
-    sealed: sealValue(
+    sealed: await sealValue(
+      stores,
       context,
       { tenantId: principal.tenantId, path: path.full, version: newVersion, secretId: secret.id },
       newValue,

@@ -1,5 +1,6 @@
 import type { ApprovalEvents } from "../approvals/approval-events.js";
 import type { ApprovalPolicyConfig } from "../approvals/approval-policy.js";
+import type { MasterKeyring } from "../crypto/keyring.js";
 import { deriveKey } from "../crypto/keys.js";
 import type { VaultMetrics } from "../metrics/vault-metrics.js";
 import { CommitGroup } from "../store/commit-group.js";
@@ -16,10 +17,13 @@ export type VaultLogger = {
 /** What every service gets: data access, keys and settings. Never exported from the package. */
 export type VaultContext = {
   readonly data: DataAccess;
-  readonly masterKey: Buffer;
-  /** HMAC key for credential hashes: deriveKey(masterKey, "credential-hmac"). */
+  /** The master keys (sealing and opening values) and the vault key (crypto/keyring.ts). */
+  readonly keyring: MasterKeyring;
+  /** What every other key derives from; never changes (crypto/keyring.ts). */
+  readonly vaultKey: Buffer;
+  /** HMAC key for credential hashes: deriveKey(vaultKey, "credential-hmac"). */
   readonly credentialHmacKey: Buffer;
-  /** HMAC key of the audit chain: deriveKey(masterKey, "audit"). */
+  /** HMAC key of the audit chain: deriveKey(vaultKey, "audit"). */
   readonly auditKey: Buffer;
   readonly now: () => Date;
   /** The server's logger (pino's interface). */
@@ -53,7 +57,7 @@ export type VaultContext = {
 /** What a context is made of; the keys, the group commit and the principal cache derive from it. */
 export type VaultContextParts = Omit<
   VaultContext,
-  "credentialHmacKey" | "auditKey" | "commits" | "principalCache"
+  "vaultKey" | "credentialHmacKey" | "auditKey" | "commits" | "principalCache"
 >;
 
 /**
@@ -63,8 +67,9 @@ export type VaultContextParts = Omit<
 export function createVaultContext(parts: VaultContextParts): VaultContext {
   return {
     ...parts,
-    credentialHmacKey: deriveKey(parts.masterKey, "credential-hmac"),
-    auditKey: deriveKey(parts.masterKey, "audit"),
+    vaultKey: parts.keyring.vaultKey,
+    credentialHmacKey: deriveKey(parts.keyring.vaultKey, "credential-hmac"),
+    auditKey: deriveKey(parts.keyring.vaultKey, "audit"),
     commits: new CommitGroup(parts.data, parts.now),
     principalCache: new PrincipalCache(),
   };

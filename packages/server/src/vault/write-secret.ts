@@ -90,7 +90,8 @@ export async function writeSecretVersion(
     tenantId: principal.tenantId,
     version: secret.currentVersion,
     tier: secret.tier,
-    sealed: sealValue(
+    sealed: await sealValue(
+      stores,
       context,
       {
         tenantId: principal.tenantId,
@@ -135,7 +136,7 @@ export async function idempotentWrite(
     if (idempotencyKey === undefined) return write(stores);
     // Keyed hash: the fingerprint covers the value, and a plain hash of a weak value could be guessed.
     const requestHash = hashCredential(
-      deriveKey(context.masterKey, "idempotency"),
+      deriveKey(context.vaultKey, "idempotency"),
       JSON.stringify(requestFingerprint),
     );
     const seen = await stores.idempotency.find(

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { createInProcessApprovalEvents } from "../../src/approvals/approval-events.js";
 import { bootstrapVault } from "../../src/bootstrap.js";
+import { MasterKeyring } from "../../src/crypto/keyring.js";
 import { deriveKey } from "../../src/crypto/keys.js";
 import { createDatabase } from "../../src/db/create-database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
@@ -46,7 +47,7 @@ export async function createServiceHarness(): Promise<ServiceHarness> {
   const closing = new AbortController();
   const context = createVaultContext({
     data,
-    masterKey,
+    keyring: MasterKeyring.adopt(masterKey),
     now: clock.now,
     log: { error: () => {}, warn: () => {} },
     maxValueBytes: 64 * 1024,
