@@ -153,7 +153,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   const closingController = new AbortController();
   const webhooks = createWebhookOutbox(config, {
     store: data.webhooks,
-    masterKey: config.masterKey,
+    keys: keyring,
     logger: { warn: (details, message) => log?.warn(details, message) },
   });
   const context: VaultContext = createVaultContext({

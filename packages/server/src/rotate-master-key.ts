@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Kysely } from "kysely";
 import { systemAuditEvent } from "./audit/system-event.js";
 import { masterKeyId, rewrapSecretValue, sealedKeyId } from "./crypto/envelope.js";
 import type { MasterKeyring } from "./crypto/keyring.js";
@@ -21,6 +22,8 @@ import { AuditStore } from "./store/audit-store.js";
 import { KeyringStore } from "./store/keyring-store.js";
 import { PrincipalsStore } from "./store/principals-store.js";
 import { RewrapStore } from "./store/rewrap-store.js";
+import type { WebhookRows } from "./store/webhook-store.js";
+import { rewrapWebhookSecret } from "./webhooks/webhook-secret.js";
 
 /** Options of {@link rotateMasterKey}: the data folder, database and key the server uses. */
 export type RotateMasterKeyOptions = {
@@ -255,6 +258,11 @@ async function rewrapAll(
       });
       changed += rewrapped;
       total += rewrapped;
+      if (seen === null) {
+        const webhooks = await rewrapWebhookSecrets(database, keyring, newKey);
+        changed += webhooks;
+        total += webhooks;
+      }
       if (rewrapped > 0) await onBatch?.({ rewrapped: total });
       if (seen === null) break;
       after = seen;
@@ -289,5 +297,36 @@ async function retireOldKeys(
         detail: { old_key_id: facts.oldKeyId, new_key_id: facts.newKeyId },
       }),
     );
+  });
+}
+
+/** Tenant webhooks' signing secrets, sealed like values (webhooks/webhook-secret.ts). */
+async function rewrapWebhookSecrets(
+  database: VaultDatabase,
+  keyring: MasterKeyring,
+  newKey: Buffer,
+): Promise<number> {
+  const newKeyId = masterKeyId(newKey);
+  return database.db.transaction().execute(async (trx) => {
+    const db = trx as unknown as Kysely<WebhookRows>;
+    const rows = await db
+      .selectFrom("tenant_webhooks")
+      .select(["tenant_id", "sealed_secret"])
+      .$if(database.engine.rowLocks, (query) => query.forUpdate())
+      .execute();
+    let count = 0;
+    for (const row of rows) {
+      if (sealedKeyId(Buffer.from(row.sealed_secret, "base64")) === newKeyId) continue;
+      await db
+        .updateTable("tenant_webhooks")
+        .set({
+          sealed_secret: rewrapWebhookSecret(keyring, newKey, row.tenant_id, row.sealed_secret),
+        })
+        .where("tenant_id", "=", row.tenant_id)
+        .where("sealed_secret", "=", row.sealed_secret)
+        .execute();
+      count += 1;
+    }
+    return count;
   });
 }

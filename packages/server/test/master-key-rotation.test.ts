@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Kysely } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { MasterKeyMismatchError } from "../src/bootstrap.js";
 import { createServer, type VaultServer } from "../src/create-server.js";
@@ -20,6 +21,8 @@ import { createDatabase, type DatabaseConfig } from "../src/db/create-database.j
 import { sqliteFileIn } from "../src/first-start.js";
 import { openKeyring } from "../src/open-keyring.js";
 import { type RotateMasterKeyOptions, rotateMasterKey } from "../src/rotate-master-key.js";
+import type { WebhookRows } from "../src/store/webhook-store.js";
+import { openWebhookSecret } from "../src/webhooks/webhook-secret.js";
 import { freshDatabaseConfig, TEST_ENGINE } from "./helpers/test-database.js";
 import { bearer, UNTHROTTLED } from "./helpers/test-server.js";
 import { createUnkeyedVault } from "./helpers/unkeyed-vault.js";
@@ -113,6 +116,10 @@ async function expectAllReadable(app: VaultServer, credential: string) {
   expect(old.json().value).toBe("canary-value-0");
 }
 
+function newKeyOf(file: string): Buffer {
+  return Buffer.from(file.trim(), "base64");
+}
+
 async function sealedRows(vault: Vault) {
   const { db } = createDatabase(vault.database);
   try {
@@ -137,9 +144,17 @@ describe("master-key rotation", () => {
     const vault = await newVault();
     const app = await serve(vault);
     const { adminKey, agentKey, token } = await populate(app);
+    const webhook = await app.inject({
+      method: "PUT",
+      url: "/v1/webhook",
+      headers: bearer(adminKey),
+      payload: { url: "http://127.0.0.1:9/hook", secret: "canary-value-webhook-secret" },
+    });
+    expect(webhook.statusCode).toBe(200);
 
     const result = await rotateMasterKey(vault.rotation);
-    expect(result).toMatchObject({ rewrapped: SECRETS + 1, retired: true, resumed: false });
+    // Every version (one secret has two) and the webhook's signing secret.
+    expect(result).toMatchObject({ rewrapped: SECRETS + 2, retired: true, resumed: false });
     expect(result.oldKeyId).toBe(masterKeyId(vault.masterKey));
     expect(result.newKeyId).not.toBe(result.oldKeyId);
 
@@ -169,6 +184,30 @@ describe("master-key rotation", () => {
       };
       // The old key cannot open it, not even when told to try.
       expect(() => openSecretValue({ keyFor: () => vault.masterKey }, binding, sealed)).toThrow();
+    }
+    // The tenant webhook's signing secret is re-wrapped like the values.
+    const { db: check } = createDatabase(vault.database);
+    try {
+      const hook = await (check as unknown as Kysely<WebhookRows>)
+        .selectFrom("tenant_webhooks")
+        .select(["tenant_id", "sealed_secret"])
+        .executeTakeFirstOrThrow();
+      expect(sealedKeyId(Buffer.from(hook.sealed_secret, "base64"))).toBe(result.newKeyId);
+      const database = createDatabase(vault.database);
+      try {
+        const keyring = await openKeyring(
+          database,
+          [newKeyOf(await readFile(result.newKeyFile, "utf8"))],
+          () => new Date(),
+        );
+        expect(openWebhookSecret(keyring, hook.tenant_id, hook.sealed_secret)).toBe(
+          "canary-value-webhook-secret",
+        );
+      } finally {
+        await database.db.destroy();
+      }
+    } finally {
+      await check.destroy();
     }
     // Nor the keyring: a server given only the old key refuses to start, saying why.
     const database = createDatabase(vault.database);

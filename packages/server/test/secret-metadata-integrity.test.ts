@@ -149,6 +149,24 @@ describe("secret metadata integrity", () => {
     expect(events.map((event) => event.detail.record)).toContain(record);
   });
 
+  it("refuses a secret whose broker per-call approval was cleared behind the server's back", async () => {
+    const { server: test, config } = await startShared();
+    const put = await putSecret(test, test.adminKey, "prod/llm/key", {
+      value: "canary-value-llm",
+      approval: "per_call",
+    });
+    expect(put.statusCode).toBe(201);
+    expect((await getWith(test, test.adminKey, "/v1/metadata/prod/llm/key")).statusCode).toBe(200);
+    await behindTheServersBack(config, (db) =>
+      db
+        .updateTable("secrets")
+        .set({ approval: null })
+        .where("path", "=", "prod/llm/key")
+        .execute(),
+    );
+    expectRefused(await getWith(test, test.adminKey, "/v1/metadata/prod/llm/key"), "prod/llm/key");
+  });
+
   it("refuses a deleted secret's sealed value replayed into the secret recreated at its path", async () => {
     const { server: test, config } = await startShared();
     const path = "prod/api/key";

@@ -13,6 +13,10 @@ export type SecretMetadataFacts = {
   tier: Tier;
   currentVersion: number;
   expiresAt: string | null;
+  /** The broker's destination binding as stored (JSON text), or null for none. */
+  allowedDestinations?: string | null;
+  /** The broker's approval policy (`per_call`), or null for none. */
+  approval?: string | null;
 };
 
 /**
@@ -40,6 +44,10 @@ export function secretMetadataMac(key: Buffer, facts: SecretMetadataFacts): stri
     facts.tier,
     String(facts.currentVersion),
     instant(facts.expiresAt),
+    // The broker's policy, tagged, and only when set: a row without one has the MAC it had
+    // before these fields existed (migration 007 MACed rows that could not have them).
+    ...(facts.allowedDestinations == null ? [] : ["destinations", facts.allowedDestinations]),
+    ...(facts.approval == null ? [] : ["approval", facts.approval]),
   ]);
 }
 

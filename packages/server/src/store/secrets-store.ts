@@ -118,7 +118,7 @@ export class SecretsStore {
         created_at: secret.createdAt,
         updated_at: secret.updatedAt,
         accessed_at: secret.accessedAt,
-        meta_mac: secretMetadataMac(this.options.metadataKey, secret),
+        meta_mac: secretMetadataMac(this.options.metadataKey, macFactsOf(secret)),
         allowed_destinations: destinationsColumn(secret.allowedDestinations),
         approval: secret.approval,
       })
@@ -137,7 +137,7 @@ export class SecretsStore {
         tags: JSON.stringify(secret.tags),
         expires_at: secret.expiresAt,
         updated_at: secret.updatedAt,
-        meta_mac: secretMetadataMac(this.options.metadataKey, secret),
+        meta_mac: secretMetadataMac(this.options.metadataKey, macFactsOf(secret)),
         allowed_destinations: destinationsColumn(secret.allowedDestinations),
         approval: secret.approval,
       })
@@ -313,7 +313,12 @@ export class SecretsStore {
   /** The row as a record, once its MAC matched. */
   private toSecret(row: Database["secrets"]): SecretRecord {
     const secret = toSecret(row);
-    if (!macMatches(row.meta_mac, secretMetadataMac(this.options.metadataKey, secret))) {
+    const facts = {
+      ...secret,
+      allowedDestinations: row.allowed_destinations,
+      approval: row.approval,
+    };
+    if (!macMatches(row.meta_mac, secretMetadataMac(this.options.metadataKey, facts))) {
       throw new SecretIntegrityError(secret.tenantId, secret.id, "secret");
     }
     return secret;
@@ -353,6 +358,15 @@ function toSecret(row: Database["secrets"]): SecretRecord {
         ? null
         : parseJsonColumn<DestinationBinding[]>(row.allowed_destinations, []),
     approval: row.approval === "per_call" ? "per_call" : null,
+  };
+}
+
+/** What the MAC covers, as the row stores it. */
+function macFactsOf(secret: SecretRecord) {
+  return {
+    ...secret,
+    allowedDestinations: destinationsColumn(secret.allowedDestinations),
+    approval: secret.approval,
   };
 }
 

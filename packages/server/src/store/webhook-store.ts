@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 
 /** The tables of migration 009, typed here: only the webhook code reads them. */
-type WebhookRows = {
+export type WebhookRows = {
   webhook_outbox: {
     id: string;
     tenant_id: string;

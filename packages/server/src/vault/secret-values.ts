@@ -14,17 +14,11 @@ export function checkValueSize(context: VaultContext, value: string, field = "va
 }
 
 /**
- * Seals a value for one (tenant, path, version, secret id) inside a write's transaction, under the
- * master key the database names current (share-locked until commit on PostgreSQL): a rotation run
- * by another process is followed at once, and never misses a value sealed meanwhile. Only the
- * sealed form is ever stored.
+ * The master key the database names current, inside a write's transaction (share-locked until
+ * commit on PostgreSQL): a rotation run by another process is followed at once, and its
+ * re-wrapping never misses what this write seals.
  */
-export async function sealValue(
-  stores: Stores,
-  context: VaultContext,
-  binding: { tenantId: string; path: string; version: number; secretId: string },
-  value: string,
-): Promise<Buffer> {
+export async function currentSealingKey(stores: Stores, context: VaultContext): Promise<Buffer> {
   const { keyring } = context;
   const currentId = await stores.keyring.currentKeyId({ lock: true });
   if (currentId !== undefined && currentId !== keyring.currentKeyId) {
@@ -41,6 +35,22 @@ export async function sealValue(
       "This server instance does not hold the vault's current master key; an operator must restart it with the current key. Quote the x-request-id",
     );
   }
+  return key;
+}
+
+/**
+ * Seals a value for one (tenant, path, version, secret id) inside a write's transaction, under the
+ * master key the database names current (share-locked until commit on PostgreSQL): a rotation run
+ * by another process is followed at once, and never misses a value sealed meanwhile. Only the
+ * sealed form is ever stored.
+ */
+export async function sealValue(
+  stores: Stores,
+  context: VaultContext,
+  binding: { tenantId: string; path: string; version: number; secretId: string },
+  value: string,
+): Promise<Buffer> {
+  const key = await currentSealingKey(stores, context);
   return sealSecretValue(key, binding, value);
 }
 

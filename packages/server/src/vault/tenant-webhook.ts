@@ -3,6 +3,7 @@ import { namesRefusedAddress } from "../webhooks/send-webhook.js";
 import { sealWebhookSecret } from "../webhooks/webhook-secret.js";
 import type { Actor } from "./actor.js";
 import { requireAdmin } from "./require-admin.js";
+import { currentSealingKey } from "./secret-values.js";
 import { runUnitOfWork } from "./unit-of-work.js";
 import type { VaultContext } from "./vault-context.js";
 import { notFound, validationError } from "./vault-error.js";
@@ -53,7 +54,11 @@ export async function setTenantWebhook(
     await unit.stores.webhooks.putTenantWebhook({
       tenantId: admin.tenantId,
       url: url.href,
-      sealedSecret: sealWebhookSecret(context.masterKey, admin.tenantId, input.secret),
+      sealedSecret: sealWebhookSecret(
+        await currentSealingKey(unit.stores, context),
+        admin.tenantId,
+        input.secret,
+      ),
       createdAt: before?.createdAt ?? at,
       updatedAt: at,
     });

@@ -1,3 +1,4 @@
+import type { UnwrapKeys } from "../crypto/envelope.js";
 import type { ServerConfig } from "../server-config.js";
 import type { WebhookStore } from "../store/webhook-store.js";
 import type { WebhookOutbox } from "../vault/webhook-outbox.js";
@@ -45,7 +46,7 @@ function count(value: number | undefined, fallback: number, minimum: number, nam
 /** The deliverer and the handle services get, from the server's configuration. */
 export function createWebhookOutbox(
   config: ServerConfig,
-  parts: { store: WebhookStore; masterKey: Buffer; logger: DelivererLogger },
+  parts: { store: WebhookStore; keys: UnwrapKeys; logger: DelivererLogger },
 ): { outbox: WebhookOutbox; deliverer: OutboxDeliverer } {
   const operator = operatorWebhookOf(config);
   const settings = config.webhooks ?? {};
@@ -53,7 +54,7 @@ export function createWebhookOutbox(
   const now = settings.now ?? (() => new Date());
   const deliverer = new OutboxDeliverer({
     store: parts.store,
-    destinationFor: destinationResolver(parts.store, parts.masterKey, operator),
+    destinationFor: destinationResolver(parts.store, parts.keys, operator),
     logger: parts.logger,
     retries: count(settings.retries ?? legacy?.retries, 50, 0, "retries"),
     giveUpAfterMs: count(settings.giveUpAfterSeconds, 86_400, 0, "giveUpAfterSeconds") * 1000,

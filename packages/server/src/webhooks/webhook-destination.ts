@@ -1,3 +1,4 @@
+import type { UnwrapKeys } from "../crypto/envelope.js";
 import type { WebhookStore } from "../store/webhook-store.js";
 import type { WebhookDestination } from "./send-webhook.js";
 import { openWebhookSecret } from "./webhook-secret.js";
@@ -9,7 +10,7 @@ import { openWebhookSecret } from "./webhook-secret.js";
  */
 export function destinationResolver(
   store: WebhookStore,
-  masterKey: Buffer,
+  keys: UnwrapKeys,
   operator: WebhookDestination | null,
 ): (tenantId: string) => Promise<WebhookDestination | null> {
   return async (tenantId) => {
@@ -17,7 +18,7 @@ export function destinationResolver(
     if (own === undefined) return operator;
     return {
       url: new URL(own.url),
-      secret: openWebhookSecret(masterKey, tenantId, own.sealedSecret),
+      secret: openWebhookSecret(keys, tenantId, own.sealedSecret),
     };
   };
 }
