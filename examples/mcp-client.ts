@@ -46,7 +46,8 @@ const transport = new StdioClientTransport({
     "--conditions=source",
     "--import",
     "tsx",
-    fileURLToPath(new URL("../packages/mcp-server/src/bin.ts", import.meta.url)),
+    // The `ass-mcp` entry beside the package's main module (src/ under --conditions=source).
+    fileURLToPath(new URL("./bin.ts", import.meta.resolve("@agentsecretstore/mcp"))),
     "--progress-interval",
     "0.5",
   ],

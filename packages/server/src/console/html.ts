@@ -1,6 +1,6 @@
 import { escapeUnsafeText } from "@agentsecretstore/protocol";
 
-/** Markup that is already safe to send: produced by {@link html} or {@link raw}. */
+/** Markup that is already safe to send: produced by {@link html}. */
 export class SafeHtml {
   constructor(readonly text: string) {}
 
@@ -20,11 +20,6 @@ const ESCAPES: Readonly<Record<string, string>> = {
 /** Escapes text for an HTML text node or a quoted attribute value. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
-
-/** Marks trusted markup (the console's own fragments) as safe. Never pass it outside input. */
-export function raw(text: string): SafeHtml {
-  return new SafeHtml(text);
 }
 
 /**

@@ -70,5 +70,3 @@ export function readTokenRequest(body: z.infer<typeof createTokenBody>): TokenRe
     maxUses: body.max_uses ?? undefined,
   };
 }
-
-export { DEFAULT_TOKEN_TTL_SECONDS };

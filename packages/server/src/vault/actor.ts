@@ -13,6 +13,3 @@ export type Origin = {
 
 /** Who acts and from where: what every service call takes. */
 export type Actor = { readonly principal: Principal; readonly origin: Origin };
-
-/** The origin of work the server does by itself (timers, settlements). */
-export const SYSTEM_ORIGIN: Origin = { ip: null, requestId: null };
