@@ -2,11 +2,7 @@ import { fromHostedScope, parseScope, type Scope } from "@agentsecretstore/proto
 import type { z } from "zod";
 import { type IpAllowlist, parseIpAllowlist } from "../domain/ip-allowlist.js";
 import { parseTtl } from "../domain/ttl.js";
-import {
-  DEFAULT_TOKEN_TTL_SECONDS,
-  MAX_TOKEN_TTL_SECONDS,
-  type TokenRequest,
-} from "../vault/token-request.js";
+import { MAX_TOKEN_TTL_SECONDS, type TokenRequest } from "../vault/token-request.js";
 import { type ValidationIssue, validationError } from "../vault/vault-error.js";
 import type { createTokenBody } from "./schemas/token-schemas.js";
 
