@@ -45,6 +45,10 @@ function approverName(entry) {
 
 function whatOf(approval) {
   if (approval.path) return `Read ${approval.path}`;
+  // An admin's request for neither a path nor a token: creating or deleting an admin.
+  if (approval.token_id === null && approval.requested_by_type === "admin") {
+    return `Admin action: ${approval.scopes.join(", ")}`;
+  }
   return `Token for ${approval.scopes.join(", ")}`;
 }
 

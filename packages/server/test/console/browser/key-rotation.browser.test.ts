@@ -61,12 +61,28 @@ describe("rotating keys and handing the operator role on in a real browser", {
       // The operator hands the role to Bob.
       await page.getByRole("button", { name: "Make Bob the operator" }).click();
       await dialog.getByRole("button", { name: "Make operator" }).click();
-      const bobRow = page.locator("#admins tbody tr", { hasText: "Bob" });
-      await expect.poll(() => bobRow.textContent()).toContain("operator");
+      const bobRole = page.locator("#admins tbody tr", { hasText: "Bob" }).locator("td").nth(1);
+      await expect.poll(() => bobRole.textContent()).toBe("operator");
       expect((await server.call(bobKey, "GET", "/v1/me")).body.is_operator).toBe(true);
       // No longer the operator, the page offers no more hand-over.
       expect(await page.getByRole("button", { name: "Make Bob the operator" }).count()).toBe(0);
       await keepScreenshot(page, "people-operator-handed-on");
+
+      // With two admins, a third waits for a second admin: the form says so, the queue shows it.
+      await page.locator("#admin-name").fill("Carla");
+      await page.getByRole("button", { name: "Create admin" }).click();
+      await expect
+        .poll(() => page.locator("#admin-form [role=alert]").textContent())
+        .toContain("needs a second admin's approval: request apr_");
+      expect(await keyText.textContent()).toBe("");
+      await page.getByRole("link", { name: "Approvals" }).click();
+      await page.waitForURL("**/console/approvals");
+      await expect
+        .poll(() => page.getByText("Admin action: admins:create:Carla").count())
+        .toBeGreaterThan(0);
+      await keepScreenshot(page, "approvals-admin-action");
+      await page.getByRole("link", { name: "Agents and admins" }).click();
+      await page.waitForURL("**/console/people");
 
       // One's own key: shown once, then the old key and this session stop.
       await page.getByRole("button", { name: /^Rotate key of admin .* \(you\)$/ }).click();
