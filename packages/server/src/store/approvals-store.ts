@@ -1,18 +1,11 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
+import type { CallDigest } from "../broker/call-digest.js";
 import type { ApprovalsTable, Database } from "../db/schema.js";
 import { parseJsonColumn, parseStringArray } from "./json-column.js";
 
 /** The one brokered call a per-call approval request admits (broker/call-digest.ts makes it). */
-export type ApprovalCall = {
-  hash: string;
-  route: string;
-  method: string;
-  url: string;
-  bodySha256: string;
-  bodyBytes: number;
-  bodyPreview: string;
-};
+export type ApprovalCall = CallDigest;
 
 export type ApprovalRecord = {
   id: string;
