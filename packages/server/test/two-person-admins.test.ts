@@ -176,6 +176,23 @@ describe("sock puppets", () => {
     expect(next.json().error.approval_request_id).not.toBe(approvalId);
   });
 
+  it("lets a lone admin's racing creations add one admin directly, never two", async () => {
+    server = await createTestServer();
+    const answers = await Promise.all(
+      ["racer-a", "racer-b", "racer-c", "racer-d", "racer-e"].map((name) =>
+        postAdmin(server.adminKey, name),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    // The others were refused (409, raced) or asked for a second admin's approval (202).
+    for (const status of statuses.filter((status) => status !== 201)) {
+      expect([202, 409]).toContain(status);
+    }
+    const listed = await getWith(server, server.adminKey, "/v1/admins");
+    expect(listed.json().items).toHaveLength(2);
+  });
+
   it("makes deleting an admin a two-person action once two exist", async () => {
     // (The admin to be deleted may approve: it is a second person, as another admin would be.)
     server = await createTestServer();

@@ -91,8 +91,11 @@ export async function requireAdminApproval(
 }
 
 /**
- * Inside the action's transaction: spends the approval {@link requireAdminApproval} returned (no-op
- * for `null`). A second retry racing the first finds it spent: 409, nothing done.
+ * Inside the action's transaction: spends the approval {@link requireAdminApproval} returned. A
+ * second retry racing the first finds it spent: 409, nothing done. For `null` (the tenant had one
+ * admin), counts the admins again under the tenant's audit-chain lock, which every admin change
+ * takes: two racing calls of a lone admin cannot both add an admin directly (the later one is 409,
+ * and its retry asks for an approval).
  */
 export async function spendAdminApproval(
   unit: UnitOfWork,
@@ -100,7 +103,15 @@ export async function spendAdminApproval(
   tenantId: string,
   approvalId: string | null,
 ): Promise<void> {
-  if (approvalId === null) return;
+  if (approvalId === null) {
+    await unit.stores.audit.head(tenantId, { forUpdate: true });
+    if ((await unit.stores.principals.listAdmins(tenantId)).length >= 2) {
+      throw conflict(
+        "Another admin was added meanwhile: with two or more admins this needs a second admin's approval; make the same call again",
+      );
+    }
+    return;
+  }
   const spent = await unit.stores.approvals.spendGrant(
     tenantId,
     approvalId,
