@@ -6,6 +6,7 @@ import {
   createCredentialProvider,
 } from "./credential-provider.js";
 import { AgentVaultConfigurationError } from "./errors.js";
+import { brokerConnection } from "./internal/broker-connection.js";
 import { ClientCore } from "./internal/client-core.js";
 import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
 import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
@@ -29,12 +30,14 @@ import {
   toTokenRecord,
 } from "./internal/wire-mappers.js";
 import type { ApprovalRequest } from "./models/approval-request.js";
+import type { BrokerConnection } from "./models/broker-connection.js";
 import type { ImportResult } from "./models/import-result.js";
 import type { RotationResult } from "./models/rotation-result.js";
 import type { ScopedToken } from "./models/scoped-token.js";
 import type { Secret } from "./models/secret.js";
 import type { SecretMetadata } from "./models/secret-metadata.js";
 import type {
+  BrokerOptions,
   GetSecretOptions,
   ImportSecretsOptions,
   ListSecretsOptions,
@@ -358,6 +361,20 @@ export class AgentVault implements AsyncDisposable {
    */
   credential(path: string, options?: CredentialProviderOptions): CredentialProvider {
     return createCredentialProvider(this, path, options);
+  }
+
+  /**
+   * Where to point an SDK so that its calls go through the vault's credential broker route
+   * `route`: the vault injects the route's secret, and this process never holds it. The
+   * credential is `options.token` (a token scoped `secrets:use:…`) or the client's own.
+   *
+   * @throws AgentVaultValidationError when `route` is not a route name (a-z, 0-9, - and _)
+   * @example
+   * const { baseURL, headers } = vault.broker("openai", { token });
+   * const openai = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: headers.authorization.slice(7) });
+   */
+  broker(route: string, options: BrokerOptions = {}): BrokerConnection {
+    return brokerConnection(this.baseUrl, route, this.#core.credentialFor(options.token));
   }
 
   /**

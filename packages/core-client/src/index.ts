@@ -31,6 +31,7 @@ export {
 export type { Logger } from "./logger.js";
 export type { Approval, ApprovalRequest } from "./models/approval-request.js";
 export { ApprovalStatus } from "./models/approval-status.js";
+export type { BrokerConnection } from "./models/broker-connection.js";
 export type { ImportResult } from "./models/import-result.js";
 export type { RotationResult } from "./models/rotation-result.js";
 export type { ScopedTokenInit } from "./models/scoped-token.js";
@@ -44,6 +45,7 @@ export { SecretType } from "./models/secret-type.js";
 export type { Page, PageFetcher } from "./paged-list.js";
 export { PagedList } from "./paged-list.js";
 export type {
+  BrokerOptions,
   GetSecretOptions,
   ImportSecretsOptions,
   ListSecretsOptions,

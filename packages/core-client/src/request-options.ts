@@ -105,3 +105,12 @@ export interface WaitForApprovalOptions extends RequestOptions {
    */
   pollWaitSeconds?: number | undefined;
 }
+
+/** Options of `broker`. */
+export interface BrokerOptions {
+  /**
+   * The vault credential the brokered calls carry, e.g. a token scoped `secrets:use:…`.
+   * @default the client's credential
+   */
+  token?: string | undefined;
+}

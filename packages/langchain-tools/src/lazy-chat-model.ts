@@ -1,5 +1,6 @@
 import type { ApiKeyProvider } from "@agentsecretstore/agent-tools";
 import { defaultSecretRegistry, type SecretRegistry } from "@agentsecretstore/agent-tools";
+import type { AgentVault } from "@agentsecretstore/client";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type {
   BaseLanguageModelInput,
@@ -31,8 +32,8 @@ export type ChatModelFactory<Model extends BaseChatModel = BaseChatModel> = (
  * the vault injects the provider's key, which this process never holds.
  */
 export interface BrokerConnection {
-  /** The vault client (only its `baseUrl` is used). */
-  vault: { readonly baseUrl: string };
+  /** The vault client (only its `broker()` is used). */
+  vault: Pick<AgentVault, "broker">;
   /** The broker route's name, e.g. `"openai"`. */
   broker: string;
   /** A vault token scoped `secrets:use:<the route's secret>`. */
@@ -46,15 +47,12 @@ export interface BrokerConnection {
 
 function brokerKeyAndUrl(connection: BrokerConnection): { key: ApiKeyProvider; baseURL: string } {
   const { vault, broker, token, basePath = "/v1" } = connection;
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(broker)) {
-    throw new TypeError(`broker: '${broker}' is not a broker route name (a-z, 0-9, - and _)`);
-  }
   if (typeof token !== "string" || token === "") {
     throw new TypeError("token: give the vault token the model's calls carry (secrets:use:…)");
   }
   return {
     key: async () => token,
-    baseURL: `${vault.baseUrl.replace(/\/$/, "")}/broker/${broker}${basePath}`,
+    baseURL: `${vault.broker(broker, { token }).baseURL}${basePath}`,
   };
 }
 

@@ -73,6 +73,6 @@ describe("lazyChatModel through a broker route", () => {
         broker: "Not A Route",
         token: "t",
       }),
-    ).toThrow(/broker route name/);
+    ).toThrow(/Invalid route: must be a-z, 0-9, - and _/);
   });
 });

@@ -1,16 +1,17 @@
+import type { AgentVault } from "@agentsecretstore/client";
 import { OpenAI } from "openai";
 
 type OpenAIOptions = NonNullable<ConstructorParameters<typeof OpenAI>[0]>;
 
-/** Where the vault is: an `AgentVault` (its `baseUrl`, ending in `/v1`). */
-export type BrokerSource = { readonly baseUrl: string };
+/** The vault whose broker is called: an `AgentVault` (only its `broker()` is used). */
+export type BrokerSource = Pick<AgentVault, "broker">;
 
 /**
  * Options of {@link createOpenAI} through the vault's credential broker: the route's name, the
  * vault credential to call it with, and any `OpenAI` option except `apiKey` and `baseURL`.
  */
 export type BrokeredOpenAIOptions = {
-  /** The vault client whose broker route the calls go through (only its `baseUrl` is used). */
+  /** The vault client whose broker route the calls go through (only its `broker()` is used). */
   vault: BrokerSource;
   /** The broker route's name, e.g. `"openai"` (the vault's `[[broker.routes]]`). */
   broker: string;
@@ -30,12 +31,9 @@ export type BrokeredOpenAIOptions = {
  */
 export function brokeredOpenAI(options: BrokeredOpenAIOptions): OpenAI {
   const { vault, broker, token, basePath = "/v1", ...clientOptions } = options;
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(broker)) {
-    throw new TypeError(`broker: '${broker}' is not a broker route name (a-z, 0-9, - and _)`);
-  }
   if (typeof token !== "string" || token === "") {
     throw new TypeError("token: give the vault token the calls carry (scoped secrets:use:…)");
   }
-  const baseURL = `${vault.baseUrl.replace(/\/$/, "")}/broker/${broker}${basePath}`;
-  return new OpenAI({ ...clientOptions, baseURL, apiKey: token });
+  const { baseURL } = vault.broker(broker, { token });
+  return new OpenAI({ ...clientOptions, baseURL: `${baseURL}${basePath}`, apiKey: token });
 }

@@ -4,6 +4,7 @@ export {
   isApprovalStatus,
   TOKEN_APPROVAL_STATUSES,
 } from "./approval-status.js";
+export { BROKER_ROUTE_NAME } from "./broker-route-name.js";
 export type { CredentialKind } from "./credential-format.js";
 export {
   CREDENTIAL_PREFIXES,
