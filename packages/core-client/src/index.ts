@@ -38,7 +38,11 @@ export type { ScopedTokenInit } from "./models/scoped-token.js";
 export { ScopedToken } from "./models/scoped-token.js";
 export type { SecretInit } from "./models/secret.js";
 export { Secret } from "./models/secret.js";
-export type { SecretMetadata, SecretVersionInfo } from "./models/secret-metadata.js";
+export type {
+  AllowedDestination,
+  SecretMetadata,
+  SecretVersionInfo,
+} from "./models/secret-metadata.js";
 export type { SecretPage } from "./models/secret-page.js";
 export { SecretTier } from "./models/secret-tier.js";
 export { SecretType } from "./models/secret-type.js";

@@ -41,6 +41,19 @@ export interface SetSecretOptions extends RequestOptions {
   /** When the secret stops being readable (a `Date` or ISO-8601 text). */
   expiresAt?: Date | string | undefined;
   /**
+   * Where the value may be sent (the broker refuses other destinations); `null` removes the binding.
+   * @default kept (none for a new secret)
+   */
+  allowedDestinations?:
+    | readonly { origin: string; pathPrefixes?: readonly string[] | null | undefined }[]
+    | null
+    | undefined;
+  /**
+   * `"per_call"`: each brokered call needs a person's approval of that one call; `null` turns it off.
+   * @default kept (off for a new secret)
+   */
+  approval?: "per_call" | null | undefined;
+  /**
    * Check-and-set: write only if the current version is this one (sent as `If-Match`);
    * `0` = create only, fail if the secret exists. A mismatch throws `AgentVaultConflictError`.
    */

@@ -18,6 +18,8 @@ function item(path: string): SecretMetadata {
     updatedAt: null,
     accessedAt: null,
     expiresAt: null,
+    allowedDestinations: null,
+    approval: null,
   };
 }
 

@@ -8,14 +8,15 @@ import { bundleClient } from "./support/bundle-client.js";
 // table itself is no longer bundled) and the status alone decides an error's class.
 // AgentVault does not yet: 9.63 kB (from 10.13 kB), so its budget is a ratchet just above
 // that figure; lower it as the client shrinks, down to the goal.
-// vault.broker(route) (issue 18) added 98 bytes to AgentVault (9,630 → 9,728) and 95 to the
-// main entry (9,987 → 10,082), more than either had left; both budgets were raised by the
-// smallest amount that admits it (9.70 → 9.73 kB, 10.00 → 10.09 kB). The main entry's goal is
-// still 10 kB: win these bytes back and lower the budget again.
+// Issue 18 added vault.broker(route) (+98 bytes to AgentVault, +95 to the main entry) and a
+// secret's allowedDestinations / approval in SecretMetadata and setSecret (+124, +125): from
+// 9,630 to 9,852 bytes and from 9,987 to 10,207, more than either had left. Both budgets were
+// raised by the smallest amount that admits it (9.70 → 9.86 kB, 10.00 → 10.21 kB). The main
+// entry's goal is still 10 kB: win these bytes back and lower the budgets again.
 const KB = 1000;
 const BUDGETS = {
-  agentVault: 9.73 * KB,
-  mainEntry: 10.09 * KB,
+  agentVault: 9.86 * KB,
+  mainEntry: 10.21 * KB,
 };
 
 const kilobytes = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;

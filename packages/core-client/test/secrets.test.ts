@@ -101,6 +101,45 @@ describe("setSecret", () => {
     expect(metadata).not.toHaveProperty("value");
   });
 
+  it("sends a destination binding and per-call approval, and maps them back", async () => {
+    const bodies: unknown[] = [];
+    const binding = [{ origin: "https://api.openai.com", path_prefixes: ["/v1/"] }];
+    nock(ORIGIN)
+      .put("/v1/secrets/a/b", (sent) => bodies.push(sent) > 0)
+      .reply(200, { path: "a/b", version: 2, allowed_destinations: binding, approval: "per_call" })
+      .put("/v1/secrets/a/b", (sent) => bodies.push(sent) > 0)
+      .reply(200, { path: "a/b", version: 3, allowed_destinations: null, approval: "none" });
+    const vault = testVault();
+    const bound = await vault.setSecret("a/b", VALUE, {
+      allowedDestinations: [
+        { origin: "https://api.openai.com", pathPrefixes: ["/v1/"] },
+        { origin: "https://api.example.com" },
+      ],
+      approval: "per_call",
+    });
+    expect(bound.allowedDestinations).toEqual([
+      { origin: "https://api.openai.com", pathPrefixes: ["/v1/"] },
+    ]);
+    expect(bound.approval).toBe("per_call");
+    const cleared = await vault.setSecret("a/b", VALUE, {
+      allowedDestinations: null,
+      approval: null,
+    });
+    expect(cleared.allowedDestinations).toBeNull();
+    expect(cleared.approval).toBeNull();
+    expect(bodies).toEqual([
+      {
+        value: VALUE,
+        allowed_destinations: [
+          { origin: "https://api.openai.com", path_prefixes: ["/v1/"] },
+          { origin: "https://api.example.com" },
+        ],
+        approval: "per_call",
+      },
+      { value: VALUE, allowed_destinations: [], approval: "none" },
+    ]);
+  });
+
   it("sends only the fields given", async () => {
     let body: unknown;
     nock(ORIGIN)

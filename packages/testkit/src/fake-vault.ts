@@ -276,6 +276,8 @@ export class FakeVault implements FakeVaultClient {
       updatedAt: new Date(0),
       accessedAt: null,
       expiresAt: null,
+      allowedDestinations: null,
+      approval: null,
     };
   }
 }

@@ -24,6 +24,8 @@ function secret(value: string, version = 1, expiresAt: Date | null = null): Secr
     updatedAt: null,
     accessedAt: null,
     expiresAt,
+    allowedDestinations: null,
+    approval: null,
   });
 }
 

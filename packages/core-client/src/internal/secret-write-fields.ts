@@ -12,5 +12,14 @@ export function secretWriteFields(options: SetSecretOptions): Record<string, unk
     description: options.description,
     tags: options.tags,
     expires_at: isoTimestamp(options.expiresAt),
+    // null clears: [] removes a binding, "none" turns per-call approval off.
+    allowed_destinations:
+      options.allowedDestinations === null
+        ? []
+        : options.allowedDestinations?.map((d) => ({
+            origin: d.origin,
+            path_prefixes: d.pathPrefixes ?? undefined,
+          })),
+    approval: options.approval === null ? "none" : options.approval,
   };
 }

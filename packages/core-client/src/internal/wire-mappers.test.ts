@@ -87,6 +87,25 @@ describe("toSecretMetadata", () => {
     expect(metadata.version).toBe(2);
   });
 
+  it("maps allowed_destinations (an origin without prefixes allows every path) and approval", () => {
+    const bound = toSecretMetadata({
+      ...seedSecret,
+      allowed_destinations: [
+        { origin: "https://api.openai.com", path_prefixes: ["/v1/"] },
+        { origin: "https://api.example.com" },
+      ],
+      approval: "per_call",
+    });
+    expect(bound.allowedDestinations).toEqual([
+      { origin: "https://api.openai.com", pathPrefixes: ["/v1/"] },
+      { origin: "https://api.example.com", pathPrefixes: null },
+    ]);
+    expect(bound.approval).toBe("per_call");
+    const free = toSecretMetadata({ ...seedSecret, allowed_destinations: null, approval: "none" });
+    expect(free.allowedDestinations).toBeNull();
+    expect(free.approval).toBeNull();
+  });
+
   it("maps getMetadata's version history", () => {
     const metadata = toSecretMetadata({
       path: "a/b",

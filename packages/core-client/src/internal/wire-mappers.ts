@@ -14,7 +14,11 @@ import type { ImportResult } from "../models/import-result.js";
 import type { RotationResult } from "../models/rotation-result.js";
 import { ScopedToken } from "../models/scoped-token.js";
 import { Secret } from "../models/secret.js";
-import type { SecretMetadata, SecretVersionInfo } from "../models/secret-metadata.js";
+import type {
+  AllowedDestination,
+  SecretMetadata,
+  SecretVersionInfo,
+} from "../models/secret-metadata.js";
 import type { SecretPage } from "../models/secret-page.js";
 import type { SecretTier } from "../models/secret-tier.js";
 import type { SecretType } from "../models/secret-type.js";
@@ -169,7 +173,16 @@ function metadataFields(wire: WireObject): SecretMetadata {
     updatedAt: dateOrNull(pick(wire, "updated_at")),
     accessedAt: dateOrNull(pick(wire, "accessed_at")),
     expiresAt: dateOrNull(pick(wire, "expires_at")),
+    allowedDestinations: destinationsOrNull(pick(wire, "allowed_destinations")),
+    approval: pick(wire, "approval") === "per_call" ? "per_call" : null,
   };
+}
+
+/** `allowed_destinations` as the server sends it (checked when written); anything else is no binding. */
+function destinationsOrNull(value: unknown): AllowedDestination[] | null {
+  return Array.isArray(value)
+    ? value.map((item) => ({ origin: item.origin, pathPrefixes: item.path_prefixes ?? null }))
+    : null;
 }
 
 function toVersionInfo(item: unknown): SecretVersionInfo {

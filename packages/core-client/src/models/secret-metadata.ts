@@ -11,6 +11,14 @@ export interface SecretVersionInfo {
   readonly retiredAt: Date | null;
 }
 
+/** One place a secret may be sent (`allowedDestinations`), e.g. `{ origin: "https://api.openai.com", pathPrefixes: ["/v1/"] }`. */
+export interface AllowedDestination {
+  /** `scheme://host[:port]`, http or https. */
+  readonly origin: string;
+  /** Paths at that origin, each covering whole segments; `null` = every path. */
+  readonly pathPrefixes: readonly string[] | null;
+}
+
 /** Everything about a secret except its value (what writes and listings return). */
 export interface SecretMetadata {
   /** Full path, e.g. `production/openai/api-key`. */
@@ -35,6 +43,10 @@ export interface SecretMetadata {
   readonly accessedAt: Date | null;
   /** When the secret stops being readable, or `null` when it does not expire. */
   readonly expiresAt: Date | null;
+  /** Where the credential broker and `call_api_with_secret` may send the value; `null` = anywhere. */
+  readonly allowedDestinations: readonly AllowedDestination[] | null;
+  /** `"per_call"`: each brokered call with the secret needs a person's approval; else `null`. */
+  readonly approval: "per_call" | null;
   /** Every version, only present on `getMetadata` results. */
   readonly versions?: readonly SecretVersionInfo[];
 }

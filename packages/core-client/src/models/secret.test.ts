@@ -19,6 +19,8 @@ function secret(): Secret {
     updatedAt: null,
     accessedAt: null,
     expiresAt: null,
+    allowedDestinations: null,
+    approval: null,
   });
 }
 

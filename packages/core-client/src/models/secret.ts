@@ -1,5 +1,5 @@
 import { INSPECT_CUSTOM, REDACTED } from "../internal/redact.js";
-import type { SecretMetadata } from "./secret-metadata.js";
+import type { AllowedDestination, SecretMetadata } from "./secret-metadata.js";
 import type { SecretTier } from "./secret-tier.js";
 import type { SecretType } from "./secret-type.js";
 
@@ -30,6 +30,8 @@ export class Secret implements SecretMetadata {
   declare readonly updatedAt: Date | null;
   declare readonly accessedAt: Date | null;
   declare readonly expiresAt: Date | null;
+  declare readonly allowedDestinations: readonly AllowedDestination[] | null;
+  declare readonly approval: "per_call" | null;
   // A private field, so that spreading, Object.keys and structured logging never see it.
   readonly #value: string;
 

@@ -28,9 +28,13 @@ describe("sync codec", () => {
       updatedAt: null,
       accessedAt: null,
       expiresAt: null,
+      allowedDestinations: [{ origin: "https://api.example.com", pathPrefixes: ["/v1/"] }],
+      approval: "per_call",
       value: "canary-value-1f3a-codec",
     });
     const decoded = decodeResult(acrossThreads(encodeResult(secret)));
+    expect((decoded as Secret).allowedDestinations).toEqual(secret.allowedDestinations);
+    expect((decoded as Secret).approval).toBe("per_call");
     expect(decoded).toBeInstanceOf(Secret);
     expect((decoded as Secret).value).toBe("canary-value-1f3a-codec");
     expect((decoded as Secret).createdAt).toEqual(new Date("2026-01-15T10:30:00.000Z"));
