@@ -1,3 +1,4 @@
+import { checkDestinationBinding } from "@agentsecretstore/protocol";
 import { InvalidArgumentError } from "commander";
 
 /** Commander parser for a whole number ≥ `min`. */
@@ -43,4 +44,44 @@ export function dateTime(value: string): Date {
     throw new InvalidArgumentError("expected an ISO-8601 date-time such as 2027-01-31T00:00:00Z.");
   }
   return date;
+}
+
+/** One `--allowed-destination`: where a secret may be sent, as `{ origin, pathPrefixes? }`. */
+export type DestinationOption = { origin: string; pathPrefixes?: string[] };
+
+/**
+ * Commander parser for a repeatable `--allowed-destination <origin[/prefix]>`: the protocol's
+ * destination check, prefixes of one origin gathered (an origin given bare allows every path).
+ */
+export function destination(
+  value: string,
+  previous: DestinationOption[] = [],
+): DestinationOption[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`expected scheme://host[:port][/path-prefix], got "${value}".`);
+  }
+  if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
+    throw new InvalidArgumentError(`a destination holds no query or fragment, got "${value}".`);
+  }
+  const prefix = url.pathname === "/" ? undefined : url.pathname;
+  const checked = checkDestinationBinding({
+    origin: url.origin === "null" ? value : url.origin,
+    path_prefixes: prefix === undefined ? undefined : [prefix],
+  });
+  if (!checked.ok || url.username !== "" || url.password !== "") {
+    throw new InvalidArgumentError(checked.ok ? `no credentials in "${value}".` : checked.message);
+  }
+  const origin = checked.value.origin;
+  const same = previous.find((entry) => entry.origin === origin);
+  if (same === undefined) {
+    return [...previous, prefix === undefined ? { origin } : { origin, pathPrefixes: [prefix] }];
+  }
+  const merged: DestinationOption =
+    same.pathPrefixes === undefined || prefix === undefined
+      ? { origin }
+      : { origin, pathPrefixes: [...same.pathPrefixes, prefix] };
+  return previous.map((entry) => (entry === same ? merged : entry));
 }

@@ -29,6 +29,55 @@ describe("ass secrets", () => {
     expect(get.stdout).toBe("alpha-value-from-stdin\n");
   });
 
+  it("binds a secret to destinations and per-call approval, shown by get --metadata", async () => {
+    const set = await vault.ass(
+      [
+        "secrets",
+        "set",
+        "bound/key",
+        "--allowed-destination",
+        "https://api.example.com/v1/",
+        "--allowed-destination",
+        "https://api.example.com/v2",
+        "--allowed-destination",
+        "https://other.example.com",
+        "--approval",
+        "per_call",
+      ],
+      { stdin: "bound-value" },
+    );
+    expect(set.code).toBe(ExitCode.OK);
+    const shown = await vault.ass(["secrets", "get", "bound/key", "--metadata"]);
+    expect(shown.stdout).toContain(
+      "https://api.example.com/v1/, https://api.example.com/v2, https://other.example.com/",
+    );
+    expect(shown.stdout).toMatch(/approval:\s+per_call/);
+    const json = await vault.ass(["--json", "secrets", "get", "bound/key", "--metadata"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      allowedDestinations: [
+        { origin: "https://api.example.com", pathPrefixes: ["/v1/", "/v2"] },
+        { origin: "https://other.example.com", pathPrefixes: null },
+      ],
+      approval: "per_call",
+    });
+    expect(json.stdout).not.toContain("bound-value");
+
+    await vault.ass(["secrets", "set", "bound/key", "--approval", "none"], { stdin: "bound-2" });
+    const off = await vault.ass(["secrets", "get", "bound/key", "--metadata"]);
+    expect(off.stdout).toMatch(/approval:\s+none/);
+    expect(off.stdout).toContain("https://other.example.com/");
+  });
+
+  it("refuses a destination that is not scheme://host[:port][/prefix]", async () => {
+    for (const bad of ["ftp://x.example.com", "not a url", "https://x.example.com/v1?q=1"]) {
+      const set = await vault.ass(["secrets", "set", "bound/bad", "--allowed-destination", bad], {
+        stdin: "bad-value",
+      });
+      expect(set.code).not.toBe(ExitCode.OK);
+      expect(set.stderr).toMatch(/allowed-destination/);
+    }
+  });
+
   it("lists metadata as a table and as JSON, never values", async () => {
     await vault.ass(["secrets", "set", "cli/beta", "--tier", "standard"], { stdin: "beta-value" });
     const table = await vault.ass(["secrets", "list", "cli"]);

@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { AgentVaultApprovalPendingError, type SecretMetadata } from "@agentsecretstore/client";
-import { SECRET_TYPES, type SecretType, TIERS, type Tier } from "@agentsecretstore/protocol";
+import {
+  describeDestinations,
+  SECRET_TYPES,
+  type SecretType,
+  TIERS,
+  type Tier,
+} from "@agentsecretstore/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
@@ -9,7 +15,14 @@ import { ExitCode } from "../exit-codes.js";
 import { waitForApprovalWithProgress } from "../output/approval-progress.js";
 import { confirm } from "../output/confirm.js";
 import type { Column } from "../output/format-table.js";
-import { dateTime, keyValue, oneOf, wholeNumber } from "../parse-options.js";
+import {
+  type DestinationOption,
+  dateTime,
+  destination,
+  keyValue,
+  oneOf,
+  wholeNumber,
+} from "../parse-options.js";
 import { readSecretValue } from "../read-secret-value.js";
 import { importDotenv } from "./import-dotenv.js";
 
@@ -82,6 +95,16 @@ export function registerSecretsCommand(program: Command, io: CliIo): Command {
             ["created", metadata.createdAt],
             ["updated", metadata.updatedAt],
             ["expires", metadata.expiresAt],
+            [
+              "allowed destinations",
+              describeDestinations(
+                metadata.allowedDestinations?.map((entry) => ({
+                  origin: entry.origin,
+                  path_prefixes: entry.pathPrefixes === null ? undefined : [...entry.pathPrefixes],
+                })) ?? null,
+              ),
+            ],
+            ["approval", metadata.approval ?? "none"],
             ["versions", (metadata.versions ?? []).map((entry) => entry.version)],
           ],
           metadata,
@@ -124,6 +147,16 @@ export function registerSecretsCommand(program: Command, io: CliIo): Command {
     .option("--tag <key=value>", "a tag (repeatable)", keyValue)
     .option("--expires-at <date>", "ISO-8601 time after which reads answer 404", dateTime)
     .option("--if-version <n>", "only if the current version is n (0: only if new)", wholeNumber(0))
+    .option(
+      "--allowed-destination <origin[/prefix]>",
+      "where the value may be sent, e.g. https://api.openai.com/v1/ (repeatable)",
+      destination,
+    )
+    .option(
+      "--approval <mode>",
+      "per_call: each brokered call needs a person's approval; none: turn it off",
+      oneOf(["per_call", "none"] as const),
+    )
     .option("--from-file <file>", "read the value from a file instead of standard input")
     .action(
       async (path: string, given: string | undefined, options: SetOptions, command: Command) => {
@@ -142,6 +175,10 @@ export function registerSecretsCommand(program: Command, io: CliIo): Command {
           ...(options.tag && { tags: options.tag }),
           ...(options.expiresAt && { expiresAt: options.expiresAt }),
           ...(options.ifVersion !== undefined && { ifVersion: options.ifVersion }),
+          ...(options.allowedDestination && { allowedDestinations: options.allowedDestination }),
+          ...(options.approval && {
+            approval: options.approval === "none" ? null : options.approval,
+          }),
         });
         context.printDone(`Stored ${metadata.path} version ${metadata.version}.`, metadata);
       },
@@ -228,6 +265,8 @@ type SetOptions = {
   tag?: Record<string, string>;
   expiresAt?: Date;
   ifVersion?: number;
+  allowedDestination?: DestinationOption[];
+  approval?: "per_call" | "none";
   fromFile?: string;
 };
 
