@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
-import { checkSecretPath } from "@agentsecretstore/protocol";
+import { BROKER_ROUTE_NAME, checkSecretPath } from "@agentsecretstore/protocol";
 
 /**
  * One credential broker route (docs/protocol.md, "Credential broker"): calls to
@@ -83,7 +83,6 @@ export type ResolvedBrokerRoute = {
   ca: readonly string[] | undefined;
 };
 
-const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const METHOD = /^[A-Z]+$/;
 /** Headers a template may not set: the broker owns them. */
@@ -119,7 +118,7 @@ function resolveRoute(route: BrokerRoute, label: string): ResolvedBrokerRoute {
     throw new Error(`${label}: ${field}: ${message}`);
   };
   if (typeof route !== "object" || route === null) return fail("route", "expected a table");
-  if (typeof route.name !== "string" || !NAME.test(route.name)) {
+  if (typeof route.name !== "string" || !BROKER_ROUTE_NAME.test(route.name)) {
     fail("name", "expected lowercase letters, digits, '-' or '_' (at most 63)");
   }
   const upstream = resolveUpstream(route.upstream, fail);
