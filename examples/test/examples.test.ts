@@ -123,11 +123,15 @@ const examples: ExampleCase[] = [
   },
 ];
 
+// Every example is a process of its own that loads tsx and its frameworks, all at once: on a
+// busy two-core machine one took 26 s and then 30 s, so they get more than the suite's 30 s.
+const EXAMPLE_TIMEOUT_MS = 120_000;
+
 describe.concurrent("every example runs offline as its own process", () => {
   for (const example of examples) {
-    it(`${example.file} exits 0 and narrates what happened, printing no secret`, async ({
-      expect,
-    }) => {
+    it(`${example.file} exits 0 and narrates what happened, printing no secret`, {
+      timeout: EXAMPLE_TIMEOUT_MS,
+    }, async ({ expect }) => {
       const result = await runTypeScript(example.file);
       const output = `${result.stdout}\n--- stderr ---\n${result.stderr}`;
       expect(result.code, output).toBe(0);
