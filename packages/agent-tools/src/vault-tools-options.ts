@@ -42,6 +42,15 @@ export interface AllowedDestination {
    * @default every secret the agent can read
    */
   secretPaths?: readonly string[];
+  /**
+   * Send calls to this destination through the vault's credential broker route of this name
+   * instead of reading the secret: the vault injects the route's secret, and this process never
+   * holds it. The route's `upstream` must be this origin (no base path); the model's URL path
+   * and query are appended to `<vault>/v1/broker/<route>`. The credential fields the model
+   * gives are then ignored (the route decides how the secret is sent).
+   * @default undefined (the tool reads the secret and sends it itself)
+   */
+  broker?: string;
 }
 
 /** Options of `createVaultToolset` (and of every adapter's tool factory). */

@@ -1,4 +1,4 @@
-import { patternCovers } from "@agentsecretstore/protocol";
+import { BROKER_ROUTE_NAME, pathUnderPrefix, patternCovers } from "@agentsecretstore/protocol";
 import type { AllowedDestination, HttpMethod } from "../vault-tools-options.js";
 
 /** An allowed destination with its origin parsed and its defaults applied. */
@@ -7,10 +7,12 @@ export interface Destination {
   readonly pathPrefixes: readonly string[];
   readonly methods: readonly HttpMethod[] | undefined;
   readonly secretPaths: readonly string[] | undefined;
+  /** The vault broker route calls go through, or `undefined` to send the secret directly. */
+  readonly broker: string | undefined;
 }
 
 export type DestinationCheck =
-  | { readonly allowed: true; readonly url: URL }
+  | { readonly allowed: true; readonly url: URL; readonly broker: string | undefined }
   | { readonly allowed: false; readonly reason: string };
 
 // Percent-encoded slashes, backslashes, dots and percent signs (double encoding), and dot
@@ -40,11 +42,17 @@ export function parseDestinations(destinations: readonly AllowedDestination[]): 
         throw new TypeError(`allowedDestinations: path prefix ${prefix} must start with /`);
       }
     }
+    if (destination.broker !== undefined && !BROKER_ROUTE_NAME.test(destination.broker)) {
+      throw new TypeError(
+        `allowedDestinations: broker must be a route name (a-z, 0-9, - and _), got ${destination.broker}`,
+      );
+    }
     return {
       origin: url.origin,
       pathPrefixes,
       methods: destination.methods,
       secretPaths: destination.secretPaths,
+      broker: destination.broker,
     };
   });
 }
@@ -75,7 +83,7 @@ export function checkDestination(
   if (sameOrigin.length === 0)
     return refuse(destinations, `${url.origin} is not an allowed destination.`);
   const matching = sameOrigin.filter((destination) =>
-    destination.pathPrefixes.some((prefix) => pathUnder(url.pathname, prefix)),
+    destination.pathPrefixes.some((prefix) => pathUnderPrefix(url.pathname, prefix)),
   );
   if (matching.length === 0)
     return refuse(destinations, `The path ${url.pathname} is not allowed there.`);
@@ -91,14 +99,8 @@ export function checkDestination(
   if (withSecret.length === 0) {
     return refuse(destinations, `The secret ${secretPath} may not be sent to ${url.origin}.`);
   }
-  return { allowed: true, url };
-}
-
-/** Whole-segment prefix match: `/v1` covers `/v1` and `/v1/x`, never `/v10`. */
-function pathUnder(pathname: string, prefix: string): boolean {
-  if (prefix === "/" || pathname === prefix) return true;
-  const base = prefix.endsWith("/") ? prefix : `${prefix}/`;
-  return pathname.startsWith(base);
+  // The first matching entry decides whether the call goes through a broker route.
+  return { allowed: true, url, broker: withSecret[0]?.broker };
 }
 
 function refuse(destinations: readonly Destination[], reason: string): DestinationCheck {

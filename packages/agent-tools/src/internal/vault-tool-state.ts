@@ -13,6 +13,7 @@ import type {
   VaultToolsOptions,
 } from "../vault-tools-options.js";
 import { AccessGrants } from "./access-grants.js";
+import { CallApprovals } from "./call-approvals.js";
 import { ReadAhead } from "./read-ahead.js";
 import { type OutcomeSubject, outcomeOfVaultError, pendingOutcome } from "./vault-error-outcome.js";
 
@@ -56,6 +57,8 @@ export class VaultToolState {
   readonly registry: SecretRegistry;
   readonly grants = new AccessGrants();
   readonly readAhead = new ReadAhead();
+  /** Per-call approvals the vault's broker asked for, by the call they stand for. */
+  readonly callApprovals = new CallApprovals();
   readonly options: ResolvedOptions;
   readonly #bound: VaultClient | undefined;
   #fromEnvironment: VaultClient | undefined;

@@ -14,6 +14,20 @@ describe("destinationsFromEnvironment", () => {
     ).toEqual([{ origin: "https://api.github.com", secretPaths: ["production/github/*"] }]);
   });
 
+  it("keeps a destination's broker route", () => {
+    expect(
+      destinationsFromEnvironment(
+        '[{"origin":"https://api.openai.com","secretPaths":["production/openai/api-key"],"broker":"openai"}]',
+      ),
+    ).toEqual([
+      {
+        origin: "https://api.openai.com",
+        secretPaths: ["production/openai/api-key"],
+        broker: "openai",
+      },
+    ]);
+  });
+
   it("means no destination when unset or blank", () => {
     expect(destinationsFromEnvironment(undefined)).toEqual([]);
     expect(destinationsFromEnvironment("  ")).toEqual([]);

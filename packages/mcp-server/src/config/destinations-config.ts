@@ -12,6 +12,7 @@ const destinationSchema = z.strictObject({
   pathPrefixes: z.array(z.string().min(1)).min(1).optional(),
   methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
   secretPaths: z.array(z.string().min(1)).min(1).optional(),
+  broker: z.string().min(1).optional(),
 });
 
 const destinationsSchema = z.array(destinationSchema);
@@ -59,7 +60,7 @@ export function destinationsFromEnvironment(value: string | undefined): Destinat
   const parsed = destinationsSchema.safeParse(parseJson(value, "ASS_MCP_DESTINATIONS"));
   if (!parsed.success) {
     throw new McpConfigError(
-      `ASS_MCP_DESTINATIONS must be a JSON array of {origin, pathPrefixes?, methods?, secretPaths?}: ${describeIssues(parsed.error)}`,
+      `ASS_MCP_DESTINATIONS must be a JSON array of {origin, pathPrefixes?, methods?, secretPaths?, broker?}: ${describeIssues(parsed.error)}`,
     );
   }
   return parsed.data.map(withoutAbsent);
