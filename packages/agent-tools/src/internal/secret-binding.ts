@@ -7,8 +7,10 @@ import {
 
 /** The client's `allowedDestinations` in the protocol's shape. */
 function bindingsOf(secret: Pick<Secret, "allowedDestinations">): DestinationBinding[] | null {
-  if (secret.allowedDestinations === null) return null;
-  return secret.allowedDestinations.map((destination) =>
+  // A client older than bindings (or a test double) has no such field: no binding.
+  const destinations = secret.allowedDestinations ?? null;
+  if (destinations === null) return null;
+  return destinations.map((destination) =>
     destination.pathPrefixes === null
       ? { origin: destination.origin }
       : { origin: destination.origin, path_prefixes: [...destination.pathPrefixes] },
