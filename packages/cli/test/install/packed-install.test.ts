@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +45,7 @@ beforeAll(async () => {
     });
     tarballs.push(stdout.trim().split("\n").at(-1)!);
   }
+  const prebuilds = await localBetterSqlitePrebuild(join(scratch, "prebuilds"));
   await step("npm install -g", () =>
     execute(
       "npm",
@@ -57,7 +59,7 @@ beforeAll(async () => {
         "--prefer-offline",
         ...tarballs,
       ],
-      { cwd: scratch },
+      { cwd: scratch, env: { ...process.env, ...prebuilds } },
     ),
   );
   bin = join(scratch, "prefix", "bin", "ass");
@@ -66,6 +68,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
+
+/**
+ * better-sqlite3's install script (prebuild-install) downloads a prebuilt binary from GitHub,
+ * which these machines cannot reach, and then compiles it from source (four minutes on two
+ * cores). What a person with network gets is that prebuilt binary: the test gives the install
+ * the one the workspace already built for this Node and platform, as the "local prebuild"
+ * prebuild-install looks for first (`npm_config_better_sqlite3_local_prebuilds`). The install
+ * still runs the package's own install script; only the download is replaced.
+ */
+async function localBetterSqlitePrebuild(folder: string): Promise<Record<string, string>> {
+  const fromServer = createRequire(join(repository, "packages", "server", "package.json"));
+  const packageJson = fromServer.resolve("better-sqlite3/package.json");
+  const { version } = JSON.parse(await readFile(packageJson, "utf8")) as { version: string };
+  const root = dirname(packageJson);
+  await stat(join(root, "build", "Release", "better_sqlite3.node"));
+  await mkdir(folder, { recursive: true });
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  await execute("tar", [
+    "-czf",
+    join(folder, name),
+    "-C",
+    root,
+    "build/Release/better_sqlite3.node",
+  ]);
+  return { npm_config_better_sqlite3_local_prebuilds: folder };
+}
 
 /** Runs the installed `ass` with only PATH and `env` set; resolves with code and output. */
 function ass(argv: string[], env: Record<string, string> = {}, stdin = "") {
