@@ -2,6 +2,7 @@ import type { DestinationBinding, Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
 import { sealedFormatOf } from "../crypto/envelope.js";
 import { macMatches, secretMetadataMac, versionMetadataMac } from "../crypto/metadata-mac.js";
+import { PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn, parseStringRecord } from "./json-column.js";
 import { SecretIntegrityError } from "./secret-integrity-error.js";
@@ -50,13 +51,70 @@ export type VersionBookkeeping = {
   sealedFormat: number;
 };
 
+/**
+ * A secret as a value read finds it: its record, and the version asked for (the current one
+ * unless given), MAC-checked when `version()` is called, undefined when there is none.
+ */
+export type SecretForRead = {
+  secret: SecretRecord;
+  version(): SecretVersionRecord | undefined;
+};
+
 /** What the secrets store is built with besides its executor. */
 export type SecretsStoreOptions = {
   /** Lock a row read for a write (`FOR UPDATE`): PostgreSQL. */
   rowLocks: boolean;
   /** The key of the metadata MACs: `deriveKey(masterKey, "secret-metadata")`. */
   metadataKey: Buffer;
+  /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
+  preparedFor: object;
 };
+
+/** The version columns a value read takes along with the secret's row. */
+const VERSION_COLUMNS = [
+  "version.version as v_version",
+  "version.tier as v_tier",
+  "version.sealed as v_sealed",
+  "version.created_at as v_created_at",
+  "version.retired_at as v_retired_at",
+  "version.meta_mac as v_meta_mac",
+] as const;
+
+/** A secret and its current version, in one statement (the hot read). */
+const SECRET_WITH_CURRENT_VERSION = new PreparedQuery(
+  2,
+  (db: Kysely<Database>, tenantId: string, path: string) =>
+    db
+      .selectFrom("secrets")
+      .leftJoin("secret_versions as version", (join) =>
+        join
+          .onRef("version.tenant_id", "=", "secrets.tenant_id")
+          .onRef("version.secret_id", "=", "secrets.id")
+          .onRef("version.version", "=", "secrets.current_version"),
+      )
+      .selectAll("secrets")
+      .select(VERSION_COLUMNS)
+      .where("secrets.tenant_id", "=", tenantId)
+      .where("secrets.path", "=", path),
+);
+
+/** A secret and one given version of it, in one statement. */
+const SECRET_WITH_VERSION = new PreparedQuery(
+  3,
+  (db: Kysely<Database>, tenantId: string, path: string, version: number) =>
+    db
+      .selectFrom("secrets")
+      .leftJoin("secret_versions as version", (join) =>
+        join
+          .onRef("version.tenant_id", "=", "secrets.tenant_id")
+          .onRef("version.secret_id", "=", "secrets.id")
+          .on("version.version", "=", version),
+      )
+      .selectAll("secrets")
+      .select(VERSION_COLUMNS)
+      .where("secrets.tenant_id", "=", tenantId)
+      .where("secrets.path", "=", path),
+);
 
 /**
  * Secrets and their versions. Values arrive here already sealed. "Below a namespace" is a
@@ -72,6 +130,47 @@ export class SecretsStore {
     private readonly db: Kysely<Database>,
     private readonly options: SecretsStoreOptions,
   ) {}
+
+  /**
+   * The secret at `path` and its version `version` (the current one when undefined), in one
+   * prepared statement: what a value read needs. The secret's MAC is checked here, the version's
+   * when it is taken.
+   */
+  async findForRead(
+    tenantId: string,
+    path: string,
+    version: number | undefined,
+  ): Promise<SecretForRead | undefined> {
+    const { preparedFor } = this.options;
+    const [row] =
+      version === undefined
+        ? await SECRET_WITH_CURRENT_VERSION.execute(preparedFor, this.db, tenantId, path)
+        : await SECRET_WITH_VERSION.execute(preparedFor, this.db, tenantId, path, version);
+    if (row === undefined) return undefined;
+    const secret = this.toSecret(row);
+    return {
+      secret,
+      version: () => {
+        if (row.v_version === null || row.v_tier === null || row.v_sealed === null) {
+          return undefined;
+        }
+        const record = toVersion({
+          secret_id: secret.id,
+          tenant_id: secret.tenantId,
+          version: row.v_version,
+          tier: row.v_tier,
+          sealed: row.v_sealed,
+          created_at: row.v_created_at ?? "",
+          retired_at: row.v_retired_at,
+        });
+        this.checkVersion(
+          { ...record, sealedFormat: sealedFormatOf(record.sealed) },
+          row.v_meta_mac,
+        );
+        return record;
+      },
+    };
+  }
 
   async findByPath(tenantId: string, path: string): Promise<SecretRecord | undefined> {
     const row = await this.db
@@ -374,7 +473,7 @@ function destinationsColumn(destinations: DestinationBinding[] | null): string |
   return destinations === null ? null : JSON.stringify(destinations);
 }
 
-function toVersion(row: Database["secret_versions"]): SecretVersionRecord {
+function toVersion(row: Omit<Database["secret_versions"], "meta_mac">): SecretVersionRecord {
   return {
     secretId: row.secret_id,
     tenantId: row.tenant_id,

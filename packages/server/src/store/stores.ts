@@ -62,11 +62,13 @@ function bindStores(
   executor: Kysely<Database>,
   engine: DatabaseEngine,
   options: DataAccessOptions,
+  preparedFor: object,
 ): Stores {
   return {
     secrets: new SecretsStore(executor, {
       rowLocks: engine.rowLocks,
       metadataKey: options.metadataKey,
+      preparedFor,
     }),
     tokens: new TokensStore(executor),
     principals: new PrincipalsStore(executor),
@@ -92,14 +94,16 @@ export function createDataAccess(
   accessOptions: DataAccessOptions,
 ): DataAccess {
   const { db, engine } = database;
+  // The database's prepared queries are kept under this: its transactions speak its dialect.
+  const preparedFor = {};
   return {
-    ...bindStores(db, engine, accessOptions),
+    ...bindStores(db, engine, accessOptions, preparedFor),
     async transaction(work, options = {}) {
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await db.transaction().execute(async (trx) => {
             if (options.exclusive !== undefined) await engine.lockExclusive(trx, options.exclusive);
-            return work(bindStores(trx, engine, accessOptions));
+            return work(bindStores(trx, engine, accessOptions, preparedFor));
           });
         } catch (error) {
           if (attempt >= MAX_TRANSACTION_ATTEMPTS || !engine.isTransientConflict(error))

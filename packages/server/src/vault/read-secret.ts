@@ -1,5 +1,5 @@
 import type { SecretPath } from "@agentsecretstore/protocol";
-import type { SecretRecord } from "../store/secrets-store.js";
+import type { SecretForRead } from "../store/secrets-store.js";
 import type { Origin } from "./actor.js";
 import { completeAction, consumeTokenUse, requireApprovedToken } from "./guard.js";
 import type { Principal } from "./principal.js";
@@ -12,19 +12,21 @@ import { secretNotFound } from "./vault-error.js";
 /**
  * Reads a live secret's value (the current version or `version`), after the scope check the
  * caller made: approval, tier gate, one token use, then open and audit. A version retired by a
- * rotation's grace period, or missing, is 404 with `version`.
+ * rotation's grace period, or missing, is 404 with `version`. `found` holds the secret and the
+ * version asked for (the current one unless `version`), as one statement loaded them.
  */
 export async function readSecretValue(
   context: VaultContext,
   origin: Origin,
   principal: Principal,
   path: SecretPath,
-  secret: SecretRecord,
+  found: SecretForRead,
   version: number | undefined,
 ) {
   await requireApprovedToken(context, origin, principal);
+  const { secret } = found;
   const wanted = version ?? secret.currentVersion;
-  const stored = await context.data.secrets.findVersion(principal.tenantId, secret.id, wanted);
+  const stored = found.version();
   const now = context.now().toISOString();
   const readable = stored !== undefined && (stored.retiredAt === null || stored.retiredAt > now);
   if (readable) {

@@ -116,11 +116,12 @@ async function readPathChecked(
 ) {
   const { principal, origin } = actor;
   const canRead = mayDo(principal, "read", path.full);
-  const secret = canRead
-    ? await context.data.secrets.findByPath(principal.tenantId, path.full)
+  // The secret and the version asked for come in one statement.
+  const found = canRead
+    ? await context.data.secrets.findForRead(principal.tenantId, path.full, request.version)
     : undefined;
-  if (secret !== undefined && !isExpired(secret, context.now())) {
-    return readSecretValue(context, origin, principal, path, secret, request.version);
+  if (found !== undefined && !isExpired(found.secret, context.now())) {
+    return readSecretValue(context, origin, principal, path, found, request.version);
   }
   if (request.version === undefined && mayList(principal, path.full)) {
     const page = await listReadableSecrets(context, principal, {

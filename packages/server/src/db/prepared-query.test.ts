@@ -1,0 +1,83 @@
+import { type Kysely, sql } from "kysely";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { PreparedQuery } from "./prepared-query.js";
+import type { Database } from "./schema.js";
+import { openSqliteDatabase } from "./sqlite-database.js";
+
+describe("PreparedQuery", () => {
+  const db = openSqliteDatabase({ filename: ":memory:" });
+  afterEach(async () => {
+    await sql`drop table if exists tenants`.execute(db);
+  });
+
+  // The tenants table's shape, three rows of it.
+  async function seed() {
+    await sql`create table tenants (id text primary key, name text not null, key_check text not null, created_at text not null, metrics_token_hash text)`.execute(
+      db,
+    );
+    await sql`insert into tenants (id, name, key_check, created_at) values ('a', 'one', 'k1', '2026-01-01'), ('b', 'one', 'k2', '2026-02-01'), ('c', 'two', 'k3', '2026-03-01')`.execute(
+      db,
+    );
+  }
+
+  it("builds its query once per owner and runs it with each call's values, wherever they go", async () => {
+    await seed();
+    // The parameters come into the SQL in another order than they are passed.
+    const build = vi.fn((database: Kysely<Database>, name: string, since: string) =>
+      database
+        .selectFrom("tenants")
+        .select("id")
+        .where("created_at", ">=", since)
+        .where("name", "=", name)
+        .orderBy("id"),
+    );
+    const query = new PreparedQuery(2, build);
+    const owner = {};
+    expect(await query.execute(owner, db, "one", "2026-02-01")).toEqual([{ id: "b" }]);
+    expect(await query.execute(owner, db, "two", "2000-01-01")).toEqual([{ id: "c" }]);
+    expect(await query.execute(owner, db, "one", "2000-01-01")).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(build).toHaveBeenCalledTimes(1);
+    await query.execute({}, db, "one", "2000-01-01");
+    expect(build).toHaveBeenCalledTimes(2);
+  });
+
+  it("runs inside a transaction of the database it was compiled for", async () => {
+    await seed();
+    const query = new PreparedQuery(1, (database: Kysely<Database>, id: string) =>
+      database.selectFrom("tenants").select("name").where("id", "=", id),
+    );
+    const owner = {};
+    expect(await query.execute(owner, db, "a")).toEqual([{ name: "one" }]);
+    const rows = await db.transaction().execute(async (transaction) => {
+      await transaction
+        .updateTable("tenants")
+        .set({ name: "renamed" })
+        .where("id", "=", "a")
+        .execute();
+      return query.execute(owner, transaction, "a");
+    });
+    expect(rows).toEqual([{ name: "renamed" }]);
+  });
+
+  it("passes a value used twice in both places", async () => {
+    await seed();
+    const query = new PreparedQuery(1, (database: Kysely<Database>, text: string) =>
+      database
+        .selectFrom("tenants")
+        .select("id")
+        .where((eb) => eb.or([eb("id", "=", text), eb("name", "=", text)]))
+        .orderBy("id"),
+    );
+    expect(await query.execute({}, db, "two")).toEqual([{ id: "c" }]);
+    expect(await query.execute({}, db, "a")).toEqual([{ id: "a" }]);
+  });
+
+  it("refuses a query that does not bind every parameter", async () => {
+    const query = new PreparedQuery(2, (database: Kysely<Database>, id: string, _unused: string) =>
+      database.selectFrom("tenants").select("id").where("id", "=", id),
+    );
+    await expect(query.execute({}, db, "a", "b")).rejects.toThrow(
+      /must use each of its 2 parameters/,
+    );
+  });
+});

@@ -1,0 +1,54 @@
+import type { Compilable, CompiledQuery, Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/**
+ * A hot query built and compiled by Kysely once per database, then run with new parameters
+ * (Kysely otherwise builds its immutable query tree and compiles it to SQL on every call, which
+ * costs more than running a small indexed query). The SQL text stays the same, so SQLite's
+ * statement cache (sqlite-database.ts) and PostgreSQL see one statement.
+ *
+ * `build` gets one placeholder per parameter and uses each (once or more) where its value goes,
+ * as a bound value; the placeholders' positions in the compiled SQL say where each call's values
+ * go.
+ */
+export class PreparedQuery<Params extends readonly unknown[], Row> {
+  /** Per database (root or transaction executors share their root's dialect, hence the SQL). */
+  readonly #compiled = new WeakMap<object, { query: CompiledQuery<Row>; order: number[] }>();
+
+  constructor(
+    private readonly arity: Params["length"],
+    private readonly build: (db: Kysely<Database>, ...params: Params) => Compilable<Row>,
+  ) {}
+
+  /**
+   * Runs the query on `db` (the database or a transaction of it); `owner` is what the compiled
+   * form is kept under: the same object for every executor of one database.
+   */
+  async execute(owner: object, db: Kysely<Database>, ...params: Params): Promise<Row[]> {
+    let compiled = this.#compiled.get(owner);
+    if (compiled === undefined) {
+      compiled = this.#compile(db);
+      this.#compiled.set(owner, compiled);
+    }
+    const parameters = compiled.order.map((index) => params[index]);
+    const result = await db.executeQuery<Row>({ ...compiled.query, parameters });
+    return result.rows;
+  }
+
+  #compile(db: Kysely<Database>): { query: CompiledQuery<Row>; order: number[] } {
+    const placeholders = Array.from({ length: this.arity }, (_, index) => placeholder(index));
+    const query = this.build(db, ...(placeholders as unknown as Params)).compile();
+    const order = query.parameters.map((value) => placeholders.indexOf(value as string));
+    if (order.some((index) => index < 0) || new Set(order).size !== this.arity) {
+      throw new Error(
+        `a prepared query must use each of its ${this.arity} parameters as a bound value: ${query.sql}`,
+      );
+    }
+    return { query, order };
+  }
+}
+
+/** A value no caller passes, so that its position in the compiled parameters is unambiguous. */
+function placeholder(index: number): string {
+  return `\u0000prepared-query-parameter-${index}\u0000`;
+}
