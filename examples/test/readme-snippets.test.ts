@@ -135,6 +135,8 @@ describe.concurrent("every README TypeScript snippet runs against a fresh vault"
         await rm(file, { force: true });
         await world.close();
       }
-    });
+      // All snippets start at once, each a process loading tsx and its framework: on a busy
+      // two-core machine one took more than the suite's 30 s.
+    }, 120_000);
   }
 });

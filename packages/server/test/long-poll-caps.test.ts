@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
-import { enableQueryCounting, queriesExecuted } from "../src/db/query-counter.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import {
+  disableQueryCounting,
+  enableQueryCounting,
+  queriesExecuted,
+} from "../src/db/query-counter.js";
 import { createAdmin, decide } from "./helpers/approvals.js";
 import { metricValue } from "./helpers/server-process.js";
 import {
@@ -13,6 +17,7 @@ import {
 
 // Before any database of this file is opened: counts every statement the server sends.
 enableQueryCounting();
+afterAll(disableQueryCounting);
 
 let server: TestServer | undefined;
 let origin = "";

@@ -1,10 +1,18 @@
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
-import { countStatements, enableQueryCounting, queriesExecuted } from "./query-counter.js";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  countStatements,
+  disableQueryCounting,
+  enableQueryCounting,
+  queriesExecuted,
+} from "./query-counter.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
+
+afterAll(disableQueryCounting);
 
 describe("query counter", () => {
   it("counts nothing on a database opened before counting was turned on", async () => {
+    disableQueryCounting();
     const db = openSqliteDatabase({ filename: ":memory:" });
     const before = queriesExecuted();
     await sql`select 1`.execute(db);

@@ -14,6 +14,14 @@ export function enableQueryCounting(): void {
   counting = true;
 }
 
+/**
+ * Turns counting off again for databases opened from now on (tests share one process: a test
+ * that turned counting on turns it off when it ends).
+ */
+export function disableQueryCounting(): void {
+  counting = false;
+}
+
 /** Statements executed so far by databases opened after {@link enableQueryCounting}. */
 export function queriesExecuted(): number {
   return statements;

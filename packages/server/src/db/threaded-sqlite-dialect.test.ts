@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isUniqueViolation } from "./database-errors.js";
-import { enableQueryCounting, queriesExecuted } from "./query-counter.js";
+import { disableQueryCounting, enableQueryCounting, queriesExecuted } from "./query-counter.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 
 // The SQLite file engine: writes on the writer thread, reads outside a transaction on the main
@@ -24,6 +24,8 @@ beforeEach(async () => {
   }) as unknown as Db;
   await sql`create table items (id text primary key, n integer not null)`.execute(db);
 });
+
+afterAll(disableQueryCounting);
 
 afterEach(async () => {
   await db.destroy();
