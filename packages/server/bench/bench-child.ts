@@ -40,12 +40,19 @@ const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts `bench/<entry>` with `--conditions=source` and tsx (the server from its sources); its
- * `options` go in the environment (`BENCH_CHILD_OPTIONS`, JSON), never on the command line.
+ * `options` go in the environment (`BENCH_CHILD_OPTIONS`, JSON), never on the command line. With
+ * `BENCH_CPU_PROF=<folder>` in the environment each child writes a V8 CPU profile
+ * (`node --cpu-prof`) there when it exits.
  */
 export async function startBenchChild(entry: string, options: unknown): Promise<BenchChild> {
+  const profileFolder = process.env.BENCH_CPU_PROF;
+  const profile =
+    profileFolder === undefined || profileFolder === ""
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${profileFolder}`];
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", join("bench", entry)],
+    [...profile, "--conditions=source", "--import", "tsx", join("bench", entry)],
     {
       cwd: packageRoot,
       stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { connect, createServer as createNetServer, type Server, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type VaultServer } from "../src/create-server.js";
+import { READINESS_FRESH_MS } from "../src/vault/readiness.js";
 import { createTestSchema, TEST_POSTGRES_URL } from "./helpers/test-database.js";
 import { createTestServer } from "./helpers/test-server.js";
 
@@ -45,9 +47,11 @@ describe("GET /v1/health", () => {
     apps.push(app);
     expect((await app.inject({ method: "GET", url: "/v1/health" })).statusCode).toBe(200);
 
-    // The database goes away: connections cut, new ones refused.
+    // The database goes away: connections cut, new ones refused. The read that answered vouches
+    // for it for READINESS_FRESH_MS, then /health reads again.
     const port = (proxy.server.address() as { port: number }).port;
     await closeProxy(proxy);
+    await sleep(READINESS_FRESH_MS);
     const down = await app.inject({ method: "GET", url: "/v1/health" });
     expect(down.statusCode).toBe(503);
     expect(down.json()).toEqual({

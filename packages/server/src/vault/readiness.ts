@@ -3,20 +3,47 @@ import type { VaultContext } from "./vault-context.js";
 /** How long the database may take to answer the readiness check, in milliseconds. */
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
-const inFlight = new WeakMap<VaultContext, Promise<boolean>>();
+/**
+ * How long a read the database answered vouches for it, in milliseconds, counted from when that
+ * read began: a load balancer probing every few seconds always gets a fresh answer, a benchmark
+ * or a busy probe pays for one read a second instead of one per request.
+ */
+export const READINESS_FRESH_MS = 1000;
+
+type Readiness = {
+  /** The read under way, which checks arriving meanwhile share. */
+  running: Promise<boolean> | undefined;
+  /** When (a `performance.now()` time) the last read that the database answered began. */
+  answeredReadBegan: number;
+};
+
+const states = new WeakMap<VaultContext, Readiness>();
 
 /**
- * Whether the database answers a read within two seconds. Health checks that arrive while one
- * is running share its answer (a load balancer's probes, a benchmark's twenty connections): one
- * read at a time, and never an answer older than the read that gave it.
+ * Whether the database answers a read within two seconds. `true` at once while a read that began
+ * less than {@link READINESS_FRESH_MS} ago was answered; otherwise one read, which checks that
+ * arrive while it runs share (a load balancer's probes, a benchmark's twenty connections). A
+ * failed or slow read vouches for nothing: the next check reads again, so recovery shows at
+ * once. `now` is a monotonic time in milliseconds (tests pass their own).
  */
-export function databaseAnswers(context: VaultContext): Promise<boolean> {
-  const running = inFlight.get(context);
-  if (running !== undefined) return running;
-  const check = readWithin(context, DATABASE_CHECK_TIMEOUT_MS).finally(() => {
-    inFlight.delete(context);
+export function databaseAnswers(
+  context: VaultContext,
+  now: number = performance.now(),
+): true | Promise<boolean> {
+  let state = states.get(context);
+  if (state === undefined) {
+    state = { running: undefined, answeredReadBegan: Number.NEGATIVE_INFINITY };
+    states.set(context, state);
+  }
+  if (now - state.answeredReadBegan < READINESS_FRESH_MS) return true;
+  if (state.running !== undefined) return state.running;
+  const current = state;
+  const check = readWithin(context, DATABASE_CHECK_TIMEOUT_MS).then((answered) => {
+    current.running = undefined;
+    if (answered) current.answeredReadBegan = Math.max(current.answeredReadBegan, now);
+    return answered;
   });
-  inFlight.set(context, check);
+  current.running = check;
   return check;
 }
 
