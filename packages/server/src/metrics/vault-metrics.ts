@@ -1,6 +1,7 @@
 import { TIERS } from "@agentsecretstore/protocol";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Tier } from "../db/schema.js";
+import { RequestMetrics } from "./request-metrics.js";
 
 /** What `/metrics` shows, and how the server feeds it. Labels never carry paths or credentials. */
 export type VaultMetrics = {
@@ -33,11 +34,6 @@ export type VaultMetricsOptions = {
   processMetrics?: boolean;
 };
 
-/** Seconds; long-polls (`?wait=`) reach the upper buckets on purpose. */
-const LATENCY_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-];
-
 /**
  * Process metrics belong to the process, not to one app: one registry, created at the first
  * scrape (its event-loop monitor then runs for the life of the process), shared by every app.
@@ -63,20 +59,7 @@ function sharedProcessRegistry(): Registry {
  */
 export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
   const registry = new Registry();
-  const labelNames = ["method", "route", "status_code"] as const;
-  const requests = new Counter({
-    name: "ass_http_requests_total",
-    help: "HTTP requests answered, by method, route template and status code",
-    labelNames,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: "ass_http_request_duration_seconds",
-    help: "Time to answer an HTTP request, in seconds, by method, route template and status code",
-    labelNames,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const requests = new RequestMetrics(registry);
   const tokenUses = new Counter({
     name: "ass_token_uses_total",
     help: "Scoped token uses: consumed, or refused at the last moment (used up, expired or revoked by a racing request)",
@@ -114,28 +97,10 @@ export function createVaultMetrics(options: VaultMetricsOptions): VaultMetrics {
     registers: [registry],
   });
   for (const outcome of ["consumed", "refused"]) tokenUses.inc({ outcome }, 0);
-  // Each request's series looked up once per label set (route templates and statuses are few),
-  // not hashed from a fresh label object on every answer.
-  const requestSeries = new Map<
-    string,
-    { count: { inc(): void }; latency: { observe(seconds: number): void } }
-  >();
 
   return {
     observeRequest(request, seconds) {
-      const key = `${request.method} ${request.statusCode} ${request.route}`;
-      let series = requestSeries.get(key);
-      if (series === undefined) {
-        const labels = {
-          method: request.method,
-          route: request.route,
-          status_code: String(request.statusCode),
-        };
-        series = { count: requests.labels(labels), latency: latency.labels(labels) };
-        requestSeries.set(key, series);
-      }
-      series.count.inc();
-      series.latency.observe(seconds);
+      requests.observe(request.method, request.route, request.statusCode, seconds);
     },
     countTokenUse(consumed) {
       tokenUses.inc({ outcome: consumed ? "consumed" : "refused" });
