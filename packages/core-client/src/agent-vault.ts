@@ -7,6 +7,7 @@ import {
 } from "./credential-provider.js";
 import { AgentVaultConfigurationError } from "./errors.js";
 import { brokerConnection } from "./internal/broker-connection.js";
+import type { HttpMethod } from "./internal/build-request.js";
 import { ClientCore } from "./internal/client-core.js";
 import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
 import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
@@ -103,14 +104,9 @@ export class AgentVault implements AsyncDisposable {
    * @throws AgentVaultNotFoundError, AgentVaultPermissionError, AgentVaultAuthError, …
    */
   async getSecret(path: string, options: GetSecretOptions = {}): Promise<Secret> {
-    const request: PipelineRequest = {
-      method: "GET",
-      path: `/secrets/${encodeSecretPath(path)}`,
-      query: { version: options.version },
-      token: options.token,
-      signal: options.signal,
-    };
-    const load = async () => toSecret((await this.#pipeline.send(request)).body, path);
+    const url = `/secrets/${encodeSecretPath(path)}`;
+    const query = { version: options.version };
+    const load = async () => toSecret(await this.#call("GET", url, options, { query }), path);
     if (this.#cache === undefined) return load();
     const credentialId = this.#core.credentialIdentity.idFor(
       this.#core.credentialFor(options.token),
@@ -134,20 +130,12 @@ export class AgentVault implements AsyncDisposable {
     options: SetSecretOptions = {},
   ): Promise<SecretMetadata> {
     if (typeof value !== "string") throw invalid("value", "must be a string");
-    const encoded = encodeSecretPath(path);
-    return this.#writing(path, async () => {
-      const response = await this.#pipeline.send({
-        method: "PUT",
-        path: `/secrets/${encoded}`,
-        headers:
-          options.ifVersion === undefined ? undefined : { "if-match": `${options.ifVersion}` },
-        body: { value, ...secretWriteFields(options) },
-        sensitiveValues: [value],
-        token: options.token,
-        signal: options.signal,
-      });
-      return toSecretMetadata(response.body);
+    const body = await this.#write(path, "PUT", "", options, {
+      headers: options.ifVersion === undefined ? undefined : { "if-match": `${options.ifVersion}` },
+      body: { value, ...secretWriteFields(options) },
+      sensitiveValues: [value],
     });
+    return toSecretMetadata(body);
   }
 
   /**
@@ -155,41 +143,25 @@ export class AgentVault implements AsyncDisposable {
    * for one page, or iterate it with `for await` for every item of every page.
    */
   listSecrets(namespace: string, options: ListSecretsOptions = {}): SecretList {
-    const fetchPage = async (cursor: string | undefined) => {
-      const response = await this.#pipeline.send({
-        method: "GET",
-        path: "/secrets",
-        query: { namespace, limit: options.limit, cursor },
-        token: options.token,
-        signal: options.signal,
-      });
-      return toSecretPage(response.body);
-    };
+    const fetchPage = async (cursor: string | undefined) =>
+      toSecretPage(
+        await this.#call("GET", "/secrets", options, {
+          query: { namespace, limit: options.limit, cursor },
+        }),
+      );
     return new SecretList(fetchPage, options.cursor);
   }
 
   /** A secret's metadata and its version history (`versions`), without the value. */
   async getMetadata(path: string, options: RequestOptions = {}): Promise<SecretMetadata> {
-    const response = await this.#pipeline.send({
-      method: "GET",
-      path: `/metadata/${encodeSecretPath(path)}`,
-      token: options.token,
-      signal: options.signal,
-    });
-    return toSecretMetadata(response.body);
+    return toSecretMetadata(
+      await this.#call("GET", `/metadata/${encodeSecretPath(path)}`, options),
+    );
   }
 
   /** Deletes the secret and every version of it. */
   async deleteSecret(path: string, options: RequestOptions = {}): Promise<void> {
-    const encoded = encodeSecretPath(path);
-    await this.#writing(path, () =>
-      this.#pipeline.send({
-        method: "DELETE",
-        path: `/secrets/${encoded}`,
-        token: options.token,
-        signal: options.signal,
-      }),
-    );
+    await this.#write(path, "DELETE", "", options);
   }
 
   /**
@@ -202,18 +174,11 @@ export class AgentVault implements AsyncDisposable {
     options: RotateSecretOptions = {},
   ): Promise<RotationResult> {
     if (typeof newValue !== "string") throw invalid("newValue", "must be a string");
-    const encoded = encodeSecretPath(path);
-    return this.#writing(path, async () => {
-      const response = await this.#pipeline.send({
-        method: "POST",
-        path: `/secrets/${encoded}/rotate`,
-        body: { new_value: newValue, grace_period_seconds: options.gracePeriodSeconds },
-        sensitiveValues: [newValue],
-        token: options.token,
-        signal: options.signal,
-      });
-      return toRotationResult(response.body, path);
+    const body = await this.#write(path, "POST", "/rotate", options, {
+      body: { new_value: newValue, grace_period_seconds: options.gracePeriodSeconds },
+      sensitiveValues: [newValue],
     });
+    return toRotationResult(body, path);
   }
 
   /**
@@ -233,15 +198,11 @@ export class AgentVault implements AsyncDisposable {
     if (typeof namespace !== "string") throw invalid("namespace", "must be a string");
     if (typeof content !== "string") throw invalid("content", "must be a string (.env text)");
     try {
-      const response = await this.#pipeline.send({
-        method: "POST",
-        path: "/secrets/import",
+      const body = await this.#call("POST", "/secrets/import", options, {
         body: { namespace, content, ...secretWriteFields(options) },
         sensitiveValues: dotenvSensitiveValues(content),
-        token: options.token,
-        signal: options.signal,
       });
-      return toImportResult(response.body, namespace);
+      return toImportResult(body, namespace);
     } finally {
       // Also when the outcome is unknown (a timeout): any secret below it may have changed.
       this.#cache?.invalidateNamespace(namespace);
@@ -254,9 +215,7 @@ export class AgentVault implements AsyncDisposable {
    * an `approvalRequestId` to pass to {@link waitForApproval}.
    */
   async requestToken(options: RequestTokenOptions): Promise<ScopedToken> {
-    const response = await this.#pipeline.send({
-      method: "POST",
-      path: "/tokens",
+    const body = await this.#call("POST", "/tokens", options, {
       body: {
         ...scopeFields(options),
         ttl_seconds: options.ttlSeconds,
@@ -265,10 +224,8 @@ export class AgentVault implements AsyncDisposable {
         max_uses: options.maxUses,
       },
       acceptPending: true,
-      token: options.token,
-      signal: options.signal,
     });
-    return toScopedToken(response.body);
+    return toScopedToken(body);
   }
 
   /**
@@ -281,13 +238,7 @@ export class AgentVault implements AsyncDisposable {
    * @throws AgentVaultNotFoundError when the credential is a key, not a token
    */
   async inspectToken(options: RequestOptions = {}): Promise<ScopedToken> {
-    const response = await this.#pipeline.send({
-      method: "GET",
-      path: "/tokens/self",
-      token: options.token,
-      signal: options.signal,
-    });
-    return toTokenRecord(response.body);
+    return toTokenRecord(await this.#call("GET", "/tokens/self", options));
   }
 
   /**
@@ -298,21 +249,11 @@ export class AgentVault implements AsyncDisposable {
   async revokeToken(tokenOrId: ScopedToken | string, options: RequestOptions = {}): Promise<void> {
     const selfValue = selfRevokingValue(tokenOrId);
     if (selfValue !== undefined) {
-      await this.#pipeline.send({
-        method: "DELETE",
-        path: "/tokens/self",
-        token: selfValue,
-        signal: options.signal,
-      });
+      await this.#call("DELETE", "/tokens/self", options, { token: selfValue });
       return;
     }
     const tokenId = typeof tokenOrId === "string" ? tokenOrId : tokenOrId.tokenId;
-    await this.#pipeline.send({
-      method: "DELETE",
-      path: `/tokens/${encodeIdSegment(tokenId, "tokenId")}`,
-      token: options.token,
-      signal: options.signal,
-    });
+    await this.#call("DELETE", `/tokens/${encodeIdSegment(tokenId, "tokenId")}`, options);
   }
 
   /**
@@ -332,18 +273,15 @@ export class AgentVault implements AsyncDisposable {
       0,
       true,
     );
-    const poll = async (waitSeconds: number, signal: AbortSignal) => {
-      const response = await this.#pipeline.send({
-        method: "GET",
-        path,
-        query: { wait: waitSeconds },
-        token: options.token,
-        signal,
-        // The server holds the request up to waitSeconds; the attempt's limit comes on top.
-        timeout: waitSeconds * 1000 + this.#core.timeout,
-      });
-      return toApprovalRequest(response.body);
-    };
+    const poll = async (waitSeconds: number, signal: AbortSignal) =>
+      toApprovalRequest(
+        await this.#call("GET", path, options, {
+          query: { wait: waitSeconds },
+          signal,
+          // The server holds the request up to waitSeconds; the attempt's limit comes on top.
+          timeout: waitSeconds * 1000 + this.#core.timeout,
+        }),
+      );
     return pollApproval(poll, {
       approvalRequestId,
       timeout: checkNumber(options.timeout ?? DEFAULT_APPROVAL_TIMEOUT_MS, "timeout", 0),
@@ -390,10 +328,31 @@ export class AgentVault implements AsyncDisposable {
     return this.close();
   }
 
-  /** Runs a write, then drops the path from the cache (also when the outcome is unknown). */
-  async #writing<T>(path: string, write: () => Promise<T>): Promise<T> {
+  /** One call with the per-call `token` and `signal` of `options`; resolves with the decoded body. */
+  async #call(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions,
+    request: Partial<PipelineRequest> = {},
+  ): Promise<unknown> {
+    const call = { method, path, token: options.token, signal: options.signal, ...request };
+    return (await this.#pipeline.send(call)).body;
+  }
+
+  /**
+   * A write to the secret at `path` (`/secrets/<path><suffix>`), then drops the path from the
+   * cache (also when the outcome is unknown).
+   */
+  async #write(
+    path: string,
+    method: HttpMethod,
+    suffix: string,
+    options: RequestOptions,
+    request?: Partial<PipelineRequest>,
+  ): Promise<unknown> {
+    const url = `/secrets/${encodeSecretPath(path)}${suffix}`;
     try {
-      return await write();
+      return await this.#call(method, url, options, request);
     } finally {
       this.#cache?.invalidatePath(path);
     }

@@ -1,4 +1,3 @@
-import { createIdempotencyKey, isWriteMethod } from "./idempotency-key.js";
 import { CLIENT_VERSION } from "./version.js";
 
 /** HTTP methods the protocol uses. */
@@ -29,13 +28,20 @@ export interface BuiltRequest {
   readonly method: HttpMethod;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
-  /** `METHOD /v1/path`, for messages and logs (no query: cursors stay out of logs). */
+  /** The URL's path, e.g. `/v1/secrets/production/db` (no query: cursors stay out of logs). */
+  readonly pathname: string;
+  /** `METHOD /v1/path`, for messages and logs. */
   readonly description: string;
 }
 
-/** Builds one logical request. A write gets its `Idempotency-Key` here, once per call. */
+/**
+ * Builds one logical request. A write (any method but GET) gets its `Idempotency-Key` here,
+ * once per call: it is sent unchanged on every retry, so the server answers a repeat with the
+ * first response instead of writing a second version.
+ */
 export function buildRequest(input: BuildRequestInput): BuiltRequest {
-  const url = new URL(`${input.baseUrl}${input.path}`);
+  const { method } = input;
+  const url = new URL(input.baseUrl + input.path);
   for (const [name, value] of Object.entries(input.query ?? {})) {
     if (value !== undefined) url.searchParams.set(name, String(value));
   }
@@ -44,20 +50,19 @@ export function buildRequest(input: BuildRequestInput): BuiltRequest {
     authorization: `Bearer ${input.credential}`,
     "x-ass-client": `ts/${CLIENT_VERSION}`,
   };
-  if (isWriteMethod(input.method)) headers["idempotency-key"] = createIdempotencyKey();
-  let body: string | undefined;
-  if (input.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(input.body);
-  }
+  if (method !== "GET") headers["idempotency-key"] = globalThis.crypto.randomUUID();
+  const body = input.body === undefined ? undefined : JSON.stringify(input.body);
+  if (body !== undefined) headers["content-type"] = "application/json";
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     headers[name.toLowerCase()] = value;
   }
+  const { pathname } = url;
   return {
     url: url.toString(),
-    method: input.method,
+    method,
     headers,
     body,
-    description: `${input.method} ${url.pathname}`,
+    pathname,
+    description: `${method} ${pathname}`,
   };
 }

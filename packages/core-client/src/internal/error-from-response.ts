@@ -28,56 +28,118 @@ export interface ErrorResponse {
   readonly sensitiveValues?: readonly string[] | undefined;
 }
 
-type Kind =
-  | "validation"
-  | "auth"
-  | "permission"
-  | "not-found"
-  | "conflict"
-  | "rate-limit"
-  | "approval-pending"
-  | "timeout"
-  | "server";
+/** Reads a text field of the details, scrubbed of credentials and sent values; `null` when absent. */
+type Text = (value: unknown) => string | null;
 
-// docs/protocol.md's error table: each kind's error class, and what to do about it (the message's last words).
-const KINDS: Readonly<Record<Kind, readonly [typeof AgentVaultError, string]>> = {
-  validation: [AgentVaultValidationError, "Fix the request; retrying will not help."],
-  auth: [
-    AgentVaultAuthError,
-    "The credential is unknown, expired, revoked or used up: check agentKey / ASS_AGENT_KEY or token / ASS_TOKEN.",
-  ],
-  permission: [AgentVaultPermissionError, "Use a credential whose scopes cover it."],
-  "not-found": [
-    AgentVaultNotFoundError,
-    "Check the path, or list its namespace with listSecrets().",
-  ],
-  conflict: [AgentVaultConflictError, "Read the secret again and retry."],
-  "rate-limit": [AgentVaultRateLimitError, "Slow down."],
-  "approval-pending": [AgentVaultApprovalPendingError, "A person has to approve it first."],
-  timeout: [AgentVaultTimeoutError, "Try again later."],
-  server: [AgentVaultServerError, "Try again later; quote the request id to the vault's operator."],
-};
+/** A kind's fields (as its class takes them) and the facts its message states (falsy: none). */
+type Describe = (
+  details: WireObject,
+  text: Text,
+  response: ErrorResponse,
+) => readonly [fields: Readonly<Record<string, unknown>>, ...facts: unknown[]];
+
+/** A kind of failure: its error class, what to do about it (the message's last words), its details. */
+type Kind = readonly [errorClass: typeof AgentVaultError, hint?: string, describe?: Describe];
+
+// docs/protocol.md's error table, kind by kind.
+const VALIDATION: Kind = [
+  AgentVaultValidationError,
+  "Fix the request; retrying will not help.",
+  (details, text) => {
+    const issues = (Array.isArray(details.issues) ? (details.issues as unknown[]) : [])
+      .filter((issue): issue is WireObject => typeof issue === "object" && issue !== null)
+      .map((issue) => ({ field: text(issue.field) ?? "", message: text(issue.message) ?? "" }));
+    const limit = numberOrNull(details.limit);
+    return [
+      { issues },
+      ...issues.map((issue) => `${issue.field}: ${issue.message}`),
+      limit !== null && `the limit is ${limit} bytes`,
+    ];
+  },
+];
+const NOT_FOUND: Kind = [
+  AgentVaultNotFoundError,
+  "Check the path, or list its namespace with listSecrets().",
+  (details, text) => {
+    const path = text(details.path);
+    const version = numberOrNull(details.version);
+    return [
+      { path, version },
+      path !== null &&
+        `no secret at "${path}"${version === null ? "" : ` with version ${version}`}`,
+    ];
+  },
+];
+const CONFLICT: Kind = [
+  AgentVaultConflictError,
+  "Read the secret again and retry.",
+  (details) => {
+    const currentVersion = numberOrNull(details.current_version);
+    return [
+      { currentVersion },
+      currentVersion !== null && `the current version is ${currentVersion}`,
+    ];
+  },
+];
+const TIMEOUT: Kind = [AgentVaultTimeoutError, "Try again later."];
+const SERVER: Kind = [
+  AgentVaultServerError,
+  "Try again later; quote the request id to the vault's operator.",
+];
 
 /**
  * The kind of each status (docs/protocol.md's error table: every code has one status, so the
- * status tells the kind); any other 5xx is `server`. The one code whose kind is not its
+ * status tells the kind); any other 5xx is a server error. The one code whose kind is not its
  * status's is UPSTREAM_TIMEOUT (504, a broker route's upstream did not answer in time).
  */
 const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
-  202: "approval-pending",
-  400: "validation",
-  401: "auth",
-  403: "permission",
-  404: "not-found",
-  408: "timeout",
-  409: "conflict",
-  410: "not-found",
-  412: "conflict",
-  413: "validation",
-  422: "validation",
+  202: [
+    AgentVaultApprovalPendingError,
+    "A person has to approve it first.",
+    (details, text) => {
+      const approvalRequestId = text(pick(details, ...APPROVAL_REQUEST_ID_NAMES));
+      return [
+        { approvalRequestId },
+        approvalRequestId !== null && `wait with vault.waitForApproval("${approvalRequestId}")`,
+      ];
+    },
+  ],
+  400: VALIDATION,
+  401: [
+    AgentVaultAuthError,
+    "The credential is unknown, expired, revoked or used up: check agentKey / ASS_AGENT_KEY or token / ASS_TOKEN.",
+  ],
+  403: [
+    AgentVaultPermissionError,
+    "Use a credential whose scopes cover it.",
+    (details, text) => {
+      const requiredScope = text(details.required_scope);
+      return [
+        { path: text(details.path), requiredScope },
+        requiredScope !== null && `it needs the scope "${requiredScope}"`,
+      ];
+    },
+  ],
+  404: NOT_FOUND,
+  408: TIMEOUT,
+  409: CONFLICT,
+  410: NOT_FOUND,
+  412: CONFLICT,
+  413: VALIDATION,
+  422: VALIDATION,
   // INTEGRITY_FAILED: the stored secret was changed outside the server; an operator must check.
-  423: "server",
-  429: "rate-limit",
+  423: SERVER,
+  429: [
+    AgentVaultRateLimitError,
+    "Slow down.",
+    (details, _text, response) => {
+      const retryAfter =
+        response.retryAfterMs === null
+          ? numberOrNull(details.retry_after)
+          : Math.ceil(response.retryAfterMs / 1000);
+      return [{ retryAfter }, retryAfter !== null && `retry after ${retryAfter} s`];
+    },
+  ],
 };
 
 /**
@@ -92,9 +154,9 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
   // if one slipped through it must not reach logs (or the stack trace) via this error.
   // Fields are cleaned too: they reach logs through inspect().
   const clean = (text: string) => redactText(text, response.sensitiveValues);
-  const text = (...names: string[]) => {
-    const value = stringOrNull(pick(details, ...names));
-    return value === null ? null : clean(value);
+  const text: Text = (value) => {
+    const found = stringOrNull(value);
+    return found === null ? null : clean(found);
   };
   const code =
     stringOrNull(details.code) ??
@@ -105,72 +167,18 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
         : status >= 500
           ? "INTERNAL"
           : `HTTP_${status}`);
-  const kind =
+  const [ErrorClass, hint, describe] =
     code === "UPSTREAM_TIMEOUT"
-      ? "timeout"
-      : (KIND_BY_STATUS[status] ?? (status >= 500 ? "server" : undefined));
-  const [ErrorClass, hint] = kind === undefined ? [AgentVaultError, ""] : KINDS[kind];
-  const fields: Record<string, unknown> = {};
-  const facts: string[] = [];
-  switch (kind) {
-    case "validation": {
-      const issues = (Array.isArray(details.issues) ? (details.issues as unknown[]) : [])
-        .filter((issue): issue is WireObject => typeof issue === "object" && issue !== null)
-        .map((issue) => ({
-          field: clean(stringOrNull(issue.field) ?? ""),
-          message: clean(stringOrNull(issue.message) ?? ""),
-        }));
-      fields.issues = issues;
-      for (const issue of issues) facts.push(`${issue.field}: ${issue.message}`);
-      const limit = numberOrNull(details.limit);
-      if (limit !== null) facts.push(`the limit is ${limit} bytes`);
-      break;
-    }
-    case "permission": {
-      const requiredScope = text("required_scope");
-      Object.assign(fields, { path: text("path"), requiredScope });
-      if (requiredScope !== null) facts.push(`it needs the scope "${requiredScope}"`);
-      break;
-    }
-    case "not-found": {
-      const path = text("path");
-      const version = numberOrNull(details.version);
-      Object.assign(fields, { path, version });
-      if (path !== null) {
-        facts.push(`no secret at "${path}"${version === null ? "" : ` with version ${version}`}`);
-      }
-      break;
-    }
-    case "conflict": {
-      const currentVersion = numberOrNull(pick(details, "current_version"));
-      fields.currentVersion = currentVersion;
-      if (currentVersion !== null) facts.push(`the current version is ${currentVersion}`);
-      break;
-    }
-    case "rate-limit": {
-      const retryAfter =
-        response.retryAfterMs === null
-          ? numberOrNull(pick(details, "retry_after"))
-          : Math.ceil(response.retryAfterMs / 1000);
-      fields.retryAfter = retryAfter;
-      if (retryAfter !== null) facts.push(`retry after ${retryAfter} s`);
-      break;
-    }
-    case "approval-pending": {
-      const approvalRequestId = text(...APPROVAL_REQUEST_ID_NAMES);
-      fields.approvalRequestId = approvalRequestId;
-      if (approvalRequestId !== null) {
-        facts.push(`wait with vault.waitForApproval("${approvalRequestId}")`);
-      }
-      break;
-    }
-  }
-  const said = text("message");
-  const requestId = response.requestId === null ? null : clean(response.requestId);
+      ? TIMEOUT
+      : (KIND_BY_STATUS[status] ?? (status >= 500 ? SERVER : [AgentVaultError]));
+  const [fields, ...facts] = describe?.(details, text, response) ?? [{}];
+  const stated = facts.filter(Boolean);
+  const said = text(details.message);
+  const requestId = text(response.requestId);
   const message =
     `The vault answered ${status} ${code} to ${response.description}` +
-    `${said === null ? "" : `: ${said}`}${facts.length > 0 ? `; ${facts.join("; ")}` : ""}.` +
-    `${hint === "" ? "" : ` ${hint}`}${requestId === null ? "" : ` (request id ${requestId})`}`;
+    `${said === null ? "" : `: ${said}`}${stated.length > 0 ? `; ${stated.join("; ")}` : ""}.` +
+    `${hint === undefined ? "" : ` ${hint}`}${requestId === null ? "" : ` (request id ${requestId})`}`;
   return new ErrorClass(clean(message), { ...fields, code: clean(code), status, requestId });
 }
 

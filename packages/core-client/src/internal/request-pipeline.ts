@@ -1,6 +1,6 @@
 import type { AgentVaultError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { OnWait, RetryWait } from "../retry-wait.js";
+import type { OnWait } from "../retry-wait.js";
 import { abortableSleep, linkSignals } from "./abort.js";
 import {
   type BuiltRequest,
@@ -83,15 +83,7 @@ export class RequestPipeline {
   /** Sends `request`; resolves with the decoded success response or rejects with an `AgentVaultError`. */
   async send(request: PipelineRequest): Promise<ParsedResponse> {
     const credential = this.#config.credential(request.token);
-    const built = buildRequest({
-      baseUrl: this.#config.baseUrl,
-      method: request.method,
-      path: request.path,
-      query: request.query,
-      body: request.body,
-      headers: request.headers,
-      credential,
-    });
+    const built = buildRequest({ ...request, baseUrl: this.#config.baseUrl, credential });
     if (request.method !== "GET") return this.#attempts(built, request, request.signal);
     const key = `${built.url}\u0000${this.#credentialIdentity.idFor(credential)}\u0000${request.acceptPending === true}`;
     return this.#singleFlight.run(
@@ -111,13 +103,22 @@ export class RequestPipeline {
     try {
       for (let attempt = 1; ; attempt += 1) {
         const outcome = await this.#attempt(built, request, linked.signal, attempt);
-        if ("response" in outcome) return outcome.response;
+        if (!("error" in outcome)) return outcome;
         const { error, retryAfterMs } = outcome;
         if (attempt > this.#config.retries || !isRetryable(error)) throw error;
-        const delay = nextRetryDelay(attempt - 1, retryAfterMs, this.#random);
-        this.#announceWait(built, error, attempt, delay, retryAfterMs !== null);
+        const delayMs = nextRetryDelay(attempt - 1, retryAfterMs, this.#random);
+        // Never waits silently: a `Retry-After` wait is a warning, and `onWait` hears of every wait.
+        const { method, pathname: path } = built;
+        const fields = { method, path, status: error.status, code: error.code, delayMs, attempt };
+        const retryAfter = retryAfterMs !== null;
+        if (retryAfter) this.#config.logger.warn("vault asked to wait (Retry-After)", fields);
         try {
-          await this.#sleep(delay, linked.signal);
+          this.#config.onWait?.({ ...fields, retryAfter });
+        } catch {
+          // A failing listener must not change what the request does.
+        }
+        try {
+          await this.#sleep(delayMs, linked.signal);
         } catch {
           throw abortError(built);
         }
@@ -127,15 +128,23 @@ export class RequestPipeline {
     }
   }
 
+  /** One attempt: the success response, or the error to retry or throw (with the server's `Retry-After`). */
   async #attempt(
     built: BuiltRequest,
     request: PipelineRequest,
     signal: AbortSignal,
     attempt: number,
-  ): Promise<
-    { response: ParsedResponse } | { error: AgentVaultError; retryAfterMs: number | null }
-  > {
+  ): Promise<ParsedResponse | { error: AgentVaultError; retryAfterMs: number | null }> {
     const started = this.#now();
+    const log = (status: number | null, requestId: string | null) =>
+      this.#config.logger.debug("vault request", {
+        method: built.method,
+        path: built.pathname,
+        status,
+        attempt,
+        requestId,
+        durationMs: this.#now() - started,
+      });
     let response: ParsedResponse;
     try {
       const raw = await sendWithTimeout(built, {
@@ -145,74 +154,24 @@ export class RequestPipeline {
       });
       response = parseResponse(raw);
     } catch (error) {
-      this.#log(built, attempt, started, null, null);
+      log(null, null);
       if (signal.aborted) throw abortError(built);
       return { error: error as AgentVaultError, retryAfterMs: null };
     }
+    const { status, requestId } = response;
     // The request id is the server's text: should it echo a value just sent, the log must not.
-    const loggedRequestId =
-      response.requestId === null ? null : redactText(response.requestId, request.sensitiveValues);
-    this.#log(built, attempt, started, response.status, loggedRequestId);
-    const ok =
-      response.status >= 200 &&
-      response.status < 300 &&
-      (response.status !== 202 || request.acceptPending === true);
-    if (ok) return { response };
+    log(status, requestId === null ? null : redactText(requestId, request.sensitiveValues));
+    if (status >= 200 && status < 300 && (status !== 202 || request.acceptPending === true)) {
+      return response;
+    }
     // Not capped here: the error reports what the server asked; nextRetryDelay caps the wait.
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#now());
     const error = errorFromResponse({
+      ...response,
       description: built.description,
-      status: response.status,
-      body: response.body,
-      requestId: response.requestId,
       retryAfterMs,
       sensitiveValues: request.sensitiveValues,
     });
     return { error, retryAfterMs };
-  }
-
-  /** Never waits silently: a `Retry-After` wait is a warning, and `onWait` hears of every wait. */
-  #announceWait(
-    built: BuiltRequest,
-    error: AgentVaultError,
-    attempt: number,
-    delayMs: number,
-    retryAfter: boolean,
-  ): void {
-    const [method = "", path = ""] = built.description.split(" ");
-    const wait: RetryWait = {
-      delayMs,
-      retryAfter,
-      code: error.code,
-      status: error.status,
-      attempt,
-      method,
-      path,
-    };
-    const fields = { method, path, status: error.status, code: error.code, delayMs, attempt };
-    if (retryAfter) this.#config.logger.warn("vault asked to wait (Retry-After)", fields);
-    try {
-      this.#config.onWait?.(wait);
-    } catch {
-      // A failing listener must not change what the request does.
-    }
-  }
-
-  #log(
-    built: BuiltRequest,
-    attempt: number,
-    started: number,
-    status: number | null,
-    requestId: string | null,
-  ): void {
-    const [method, path] = built.description.split(" ");
-    this.#config.logger.debug("vault request", {
-      method,
-      path,
-      status,
-      attempt,
-      requestId,
-      durationMs: this.#now() - started,
-    });
   }
 }

@@ -28,6 +28,30 @@ export function pick(wire: WireObject, ...names: string[]): unknown {
   return undefined;
 }
 
+/** Reads one wire value (already picked) into a model field. */
+export type FieldReader = (value: unknown) => unknown;
+
+/**
+ * Reads each field of `readers` (a model's camelCase names) from its snake_case name on the
+ * wire: `readFields(wire, { createdAt: dateOrNull })` is
+ * `{ createdAt: dateOrNull(pick(wire, "created_at")) }`. The table of a model's plain fields.
+ */
+export function readFields<Readers extends Readonly<Record<string, FieldReader>>>(
+  wire: WireObject,
+  readers: Readers,
+): { -readonly [Name in keyof Readers]: ReturnType<Readers[Name]> } {
+  const fields: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(readers)) {
+    fields[name] = read(
+      pick(
+        wire,
+        name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+      ),
+    );
+  }
+  return fields as { -readonly [Name in keyof Readers]: ReturnType<Readers[Name]> };
+}
+
 export function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }

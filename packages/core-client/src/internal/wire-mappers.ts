@@ -27,6 +27,7 @@ import {
   dateOrNull,
   numberOrNull,
   pick,
+  readFields,
   requireNumber,
   requireString,
   stringArray,
@@ -36,7 +37,8 @@ import {
 } from "./wire-fields.js";
 
 // The one place where wire shapes become models. Both API generations are understood: a field
-// is read under each of its names in the protocol's alias table (its `…_NAMES` pairs). Defaults are
+// is read under each of its names in the protocol's alias table (its `…_NAMES` pairs). Plain
+// fields (one snake_case name, no default) are read by readFields' tables. Defaults are
 // literals of the models' union types (checked by the compiler), so that the SecretTier,
 // SecretType and ApprovalStatus objects stay out of bundles that do not import them.
 
@@ -66,10 +68,9 @@ export function toSecret(body: unknown, requestedPath: string): Secret {
 /** `GET /v1/secrets?namespace=…` → {@link SecretPage}. */
 export function toSecretPage(body: unknown): SecretPage {
   const wire = asWireObject(body, "a secret listing");
-  const items = Array.isArray(wire.items) ? wire.items : [];
   return {
     namespace: stringOrNull(pick(wire, "namespace")) ?? "",
-    items: items.map((item) => toSecretMetadata(item)),
+    items: listOf(wire.items, toSecretMetadata),
     nextCursor: stringOrNull(pick(wire, "next_cursor", "nextCursor")),
   };
 }
@@ -90,19 +91,23 @@ export function toTokenRecord(body: unknown): ScopedToken {
 
 function scopedToken(wire: WireObject, value: string): ScopedToken {
   const scopes = stringArray(pick(wire, "scopes", "scope"));
-  const approvalStatus = approvalStatusOf(pick(wire, "approval_status"), "approved");
+  const approvalStatus = (stringOrNull(pick(wire, "approval_status")) ??
+    "approved") as ApprovalStatus;
   const requiresApproval = pick(wire, "requires_approval");
+  const allowedIps = pick(wire, ...ALLOWED_IPS_NAMES);
   return new ScopedToken({
     value,
     tokenId: requireString(wire, "token", "token_id", "id"),
     scope: stringOrNull(pick(wire, "scope")) ?? scopes[0] ?? "",
     scopes,
     ttlSeconds: numberOrNull(pick(wire, "ttl_seconds")) ?? 0,
-    expiresAt: dateOrNull(pick(wire, "expires_at")),
-    description: stringOrNull(pick(wire, "description")),
-    allowedIps: nullableStringArray(pick(wire, ...ALLOWED_IPS_NAMES)),
-    maxUses: numberOrNull(pick(wire, "max_uses")),
-    usesRemaining: numberOrNull(pick(wire, "uses_remaining")),
+    ...readFields(wire, {
+      expiresAt: dateOrNull,
+      description: stringOrNull,
+      maxUses: numberOrNull,
+      usesRemaining: numberOrNull,
+    }),
+    allowedIps: allowedIps === undefined ? null : stringArray(allowedIps),
     approvalStatus,
     approvalRequestId: stringOrNull(pick(wire, ...APPROVAL_REQUEST_ID_NAMES)),
     requiresApproval:
@@ -136,44 +141,43 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
 /** `GET /v1/approvals/{id}` → {@link ApprovalRequest}. */
 export function toApprovalRequest(body: unknown): ApprovalRequest {
   const wire = asWireObject(body, "an approval request");
-  const approvals = pick(wire, "approvals");
-  const tier = pick(wire, ...TIER_NAMES);
   return {
     id: requireString(wire, "approval request", "id", "approval_request_id", "approval_id"),
-    status: approvalStatusOf(pick(wire, "status"), "pending"),
-    tier: typeof tier === "string" ? (tier as SecretTier) : null,
+    status: (stringOrNull(pick(wire, "status")) ?? "pending") as ApprovalStatus,
+    tier: stringOrNull(pick(wire, ...TIER_NAMES)) as SecretTier | null,
     scopes: stringArray(pick(wire, "scopes", "scope")),
-    requestedBy: stringOrNull(pick(wire, "requested_by")),
-    description: stringOrNull(pick(wire, "description")),
-    approvals: Array.isArray(approvals) ? approvals.map(toApproval) : [],
+    ...readFields(wire, { requestedBy: stringOrNull, description: stringOrNull }),
+    approvals: listOf(pick(wire, "approvals"), toApproval),
     requiredApprovals: numberOrNull(pick(wire, "required_approvals")) ?? 1,
-    eligibleAt: dateOrNull(pick(wire, "eligible_at")),
-    decidedAt: dateOrNull(pick(wire, "decided_at")),
-    path: stringOrNull(pick(wire, "path")),
-    createdAt: dateOrNull(pick(wire, "created_at")),
-    expiresAt: dateOrNull(pick(wire, "expires_at")),
+    ...readFields(wire, {
+      eligibleAt: dateOrNull,
+      decidedAt: dateOrNull,
+      path: stringOrNull,
+      createdAt: dateOrNull,
+      expiresAt: dateOrNull,
+    }),
   };
 }
 
 function metadataFields(wire: WireObject): SecretMetadata {
   const path = requireString(wire, "secret", "path");
   const lastSlash = path.lastIndexOf("/");
-  const tier = pick(wire, ...TIER_NAMES);
-  const secretType = pick(wire, ...SECRET_TYPE_NAMES);
   return {
     path,
     namespace: stringOrNull(pick(wire, "namespace")) ?? path.slice(0, Math.max(lastSlash, 0)),
     key: stringOrNull(pick(wire, "key")) ?? path.slice(lastSlash + 1),
     version: numberOrNull(pick(wire, "version")) ?? 0,
-    tier: typeof tier === "string" ? (tier as SecretTier) : "standard",
-    secretType: typeof secretType === "string" ? (secretType as SecretType) : "custom",
-    description: stringOrNull(pick(wire, "description")),
+    tier: (stringOrNull(pick(wire, ...TIER_NAMES)) ?? "standard") as SecretTier,
+    secretType: (stringOrNull(pick(wire, ...SECRET_TYPE_NAMES)) ?? "custom") as SecretType,
     tags: stringMap(pick(wire, ...TAGS_NAMES)),
-    createdAt: dateOrNull(pick(wire, "created_at")),
-    updatedAt: dateOrNull(pick(wire, "updated_at")),
-    accessedAt: dateOrNull(pick(wire, "accessed_at")),
-    expiresAt: dateOrNull(pick(wire, "expires_at")),
-    allowedDestinations: destinationsOrNull(pick(wire, "allowed_destinations")),
+    ...readFields(wire, {
+      description: stringOrNull,
+      createdAt: dateOrNull,
+      updatedAt: dateOrNull,
+      accessedAt: dateOrNull,
+      expiresAt: dateOrNull,
+      allowedDestinations: destinationsOrNull,
+    }),
     approval: pick(wire, "approval") === "per_call" ? "per_call" : null,
   };
 }
@@ -189,8 +193,7 @@ function toVersionInfo(item: unknown): SecretVersionInfo {
   const wire = asWireObject(item, "a secret version");
   return {
     version: numberOrNull(pick(wire, "version")) ?? 0,
-    createdAt: dateOrNull(pick(wire, "created_at")),
-    retiredAt: dateOrNull(pick(wire, "retired_at")),
+    ...readFields(wire, { createdAt: dateOrNull, retiredAt: dateOrNull }),
   };
 }
 
@@ -198,15 +201,11 @@ function toApproval(item: unknown): Approval {
   const wire = asWireObject(item, "an approval");
   return {
     by: stringOrNull(pick(wire, "by")) ?? "",
-    at: dateOrNull(pick(wire, "at")),
-    comment: stringOrNull(pick(wire, "comment")),
+    ...readFields(wire, { at: dateOrNull, comment: stringOrNull }),
   };
 }
 
-function approvalStatusOf(value: unknown, fallback: ApprovalStatus): ApprovalStatus {
-  return typeof value === "string" ? (value as ApprovalStatus) : fallback;
-}
-
-function nullableStringArray(value: unknown): string[] | null {
-  return value === undefined ? null : stringArray(value);
+/** Each item of a wire list through `map`; anything but an array is an empty list. */
+function listOf<Item>(value: unknown, map: (item: unknown) => Item): Item[] {
+  return Array.isArray(value) ? value.map(map) : [];
 }
