@@ -12,7 +12,7 @@ import { ClientCore } from "./internal/client-core.js";
 import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
 import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
 import { pollApproval } from "./internal/poll-approval.js";
-import type { PipelineRequest, RequestPipeline } from "./internal/request-pipeline.js";
+import type { PipelineRequest } from "./internal/request-pipeline.js";
 import {
   missingCredentialError,
   processEnvironment,
@@ -68,7 +68,6 @@ export class AgentVault implements AsyncDisposable {
   /** The API's base URL, normalised: no trailing slash, ending in `/v1`. */
   readonly baseUrl: string;
   readonly #core: ClientCore;
-  readonly #pipeline: RequestPipeline;
   readonly #cache: SecretCacheStore | undefined;
 
   /**
@@ -84,7 +83,6 @@ export class AgentVault implements AsyncDisposable {
       clientName: "AgentVault",
     });
     this.baseUrl = this.#core.baseUrl;
-    this.#pipeline = this.#core.pipeline;
     const { cache } = options;
     if (cache !== undefined && typeof cache.read !== "function") {
       // The option used to take { ttl } itself; say what it takes now.
@@ -336,7 +334,7 @@ export class AgentVault implements AsyncDisposable {
     request: Partial<PipelineRequest> = {},
   ): Promise<unknown> {
     const call = { method, path, token: options.token, signal: options.signal, ...request };
-    return (await this.#pipeline.send(call)).body;
+    return (await this.#core.pipeline.send(call)).body;
   }
 
   /**

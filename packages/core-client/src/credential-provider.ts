@@ -3,6 +3,7 @@ import {
   AgentVaultNotFoundError,
   AgentVaultPermissionError,
 } from "./errors.js";
+import { INSPECT_CUSTOM } from "./internal/redact.js";
 import { isRetryable } from "./internal/retry-policy.js";
 
 /**
@@ -75,7 +76,6 @@ const DEFAULT_REFRESH_AFTER_MS = 5 * 60 * 1000;
 // long before asking the vault again, so an outage does not add the client's whole retry
 // budget to every model call.
 const STALE_RETRY_DELAY_MS = 30 * 1000;
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 type CachedCredential = CredentialMetadata & { readonly value: string };
 type Fetch = { readonly promise: Promise<string>; readonly forced: boolean };
@@ -110,14 +110,11 @@ export function createCredentialProvider(
   path: string,
   options: CredentialProviderOptions = {},
 ): CredentialProvider {
-  const refreshAfter = options.refreshAfter ?? DEFAULT_REFRESH_AFTER_MS;
+  const { refreshAfter = DEFAULT_REFRESH_AFTER_MS, ...readOptions } = options;
   if (!Number.isFinite(refreshAfter) || refreshAfter < 0) {
     throw new RangeError(`refreshAfter must be a number of ms ≥ 0, got ${refreshAfter}`);
   }
-  const readOptions: { token?: string; version?: number; signal?: AbortSignal } = {};
-  if (options.token !== undefined) readOptions.token = options.token;
-  if (options.version !== undefined) readOptions.version = options.version;
-  if (options.signal !== undefined) readOptions.signal = options.signal;
+  const { signal } = options;
 
   let cached: CachedCredential | undefined;
   let nextReadAt = 0;
@@ -125,25 +122,24 @@ export function createCredentialProvider(
   // Bumped by invalidate()/refresh() so that a read started earlier cannot refill the cache.
   let generation = 0;
 
-  const isExpired = (credential: CachedCredential, now: number) =>
-    credential.expiresAt !== null && now >= credential.expiresAt.getTime();
+  // A value is read again after `delay` ms, or when it expires if that comes first.
+  const readAgainIn = (delay: number, credential: CachedCredential, now: number) => {
+    nextReadAt = Math.min(now + delay, credential.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  };
 
   const read = (forced: boolean): Promise<string> => {
     const readGeneration = generation;
     const promise = vault.getSecret(path, readOptions).then(
       (secret) => {
         if (readGeneration === generation) {
-          const fetchedAt = Date.now();
+          const now = Date.now();
           cached = {
             value: secret.value,
             version: secret.version,
-            fetchedAt: new Date(fetchedAt),
+            fetchedAt: new Date(now),
             expiresAt: secret.expiresAt,
           };
-          nextReadAt = fetchedAt + refreshAfter;
-          if (secret.expiresAt !== null) {
-            nextReadAt = Math.min(nextReadAt, secret.expiresAt.getTime());
-          }
+          readAgainIn(refreshAfter, cached, now);
         }
         return secret.value;
       },
@@ -154,17 +150,15 @@ export function createCredentialProvider(
           throw error;
         }
         const now = Date.now();
+        const expiresAt = cached?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
         if (
           !forced &&
           cached !== undefined &&
-          !isExpired(cached, now) &&
-          !options.signal?.aborted &&
+          now < expiresAt &&
+          !signal?.aborted &&
           isRetryable(error)
         ) {
-          nextReadAt = now + STALE_RETRY_DELAY_MS;
-          if (cached.expiresAt !== null) {
-            nextReadAt = Math.min(nextReadAt, cached.expiresAt.getTime());
-          }
+          readAgainIn(STALE_RETRY_DELAY_MS, cached, now);
           return cached.value;
         }
         throw error;
@@ -180,14 +174,14 @@ export function createCredentialProvider(
   };
 
   const provider = (): Promise<string> => {
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (inFlight !== undefined) return inFlight.promise;
     if (cached !== undefined && Date.now() < nextReadAt) return Promise.resolve(cached.value);
     return read(false);
   };
 
   const refresh = (): Promise<string> => {
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     // Concurrent refresh() calls share one forced read; a read begun by an ordinary call
     // might return the value the caller just found to be bad, so it is not reused.
     if (inFlight?.forced) return inFlight.promise;
@@ -201,33 +195,26 @@ export function createCredentialProvider(
     inFlight = undefined;
   };
 
-  const describe = () => ({
-    path,
-    current: cached === undefined ? undefined : metadataOf(cached),
-  });
+  // A copy of what the provider knows, never the value.
+  const current = () =>
+    cached && {
+      version: cached.version,
+      fetchedAt: new Date(cached.fetchedAt.getTime()),
+      expiresAt: cached.expiresAt && new Date(cached.expiresAt.getTime()),
+    };
+  const describe = () => ({ path, current: current() });
 
   Object.defineProperties(provider, {
     name: { value: "credentialProvider" },
     path: { value: path, enumerable: true },
-    current: {
-      get: () => (cached === undefined ? undefined : metadataOf(cached)),
-      enumerable: true,
-    },
+    current: { get: current, enumerable: true },
     refresh: { value: refresh },
     invalidate: { value: invalidate },
     toString: { value: () => `[CredentialProvider ${path}]` },
     toJSON: { value: describe },
-    [INSPECT]: { value: () => `CredentialProvider ${JSON.stringify(describe())}` },
+    [INSPECT_CUSTOM]: { value: () => `CredentialProvider ${JSON.stringify(describe())}` },
   });
   return provider as CredentialProvider;
-}
-
-function metadataOf(credential: CachedCredential): CredentialMetadata {
-  return {
-    version: credential.version,
-    fetchedAt: new Date(credential.fetchedAt.getTime()),
-    expiresAt: credential.expiresAt === null ? null : new Date(credential.expiresAt.getTime()),
-  };
 }
 
 /** The token was revoked or used up, the scope no longer covers the path, or the secret is gone. */

@@ -51,17 +51,16 @@ export class AgentVaultAuthError extends AgentVaultError {
 export class AgentVaultPermissionError extends AgentVaultError {
   override readonly name: string = "AgentVaultPermissionError";
   /** The secret path that was refused, when the server said. */
-  readonly path: string | null;
+  declare readonly path: string | null;
   /** The scope that would have allowed the request, when the server said. */
-  readonly requiredScope: string | null;
+  declare readonly requiredScope: string | null;
 
   constructor(
     message: string,
     options: AgentVaultErrorOptions & { path?: string | null; requiredScope?: string | null },
   ) {
     super(message, options);
-    this.path = options.path ?? null;
-    this.requiredScope = options.requiredScope ?? null;
+    setOrNull(this, options, "path", "requiredScope");
   }
 }
 
@@ -69,17 +68,16 @@ export class AgentVaultPermissionError extends AgentVaultError {
 export class AgentVaultNotFoundError extends AgentVaultError {
   override readonly name: string = "AgentVaultNotFoundError";
   /** The path that was not found, when known. */
-  readonly path: string | null;
+  declare readonly path: string | null;
   /** The version that was asked for, or `null` for the current one. */
-  readonly version: number | null;
+  declare readonly version: number | null;
 
   constructor(
     message: string,
     options: AgentVaultErrorOptions & { path?: string | null; version?: number | null },
   ) {
     super(message, options);
-    this.path = options.path ?? null;
-    this.version = options.version ?? null;
+    setOrNull(this, options, "path", "version");
   }
 }
 
@@ -87,11 +85,11 @@ export class AgentVaultNotFoundError extends AgentVaultError {
 export class AgentVaultRateLimitError extends AgentVaultError {
   override readonly name: string = "AgentVaultRateLimitError";
   /** How long the server asked to wait, in seconds, or `null` when it did not say. */
-  readonly retryAfter: number | null;
+  declare readonly retryAfter: number | null;
 
   constructor(message: string, options: AgentVaultErrorOptions & { retryAfter?: number | null }) {
     super(message, options);
-    this.retryAfter = options.retryAfter ?? null;
+    setOrNull(this, options, "retryAfter");
   }
 }
 
@@ -102,14 +100,14 @@ export class AgentVaultRateLimitError extends AgentVaultError {
 export class AgentVaultApprovalPendingError extends AgentVaultError {
   override readonly name: string = "AgentVaultApprovalPendingError";
   /** Id of the approval request to wait for, or `null` when the server did not say. */
-  readonly approvalRequestId: string | null;
+  declare readonly approvalRequestId: string | null;
 
   constructor(
     message: string,
     options: AgentVaultErrorOptions & { approvalRequestId?: string | null },
   ) {
     super(message, options);
-    this.approvalRequestId = options.approvalRequestId ?? null;
+    setOrNull(this, options, "approvalRequestId");
   }
 }
 
@@ -167,14 +165,14 @@ export class AgentVaultValidationError extends AgentVaultError {
 export class AgentVaultConflictError extends AgentVaultError {
   override readonly name: string = "AgentVaultConflictError";
   /** The secret's current version, when the server said (412). */
-  readonly currentVersion: number | null;
+  declare readonly currentVersion: number | null;
 
   constructor(
     message: string,
     options: AgentVaultErrorOptions & { currentVersion?: number | null },
   ) {
     super(message, options);
-    this.currentVersion = options.currentVersion ?? null;
+    setOrNull(this, options, "currentVersion");
   }
 }
 
@@ -186,4 +184,14 @@ export class AgentVaultServerError extends AgentVaultError {
 /** The client is misconfigured: no credential, a bad `baseUrl`, or it was closed. */
 export class AgentVaultConfigurationError extends AgentVaultError {
   override readonly name: string = "AgentVaultConfigurationError";
+}
+
+/** Sets the fields a subclass adds from its options: each of `names`, `null` when not given. */
+function setOrNull<Options extends AgentVaultErrorOptions>(
+  error: AgentVaultError,
+  options: Options,
+  ...names: (keyof Options & string)[]
+): void {
+  for (const name of names)
+    (error as unknown as Record<string, unknown>)[name] = options[name] ?? null;
 }

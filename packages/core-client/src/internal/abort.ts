@@ -4,59 +4,59 @@
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/**
+ * Calls `listener` once when `signal` fires (at once when it already has). Returns what detaches
+ * it again: called when the work is done, so a long-lived caller signal does not collect one
+ * listener per request.
+ */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (signal?.aborted) listener();
+  else signal?.addEventListener("abort", listener, { once: true });
+  return () => signal?.removeEventListener("abort", listener);
+}
+
 /** A signal that fires when any of `signals` fires; `dispose()` detaches it again. */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
   dispose(): void;
 }
 
-/**
- * Links several optional signals into one. Unlike `AbortSignal.any`, the listeners are
- * removed on `dispose()`, so a long-lived caller signal does not collect one per request.
- */
+/** Links several optional signals into one (unlike `AbortSignal.any`, detached on `dispose()`). */
 export function linkSignals(signals: readonly (AbortSignal | undefined)[]): LinkedSignal {
   const controller = new AbortController();
-  const cleanups: (() => void)[] = [];
-  for (const signal of signals) {
-    if (signal === undefined) continue;
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    cleanups.push(() => signal.removeEventListener("abort", onAbort));
-  }
+  const detachers = signals.map((signal) =>
+    onAbort(signal, () => controller.abort(signal?.reason)),
+  );
   return {
     signal: controller.signal,
     dispose: () => {
-      for (const cleanup of cleanups) cleanup();
+      for (const detach of detachers) detach();
     },
   };
 }
 
 /**
- * Settles like `promise`, or rejects with `signal.reason` as soon as `signal` fires, even
- * when whatever produces `promise` ignores the signal (a custom `fetch`, say).
+ * Settles like `promise`, or rejects as soon as `signal` fires (with what `abandon` returns,
+ * by default the signal's reason), even when whatever produces `promise` ignores the signal
+ * (a custom `fetch`, say).
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {}); // the loser's rejection is expected; keep it from being unhandled
-    return Promise.reject(signal.reason);
-  }
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  abandon: () => unknown = () => signal.reason,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    const detach = onAbort(signal, () => {
+      promise.catch(() => {}); // the loser's rejection is expected; keep it from being unhandled
+      reject(abandon());
+    });
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        detach();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        detach();
         reject(error);
       },
     );
@@ -65,19 +65,17 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 
 /** Waits `milliseconds`; rejects with `signal.reason` as soon as `signal` fires. */
 export function abortableSleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(
       () => {
-        signal?.removeEventListener("abort", onAbort);
+        detach();
         resolve();
       },
       Math.min(milliseconds, MAX_TIMER_MS),
     );
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const detach = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    });
   });
 }

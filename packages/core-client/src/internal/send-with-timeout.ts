@@ -1,5 +1,5 @@
 import { AgentVaultAbortError, AgentVaultNetworkError, AgentVaultTimeoutError } from "../errors.js";
-import { MAX_TIMER_MS, raceAbort } from "./abort.js";
+import { MAX_TIMER_MS, onAbort, raceAbort } from "./abort.js";
 import type { BuiltRequest } from "./build-request.js";
 import { redactText } from "./redact.js";
 
@@ -39,8 +39,7 @@ export async function sendWithTimeout(
   if (signal.aborted) throw abortError(request);
   const attempt = new AbortController();
   const timer = setTimeout(() => attempt.abort(TIMED_OUT), Math.min(options.timeout, MAX_TIMER_MS));
-  const onAbort = () => attempt.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
+  const detach = onAbort(signal, () => attempt.abort(signal.reason));
   try {
     const init: RequestInit = {
       method: request.method,
@@ -66,7 +65,7 @@ export async function sendWithTimeout(
     );
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
+    detach();
   }
 }
 

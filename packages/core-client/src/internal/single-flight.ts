@@ -1,3 +1,5 @@
+import { raceAbort } from "./abort.js";
+
 interface Flight {
   readonly promise: Promise<unknown>;
   readonly controller: AbortController;
@@ -26,55 +28,34 @@ export class SingleFlight {
     abortError: () => unknown,
   ): Promise<T> {
     if (signal?.aborted) return Promise.reject(abortError());
-    let flight = this.#flights.get(key);
+    const flights = this.#flights;
+    let flight = flights.get(key);
     if (flight === undefined) {
       const controller = new AbortController();
-      const promise = task(controller.signal);
-      const created: Flight = { promise, controller, waiters: 0 };
+      const created: Flight = { promise: task(controller.signal), controller, waiters: 0 };
       const forget = () => {
-        if (this.#flights.get(key) === created) this.#flights.delete(key);
+        if (flights.get(key) === created) flights.delete(key);
       };
-      promise.then(forget, forget);
-      this.#flights.set(key, created);
+      created.promise.then(forget, forget);
+      flights.set(key, created);
       flight = created;
     }
-    flight.waiters += 1;
-    return this.#wait(key, flight, signal, abortError) as Promise<T>;
+    const joined = flight;
+    joined.waiters += 1;
+    if (signal === undefined) return joined.promise as Promise<T>;
+    return raceAbort(joined.promise as Promise<T>, signal, () => {
+      joined.waiters -= 1;
+      if (joined.waiters === 0) {
+        // Nobody wants the answer any more: stop the request, and let a new caller start afresh.
+        if (flights.get(key) === joined) flights.delete(key);
+        joined.controller.abort(signal.reason);
+      }
+      return abortError();
+    });
   }
 
   /** Number of flights in the air (for tests and diagnostics). */
   get size(): number {
     return this.#flights.size;
-  }
-
-  #wait(
-    key: string,
-    flight: Flight,
-    signal: AbortSignal | undefined,
-    abortError: () => unknown,
-  ): Promise<unknown> {
-    if (signal === undefined) return flight.promise;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        flight.waiters -= 1;
-        if (flight.waiters === 0) {
-          // Nobody wants the answer any more: stop the request, and let a new caller start afresh.
-          if (this.#flights.get(key) === flight) this.#flights.delete(key);
-          flight.controller.abort(signal.reason);
-        }
-        reject(abortError());
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      flight.promise.then(
-        (value) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      );
-    });
   }
 }
