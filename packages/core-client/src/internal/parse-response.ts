@@ -21,7 +21,7 @@ export function parseResponse(raw: RawResponse): ParsedResponse {
 }
 
 function decodeJson(text: string): unknown {
-  if (text.trim() === "") return null;
+  // An empty body (204) does not parse either.
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -45,16 +45,16 @@ export async function pollApproval(
       const started = now();
       const waitSeconds = Math.min(options.pollWaitSeconds, Math.floor(remaining / 1000));
       const request = await poll(waitSeconds, linked.signal);
-      const eligibleIn = request.eligibleAt === null ? 0 : request.eligibleAt.getTime() - now();
-      let pause: number;
-      if (request.status === "approved" && eligibleIn > 0) {
-        // Critical tier: approved, but usable only after the delay (during which it may be cancelled).
-        pause = Math.min(eligibleIn, remaining);
-      } else if (request.status !== "pending") {
-        return request;
-      } else {
-        pause = MIN_POLL_INTERVAL_MS - (now() - started);
-      }
+      const { status } = request;
+      const eligibleIn = (request.eligibleAt?.getTime() ?? 0) - now();
+      // Critical tier: approved, but usable only after the delay (during which it may be cancelled).
+      const pause =
+        status === "approved" && eligibleIn > 0
+          ? Math.min(eligibleIn, remaining)
+          : status === "pending"
+            ? MIN_POLL_INTERVAL_MS - (now() - started)
+            : undefined;
+      if (pause === undefined) return request;
       if (pause > 0) await abortableSleep(pause, linked.signal);
     }
   } catch (error) {
@@ -62,9 +62,7 @@ export async function pollApproval(
       if (error instanceof AgentVaultError) throw error;
       throw new AgentVaultAbortError(
         `Waiting for approval request ${approvalRequestId} was aborted.`,
-        {
-          code: "ABORTED",
-        },
+        { code: "ABORTED" },
       );
     }
     if (!expiry.signal.aborted) throw error;

@@ -79,18 +79,15 @@ export function resolveBaseUrl(option: string | undefined, env: Environment): st
   } catch {
     throw badBaseUrl(raw, "is not a URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw badBaseUrl(raw, "must start with https:// or http://");
-  }
-  if (url.username !== "" || url.password !== "") {
+  if (!/^https?:$/.test(url.protocol)) throw badBaseUrl(raw, "must start with https:// or http://");
+  if (url.username || url.password) {
     throw badBaseUrl(url.host, "must not hold a user name or password");
   }
-  if (url.search !== "" || url.hash !== "") {
-    throw badBaseUrl(`${url.origin}${url.pathname}`, "must not have a query or fragment");
+  if (url.search || url.hash) {
+    throw badBaseUrl(url.origin + url.pathname, "must not have a query or fragment");
   }
-  const path = url.pathname.replace(/\/+$/, "");
-  const versioned = /\/v1$/.test(path) ? path : `${path}/v1`;
-  return `${url.origin}${versioned}`;
+  // No trailing slash, and `/v1` appended unless it is there.
+  return url.origin + url.pathname.replace(/\/+$/, "").replace(/(\/v1)?$/, "/v1");
 }
 
 function badBaseUrl(shown: string, problem: string): AgentVaultConfigurationError {
@@ -105,6 +102,5 @@ function badBaseUrl(shown: string, problem: string): AgentVaultConfigurationErro
 /** Whether `baseUrl` sends credentials in clear text to another machine. */
 export function isPlainHttpToRemote(baseUrl: string): boolean {
   const url = new URL(baseUrl);
-  if (url.protocol !== "http:") return false;
-  return !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  return url.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }

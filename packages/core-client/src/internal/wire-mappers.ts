@@ -100,8 +100,8 @@ function scopedToken(wire: WireObject, value: string): ScopedToken {
     tokenId: requireString(wire, "token", "token_id", "id"),
     scope: stringOrNull(pick(wire, "scope")) ?? scopes[0] ?? "",
     scopes,
-    ttlSeconds: numberOrNull(pick(wire, "ttl_seconds")) ?? 0,
     ...readFields(wire, {
+      ttlSeconds: numberOrZero,
       expiresAt: dateOrNull,
       description: stringOrNull,
       maxUses: numberOrNull,
@@ -132,9 +132,8 @@ export function toRotationResult(body: unknown, requestedPath: string): Rotation
   return {
     path: stringOrNull(pick(wire, "path")) ?? requestedPath,
     newVersion: requireNumber(wire, "rotation", "new_version", "version"),
-    oldVersion: numberOrNull(pick(wire, "old_version")),
     expiresAt: dateOrNull(pick(wire, ...ROTATION_EXPIRES_AT_NAMES)),
-    gracePeriodSeconds: numberOrNull(pick(wire, "grace_period_seconds")) ?? 0,
+    ...readFields(wire, { oldVersion: numberOrNull, gracePeriodSeconds: numberOrZero }),
   };
 }
 
@@ -166,11 +165,11 @@ function metadataFields(wire: WireObject): SecretMetadata {
     path,
     namespace: stringOrNull(pick(wire, "namespace")) ?? path.slice(0, Math.max(lastSlash, 0)),
     key: stringOrNull(pick(wire, "key")) ?? path.slice(lastSlash + 1),
-    version: numberOrNull(pick(wire, "version")) ?? 0,
     tier: (stringOrNull(pick(wire, ...TIER_NAMES)) ?? "standard") as SecretTier,
     secretType: (stringOrNull(pick(wire, ...SECRET_TYPE_NAMES)) ?? "custom") as SecretType,
     tags: stringMap(pick(wire, ...TAGS_NAMES)),
     ...readFields(wire, {
+      version: numberOrZero,
       description: stringOrNull,
       createdAt: dateOrNull,
       updatedAt: dateOrNull,
@@ -192,8 +191,7 @@ function destinationsOrNull(value: unknown): AllowedDestination[] | null {
 function toVersionInfo(item: unknown): SecretVersionInfo {
   const wire = asWireObject(item, "a secret version");
   return {
-    version: numberOrNull(pick(wire, "version")) ?? 0,
-    ...readFields(wire, { createdAt: dateOrNull, retiredAt: dateOrNull }),
+    ...readFields(wire, { version: numberOrZero, createdAt: dateOrNull, retiredAt: dateOrNull }),
   };
 }
 
@@ -208,4 +206,8 @@ function toApproval(item: unknown): Approval {
 /** Each item of a wire list through `map`; anything but an array is an empty list. */
 function listOf<Item>(value: unknown, map: (item: unknown) => Item): Item[] {
   return Array.isArray(value) ? value.map(map) : [];
+}
+
+function numberOrZero(value: unknown): number {
+  return numberOrNull(value) ?? 0;
 }
