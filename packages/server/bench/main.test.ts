@@ -18,6 +18,7 @@ describe("pnpm bench --smoke", () => {
     const report = JSON.parse(stdout) as BenchReport;
     expect(report.rows.map((row) => row.title)).toEqual([
       "bare Fastify route (baseline)",
+      "bare Fastify route + the vault's per-request hooks",
       "GET /v1/health",
       "read by agent key",
       "read by scoped token, unlimited",
@@ -41,7 +42,10 @@ describe("pnpm bench --smoke", () => {
     }
     for (const row of report.rows) {
       if (row.title.startsWith("bare")) expect(row.queriesPerRequest, row.title).toBeNull();
-      else expect(row.queriesPerRequest, row.title).toBeGreaterThan(0);
+      // A readiness read vouches for a second (src/vault/readiness.ts): a smoke row may need none.
+      else if (row.title === "GET /v1/health") {
+        expect(row.queriesPerRequest, row.title).toBeGreaterThanOrEqual(0);
+      } else expect(row.queriesPerRequest, row.title).toBeGreaterThan(0);
     }
     expect(report.machine.cores).toBeGreaterThan(0);
   }, 180_000);

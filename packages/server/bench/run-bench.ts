@@ -16,6 +16,7 @@ const HEALTH: RequestShape = { method: "GET", path: "/v1/health", expectedStatus
 const BARE: RequestShape = { method: "GET", path: "/constant", expectedStatus: 200 };
 const BARE_FIRST = "bare Fastify route (baseline)";
 const BARE_LAST = "bare Fastify route again, at the end";
+const HOOKS = "bare Fastify route + the vault's per-request hooks";
 const PG_ONE = "PostgreSQL: read by agent key, 1 instance";
 const PG_TWO = "PostgreSQL: read by agent key, 2 instances";
 
@@ -42,10 +43,11 @@ export async function runBench(
     title: string,
     targets: Target[],
     shape: RequestShape,
-    extra: { baseline?: boolean; comparedTo?: string } = {},
+    extra: { baseline?: boolean; comparedTo?: string; queries?: false } = {},
   ) => {
     progress(title);
-    const result = await measureRow(title, targets, shape, options, extra.baseline !== true);
+    const countQueries = extra.baseline !== true && extra.queries !== false;
+    const result = await measureRow(title, targets, shape, options, countQueries);
     rows.push({
       title,
       ...result,
@@ -59,6 +61,9 @@ export async function runBench(
   try {
     const bare = await start("bare-server.ts", {});
     await row(BARE_FIRST, [bare], BARE, { baseline: true });
+    const hooks = await start("hooks-server.ts", {});
+    await row(HOOKS, [hooks], BARE, { queries: false });
+    await hooks.stop();
 
     // SQLite twice: commits on the main thread (the default), then on the writer thread.
     for (const writerThread of [false, true]) {

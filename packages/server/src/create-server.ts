@@ -28,9 +28,10 @@ import { installErrorHandlers, sendApiError, toApiError } from "./http/error-han
 import { TransportError } from "./http/error-status.js";
 import { installJsonBodyParser } from "./http/json-body-parser.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
-import { fastifyLoggerOptions, logsInfo } from "./http/logging.js";
+import { fastifyLoggerOptions } from "./http/logging.js";
 import { LongPollLimits } from "./http/long-poll-limits.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
+import { installRequestHooks } from "./http/request-hooks.js";
 import { requestIdFor } from "./http/request-id.js";
 import { type MetricsAccess, registerMetricsRoute } from "./http/routes/metrics.js";
 import { registerRoutes } from "./http/routes/register-routes.js";
@@ -255,44 +256,10 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   app.setValidatorCompiler(rejectingForbiddenText(validatorCompiler));
   app.setSerializerCompiler(compiledSerializerCompiler);
 
-  // The per-request hooks take Fastify's callback form: no promise per hook and request.
-  const logsRequests = config.logger !== undefined && config.logger !== false;
-  app.addHook("onRequest", (request, reply, done) => {
-    reply.header("x-request-id", request.id);
-    if (closingController.signal.aborted) {
-      done(new TransportError(503, "INTERNAL", "The server is shutting down; retry shortly"));
-      return;
-    }
-    done();
-  });
-  app.addHook("onResponse", (request, reply, done) => {
-    metrics.observeRequest(
-      {
-        method: request.method,
-        // The template (`/v1/secrets/*`), never the URL: labels stay few and hold no paths.
-        route: request.routeOptions.url ?? "unmatched",
-        statusCode: reply.statusCode,
-      },
-      reply.elapsedTime / 1000,
-    );
-    if (logsRequests && logsInfo(request.log)) {
-      request.log.info(
-        {
-          method: request.method,
-          url: request.url,
-          statusCode: reply.statusCode,
-          durationMs: Math.round(reply.elapsedTime),
-        },
-        "request completed",
-      );
-    }
-    done();
-  });
-  // A request still in flight when close() began gets `Connection: close`, so its keep-alive
-  // socket ends with the response instead of holding close() until the idle timeout.
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (closingController.signal.aborted) reply.header("connection", "close");
-    done(null, payload);
+  installRequestHooks(app as unknown as FastifyInstance, {
+    metrics,
+    closing: closingController.signal,
+    logsRequests: config.logger !== undefined && config.logger !== false,
   });
   app.addHook("preClose", async () => {
     closingController.abort();
