@@ -13,7 +13,7 @@ export default mergeConfig(
       env: { ASS_TEST_DATABASE: "postgres" },
       globalSetup: ["./test/helpers/postgres-global-setup.ts"],
       exclude: [
-        // kill -9 of the one SQLite process: SQLite's durability (WAL, synchronous = FULL).
+        // kill -9 of the one SQLite process: SQLite's durability (WAL, each acknowledged commit fsynced).
         // PostgreSQL's is tested with two instances in test/multi-instance.
         "test/crash.test.ts",
         // backupSqlite / restoreSqlite copy the SQLite file; PostgreSQL has pg_dump (README).

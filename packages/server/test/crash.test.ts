@@ -1,5 +1,5 @@
 // SQLite-only: a kill -9 of the one process that holds the SQLite file tests SQLite's durability
-// (WAL, synchronous = FULL), so vitest.postgres.config.ts leaves it out. On PostgreSQL the same
+// (WAL, each acknowledged commit fsynced), so vitest.postgres.config.ts leaves it out. On PostgreSQL the same
 // promise is tested with two instances, one killed: test/multi-instance/two-processes.test.ts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";

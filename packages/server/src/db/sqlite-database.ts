@@ -3,9 +3,11 @@ import { Kysely, SqliteDialect } from "kysely";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine } from "./database-engine.js";
 import { isSqliteConflict } from "./database-errors.js";
+import { DurableSqliteDialect, type StatementLog } from "./durable-sqlite-dialect.js";
 import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
 import { ThreadedSqliteDialect } from "./threaded-sqlite-dialect.js";
+import { WalSync } from "./wal-sync.js";
 
 /** Everything SQLite-specific lives here, so PostgreSQL can come in as a sibling file. */
 export type SqliteDatabaseOptions = {
@@ -25,11 +27,13 @@ export type SqliteDatabaseOptions = {
 };
 
 /**
- * Opens (creating if needed) a SQLite database tuned for durability: WAL journal,
- * `synchronous = FULL` (an acknowledged commit survives `kill -9` and power loss),
- * foreign keys on.
+ * Opens (creating if needed) a SQLite database tuned for durability: WAL journal, every
+ * acknowledged commit on disk (it survives `kill -9` and power loss), foreign keys on.
  *
- * By default everything runs on one connection on the main thread. With `writerThread: true` a
+ * By default everything runs on one connection on the main thread, with `synchronous = NORMAL`
+ * and the WAL's fsync run on libuv's thread pool before a commit's caller resumes
+ * (`durable-sqlite-dialect.ts`, `wal-sync.ts`): the event loop serves other requests during the
+ * fsync, and commits made meanwhile share the next one. With `writerThread: true` a
  * database file gets a writer thread that owns the write connection (every transaction and
  * every write, with the commit's fsync, off the event loop) and a read connection on the main
  * thread for reads outside a transaction (`threaded-sqlite-dialect.ts`); on two cores with the
@@ -39,19 +43,40 @@ export type SqliteDatabaseOptions = {
 export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Database> {
   const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
   const inMemory = options.filename === ":memory:" || options.filename === "";
-  if (inMemory || options.writerThread !== true) {
+  if (inMemory) {
     const sqlite = new BetterSqlite3(options.filename);
-    if (!inMemory) {
-      sqlite.pragma("journal_mode = WAL");
-      sqlite.pragma("synchronous = FULL");
-      sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    }
     sqlite.pragma("foreign_keys = ON");
     const prepare = statementCache(sqlite);
     return new Kysely<Database>({
       dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare } }),
       ...queryCountingConfig(),
     });
+  }
+  if (options.writerThread !== true) {
+    const sqlite = new BetterSqlite3(options.filename);
+    sqlite.pragma("journal_mode = WAL");
+    // COMMIT writes the WAL without waiting for the disk; WalSync's fsync, off the event loop,
+    // is awaited before anyone hears of the commit: as durable as FULL (see wal-sync.ts).
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    sqlite.pragma("foreign_keys = ON");
+    const cached = statementCache(sqlite);
+    const statements: StatementLog = { wrote: false, read: false };
+    const prepare = (sql: string) => {
+      const statement = cached(sql);
+      // BEGIN, COMMIT and ROLLBACK write nothing themselves: a transaction that only read
+      // waits for what it saw, not for an fsync of its own.
+      if (statement.reader || TRANSACTION_CONTROL.has(sql)) statements.read = true;
+      else statements.wrote = true;
+      return statement;
+    };
+    const dialect = new DurableSqliteDialect(
+      { database: { close: () => sqlite.close(), prepare } },
+      sqlite,
+      statements,
+      new WalSync(options.filename),
+    );
+    return new Kysely<Database>({ dialect, ...queryCountingConfig() });
   }
   let prepareReader: ((sql: string) => BetterSqlite3.Statement) | undefined;
   const dialect = new ThreadedSqliteDialect({
@@ -85,6 +110,9 @@ export const SQLITE_ENGINE: DatabaseEngine = {
   isTransientConflict: isSqliteConflict,
   lockExclusive: async () => {},
 };
+
+/** The statements Kysely's SQLite driver runs to begin and end a transaction. */
+const TRANSACTION_CONTROL = new Set(["begin", "commit", "rollback"]);
 
 /** Most distinct SQL texts kept prepared; the app issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 500;
