@@ -6,6 +6,7 @@ const entries = {
   index: "src/index.ts",
   "admin/index": "src/admin/index.ts",
   "cache/index": "src/cache/index.ts",
+  "import/index": "src/import/index.ts",
   "orchestrator/index": "src/orchestrator/index.ts",
   "sync/index": "src/sync/index.ts",
 };

@@ -9,7 +9,6 @@ import { AgentVaultConfigurationError } from "./errors.js";
 import { brokerConnection } from "./internal/broker-connection.js";
 import type { HttpMethod } from "./internal/build-request.js";
 import { ClientCore } from "./internal/client-core.js";
-import { dotenvSensitiveValues } from "./internal/dotenv-values.js";
 import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
 import { pollApproval } from "./internal/poll-approval.js";
 import type { PipelineRequest } from "./internal/request-pipeline.js";
@@ -20,9 +19,9 @@ import {
 } from "./internal/resolve-config.js";
 import { secretWriteFields } from "./internal/secret-write-fields.js";
 import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
+import { grantAccess } from "./internal/vault-access.js";
 import {
   toApprovalRequest,
-  toImportResult,
   toRotationResult,
   toScopedToken,
   toSecret,
@@ -32,7 +31,6 @@ import {
 } from "./internal/wire-mappers.js";
 import type { ApprovalRequest } from "./models/approval-request.js";
 import type { BrokerConnection } from "./models/broker-connection.js";
-import type { ImportResult } from "./models/import-result.js";
 import type { RotationResult } from "./models/rotation-result.js";
 import type { ScopedToken } from "./models/scoped-token.js";
 import type { Secret } from "./models/secret.js";
@@ -40,7 +38,6 @@ import type { SecretMetadata } from "./models/secret-metadata.js";
 import type {
   BrokerOptions,
   GetSecretOptions,
-  ImportSecretsOptions,
   ListSecretsOptions,
   RequestOptions,
   RequestTokenOptions,
@@ -92,6 +89,7 @@ export class AgentVault implements AsyncDisposable {
       );
     }
     this.#cache = cache;
+    grantAccess(this, { call: (...call) => this.#call(...call), cache });
   }
 
   /**
@@ -177,34 +175,6 @@ export class AgentVault implements AsyncDisposable {
       sensitiveValues: [newValue],
     });
     return toRotationResult(body, path);
-  }
-
-  /**
-   * Imports `.env` text (`KEY=VALUE` lines) into `namespace`: each key becomes the secret
-   * `<namespace>/<KEY>`, all or none. The tier, type, description, tags and expiry options
-   * apply to every key. Safe to retry, like `setSecret`.
-   *
-   * @example
-   * const result = await vault.importSecrets("staging/app", await readFile(".env", "utf8"));
-   * result.imported; // ["DATABASE_URL", "OPENAI_API_KEY"]
-   */
-  async importSecrets(
-    namespace: string,
-    content: string,
-    options: ImportSecretsOptions = {},
-  ): Promise<ImportResult> {
-    if (typeof namespace !== "string") throw invalid("namespace", "must be a string");
-    if (typeof content !== "string") throw invalid("content", "must be a string (.env text)");
-    try {
-      const body = await this.#call("POST", "/secrets/import", options, {
-        body: { namespace, content, ...secretWriteFields(options) },
-        sensitiveValues: dotenvSensitiveValues(content),
-      });
-      return toImportResult(body, namespace);
-    } finally {
-      // Also when the outcome is unknown (a timeout): any secret below it may have changed.
-      this.#cache?.invalidateNamespace(namespace);
-    }
   }
 
   /**

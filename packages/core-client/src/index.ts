@@ -1,6 +1,6 @@
 // The public API of @agentsecretstore/client: what an agent needs. Admin tools live in
 // @agentsecretstore/client/admin, the Orchestrator in …/orchestrator, SyncAgentVault in
-// …/sync. Everything else (src/internal/) is private.
+// …/sync, importSecrets in …/import. Everything else (src/internal/) is private.
 
 export { AgentVault } from "./agent-vault.js";
 export type { AgentVaultOptions, FetchLike } from "./agent-vault-options.js";
@@ -32,7 +32,6 @@ export type { Logger } from "./logger.js";
 export type { Approval, ApprovalRequest } from "./models/approval-request.js";
 export { ApprovalStatus } from "./models/approval-status.js";
 export type { BrokerConnection } from "./models/broker-connection.js";
-export type { ImportResult } from "./models/import-result.js";
 export type { RotationResult } from "./models/rotation-result.js";
 export type { ScopedTokenInit } from "./models/scoped-token.js";
 export { ScopedToken } from "./models/scoped-token.js";
@@ -51,7 +50,6 @@ export { PagedList } from "./paged-list.js";
 export type {
   BrokerOptions,
   GetSecretOptions,
-  ImportSecretsOptions,
   ListSecretsOptions,
   RequestOptions,
   RequestTokenOptions,

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { bundleClient } from "./support/bundle-client.js";
 
 // Goals (min+gzip; 1 kB = 1,000 bytes): an agent importing only AgentVault ships at most
-// 8 kB, the whole main entry at most 10 kB; admin, cache, orchestrator and sync code live on
-// their own entry points. The main entry meets its goal. AgentVault does not yet, so its
-// budget is a ratchet just above today's figure: lower it as the client shrinks, down to 8 kB.
-// Both shrank without a change of behaviour: fields read through readFields tables, error
-// kinds as one table per status, one #call under AgentVault's methods, one onAbort primitive.
+// 8 kB, the whole main entry at most 10 kB; admin, cache, import, orchestrator and sync code
+// live on their own entry points. The main entry meets its goal. AgentVault does not yet, so
+// its budget is a ratchet just above today's figure: lower it as the client shrinks, to 8 kB.
+// What shrank it: fields read through readFields tables, error kinds as one table per status,
+// one #call under AgentVault's methods, one onAbort primitive, importSecrets moved to /import.
 const KB = 1000;
 const BUDGETS = {
-  agentVault: 9.4 * KB,
+  agentVault: 9.2 * KB,
   mainEntry: 10 * KB,
 };
 

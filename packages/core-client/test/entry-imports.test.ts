@@ -41,7 +41,7 @@ function importGraph(entry: string) {
   return { files, external };
 }
 
-describe.each(["admin/index.ts", "cache/index.ts", "orchestrator/index.ts"])(
+describe.each(["admin/index.ts", "cache/index.ts", "import/index.ts", "orchestrator/index.ts"])(
   "the %s entry",
   (entry) => {
     const { files, external } = importGraph(resolve(SOURCE, entry));
@@ -73,8 +73,10 @@ describe("the main entry", () => {
     expect([...files].filter((file) => file.endsWith(".test.ts"))).toEqual([]);
   });
 
-  it("leaves the admin client, the cache and the orchestrator to their own entry points", () => {
+  it("leaves the admin client, the cache, the .env import and the orchestrator to their own entry points", () => {
     const names = [...files].map((file) => file.slice(SOURCE.length + 1));
+    expect(names).not.toContain("import-secrets.ts");
+    expect(names).not.toContain("internal/dotenv-values.ts");
     expect(names).not.toContain("vault-admin.ts");
     expect(names).not.toContain("orchestrator.ts");
     expect(names).not.toContain("internal/secret-cache.ts");

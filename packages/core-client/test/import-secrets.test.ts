@@ -2,7 +2,13 @@ import { inspect } from "node:util";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { createSecretCache } from "../src/cache/index.js";
-import { AgentVaultServerError, AgentVaultValidationError } from "../src/index.js";
+import { importSecrets } from "../src/import/index.js";
+import {
+  type AgentVault,
+  AgentVaultConfigurationError,
+  AgentVaultServerError,
+  AgentVaultValidationError,
+} from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
   AGENT_KEY,
@@ -40,7 +46,7 @@ describe("importSecrets", () => {
           },
         ];
       });
-    const result = await testVault().importSecrets("staging/app", DOTENV, {
+    const result = await importSecrets(testVault(), "staging/app", DOTENV, {
       tier: "sensitive",
       secretType: "api_key",
       tags: { source: "dotenv" },
@@ -73,7 +79,7 @@ describe("importSecrets", () => {
           ? [503, { error: { code: "INTERNAL", message: "try again" } }, { "retry-after": "0" }]
           : [200, { namespace: "a", imported: ["K"], imported_count: 1 }];
       });
-    await testVault({ retries: 1 }).importSecrets("a", "K=canary-value-retry");
+    await importSecrets(testVault({ retries: 1 }), "a", "K=canary-value-retry");
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(UUID);
     expect(keys[1]).toBe(keys[0]);
@@ -83,7 +89,7 @@ describe("importSecrets", () => {
     nock(ORIGIN)
       .post("/v1/secrets/import")
       .reply(200, { imported: ["A", "B", "C"] });
-    const result = await testVault().importSecrets("staging/app", "A=x1x1\nB=y2y2\nC=z3z3");
+    const result = await importSecrets(testVault(), "staging/app", "A=x1x1\nB=y2y2\nC=z3z3");
     expect(result).toEqual({
       namespace: "staging/app",
       imported: ["A", "B", "C"],
@@ -95,7 +101,7 @@ describe("importSecrets", () => {
     nock(ORIGIN, { reqheaders: { authorization: `Bearer ${CHILD_TOKEN}` } })
       .post("/v1/secrets/import")
       .reply(200, { namespace: "a", imported: ["K"], imported_count: 1 });
-    await testVault().importSecrets("a", "K=canary-value-token", { token: CHILD_TOKEN });
+    await importSecrets(testVault(), "a", "K=canary-value-token", { token: CHILD_TOKEN });
   });
 
   it("drops cached secrets below the namespace, also when the outcome is unknown", async () => {
@@ -113,10 +119,10 @@ describe("importSecrets", () => {
     const vault = testVault({ cache: createSecretCache({ ttl: 60_000 }) });
     await vault.getSecret("staging/app/KEY");
     await vault.getSecret("other/KEY");
-    await vault.importSecrets("staging", "NEW=canary-value-new1");
+    await importSecrets(vault, "staging", "NEW=canary-value-new1");
     await vault.getSecret("staging/app/KEY"); // read again: the import may have changed it
     expect(
-      await rejectionOf(vault.importSecrets("staging", "NEW=canary-value-new2")),
+      await rejectionOf(importSecrets(vault, "staging", "NEW=canary-value-new2")),
     ).toBeInstanceOf(AgentVaultServerError);
     await vault.getSecret("staging/app/KEY"); // and again after the failed one
     await vault.getSecret("other/KEY"); // outside the namespace: still cached
@@ -132,7 +138,7 @@ describe("importSecrets", () => {
           issues: [{ field: "content.line 3", message: `"${SECOND_VALUE}" rejected` }],
         },
       });
-    const error = await rejectionOf(testVault().importSecrets("staging/app", DOTENV));
+    const error = await rejectionOf(importSecrets(testVault(), "staging/app", DOTENV));
     expect(error).toBeInstanceOf(AgentVaultValidationError);
     for (const printed of [error.message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
       expect(printed).not.toContain(VALUE);
@@ -141,9 +147,17 @@ describe("importSecrets", () => {
     expect((error as AgentVaultValidationError).issues[0]?.field).toBe("content.line 3");
   });
 
+  it("refuses a vault that is not an AgentVault", async () => {
+    const error = await rejectionOf(
+      importSecrets({} as AgentVault, "staging/app", "KEY=canary-value-1"),
+    );
+    expect(error).toBeInstanceOf(AgentVaultConfigurationError);
+    expect(error.message).toContain("AgentVault");
+  });
+
   it("refuses content that is not text before sending anything", async () => {
     const error = await rejectionOf(
-      testVault().importSecrets("staging/app", { KEY: VALUE } as unknown as string),
+      importSecrets(testVault(), "staging/app", { KEY: VALUE } as unknown as string),
     );
     expect(error).toBeInstanceOf(AgentVaultValidationError);
     expect(error.message).toContain("content");

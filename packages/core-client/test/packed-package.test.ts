@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // It needs the build (`pnpm build`, which CI runs before the tests).
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
-const ENTRIES = ["", "/sync", "/admin", "/cache", "/orchestrator"];
+const ENTRIES = ["", "/sync", "/admin", "/cache", "/import", "/orchestrator"];
 
 let scratch: string;
 let installed: string;
@@ -76,6 +76,7 @@ describe("the packed client", () => {
     ) as string[];
     expect(names.length).toBeGreaterThan(0);
     if (entry === "") expect(names).toEqual(expect.arrayContaining(["AgentVault", "SecretTier"]));
+    if (entry === "/import") expect(names).toEqual(["importSecrets"]);
   });
 
   it("serves the bundled vocabulary: SecretTier and the error classes", () => {

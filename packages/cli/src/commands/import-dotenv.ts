@@ -1,4 +1,5 @@
 import { AgentVaultError, type SecretMetadata, type SecretTier } from "@agentsecretstore/client";
+import { importSecrets } from "@agentsecretstore/client/import";
 import { parseDotenv } from "@agentsecretstore/protocol";
 import { CliError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
@@ -51,7 +52,8 @@ export async function importDotenv(
   }
   const changed = parsed.entries.filter((entry) => outcomes.get(entry.key) !== "unchanged");
   if (!options.dryRun && changed.length > 0) {
-    await vault.importSecrets(
+    await importSecrets(
+      vault,
       namespace,
       formatDotenv(
         changed.map((entry) => [entry.key, entry.value]),

@@ -185,7 +185,7 @@ export class SyncAgentVault implements Disposable {
     return this.#call("rotateSecret", [path, newValue, options]) as RotationResult;
   }
 
-  /** Imports `.env` text into `namespace`, all keys or none. See `AgentVault.importSecrets`. */
+  /** Imports `.env` text into `namespace`, all keys or none. See `importSecrets` from `@agentsecretstore/client/import`. */
   importSecrets(
     namespace: string,
     content: string,

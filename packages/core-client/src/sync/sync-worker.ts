@@ -2,8 +2,10 @@
 // Started by sync-agent-vault.ts; never imported by anything else.
 import { workerData } from "node:worker_threads";
 import { AgentVault } from "../agent-vault.js";
+import { importSecrets } from "../import-secrets.js";
 import type { Logger } from "../logger.js";
 import type { SecretMetadata } from "../models/secret-metadata.js";
+import type { ImportSecretsOptions } from "../request-options.js";
 import { decodeResult, encodeError, encodeResult } from "./sync-codec.js";
 import {
   DONE,
@@ -68,7 +70,7 @@ async function invoke(vault: AgentVault, method: SyncMethod, args: unknown[]): P
     case "rotateSecret":
       return vault.rotateSecret(...(args as Parameters<AgentVault["rotateSecret"]>));
     case "importSecrets":
-      return vault.importSecrets(...(args as Parameters<AgentVault["importSecrets"]>));
+      return importSecrets(vault, ...(args as [string, string, ImportSecretsOptions?]));
     case "requestToken":
       return vault.requestToken(...(args as Parameters<AgentVault["requestToken"]>));
     case "inspectToken":

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { importSecrets } from "../../src/import/index.js";
 import { AgentVault, AgentVaultError } from "../../src/index.js";
 import { AGENT_KEY, capturingLogger, ORIGIN } from "../support/vault-fixtures.js";
 
@@ -108,7 +109,7 @@ describe("a server that echoes what the client sent", () => {
       const attempts = [
         () => vault.setSecret("app/key", VALUE),
         () => vault.rotateSecret("app/key", VALUE, { gracePeriodSeconds: 60 }),
-        () => vault.importSecrets("app", `KEY=${VALUE}\n`),
+        () => importSecrets(vault, "app", `KEY=${VALUE}\n`),
       ];
       for (const attempt of attempts) {
         const error = await attempt().then(
