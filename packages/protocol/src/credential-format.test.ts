@@ -22,6 +22,15 @@ const aroundArbitrary = fc.string({
 });
 
 describe("maskCredentials", () => {
+  it("masks every credential of every call, one text after another (its shared pattern keeps no state)", () => {
+    for (let round = 0; round < 3; round++) {
+      expect(maskCredentials("x ast_tok_a y ass_live_b", MARK)).toBe(
+        `x ast_tok_${MARK} y ass_live_${MARK}`,
+      );
+      expect(maskCredentials("ass_metrics_c", MARK)).toBe(`ass_metrics_${MARK}`);
+    }
+  });
+
   it("keeps the prefix and masks the body of each credential", () => {
     expect(maskCredentials("DELETE /v1/tokens/ast_tok_abc-DEF_1 failed", MARK)).toBe(
       "DELETE /v1/tokens/ast_tok_[REDACTED] failed",

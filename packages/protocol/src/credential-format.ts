@@ -30,8 +30,15 @@ export function credentialPattern(): RegExp {
  * credential into text at all.
  */
 export function maskCredentials(text: string, marker: string): string {
-  return text.replace(credentialPattern(), (_match, prefix: string) => prefix + marker);
+  return text.replace(MASKING_PATTERN, (_match, prefix: string) => prefix + marker);
 }
+
+/**
+ * One pattern for every {@link maskCredentials} call (it runs on each logged URL and audited
+ * text): `replace` with a global pattern starts at index 0 and leaves `lastIndex` at 0, so sharing
+ * it is safe, unlike the `exec`/`matchAll` callers of {@link credentialPattern}.
+ */
+const MASKING_PATTERN = credentialPattern();
 
 /** Whether `text` starts with a credential prefix (any case), e.g. a token sent where an id belongs. */
 export function looksLikeCredential(text: string): boolean {

@@ -17,7 +17,7 @@ const closing = new AbortController();
 installRequestHooks(app, {
   metrics: createVaultMetrics({ pendingApprovals: async () => [] }),
   closing: closing.signal,
-  logsRequests: false,
+  requestLog: null,
 });
 app.get("/constant", async () => ({ status: "ok" }));
 const url = await app.listen({ host: "127.0.0.1", port: 0 });

@@ -28,7 +28,7 @@ import { installErrorHandlers, sendApiError, toApiError } from "./http/error-han
 import { TransportError } from "./http/error-status.js";
 import { installJsonBodyParser } from "./http/json-body-parser.js";
 import { compiledSerializerCompiler } from "./http/json-serializer.js";
-import { fastifyLoggerOptions } from "./http/logging.js";
+import { fastifyLoggerOptions, requestLineLogger } from "./http/logging.js";
 import { LongPollLimits } from "./http/long-poll-limits.js";
 import { openApiDocumentTransform, openApiTransform } from "./http/openapi-transform.js";
 import { installRequestHooks } from "./http/request-hooks.js";
@@ -259,7 +259,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
   installRequestHooks(app as unknown as FastifyInstance, {
     metrics,
     closing: closingController.signal,
-    logsRequests: config.logger !== undefined && config.logger !== false,
+    requestLog: requestLineLogger(app.log, config.logger),
   });
   app.addHook("preClose", async () => {
     closingController.abort();

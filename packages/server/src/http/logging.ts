@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from "fastify";
+import type { FastifyBaseLogger, FastifyServerOptions } from "fastify";
 import type { ServerLoggerSetting } from "../server-config.js";
 import { maskCredentials } from "../vault/vault-error.js";
 
@@ -22,6 +22,34 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   "*.api_key",
   "*.admin_key",
 ];
+
+/**
+ * The paths of {@link REDACTED_LOG_PATHS} without a leading wildcard. A wildcard path makes pino's
+ * redaction clone and check every top-level field of every line (about 10 µs a line, measured:
+ * more than half of what a bare Fastify route costs); the per-request line holds only
+ * primitives (id, method, masked URL, status, duration), where no wildcard path can match.
+ */
+const REQUEST_LINE_REDACTED_PATHS = REDACTED_LOG_PATHS.filter((path) => !path.startsWith("*."));
+
+/**
+ * The logger the one line per request goes to (with the request id as `reqId`, as the request's
+ * own logger writes it), or null when requests are not logged. For the pino logger the server
+ * builds itself, a child whose redaction leaves out the wildcard paths (see above), which cannot
+ * match that line's fields; a logger instance of the caller's is used as given.
+ */
+export function requestLineLogger(
+  log: FastifyBaseLogger,
+  setting: ServerLoggerSetting | undefined,
+): FastifyBaseLogger | null {
+  if (setting === undefined || setting === false) return null;
+  if (isLoggerInstance(setting)) return log;
+  return log.child(
+    {},
+    {
+      redact: { paths: REQUEST_LINE_REDACTED_PATHS, censor: "[redacted]" },
+    },
+  );
+}
 
 /** A request URL as the log shows it: a credential put in it by mistake loses all but its prefix. */
 export function maskCredentialsInUrl(url: unknown): unknown {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { VaultMetrics } from "../metrics/vault-metrics.js";
 import { TransportError } from "./error-status.js";
 import { logsInfo } from "./logging.js";
@@ -9,8 +9,8 @@ export type RequestHooksOptions = {
   metrics: Pick<VaultMetrics, "observeRequest">;
   /** Aborted once the server begins to close. */
   closing: AbortSignal;
-  /** Write one info line per answered request (when the logger writes info). */
-  logsRequests: boolean;
+  /** Where the one info line per answered request goes (`requestLineLogger`), or null for none. */
+  requestLog: FastifyBaseLogger | null;
 };
 
 /**
@@ -21,7 +21,7 @@ export type RequestHooksOptions = {
  * them against a bare route.
  */
 export function installRequestHooks(app: FastifyInstance, options: RequestHooksOptions): void {
-  const { metrics, closing, logsRequests } = options;
+  const { metrics, closing, requestLog } = options;
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     if (closing.aborted) {
@@ -40,9 +40,10 @@ export function installRequestHooks(app: FastifyInstance, options: RequestHooksO
       },
       reply.elapsedTime / 1000,
     );
-    if (logsRequests && logsInfo(request.log)) {
-      request.log.info(
+    if (requestLog !== null && logsInfo(request.log)) {
+      requestLog.info(
         {
+          reqId: request.id,
           method: request.method,
           url: request.url,
           statusCode: reply.statusCode,
