@@ -72,6 +72,20 @@ describe("PreparedQuery", () => {
     expect(await query.execute({}, db, "a")).toEqual([{ id: "a" }]);
   });
 
+  it("keeps the constants the query binds besides its parameters", async () => {
+    await seed();
+    const query = new PreparedQuery(1, (database: Kysely<Database>, name: string) =>
+      database
+        .selectFrom("tenants")
+        .select("id")
+        .where("name", "=", name)
+        .where("key_check", "!=", "k1")
+        .orderBy("id"),
+    );
+    expect(await query.execute({}, db, "one")).toEqual([{ id: "b" }]);
+    expect(await query.execute({}, db, "two")).toEqual([{ id: "c" }]);
+  });
+
   it("refuses a query that does not bind every parameter", async () => {
     const query = new PreparedQuery(2, (database: Kysely<Database>, id: string, _unused: string) =>
       database.selectFrom("tenants").select("id").where("id", "=", id),

@@ -9,7 +9,7 @@ import type { Database } from "./schema.js";
  *
  * `build` gets one placeholder per parameter and uses each (once or more) where its value goes,
  * as a bound value; the placeholders' positions in the compiled SQL say where each call's values
- * go.
+ * go. Any other value the query binds (a constant such as the 1 of `uses + 1`) stays as built.
  */
 export class PreparedQuery<Params extends readonly unknown[], Row> {
   /** Per database (root or transaction executors share their root's dialect, hence the SQL). */
@@ -30,7 +30,8 @@ export class PreparedQuery<Params extends readonly unknown[], Row> {
       compiled = this.#compile(db);
       this.#compiled.set(owner, compiled);
     }
-    const parameters = compiled.order.map((index) => params[index]);
+    const fixed = compiled.query.parameters;
+    const parameters = compiled.order.map((index, at) => (index < 0 ? fixed[at] : params[index]));
     const result = await db.executeQuery<Row>({ ...compiled.query, parameters });
     return result.rows;
   }
@@ -39,7 +40,7 @@ export class PreparedQuery<Params extends readonly unknown[], Row> {
     const placeholders = Array.from({ length: this.arity }, (_, index) => placeholder(index));
     const query = this.build(db, ...(placeholders as unknown as Params)).compile();
     const order = query.parameters.map((value) => placeholders.indexOf(value as string));
-    if (order.some((index) => index < 0) || new Set(order).size !== this.arity) {
+    if (new Set(order.filter((index) => index >= 0)).size !== this.arity) {
       throw new Error(
         `a prepared query must use each of its ${this.arity} parameters as a bound value: ${query.sql}`,
       );

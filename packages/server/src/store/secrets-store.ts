@@ -98,6 +98,17 @@ const SECRET_WITH_CURRENT_VERSION = new PreparedQuery(
       .where("secrets.path", "=", path),
 );
 
+/** Marks a secret read (the group commit runs it once per secret read in the batch). */
+const TOUCH_ACCESSED = new PreparedQuery(
+  3,
+  (db: Kysely<Database>, tenantId: string, secretId: string, at: string) =>
+    db
+      .updateTable("secrets")
+      .set({ accessed_at: at })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", secretId),
+);
+
 /** A secret and one given version of it, in one statement. */
 const SECRET_WITH_VERSION = new PreparedQuery(
   3,
@@ -246,12 +257,7 @@ export class SecretsStore {
   }
 
   async touchAccessed(tenantId: string, secretId: string, at: string): Promise<void> {
-    await this.db
-      .updateTable("secrets")
-      .set({ accessed_at: at })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", secretId)
-      .execute();
+    await TOUCH_ACCESSED.execute(this.options.preparedFor, this.db, tenantId, secretId, at);
   }
 
   /** Destroys the secret and every version of it. */

@@ -70,7 +70,7 @@ function bindStores(
       metadataKey: options.metadataKey,
       preparedFor,
     }),
-    tokens: new TokensStore(executor),
+    tokens: new TokensStore(executor, { preparedFor }),
     principals: new PrincipalsStore(executor),
     audit: new AuditStore(executor, {
       lockChainHead: engine.rowLocks,

@@ -1,5 +1,6 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "../db/prepared-query.js";
 import type { Database, TokensTable } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
@@ -23,9 +24,44 @@ export type TokenRecord = {
   createdAt: string;
 };
 
+/** One use of a live token with uses left (the group commit runs it once per limited read). */
+const CONSUME_USE = new PreparedQuery(
+  3,
+  (db: Kysely<Database>, tenantId: string, tokenId: string, nowIso: string) =>
+    db
+      .updateTable("tokens")
+      .set((eb) => ({ uses: eb("uses", "+", 1) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
+      .returning("uses"),
+);
+
+/** `count` uses of a live token (the group commit runs it once per unlimited token). */
+const ADD_USES = new PreparedQuery(
+  4,
+  (db: Kysely<Database>, tenantId: string, tokenId: string, count: number, nowIso: string) =>
+    db
+      .updateTable("tokens")
+      .set((eb) => ({ uses: eb("uses", "+", count) }))
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", tokenId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .returning("id"),
+);
+
 /** Scoped tokens. Counting uses is one atomic statement, exact under races (docs/security.md). */
 export class TokensStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: {
+      /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
+      preparedFor: object;
+    },
+  ) {}
 
   async insert(token: TokenRecord & { tokenHash: string }): Promise<void> {
     await this.db
@@ -78,16 +114,13 @@ export class TokensStore {
    * `max_uses: 1` token get exactly one row back, on one process or several.
    */
   async consumeUse(tenantId: string, tokenId: string, nowIso: string): Promise<number | undefined> {
-    const row = await this.db
-      .updateTable("tokens")
-      .set((eb) => ({ uses: eb("uses", "+", 1) }))
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", tokenId)
-      .where("revoked_at", "is", null)
-      .where("expires_at", ">", nowIso)
-      .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
-      .returning("uses")
-      .executeTakeFirst();
+    const [row] = await CONSUME_USE.execute(
+      this.options.preparedFor,
+      this.db,
+      tenantId,
+      tokenId,
+      nowIso,
+    );
     return row?.uses;
   }
 
@@ -121,15 +154,15 @@ export class TokensStore {
     count: number,
     nowIso: string,
   ): Promise<boolean> {
-    const result = await this.db
-      .updateTable("tokens")
-      .set((eb) => ({ uses: eb("uses", "+", count) }))
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", tokenId)
-      .where("revoked_at", "is", null)
-      .where("expires_at", ">", nowIso)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const rows = await ADD_USES.execute(
+      this.options.preparedFor,
+      this.db,
+      tenantId,
+      tokenId,
+      count,
+      nowIso,
+    );
+    return rows.length > 0;
   }
 
   /** Which of these tokens are still usable (not revoked, not expired). */
