@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrokerRoute } from "../src/broker/broker-route.js";
+import { bodyOf } from "./helpers/body-of.js";
 import { createTestCa, type TestCa } from "./helpers/test-ca.js";
 import {
   bearer,
@@ -68,7 +69,7 @@ describe("a private upstream's CA", () => {
     stub.seen.length = 0;
     const refused = await callPrivate(await vaultWith({}));
     expect(refused.status).toBe(502);
-    const body = await refused.json();
+    const body = await bodyOf(refused);
     expect(body.error.code).toBe("UPSTREAM_FAILED");
     expect(body.error.message).toContain("could not be verified");
     expect(JSON.stringify(body)).not.toContain(VALUE);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, decide } from "./helpers/approvals.js";
+import { bodyOf } from "./helpers/body-of.js";
 import {
   bearer,
   createTestServer,
@@ -84,7 +85,7 @@ function charge(
 async function ask(body = BODY): Promise<string> {
   const pending = await charge({}, body);
   expect(pending.status).toBe(202);
-  const answer = await pending.json();
+  const answer = await bodyOf(pending);
   expect(answer.error.code).toBe("APPROVAL_PENDING");
   return answer.error.approval_request_id as string;
 }
@@ -121,7 +122,7 @@ describe("a per-call approval", () => {
     expect(stub.seen[0]?.body).toBe(BODY);
     const replay = await charge({ "x-approval-id": id });
     expect(replay.status).toBe(403);
-    expect((await replay.json()).error.code).toBe("APPROVAL_DENIED");
+    expect((await bodyOf(replay)).error.code).toBe("APPROVAL_DENIED");
     expect(stub.seen).toHaveLength(1);
     const shown = (await getWith(server, server.adminKey, `/v1/approvals/${id}`)).json();
     expect(shown.call.used_at).not.toBeNull();
@@ -132,7 +133,7 @@ describe("a per-call approval", () => {
     await decide(server, server.adminKey, id, "approve");
     const otherBody = await charge({ "x-approval-id": id }, BODY.replace("1200", "999999"));
     expect(otherBody.status).toBe(403);
-    expect((await otherBody.json()).error.message).toContain("another call");
+    expect((await bodyOf(otherBody)).error.message).toContain("another call");
     const otherQuery = await charge(
       { "x-approval-id": id },
       BODY,
@@ -149,7 +150,7 @@ describe("a per-call approval", () => {
     await decide(server, server.adminKey, id, "deny", "not today");
     const denied = await charge({ "x-approval-id": id });
     expect(denied.status).toBe(403);
-    expect((await denied.json()).error.code).toBe("APPROVAL_DENIED");
+    expect((await bodyOf(denied)).error.code).toBe("APPROVAL_DENIED");
     expect(stub.seen).toHaveLength(0);
   });
 
@@ -159,7 +160,7 @@ describe("a per-call approval", () => {
     server.clock.advance(601);
     const late = await charge({ "x-approval-id": id });
     expect(late.status).toBe(403);
-    expect((await late.json()).error.message).toContain("ask anew");
+    expect((await bodyOf(late)).error.message).toContain("ask anew");
     expect(stub.seen).toHaveLength(0);
   });
 
@@ -167,7 +168,7 @@ describe("a per-call approval", () => {
     const id = await ask();
     const again = await charge({ "x-approval-id": id });
     expect(again.status).toBe(202);
-    expect((await again.json()).error.approval_request_id).toBe(id);
+    expect((await bodyOf(again)).error.approval_request_id).toBe(id);
     const unknown = await charge({ "x-approval-id": "apr_does_not_exist" });
     expect(unknown.status).toBe(404);
   });
@@ -257,7 +258,7 @@ describe("a brokered call waiting for its approval", () => {
       const second = await waitingCall("second");
       expect(second.status).toBe(429);
       expect(second.headers.get("retry-after")).toBe("5");
-      expect((await second.json()).error.code).toBe("RATE_LIMITED");
+      expect((await bodyOf(second)).error.code).toBe("RATE_LIMITED");
       // The first waited out its 3 seconds and is still pending: 202, its place given back.
       expect((await first).status).toBe(202);
       expect((await waitingCall("third")).status).toBe(202);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "./helpers/approvals.js";
+import { bodyOf } from "./helpers/body-of.js";
 import {
   bearer,
   createTestServer,
@@ -109,7 +110,7 @@ describe("a secret's allowed_destinations", () => {
 
     const otherPath = await callThrough("bound/v2/models");
     expect(otherPath.status).toBe(403);
-    const body = await otherPath.json();
+    const body = await bodyOf(otherPath);
     expect(body.error).toMatchObject({
       code: "DESTINATION_NOT_ALLOWED",
       path: PATH,
@@ -119,7 +120,7 @@ describe("a secret's allowed_destinations", () => {
 
     const otherOrigin = await callThrough("other/v1/models");
     expect(otherOrigin.status).toBe(403);
-    expect((await otherOrigin.json()).error.code).toBe("DESTINATION_NOT_ALLOWED");
+    expect((await bodyOf(otherOrigin)).error.code).toBe("DESTINATION_NOT_ALLOWED");
     expect(bound.seen).toHaveLength(1);
     expect(other.seen).toHaveLength(0);
 

@@ -6,6 +6,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BrokerRoute } from "../src/broker/broker-route.js";
 import { auditEvents, decide } from "./helpers/approvals.js";
+import { bodyOf } from "./helpers/body-of.js";
 import {
   bearer,
   createTestServer,
@@ -238,7 +239,7 @@ describe("the credential broker", () => {
     seen.length = 0;
     const refused = await call(writer.body.token, "openai/v1/models");
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error).toMatchObject({
+    expect((await bodyOf(refused)).error).toMatchObject({
       code: "SCOPE_DENIED",
       required_scope: "secrets:use:production/openai/api-key",
     });
@@ -314,7 +315,7 @@ describe("the credential broker", () => {
     const issued = await token("secrets:use:production/openai/*", { max_uses: 5 });
     const unknown = await call(issued.body.token, "nope/v1/models");
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.message).toContain("openai");
+    expect((await bodyOf(unknown)).error.message).toContain("openai");
     expect((await call(issued.body.token, "openai/v1/models", { method: "DELETE" })).status).toBe(
       400,
     );
@@ -322,7 +323,7 @@ describe("the credential broker", () => {
     expect((await call(issued.body.token, "openai/v1/%2e%2e/admin")).status).toBe(400);
     expect(seen).toHaveLength(0);
     const self = await fetch(`${vault}/v1/tokens/self`, { headers: bearer(issued.body.token) });
-    expect((await self.json()).uses_remaining).toBe(5);
+    expect((await bodyOf(self)).uses_remaining).toBe(5);
   });
 
   it("bounds the request body (413) and answers an unreachable upstream with 502", async () => {
@@ -379,7 +380,7 @@ describe("the credential broker", () => {
     const started = performance.now();
     const silent = await call(issued.body.token, "slow/v1/slow");
     expect(silent.status).toBe(504);
-    expect((await silent.json()).error).toMatchObject({ code: "UPSTREAM_TIMEOUT", route: "slow" });
+    expect((await bodyOf(silent)).error).toMatchObject({ code: "UPSTREAM_TIMEOUT", route: "slow" });
     expect(performance.now() - started).toBeGreaterThanOrEqual(900);
   });
 
@@ -407,7 +408,7 @@ describe("the credential broker", () => {
     expect(pending.statusCode).toBe(202);
     const waiting = await call(pending.body.token, "gated/x");
     expect(waiting.status).toBe(202);
-    expect((await waiting.json()).error.code).toBe("APPROVAL_PENDING");
+    expect((await bodyOf(waiting)).error.code).toBe("APPROVAL_PENDING");
     expect(seen).toHaveLength(0);
     const approval = pending.body.approval_request_id as string;
     expect((await decide(server, server.adminKey, approval, "approve")).statusCode).toBe(200);

@@ -6,6 +6,7 @@ import {
   queriesExecuted,
 } from "../src/db/query-counter.js";
 import { createAdmin, decide } from "./helpers/approvals.js";
+import { bodyOf } from "./helpers/body-of.js";
 import { metricValue } from "./helpers/server-process.js";
 import {
   bearer,
@@ -84,7 +85,7 @@ describe("long-poll caps (GET /v1/approvals/{id}?wait=)", () => {
     const third = await longPoll(test.agentKey, approvalId);
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toBe("5");
-    const refused = await third.json();
+    const refused = await bodyOf(third);
     expect(refused.error).toMatchObject({ code: "RATE_LIMITED", retry_after: 5 });
     expect(refused.error.message).toContain("limits.max_long_polls_per_credential");
     // The agent's pending token is of its family: the same share, not a new one.
@@ -101,14 +102,14 @@ describe("long-poll caps (GET /v1/approvals/{id}?wait=)", () => {
     const full = await longPoll(approver.adminKey, approvalId);
     expect(full.status).toBe(503);
     expect(full.headers.get("retry-after")).toBe("5");
-    const busy = await full.json();
+    const busy = await bodyOf(full);
     expect(busy.error).toMatchObject({ code: "RATE_LIMITED", retry_after: 5 });
     expect(busy.error.message).toContain("limits.max_long_polls");
 
     expect((await decide(test, approver.adminKey, approvalId, "approve")).statusCode).toBe(200);
     for (const answer of await Promise.all([...agentWaits, adminWait])) {
       expect(answer.status).toBe(200);
-      expect((await answer.json()).status).toBe("approved");
+      expect((await bodyOf(answer)).status).toBe("approved");
     }
     expect(await waiting(test)).toBe(0);
   });
@@ -127,7 +128,7 @@ describe("long-poll caps (GET /v1/approvals/{id}?wait=)", () => {
     await untilWaiting(test, 0);
     const again = await longPoll(test.agentKey, approvalId, 1);
     expect(again.status).toBe(200);
-    expect((await again.json()).status).toBe("pending");
+    expect((await bodyOf(again)).status).toBe("pending");
   });
 
   it("cost no database work while idle: 20 waiters re-read nothing until a decision wakes them", async () => {
@@ -147,7 +148,7 @@ describe("long-poll caps (GET /v1/approvals/{id}?wait=)", () => {
     expect(queriesExecuted() - before).toBe(0);
     expect((await decide(test, test.adminKey, approvalId, "approve")).statusCode).toBe(200);
     for (const answer of await Promise.all(waits)) {
-      expect((await answer.json()).status).toBe("approved");
+      expect((await bodyOf(answer)).status).toBe("approved");
     }
   });
 });
