@@ -78,7 +78,9 @@ describe.each([
   ["on the writer thread", true],
 ])("a kill -9 during a burst of writes, SQLite committing %s", (_mode, writerThread) => {
   it("loses no acknowledged write and leaves a verifiable audit chain", {
-    timeout: 60_000,
+    // Two server processes (tsx) start one after the other, and a burst of writes: over a
+    // minute on a busy two-core machine.
+    timeout: 180_000,
   }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), "ass-crash-"));
     const first = await startChild(dataDir, writerThread);
