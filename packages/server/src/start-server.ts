@@ -341,6 +341,13 @@ async function startOnce(options: StartServerOptions, mayRetry: boolean): Promis
         : { agentGrantSeconds: options.agentGrantSeconds }),
     });
   } catch (error) {
+    // Another process on this data folder stored its first keys (its master.key is written
+    // before they commit) after this one found no master.key. Its database is in use: leave it,
+    // and start once more with the key now in the file.
+    if (error instanceof MasterKeyMismatchError && loaded === null) {
+      if (mayRetry) return startOnce(options, false);
+      throw error;
+    }
     await undoDataDir();
     throw error;
   }

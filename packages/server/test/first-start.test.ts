@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createServer as createNetServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +98,33 @@ describe("a first start", () => {
     const again = await start({ port: 0, dataDir, keysFile });
     expect(again.firstStart).toBeNull();
     expect(await readFile(keysFile, "utf8")).toBe("ASS_ADMIN_KEY=earlier\n");
+  });
+});
+
+describe("a data folder whose master.key has gone", () => {
+  it("is refused with what to do, and its database is left as it was", async () => {
+    folder = await mkdtemp(join(tmpdir(), "ass-first-start-"));
+    const first = await start({ port: 0, dataDir: folder });
+    const agentKey = first.firstStart?.agentKey ?? "";
+    await first.close();
+    const keyFile = join(folder, "master.key");
+    const kept = join(folder, "master.key.kept");
+    await rename(keyFile, kept);
+    const database = await readFile(join(folder, "vault.db"));
+
+    await expect(start({ port: 0, dataDir: folder })).rejects.toThrow(
+      /does not match this vault's keyring.*ASS_MASTER_KEY or restore its master.key/,
+    );
+    expect(await readFile(join(folder, "vault.db"))).toEqual(database);
+
+    await rm(keyFile, { force: true });
+    await rename(kept, keyFile);
+    const again = await start({ port: 0, dataDir: folder });
+    expect(again.firstStart).toBeNull();
+    const listing = await fetch(`${again.baseUrl}/secrets`, {
+      headers: { authorization: `Bearer ${agentKey}` },
+    });
+    expect(listing.status).toBe(200);
   });
 });
 
