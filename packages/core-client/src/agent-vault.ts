@@ -104,9 +104,7 @@ export class AgentVault implements AsyncDisposable {
     const query = { version: options.version };
     const load = async () => toSecret(await this.#call("GET", url, options, { query }), path);
     if (this.#cache === undefined) return load();
-    const credentialId = this.#core.credentialIdentity.idFor(
-      this.#core.credentialFor(options.token),
-    );
+    const credentialId = this.#core.credentialIdentity.idFor(this.#core.credential(options.token));
     return this.#cache.read(
       { path, version: options.version, credentialId },
       load,
@@ -280,7 +278,7 @@ export class AgentVault implements AsyncDisposable {
    * const openai = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: headers.authorization.slice(7) });
    */
   broker(route: string, options: BrokerOptions = {}): BrokerConnection {
-    return brokerConnection(this.baseUrl, route, this.#core.credentialFor(options.token));
+    return brokerConnection(this.baseUrl, route, this.#core.credential(options.token));
   }
 
   /**

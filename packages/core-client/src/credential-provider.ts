@@ -77,9 +77,6 @@ const DEFAULT_REFRESH_AFTER_MS = 5 * 60 * 1000;
 // budget to every model call.
 const STALE_RETRY_DELAY_MS = 30 * 1000;
 
-type CachedCredential = CredentialMetadata & { readonly value: string };
-type Fetch = { readonly promise: Promise<string>; readonly forced: boolean };
-
 /**
  * Create a credential provider for the secret at `path`.
  *
@@ -116,32 +113,30 @@ export function createCredentialProvider(
   }
   const { signal } = options;
 
-  let cached: CachedCredential | undefined;
+  // What was read last (a copy of its fields, never the reader's object) and when.
+  let cached: { value: string; version: number; expiresAt: Date | null } | undefined;
+  let fetchedAt = 0;
   let nextReadAt = 0;
-  let inFlight: Fetch | undefined;
+  let inFlight: Promise<string> | undefined;
+  let inFlightForced = false;
   // Bumped by invalidate()/refresh() so that a read started earlier cannot refill the cache.
   let generation = 0;
 
   // A value is read again after `delay` ms, or when it expires if that comes first.
-  const readAgainIn = (delay: number, credential: CachedCredential, now: number) => {
-    nextReadAt = Math.min(now + delay, credential.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  const readAgainIn = (delay: number, now: number) => {
+    nextReadAt = Math.min(now + delay, cached?.expiresAt?.getTime() ?? Infinity);
   };
 
   const read = (forced: boolean): Promise<string> => {
     const readGeneration = generation;
     const promise = vault.getSecret(path, readOptions).then(
-      (secret) => {
+      ({ value, version, expiresAt }) => {
         if (readGeneration === generation) {
-          const now = Date.now();
-          cached = {
-            value: secret.value,
-            version: secret.version,
-            fetchedAt: new Date(now),
-            expiresAt: secret.expiresAt,
-          };
-          readAgainIn(refreshAfter, cached, now);
+          cached = { value, version, expiresAt };
+          fetchedAt = Date.now();
+          readAgainIn(refreshAfter, fetchedAt);
         }
-        return secret.value;
+        return value;
       },
       (error: unknown) => {
         if (readGeneration !== generation) throw error;
@@ -150,24 +145,23 @@ export function createCredentialProvider(
           throw error;
         }
         const now = Date.now();
-        const expiresAt = cached?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
         if (
           !forced &&
           cached !== undefined &&
-          now < expiresAt &&
+          now < (cached.expiresAt?.getTime() ?? Infinity) &&
           !signal?.aborted &&
           isRetryable(error)
         ) {
-          readAgainIn(STALE_RETRY_DELAY_MS, cached, now);
+          readAgainIn(STALE_RETRY_DELAY_MS, now);
           return cached.value;
         }
         throw error;
       },
     );
-    const entry: Fetch = { promise, forced };
-    inFlight = entry;
+    inFlight = promise;
+    inFlightForced = forced;
     const clear = () => {
-      if (inFlight === entry) inFlight = undefined;
+      if (inFlight === promise) inFlight = undefined;
     };
     promise.then(clear, clear);
     return promise;
@@ -175,7 +169,7 @@ export function createCredentialProvider(
 
   const provider = (): Promise<string> => {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (inFlight !== undefined) return inFlight.promise;
+    if (inFlight !== undefined) return inFlight;
     if (cached !== undefined && Date.now() < nextReadAt) return Promise.resolve(cached.value);
     return read(false);
   };
@@ -184,7 +178,7 @@ export function createCredentialProvider(
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Concurrent refresh() calls share one forced read; a read begun by an ordinary call
     // might return the value the caller just found to be bad, so it is not reused.
-    if (inFlight?.forced) return inFlight.promise;
+    if (inFlight !== undefined && inFlightForced) return inFlight;
     generation += 1;
     return read(true);
   };
@@ -199,7 +193,7 @@ export function createCredentialProvider(
   const current = () =>
     cached && {
       version: cached.version,
-      fetchedAt: new Date(cached.fetchedAt.getTime()),
+      fetchedAt: new Date(fetchedAt),
       expiresAt: cached.expiresAt && new Date(cached.expiresAt.getTime()),
     };
   const describe = () => ({ path, current: current() });

@@ -35,7 +35,8 @@ export class AgentVaultError extends Error {
   readonly requestId: string | null;
 
   constructor(message: string, options: AgentVaultErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error takes its `cause` from the options (and nothing else from them).
+    super(message, options);
     this.code = options.code;
     this.status = options.status ?? null;
     this.requestId = options.requestId ?? null;
@@ -115,11 +116,11 @@ export class AgentVaultApprovalPendingError extends AgentVaultError {
 export class AgentVaultApprovalTimeoutError extends AgentVaultError {
   override readonly name: string = "AgentVaultApprovalTimeoutError";
   /** Id of the approval request that is still pending. */
-  readonly approvalRequestId: string;
+  declare readonly approvalRequestId: string;
 
   constructor(message: string, options: AgentVaultErrorOptions & { approvalRequestId: string }) {
     super(message, options);
-    this.approvalRequestId = options.approvalRequestId;
+    setOrNull(this, options, "approvalRequestId");
   }
 }
 

@@ -4,7 +4,7 @@ import { type Logger, silentLogger } from "../logger.js";
 import type { OnWait } from "../retry-wait.js";
 import { CredentialIdentity } from "./credential-identity.js";
 import { checkNumber } from "./option-checks.js";
-import { RequestPipeline } from "./request-pipeline.js";
+import { type PipelineConfig, RequestPipeline } from "./request-pipeline.js";
 import { type Environment, isPlainHttpToRemote, resolveBaseUrl } from "./resolve-config.js";
 import { safeLogger } from "./safe-logger.js";
 
@@ -35,52 +35,46 @@ export interface ClientCoreSetup {
 /**
  * What every client is built on: option checks, the base URL, a redacting logger, the one
  * request pipeline, and closing. Each public client holds one and adds its resource methods.
+ * It is its pipeline's configuration, too.
  */
-export class ClientCore {
+export class ClientCore implements PipelineConfig {
   /** Normalised: no trailing slash, ending in `/v1`. */
   readonly baseUrl: string;
   /** Per-attempt limit, in ms. */
   readonly timeout: number;
+  /** Retries after the first attempt. */
+  readonly retries: number;
   readonly logger: Logger;
+  readonly fetch: FetchLike;
+  readonly onWait: OnWait | undefined;
   readonly credentialIdentity = new CredentialIdentity();
-  readonly pipeline: RequestPipeline;
   readonly #setup: ClientCoreSetup;
   readonly #closer = new AbortController();
+  /** Fires on `close()`: aborts everything in flight. */
+  readonly closeSignal: AbortSignal = this.#closer.signal;
+  readonly pipeline: RequestPipeline;
 
   /** Throws `AgentVaultConfigurationError` for a malformed `baseUrl` or option; sends nothing. */
   constructor(options: ClientCoreOptions, setup: ClientCoreSetup) {
     this.#setup = setup;
     this.baseUrl = resolveBaseUrl(options.baseUrl, setup.env);
     this.timeout = checkNumber(options.timeout ?? DEFAULT_TIMEOUT_MS, "timeout", 1);
-    const retries = checkNumber(options.retries ?? DEFAULT_RETRIES, "retries", 0, true);
+    this.retries = checkNumber(options.retries ?? DEFAULT_RETRIES, "retries", 0, true);
     this.logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     if (isPlainHttpToRemote(this.baseUrl)) {
       const message =
         "vault baseUrl is plain http to a remote host: credentials travel unencrypted";
       this.logger.warn(message, { baseUrl: this.baseUrl });
     }
-    this.pipeline = new RequestPipeline({
-      baseUrl: this.baseUrl,
-      // Looked up at each call (not captured now), so that a fetch installed later is used.
-      fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
-      timeout: this.timeout,
-      retries,
-      logger: this.logger,
-      credential: (override) => this.credentialFor(override),
-      closeSignal: this.#closer.signal,
-      credentialIdentity: this.credentialIdentity,
-      onWait: options.onWait,
-    });
-  }
-
-  /** Whether `close()` was called. */
-  get closed(): boolean {
-    return this.#closer.signal.aborted;
+    // Looked up at each call (not captured now), so that a fetch installed later is used.
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.onWait = options.onWait;
+    this.pipeline = new RequestPipeline(this);
   }
 
   /** The credential for a call: `override` when given, else the client's own (or throws). */
-  credentialFor(override: string | undefined): string {
-    if (this.closed) {
+  credential(override: string | undefined): string {
+    if (this.closeSignal.aborted) {
       throw new AgentVaultConfigurationError(
         `This ${this.#setup.clientName} was closed; create a new one.`,
         { code: "CLIENT_CLOSED" },
@@ -96,7 +90,7 @@ export class ClientCore {
    * whether this call closed it (`false` when it was closed already).
    */
   close(): boolean {
-    if (this.closed) return false;
+    if (this.closeSignal.aborted) return false;
     this.#closer.abort();
     this.credentialIdentity.clear();
     return true;

@@ -18,7 +18,6 @@ export interface PollApprovalOptions {
   /** Longest single long-poll, in seconds. */
   readonly pollWaitSeconds: number;
   readonly signal?: AbortSignal | undefined;
-  readonly now?: (() => number) | undefined;
 }
 
 // A server that ignores `?wait=` answers at once; never ask more often than this (ms).
@@ -34,25 +33,24 @@ export async function pollApproval(
   options: PollApprovalOptions,
 ): Promise<ApprovalRequest> {
   const { approvalRequestId, timeout, signal } = options;
-  const now = options.now ?? Date.now;
-  const deadline = now() + timeout;
+  const deadline = Date.now() + timeout;
   // The deadline aborts whatever is in progress (a poll, a pause); that becomes the timeout error.
   const expiry = new AbortController();
   const timer = setTimeout(() => expiry.abort(), Math.min(timeout, MAX_TIMER_MS));
   const linked = linkSignals([signal, expiry.signal]);
   try {
-    for (let remaining = timeout; remaining > 0; remaining = deadline - now()) {
-      const started = now();
+    for (let remaining = timeout; remaining > 0; remaining = deadline - Date.now()) {
+      const started = Date.now();
       const waitSeconds = Math.min(options.pollWaitSeconds, Math.floor(remaining / 1000));
       const request = await poll(waitSeconds, linked.signal);
       const { status } = request;
-      const eligibleIn = (request.eligibleAt?.getTime() ?? 0) - now();
+      const eligibleIn = (request.eligibleAt?.getTime() ?? 0) - Date.now();
       // Critical tier: approved, but usable only after the delay (during which it may be cancelled).
       const pause =
         status === "approved" && eligibleIn > 0
           ? Math.min(eligibleIn, remaining)
           : status === "pending"
-            ? MIN_POLL_INTERVAL_MS - (now() - started)
+            ? MIN_POLL_INTERVAL_MS - (Date.now() - started)
             : undefined;
       if (pause === undefined) return request;
       if (pause > 0) await abortableSleep(pause, linked.signal);
