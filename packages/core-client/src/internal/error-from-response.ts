@@ -12,7 +12,7 @@ import {
   AgentVaultValidationError,
 } from "../errors.js";
 import { redactText } from "./redact.js";
-import { numberOrNull, pick, stringOrNull, type WireObject } from "./wire-fields.js";
+import { isWireObject, numberOrNull, pick, stringOrNull, type WireObject } from "./wire-fields.js";
 
 /** Everything known about a failed response. */
 export interface ErrorResponse {
@@ -154,10 +154,7 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
   // if one slipped through it must not reach logs (or the stack trace) via this error.
   // Fields are cleaned too: they reach logs through inspect().
   const clean = (text: string) => redactText(text, response.sensitiveValues);
-  const text: Text = (value) => {
-    const found = stringOrNull(value);
-    return found === null ? null : clean(found);
-  };
+  const text: Text = (value) => (typeof value === "string" ? clean(value) : null);
   const code =
     stringOrNull(details.code) ??
     (status === 202
@@ -184,10 +181,7 @@ export function errorFromResponse(response: ErrorResponse): AgentVaultError {
 
 /** The `error` object of an error body (or the body itself for servers that skip the wrapper). */
 function errorDetails(body: unknown): WireObject {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
-  const wrapped = (body as WireObject).error;
-  if (typeof wrapped === "object" && wrapped !== null && !Array.isArray(wrapped)) {
-    return { ...(body as WireObject), ...(wrapped as WireObject) };
-  }
-  return body as WireObject;
+  if (!isWireObject(body)) return {};
+  const wrapped = body.error;
+  return isWireObject(wrapped) ? { ...body, ...wrapped } : body;
 }

@@ -3,11 +3,14 @@ import { AgentVaultError } from "../errors.js";
 /** A decoded JSON object from the wire (snake_case fields). */
 export type WireObject = Readonly<Record<string, unknown>>;
 
+/** Whether `value` is a JSON object (not `null`, not an array). */
+export function isWireObject(value: unknown): value is WireObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Narrows `value` to a JSON object, or throws `INVALID_RESPONSE` naming what was expected. */
 export function asWireObject(value: unknown, what: string): WireObject {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    return value as WireObject;
-  }
+  if (isWireObject(value)) return value;
   throw unexpectedShape(what);
 }
 
@@ -74,7 +77,7 @@ export function stringArray(value: unknown): string[] {
 
 export function stringMap(value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return result;
+  if (!isWireObject(value)) return result;
   for (const [key, item] of Object.entries(value)) {
     if (typeof item === "string") result[key] = item;
   }

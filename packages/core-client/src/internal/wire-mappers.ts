@@ -190,9 +190,7 @@ function destinationsOrNull(value: unknown): AllowedDestination[] | null {
 
 function toVersionInfo(item: unknown): SecretVersionInfo {
   const wire = asWireObject(item, "a secret version");
-  return {
-    ...readFields(wire, { version: numberOrZero, createdAt: dateOrNull, retiredAt: dateOrNull }),
-  };
+  return readFields(wire, { version: numberOrZero, createdAt: dateOrNull, retiredAt: dateOrNull });
 }
 
 function toApproval(item: unknown): Approval {
