@@ -6,10 +6,14 @@ import { bundleClient } from "./support/bundle-client.js";
 // live on their own entry points. The main entry meets its goal. AgentVault does not yet, so
 // its budget is a ratchet just above today's figure: lower it as the client shrinks, to 8 kB.
 // What shrank it: fields read through readFields tables, error kinds as one table per status,
-// one #call under AgentVault's methods, one onAbort primitive, importSecrets moved to /import.
+// one #call under AgentVault's methods, one onAbort primitive, importSecrets moved to /import,
+// the ClientCore as its pipeline's configuration, a leaner credential provider.
+// What 8 kB would take (measured at 9.08 kB): its two largest methods off the class, as
+// importSecrets went to /import: credential() (createCredentialProvider(vault, path) does the
+// same; 0.56 kB) and waitForApproval() (0.54 kB); together 1.11 kB, giving 7.98 kB.
 const KB = 1000;
 const BUDGETS = {
-  agentVault: 9.2 * KB,
+  agentVault: 9.1 * KB,
   mainEntry: 10 * KB,
 };
 
