@@ -79,4 +79,19 @@ describe("generateId", () => {
     expect(id).toMatch(/^tok_[0-9a-f]{32}$/);
     expect(generateId("tok_")).not.toBe(id);
   });
+
+  it("starts each id with its time, so that newer ids sort after older ones", async () => {
+    const before = Date.now();
+    const first = generateId("evt_");
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = generateId("evt_");
+    expect(Number.parseInt(first.slice(4, 16), 16)).toBeGreaterThanOrEqual(before);
+    expect(Number.parseInt(first.slice(4, 16), 16)).toBeLessThanOrEqual(Date.now());
+    expect(second > first).toBe(true);
+  });
+
+  it("draws fresh randomness for every id, across refills of its pool", () => {
+    const ids = Array.from({ length: 2000 }, () => generateId("evt_").slice(16));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });

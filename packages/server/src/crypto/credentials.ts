@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from "node:crypto";
 
 import { CREDENTIAL_PREFIXES, type CredentialKind } from "@agentsecretstore/protocol";
 
@@ -56,9 +56,27 @@ export function hashesEqual(a: string, b: string): boolean {
 }
 
 /**
- * A new random id such as `tok_` + 32 hex characters (16 random bytes). Ids are not secrets; they
- * are unguessable only so that they leak nothing about how many records exist.
+ * A new id such as `tok_` + 32 hex characters: the creation time in milliseconds (12 hex), then
+ * 10 random bytes. Ids are not secrets; they are unguessable only so that they leak nothing about
+ * how many records exist. Starting with the time, the ids of new rows land at the end of their
+ * unique index instead of on a random page of it: a group commit of 20 audit events writes a few
+ * index pages, not 20.
  */
 export function generateId(prefix: string): string {
-  return prefix + randomBytes(16).toString("hex");
+  return prefix + Date.now().toString(16).padStart(12, "0") + randomHex(ID_RANDOM_BYTES);
+}
+
+const ID_RANDOM_BYTES = 10;
+/** Random bytes drawn from the system in one call and handed out in slices (ids are hot). */
+const idRandomPool = Buffer.alloc(4096);
+let idRandomOffset = idRandomPool.length;
+
+function randomHex(bytes: number): string {
+  if (idRandomOffset + bytes > idRandomPool.length) {
+    randomFillSync(idRandomPool);
+    idRandomOffset = 0;
+  }
+  const hex = idRandomPool.toString("hex", idRandomOffset, idRandomOffset + bytes);
+  idRandomOffset += bytes;
+  return hex;
 }
