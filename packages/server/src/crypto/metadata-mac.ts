@@ -84,16 +84,26 @@ function instant(value: string | null): string | null {
  * rows encode to the same bytes.
  */
 function mac(key: Buffer, kind: string, fields: readonly (string | null)[]): string {
-  const parts: Buffer[] = [Buffer.from(`agentsecretstore/metadata/${kind}/v1`, "utf8")];
+  const label = LABELS.get(kind) ?? Buffer.from(`agentsecretstore/metadata/${kind}/v1`, "utf8");
+  LABELS.set(kind, label);
+  let length = label.length;
+  for (const field of fields) length += 4 + (field === null ? 0 : Buffer.byteLength(field, "utf8"));
+  // One buffer and one update: each call into the HMAC costs more than the bytes it hashes.
+  const bytes = Buffer.allocUnsafe(length);
+  let at = label.copy(bytes, 0);
   for (const field of fields) {
-    const bytes = field === null ? EMPTY : Buffer.from(field, "utf8");
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32BE(field === null ? NULL_LENGTH : bytes.length);
-    parts.push(length, bytes);
+    if (field === null) {
+      at = bytes.writeUInt32BE(NULL_LENGTH, at);
+      continue;
+    }
+    const written = bytes.write(field, at + 4, "utf8");
+    bytes.writeUInt32BE(written, at);
+    at += 4 + written;
   }
-  // One update: each call into the HMAC costs more than the bytes it hashes.
-  return createHmac("sha256", key).update(Buffer.concat(parts)).digest("hex");
+  return createHmac("sha256", key).update(bytes).digest("hex");
 }
 
-const EMPTY = Buffer.alloc(0);
+/** The label bytes of each kind, made once. */
+const LABELS = new Map<string, Buffer>();
+
 const NULL_LENGTH = 0xffffffff;
