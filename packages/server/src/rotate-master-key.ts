@@ -288,6 +288,7 @@ async function retireOldKeys(
     const audit = new AuditStore(trx, {
       lockChainHead: engine.rowLocks,
       chainKey: deriveKey(keyring.vaultKey, "audit"),
+      preparedFor: {},
     });
     await audit.append(
       systemAuditEvent({

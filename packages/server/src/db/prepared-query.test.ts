@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PreparedQuery } from "./prepared-query.js";
+import { PreparedQueriesBySize, PreparedQuery } from "./prepared-query.js";
 import type { Database } from "./schema.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 
@@ -93,5 +93,56 @@ describe("PreparedQuery", () => {
     await expect(query.execute({}, db, "a", "b")).rejects.toThrow(
       /must use each of its 2 parameters/,
     );
+  });
+});
+
+describe("PreparedQueriesBySize", () => {
+  const db = openSqliteDatabase({ filename: ":memory:" });
+  afterEach(async () => {
+    await sql`drop table if exists tenants`.execute(db);
+  });
+
+  const idsIn = (made: number[]) =>
+    new PreparedQueriesBySize<{ id: string }>(3, (items) => {
+      made.push(items);
+      return new PreparedQuery(items, (database: Kysely<Database>, ...ids: unknown[]) =>
+        database
+          .selectFrom("tenants")
+          .select("id")
+          .where("id", "in", ids as string[])
+          .orderBy("id"),
+      );
+    });
+
+  it("runs a list of any length in chunks, making one query per size once", async () => {
+    await sql`create table tenants (id text primary key, name text not null, key_check text not null, created_at text not null, metrics_token_hash text)`.execute(
+      db,
+    );
+    const ids = ["a", "b", "c", "d", "e", "f", "g"];
+    for (const id of ids) {
+      await sql`insert into tenants (id, name, key_check, created_at) values (${id}, 'n', 'k', 'now')`.execute(
+        db,
+      );
+    }
+    const made: number[] = [];
+    const query = idsIn(made);
+    const owner = {};
+    const asked = ["g", "a", "x", "c", "e", "b", "f"];
+    const rows = await query.executeChunked(owner, db, asked, (chunk) => chunk);
+    expect(rows.map((row) => row.id).sort()).toEqual(["a", "b", "c", "e", "f", "g"]);
+    // 7 items in chunks of 3: sizes 3 and 1 made once each, the second chunk of 3 reuses its query.
+    expect(made).toEqual([3, 1]);
+    expect(await query.executeChunked(owner, db, ["d", "e"], (chunk) => chunk)).toEqual([
+      { id: "d" },
+      { id: "e" },
+    ]);
+    expect(made).toEqual([3, 1, 2]);
+    expect(await query.executeChunked(owner, db, [], (chunk) => chunk)).toEqual([]);
+  });
+
+  it("refuses a size it does not take", () => {
+    const query = idsIn([]);
+    expect(() => query.forSize(0)).toThrow(/1 to 3 items, not 0/);
+    expect(() => query.forSize(4)).toThrow(RangeError);
   });
 });

@@ -53,3 +53,49 @@ export class PreparedQuery<Params extends readonly unknown[], Row> {
 function placeholder(index: number): string {
   return `\u0000prepared-query-parameter-${index}\u0000`;
 }
+
+/**
+ * One {@link PreparedQuery} per number of items (1 to `maxItems`), each made and compiled on first
+ * use: for statements whose SQL grows with a list (a multi-row insert, an `in (…)` list), so that
+ * a list of any length runs as prepared statements of at most `maxItems` items each.
+ */
+export class PreparedQueriesBySize<Row> {
+  readonly #bySize = new Map<number, PreparedQuery<readonly unknown[], Row>>();
+
+  constructor(
+    /** The longest list one statement takes; longer lists go in chunks of this size. */
+    readonly maxItems: number,
+    private readonly make: (items: number) => PreparedQuery<readonly unknown[], Row>,
+  ) {}
+
+  /** The prepared query for `items` items (1 to `maxItems`). */
+  forSize(items: number): PreparedQuery<readonly unknown[], Row> {
+    if (!Number.isInteger(items) || items < 1 || items > this.maxItems) {
+      throw new RangeError(`a prepared list takes 1 to ${this.maxItems} items, not ${items}`);
+    }
+    let query = this.#bySize.get(items);
+    if (query === undefined) {
+      query = this.make(items);
+      this.#bySize.set(items, query);
+    }
+    return query;
+  }
+
+  /**
+   * Runs `list` in chunks of at most `maxItems`: `paramsOf(chunk)` gives each chunk's parameters
+   * in the order the query of its size expects. Rows of all chunks, in order.
+   */
+  async executeChunked<Item>(
+    owner: object,
+    db: Kysely<Database>,
+    list: readonly Item[],
+    paramsOf: (chunk: readonly Item[]) => readonly unknown[],
+  ): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (let start = 0; start < list.length; start += this.maxItems) {
+      const chunk = list.slice(start, start + this.maxItems);
+      rows.push(...(await this.forSize(chunk.length).execute(owner, db, ...paramsOf(chunk))));
+    }
+    return rows;
+  }
+}

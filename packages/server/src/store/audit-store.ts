@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { type AuditEventContent, GENESIS_HASH, hashAuditEvent } from "../audit/hash-chain.js";
 import { maskAuditContent } from "../audit/mask-audit-content.js";
+import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn } from "./json-column.js";
 
@@ -36,7 +37,12 @@ export type AuditFilter = {
 export class AuditStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: { lockChainHead: boolean; chainKey: Buffer },
+    private readonly options: {
+      lockChainHead: boolean;
+      chainKey: Buffer;
+      /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
+      preparedFor: object;
+    },
   ) {}
 
   /** Appends one event to its tenant's chain. Must run inside a transaction. */
@@ -75,21 +81,17 @@ export class AuditStore {
     tenantId: string,
     contents: readonly AuditEventContent[],
   ): Promise<{ content: AuditEventContent; record: AuditEventRecord }[]> {
-    if (this.options.lockChainHead) {
+    const { lockChainHead, preparedFor } = this.options;
+    if (lockChainHead) {
       // Make sure the head row exists, so that FOR UPDATE below always has a row to queue on:
       // two instances appending a tenant's first events then wait for each other, not fork.
-      await this.db
-        .insertInto("audit_heads")
-        .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
-        .onConflict((conflict) => conflict.column("tenant_id").doNothing())
-        .execute();
+      await ENSURE_HEAD.execute(preparedFor, this.db, tenantId);
     }
-    const head = await this.db
-      .selectFrom("audit_heads")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .$if(this.options.lockChainHead, (query) => query.forUpdate())
-      .executeTakeFirst();
+    const [head] = await (lockChainHead ? HEAD_FOR_UPDATE : HEAD).execute(
+      preparedFor,
+      this.db,
+      tenantId,
+    );
     let prevHash = head?.hash ?? GENESIS_HASH;
     let seq = head?.seq ?? 0;
     const appended = contents.map((content) => {
@@ -107,24 +109,16 @@ export class AuditStore {
       prevHash = hash;
       return { content, record };
     });
-    for (let index = 0; index < appended.length; index += INSERT_CHUNK) {
-      await this.db
-        .insertInto("audit_events")
-        .values(appended.slice(index, index + INSERT_CHUNK).map(({ record }) => toRow(record)))
-        .execute();
-    }
-    if (head === undefined) {
-      await this.db
-        .insertInto("audit_heads")
-        .values({ tenant_id: tenantId, seq, hash: prevHash })
-        .execute();
-    } else {
-      await this.db
-        .updateTable("audit_heads")
-        .set({ seq, hash: prevHash })
-        .where("tenant_id", "=", tenantId)
-        .execute();
-    }
+    await INSERT_EVENTS.executeChunked(preparedFor, this.db, appended, (chunk) =>
+      chunk.flatMap(({ record }) => rowValues(record)),
+    );
+    await (head === undefined ? INSERT_HEAD : UPDATE_HEAD).execute(
+      preparedFor,
+      this.db,
+      tenantId,
+      seq,
+      prevHash,
+    );
     return appended;
   }
 
@@ -206,29 +200,92 @@ export class AuditStore {
   }
 }
 
-/** Rows per INSERT: 16 columns each stays far below both engines' limits on parameters. */
-const INSERT_CHUNK = 200;
+type AuditRow = Database["audit_events"];
 
-function toRow(record: AuditEventRecord): Database["audit_events"] {
-  return {
-    tenant_id: record.tenantId,
-    seq: record.seq,
-    id: record.id,
-    at: record.at,
-    event: record.event,
-    actor_type: record.actorType,
-    actor_id: record.actorId,
-    token_id: record.tokenId,
-    path: record.path,
-    version: record.version,
-    ip: record.ip,
-    outcome: record.outcome,
-    request_id: record.requestId,
-    detail: record.detail === null ? null : JSON.stringify(record.detail),
-    prev_hash: record.prevHash,
-    hash: record.hash,
-  };
+/** The columns of an event row, in the order {@link rowValues} gives their values. */
+const AUDIT_COLUMNS = [
+  "tenant_id",
+  "seq",
+  "id",
+  "at",
+  "event",
+  "actor_type",
+  "actor_id",
+  "token_id",
+  "path",
+  "version",
+  "ip",
+  "outcome",
+  "request_id",
+  "detail",
+  "prev_hash",
+  "hash",
+] as const satisfies readonly (keyof AuditRow)[];
+
+function rowValues(record: AuditEventRecord): unknown[] {
+  return [
+    record.tenantId,
+    record.seq,
+    record.id,
+    record.at,
+    record.event,
+    record.actorType,
+    record.actorId,
+    record.tokenId,
+    record.path,
+    record.version,
+    record.ip,
+    record.outcome,
+    record.requestId,
+    record.detail === null ? null : JSON.stringify(record.detail),
+    record.prevHash,
+    record.hash,
+  ];
 }
+
+// The append's statements, prepared once per database (db/prepared-query.ts): a batch of the
+// group commit runs them for every read, so building them anew would cost more than running them.
+const ENSURE_HEAD = new PreparedQuery(1, (db: Kysely<Database>, tenantId: string) =>
+  db
+    .insertInto("audit_heads")
+    .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
+    .onConflict((conflict) => conflict.column("tenant_id").doNothing()),
+);
+const headQuery = (forUpdate: boolean) =>
+  new PreparedQuery(1, (db: Kysely<Database>, tenantId: string) =>
+    db
+      .selectFrom("audit_heads")
+      .select(["seq", "hash"])
+      .where("tenant_id", "=", tenantId)
+      .$if(forUpdate, (query) => query.forUpdate()),
+  );
+const HEAD = headQuery(false);
+const HEAD_FOR_UPDATE = headQuery(true);
+const INSERT_HEAD = new PreparedQuery(
+  3,
+  (db: Kysely<Database>, tenantId: string, seq: number, hash: string) =>
+    db.insertInto("audit_heads").values({ tenant_id: tenantId, seq, hash }),
+);
+const UPDATE_HEAD = new PreparedQuery(
+  3,
+  (db: Kysely<Database>, tenantId: string, seq: number, hash: string) =>
+    db.updateTable("audit_heads").set({ seq, hash }).where("tenant_id", "=", tenantId),
+);
+/** Rows per INSERT: 16 columns each stays far below both engines' limits on parameters. */
+const INSERT_EVENTS = new PreparedQueriesBySize(
+  64,
+  (rows) =>
+    new PreparedQuery(rows * AUDIT_COLUMNS.length, (db: Kysely<Database>, ...values: unknown[]) =>
+      db.insertInto("audit_events").values(
+        Array.from({ length: rows }, (_, row) => {
+          const at = row * AUDIT_COLUMNS.length;
+          return Object.fromEntries(
+            AUDIT_COLUMNS.map((column, index) => [column, values[at + index]]),
+          ) as unknown as AuditRow;
+        }),
+      ),
+    ),
+);
 
 function toEvent(row: Database["audit_events"]): AuditEventRecord {
   const detail = parseJsonColumn<AuditDetail | null>(row.detail, null);

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
@@ -23,7 +24,13 @@ export type AdminRecord = {
 
 /** Tenants, agents and admins: the principals that hold long-lived keys (stored as HMACs only). */
 export class PrincipalsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: {
+      /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
+      preparedFor: object;
+    } = { preparedFor: {} },
+  ) {}
 
   /** Inserts a tenant; the operator's (at first start) also carries the metrics token's hash. */
   async insertTenant(tenant: TenantRecord & { metricsTokenHash?: string }): Promise<void> {
@@ -249,14 +256,12 @@ export class PrincipalsStore {
     tenantId: string,
     ids: readonly string[],
   ): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom(table)
-      .select(["id", "key_hash"])
-      .where("tenant_id", "=", tenantId)
-      .where("id", "in", [...ids])
-      .where("deleted_at", "is", null)
-      .execute();
+    const rows = await LIVE_KEY_HASHES[table].executeChunked(
+      this.options.preparedFor,
+      this.db,
+      ids,
+      (chunk) => [tenantId, ...chunk],
+    );
     return new Map(rows.map((row) => [row.id, row.key_hash]));
   }
 
@@ -319,3 +324,22 @@ function toAdmin(row: Database["admins"]): AdminRecord {
     createdAt: row.created_at,
   };
 }
+
+/** Most ids in one existence check: a group commit checks every cached principal it holds. */
+const LIVE_CHECK_IDS = 16;
+
+/** The existence check of the group commit (`liveKeyHashes`), prepared per table and list size. */
+const liveKeyHashesIn = (table: "agents" | "admins") =>
+  new PreparedQueriesBySize<{ id: string; key_hash: string }>(
+    LIVE_CHECK_IDS,
+    (count) =>
+      new PreparedQuery(1 + count, (db: Kysely<Database>, tenantId: unknown, ...ids: unknown[]) =>
+        db
+          .selectFrom(table)
+          .select(["id", "key_hash"])
+          .where("tenant_id", "=", tenantId as string)
+          .where("id", "in", ids as string[])
+          .where("deleted_at", "is", null),
+      ),
+  );
+const LIVE_KEY_HASHES = { agents: liveKeyHashesIn("agents"), admins: liveKeyHashesIn("admins") };

@@ -71,10 +71,11 @@ function bindStores(
       preparedFor,
     }),
     tokens: new TokensStore(executor, { preparedFor }),
-    principals: new PrincipalsStore(executor),
+    principals: new PrincipalsStore(executor, { preparedFor }),
     audit: new AuditStore(executor, {
       lockChainHead: engine.rowLocks,
       chainKey: options.auditKey,
+      preparedFor,
     }),
     approvals: new ApprovalsStore(executor),
     idempotency: new IdempotencyStore(executor),

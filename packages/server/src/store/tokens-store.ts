@@ -1,6 +1,6 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
-import { PreparedQuery } from "../db/prepared-query.js";
+import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database, TokensTable } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
@@ -40,6 +40,23 @@ const CONSUME_USE = new PreparedQuery(
 );
 
 /** `count` uses of a live token (the group commit runs it once per unlimited token). */
+/** The group commit's check that cached tokens are still live, per list size (≤ 16 ids). */
+const LIVE_TOKENS = new PreparedQueriesBySize<{ id: string }>(
+  16,
+  (count) =>
+    new PreparedQuery(
+      2 + count,
+      (db: Kysely<Database>, tenantId: unknown, nowIso: unknown, ...ids: unknown[]) =>
+        db
+          .selectFrom("tokens")
+          .select("id")
+          .where("tenant_id", "=", tenantId as string)
+          .where("id", "in", ids as string[])
+          .where("revoked_at", "is", null)
+          .where("expires_at", ">", nowIso as string),
+    ),
+);
+
 const ADD_USES = new PreparedQuery(
   4,
   (db: Kysely<Database>, tenantId: string, tokenId: string, count: number, nowIso: string) =>
@@ -171,15 +188,12 @@ export class TokensStore {
     tokenIds: readonly string[],
     nowIso: string,
   ): Promise<Set<string>> {
-    if (tokenIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom("tokens")
-      .select("id")
-      .where("tenant_id", "=", tenantId)
-      .where("id", "in", [...tokenIds])
-      .where("revoked_at", "is", null)
-      .where("expires_at", ">", nowIso)
-      .execute();
+    const rows = await LIVE_TOKENS.executeChunked(
+      this.options.preparedFor,
+      this.db,
+      tokenIds,
+      (chunk) => [tenantId, nowIso, ...chunk],
+    );
     return new Set(rows.map((row) => row.id));
   }
 

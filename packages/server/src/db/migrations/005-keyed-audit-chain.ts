@@ -37,6 +37,7 @@ export function keyedAuditChainMigration(options: KeyedAuditChainOptions): Migra
         const audit = new AuditStore(executor, {
           lockChainHead: options.rowLocks,
           chainKey: auditKey,
+          preparedFor: {},
         });
         await rechainLegacyAudit(audit, auditKey, () => new Date());
       };
