@@ -46,19 +46,14 @@ import { createDataAccess } from "./store/stores.js";
 import { loadSettledApproval } from "./vault/approval-decisions.js";
 import { ApprovalTimers } from "./vault/approval-timers.js";
 import { createVaultContext, type VaultContext } from "./vault/vault-context.js";
+import { type VaultServer, vaultServerOf } from "./vault-server.js";
 import { createWebhookOutbox, operatorWebhookOf } from "./webhooks/create-webhook-outbox.js";
 
 /** 64 KiB: docs/protocol.md's default for a secret value. */
 const DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
 
-/** The Fastify app {@link createServer} returns, with the first start's credentials if any. */
-export type VaultServer = FastifyInstance & {
-  /** Keys created because the database was empty (shown once), else null. */
-  readonly firstStart: FirstStartCredentials | null;
-};
-
 /**
- * Builds the vault's Fastify app: opens the database, runs migrations, creates the default tenant
+ * Builds the vault server: opens the database, runs migrations, creates the default tenant
  * and keys on an empty database, and registers every route. Call `listen()` to serve, or
  * `inject()` to test without a socket; `close()` waits for in-flight requests, then closes the
  * database.
@@ -248,8 +243,8 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     perAddress: config.limits?.maxConnectionsPerAddress ?? 256,
   });
   log = app.log;
-  app.decorate("firstStart", { getter: () => firstStart });
-  firstKeysAfterListen.set(app, async (beforeCreate) => {
+  const vaultServer = vaultServerOf(app as unknown as FastifyInstance, () => firstStart);
+  firstKeysAfterListen.set(vaultServer, async (beforeCreate) => {
     firstStart = await bootstrapVault({ ...context, beforeCreate });
     return firstStart;
   });
@@ -323,7 +318,7 @@ export async function createServer(config: ServerConfig): Promise<VaultServer> {
     registerMetricsRoute(app, { metrics, access: metricsAccess(config, context) });
   // Events an earlier run left undelivered go out now; new ones as they commit.
   webhooks.deliverer.start();
-  return app as unknown as VaultServer;
+  return vaultServer;
 }
 
 /** Who may scrape `/metrics` (see `MetricsSettings`). */
@@ -344,7 +339,7 @@ const firstKeysAfterListen = new WeakMap<object, CreateFirstKeys>();
 /**
  * For `startServer`, which builds the app with `bootstrap: false` so that nothing is created before
  * the port is bound: creates the first keys now (or checks the master key against existing data),
- * and sets `app.firstStart`. `beforeCreate` runs in the same transaction just before the keys are
+ * and sets the server's `firstStart`. `beforeCreate` runs in the same transaction just before the keys are
  * made; what it throws rolls them back.
  */
 export function createFirstKeys(

@@ -60,7 +60,7 @@ export {
   startOptionsFromConfig,
 } from "./config/start-options-from-config.js";
 export type { ConsoleSettings } from "./console/console-settings.js";
-export { createServer, type VaultServer } from "./create-server.js";
+export { createServer } from "./create-server.js";
 export { MasterKeyError } from "./crypto/master-key.js";
 export type {
   DatabaseConfig,
@@ -101,3 +101,4 @@ export {
   type StartServerOptions,
   startServer,
 } from "./start-server.js";
+export type { InjectedResponse, InjectRequest, VaultServer } from "./vault-server.js";

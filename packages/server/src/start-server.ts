@@ -1,9 +1,8 @@
 import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { MasterKeyMismatchError } from "./bootstrap.js";
-import { createFirstKeys, createServer, type VaultServer } from "./create-server.js";
+import { createFirstKeys, createServer } from "./create-server.js";
 import {
   generateMasterKey,
   type LoadedMasterKey,
@@ -31,6 +30,7 @@ import type {
   TlsOptions,
   WebhookDeliverySettings,
 } from "./server-config.js";
+import type { VaultServer } from "./vault-server.js";
 
 /** Options of {@link startServer} (what `ass server` passes). */
 export type StartServerOptions = {
@@ -140,8 +140,8 @@ export type StartServerOptions = {
 
 /** A listening vault. */
 export type RunningServer = {
-  /** The Fastify app (for `inject()` and hooks). */
-  app: FastifyInstance;
+  /** The vault server (for `inject()`). */
+  app: VaultServer;
   /** The origin it serves, e.g. `http://127.0.0.1:8787`. */
   url: string;
   /** `url` + `/v1`: what clients take as `baseUrl` (`ASS_BASE_URL`). */

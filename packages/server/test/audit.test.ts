@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
 import { createDatabase } from "../src/db/create-database.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import {
   bearer,

@@ -3,8 +3,9 @@ import { readFile } from "node:fs/promises";
 import { connect, createServer as createNetServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
 import { READINESS_FRESH_MS } from "../src/vault/readiness.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { createTestSchema, TEST_POSTGRES_URL } from "./helpers/test-database.js";
 import { createTestServer } from "./helpers/test-server.js";
 

@@ -3,7 +3,8 @@
 // instance whose cache has not heard of it (the commit that answers a read confirms the principal).
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { deleteAdmin } from "./helpers/approvals.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import {

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
 import { type RunningServer, startServer } from "../src/start-server.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { freshDatabaseConfig, startServerDatabase } from "./helpers/test-database.js";
 import {
   bearer,

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
 import { openSecretValue, SealedValueError } from "../src/crypto/envelope.js";
 import { deriveKey } from "../src/crypto/keys.js";
 import { createDatabase } from "../src/db/create-database.js";
 import { createDataAccess } from "../src/store/stores.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import { bearer } from "./helpers/test-server.js";
 

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { LookupAddress, lookup } from "node:dns";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../src/create-server.js";
+import { createServer } from "../src/create-server.js";
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "../src/index.js";
 import type { ServerConfig } from "../src/server-config.js";
+import type { VaultServer } from "../src/vault-server.js";
 import { decide } from "./helpers/approvals.js";
 import { freshDatabaseConfig } from "./helpers/test-database.js";
 import {

@@ -1,5 +1,5 @@
-import type { LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
+import type { InjectedResponse } from "../../src/vault-server.js";
 import { bearer, type TestServer } from "../helpers/test-server.js";
 
 /** Obviously fake values: no real provider key looks like these. */
@@ -16,7 +16,7 @@ export async function send(
     headers?: Record<string, string>;
     remoteAddress?: string;
   } = {},
-): Promise<LightMyRequestResponse> {
+): Promise<InjectedResponse> {
   return server.app.inject({
     method,
     url,
@@ -30,7 +30,7 @@ export async function send(
 
 /** Asserts the API's error shape with `code` and returns the error body. */
 export function expectError(
-  response: LightMyRequestResponse,
+  response: InjectedResponse,
   status: number,
   code: string,
 ): Record<string, unknown> {
@@ -41,7 +41,7 @@ export function expectError(
 }
 
 /** A 4xx with the error shape and a message, never a 5xx or a stack trace. */
-export function expectClientError(response: LightMyRequestResponse): void {
+export function expectClientError(response: InjectedResponse): void {
   expect(response.statusCode, response.body).toBeGreaterThanOrEqual(400);
   expect(response.statusCode, response.body).toBeLessThan(500);
   const body = response.json() as { error: { code: string; message: string } };

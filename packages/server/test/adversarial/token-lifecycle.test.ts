@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import type { LightMyRequestResponse } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import type { InjectedResponse } from "../../src/vault-server.js";
 import { createAdmin, deleteAdmin } from "../helpers/approvals.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import {
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** What an attacker can compare between two refusals: status, body and header names. */
-function fingerprint(response: LightMyRequestResponse) {
+function fingerprint(response: InjectedResponse) {
   const headers = Object.keys(response.headers)
     .filter((name) => !["x-request-id", "date", "content-length"].includes(name))
     .sort();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type VaultServer } from "../../src/create-server.js";
+import { createServer } from "../../src/create-server.js";
 import type { ServerConfig } from "../../src/server-config.js";
+import type { VaultServer } from "../../src/vault-server.js";
 import { freshDatabaseConfig } from "./test-database.js";
 
 /** A clock tests can move: `clock.advance(seconds)`. */

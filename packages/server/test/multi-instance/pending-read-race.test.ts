@@ -1,7 +1,8 @@
 // Two app instances on one PostgreSQL schema (PostgreSQL-only; runs in the "server" project).
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../../src/create-server.js";
+import { createServer } from "../../src/create-server.js";
+import type { VaultServer } from "../../src/vault-server.js";
 import { createTestSchema } from "../helpers/test-database.js";
 import { bearer, UNTHROTTLED } from "../helpers/test-server.js";
 

@@ -4,9 +4,10 @@ import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type VaultServer } from "../../src/create-server.js";
+import { createServer } from "../../src/create-server.js";
 import { openPostgresDatabase } from "../../src/db/postgres-database.js";
 import { WebhookStore } from "../../src/store/webhook-store.js";
+import type { VaultServer } from "../../src/vault-server.js";
 import { createTestSchema } from "../helpers/test-database.js";
 import { bearer, UNTHROTTLED } from "../helpers/test-server.js";
 
