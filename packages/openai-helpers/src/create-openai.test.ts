@@ -1,4 +1,3 @@
-import { createCredentialProvider } from "@agentsecretstore/client";
 import { AuthenticationError } from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startOpenAIStub } from "../test/openai-stub.js";
@@ -16,18 +15,10 @@ function memoryVault(initial: string) {
       state.value = value;
       state.version += 1;
     },
-    credential(path: string, options: { token?: string } = {}) {
-      return createCredentialProvider(
-        {
-          getSecret: async (_path: string, readOptions?: { token?: string }) => {
-            state.reads += 1;
-            state.tokens.push(readOptions?.token);
-            return { value: state.value, version: state.version, expiresAt: null };
-          },
-        },
-        path,
-        options,
-      );
+    async getSecret(_path: string, readOptions?: { token?: string }) {
+      state.reads += 1;
+      state.tokens.push(readOptions?.token);
+      return { value: state.value, version: state.version, expiresAt: null };
     },
   };
 }

@@ -1,9 +1,15 @@
-import type { CredentialProvider, CredentialProviderOptions } from "@agentsecretstore/client";
+import {
+  type CredentialProvider,
+  type CredentialProviderOptions,
+  createCredentialProvider,
+  type SecretReader,
+} from "@agentsecretstore/client";
 
-/** Anything that makes credential providers: an `AgentVault`, or a subagent's client holding only a token. */
-export type CredentialSource = {
-  credential(path: string, options?: CredentialProviderOptions): CredentialProvider;
-};
+/**
+ * The vault client the key is read with: an `AgentVault`, or a subagent's client holding only a
+ * token (only its `getSecret()` is used).
+ */
+export type CredentialSource = SecretReader;
 
 /** Where an OpenAI key lives in the vault, and how to read it. */
 export type VaultKeyOptions = {
@@ -36,5 +42,5 @@ export function openAIKeyProvider(options: VaultKeyOptions): CredentialProvider 
   const providerOptions: CredentialProviderOptions = {};
   if (options.token !== undefined) providerOptions.token = options.token;
   if (options.refreshAfter !== undefined) providerOptions.refreshAfter = options.refreshAfter;
-  return options.vault.credential(options.path, providerOptions);
+  return createCredentialProvider(options.vault, options.path, providerOptions);
 }
