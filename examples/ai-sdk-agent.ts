@@ -12,7 +12,7 @@ import {
   vaultRedactionMiddleware,
   vaultToolsContext,
 } from "@agentsecretstore/ai-sdk";
-import { AgentVault } from "@agentsecretstore/client";
+import { AgentVault, createCredentialProvider } from "@agentsecretstore/client";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, stepCountIs, wrapLanguageModel } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
 
   // A real provider call: @ai-sdk/openai gets its key from the vault, request by request.
   const openai = vaultProvider(createOpenAI, {
-    credential: vault.credential("production/openai/api-key"),
+    credential: createCredentialProvider(vault, "production/openai/api-key"),
     registry,
     settings: { baseURL: openaiStub.baseURL },
   });

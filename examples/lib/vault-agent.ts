@@ -1,4 +1,4 @@
-import type { AgentVault } from "@agentsecretstore/client";
+import { type AgentVault, createCredentialProvider } from "@agentsecretstore/client";
 import {
   lazyChatModel,
   type SecretRegistry,
@@ -32,9 +32,11 @@ export type VaultAgentOptions = {
  */
 export function createVaultAgent(options: VaultAgentOptions) {
   const { vault, registry, model, tools, checkpointer } = options;
-  const lazyModel = lazyChatModel(() => model, vault.credential("production/openai/api-key"), {
-    registry,
-  });
+  const lazyModel = lazyChatModel(
+    () => model,
+    createCredentialProvider(vault, "production/openai/api-key"),
+    { registry },
+  );
   return createAgent({
     model: lazyModel,
     tools,

@@ -37,7 +37,7 @@ export interface KeyedFetchOptions {
  * option, a log or an error of this function.
  *
  * @example
- * const apiKey = vault.credential("production/openai/api-key");
+ * const apiKey = createCredentialProvider(vault, "production/openai/api-key");
  * const openai = createOpenAI({ apiKey: "vault", fetch: keyedFetch(apiKey, { placeholder: "vault" }) });
  */
 export function keyedFetch(

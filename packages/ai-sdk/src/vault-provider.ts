@@ -26,8 +26,9 @@ export type SettingsOf<Factory extends ProviderFactory> = NonNullable<Parameters
 /** Options of {@link vaultProvider}. */
 export interface VaultProviderOptions<Settings> {
   /**
-   * Where the API key comes from: `vault.credential("production/openai/api-key", { token })`,
-   * or any function returning the key (with `refresh()` to bypass its cache after a 401).
+   * Where the API key comes from: `createCredentialProvider(vault, "production/openai/api-key",
+   * { token })` from `@agentsecretstore/client`, or any function returning the key (with
+   * `refresh()` to bypass its cache after a 401).
    */
   credential: ApiKeyProvider;
   /**
@@ -54,7 +55,10 @@ export interface VaultProviderOptions<Settings> {
  *
  * @example
  * import { createOpenAI } from "@ai-sdk/openai";
- * const openai = vaultProvider(createOpenAI, { credential: vault.credential("production/openai/api-key"), registry });
+ * const openai = vaultProvider(createOpenAI, {
+ *   credential: createCredentialProvider(vault, "production/openai/api-key"),
+ *   registry,
+ * });
  * const { text } = await generateText({ model: openai("gpt-4o-mini"), prompt });
  */
 export function vaultProvider<Factory extends ProviderFactory>(
@@ -63,7 +67,7 @@ export function vaultProvider<Factory extends ProviderFactory>(
 ): ReturnType<Factory> {
   if (typeof options?.credential !== "function") {
     throw new TypeError(
-      "vaultProvider needs a credential: vault.credential(path, { token }) or a function returning the key",
+      "vaultProvider needs a credential: createCredentialProvider(vault, path, { token }) from @agentsecretstore/client, or a function returning the key",
     );
   }
   const settings = (options.settings ?? {}) as KeyedProviderSettings;

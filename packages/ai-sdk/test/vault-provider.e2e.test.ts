@@ -1,3 +1,4 @@
+import { createCredentialProvider } from "@agentsecretstore/client";
 import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
@@ -37,7 +38,7 @@ describe("vaultProvider with @ai-sdk/openai", () => {
   it("reads the key on the first request, not when the provider is made", async () => {
     const registry = new SecretRegistry();
     let reads = 0;
-    const credential = vault.agent.credential(PATH);
+    const credential = createCredentialProvider(vault.agent, PATH);
     const counted = Object.assign(
       async () => {
         reads += 1;
@@ -62,7 +63,7 @@ describe("vaultProvider with @ai-sdk/openai", () => {
 
   it("recovers from a rotation: the 401 makes it read the key again and resend once", async () => {
     const openai = vaultProvider(createOpenAI, {
-      credential: vault.agent.credential(PATH),
+      credential: createCredentialProvider(vault.agent, PATH),
       registry: new SecretRegistry(),
       settings: { baseURL: stub.baseURL },
     });
@@ -82,7 +83,7 @@ describe("vaultProvider with @ai-sdk/openai", () => {
   it("puts the key where a provider wants it: x-api-key style headers work the same", async () => {
     const seen: Array<string | null> = [];
     const openai = vaultProvider(createOpenAI, {
-      credential: vault.agent.credential(PATH),
+      credential: createCredentialProvider(vault.agent, PATH),
       registry: new SecretRegistry(),
       settings: {
         baseURL: stub.baseURL,
@@ -97,6 +98,8 @@ describe("vaultProvider with @ai-sdk/openai", () => {
   });
 
   it("refuses to be made without a credential", () => {
-    expect(() => vaultProvider(createOpenAI, {} as never)).toThrow(/needs a credential/);
+    expect(() => vaultProvider(createOpenAI, {} as never)).toThrow(
+      /needs a credential: createCredentialProvider\(vault, path, \{ token \}\) from @agentsecretstore\/client/,
+    );
   });
 });

@@ -219,4 +219,10 @@ describe("lazyChatModel", () => {
     expect(result.messages.at(-1)?.content).toBe("It is sunny in Oslo.");
     expect(seenKeys).toEqual([KEY_V1]);
   });
+
+  it("refuses a credential that is not a function, saying how to make one", () => {
+    expect(() => lazyChatModel(openAI, "fake-model-key" as never)).toThrow(
+      /needs a credential provider: createCredentialProvider\(vault, path, \{ token \}\) from @agentsecretstore\/client/,
+    );
+  });
 });

@@ -111,7 +111,7 @@ export class LazyChatModel<Model extends BaseChatModel = BaseChatModel> extends 
     }
     if (typeof credential !== "function") {
       throw new TypeError(
-        "lazyChatModel needs a credential provider: vault.credential(path, { token })",
+        "lazyChatModel needs a credential provider: createCredentialProvider(vault, path, { token }) from @agentsecretstore/client, or { vault, broker, token }",
       );
     }
     this.#session = new ModelSession(build, credential, options.registry ?? defaultSecretRegistry);
@@ -219,7 +219,7 @@ export class LazyChatModel<Model extends BaseChatModel = BaseChatModel> extends 
  * @example
  * const model = lazyChatModel(
  *   (apiKey) => new ChatOpenAI({ apiKey, model: "gpt-4o-mini" }),
- *   vault.credential("production/openai/api-key", { token }),
+ *   createCredentialProvider(vault, "production/openai/api-key", { token }),
  * );
  * const agent = createAgent({ model, tools });
  *

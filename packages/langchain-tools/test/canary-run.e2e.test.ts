@@ -1,4 +1,5 @@
 import { SecretRegistry } from "@agentsecretstore/agent-tools";
+import { createCredentialProvider } from "@agentsecretstore/client";
 import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
@@ -83,9 +84,11 @@ describe("a canary run", () => {
         { name: "rotate_secret", args: { path: "production/service/token", generate: {} } },
       ])
       .respond(new AIMessage("Service checked, webhook secret stored, token rotated."));
-    const model = lazyChatModel(() => fake, vault.agent.credential("production/model/api-key"), {
-      registry,
-    });
+    const model = lazyChatModel(
+      () => fake,
+      createCredentialProvider(vault.agent, "production/model/api-key"),
+      { registry },
+    );
     const agent = createAgent({
       model,
       tools,

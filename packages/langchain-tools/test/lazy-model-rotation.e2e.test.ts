@@ -1,4 +1,5 @@
 import { SecretRegistry } from "@agentsecretstore/agent-tools";
+import { createCredentialProvider } from "@agentsecretstore/client";
 import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { HumanMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
@@ -38,7 +39,7 @@ const sentKeys = () =>
 
 describe("lazyChatModel with a key from the vault", () => {
   it("recovers from a rotation by refreshing the key after the model API's 401", async () => {
-    const model = lazyChatModel(openAI, vault.agent.credential(KEY_PATH), {
+    const model = lazyChatModel(openAI, createCredentialProvider(vault.agent, KEY_PATH), {
       registry: new SecretRegistry(),
     });
     await model.invoke("before the rotation");
@@ -54,9 +55,11 @@ describe("lazyChatModel with a key from the vault", () => {
   });
 
   it("rebuilds the model without a failed request when the provider re-reads the key", async () => {
-    const model = lazyChatModel(openAI, vault.agent.credential(KEY_PATH, { refreshAfter: 0 }), {
-      registry: new SecretRegistry(),
-    });
+    const model = lazyChatModel(
+      openAI,
+      createCredentialProvider(vault.agent, KEY_PATH, { refreshAfter: 0 }),
+      { registry: new SecretRegistry() },
+    );
     await model.invoke("before the rotation");
     await vault.admin.rotateSecret(KEY_PATH, KEY_V2, { gracePeriodSeconds: 60 });
     stub.acceptedKeys = new Set([KEY_V1, KEY_V2]);
@@ -67,7 +70,9 @@ describe("lazyChatModel with a key from the vault", () => {
 
   it("drives a createAgent run whose key rotates between turns", async () => {
     const registry = new SecretRegistry();
-    const model = lazyChatModel(openAI, vault.agent.credential(KEY_PATH), { registry });
+    const model = lazyChatModel(openAI, createCredentialProvider(vault.agent, KEY_PATH), {
+      registry,
+    });
     const agent = createAgent({ model, tools: [] });
     const first = await agent.invoke({ messages: [new HumanMessage("hello")] });
     expect(first.messages.at(-1)?.content).toBe("reply from the stub");

@@ -16,8 +16,9 @@ export type OpenAIClientOptions = {
 /** Options of {@link vaultOpenAIProvider}. */
 export interface VaultOpenAIProviderOptions {
   /**
-   * Where the API key comes from: `vault.credential("production/openai/api-key", { token })`,
-   * or any function returning the key (with `refresh()` to bypass its cache after a 401).
+   * Where the API key comes from: `createCredentialProvider(vault, "production/openai/api-key",
+   * { token })` from `@agentsecretstore/client`, or any function returning the key (with
+   * `refresh()` to bypass its cache after a 401).
    */
   credential: ApiKeyProvider;
   /**
@@ -48,7 +49,9 @@ export interface VaultOpenAIProviderOptions {
  *
  * @example
  * import OpenAI from "openai";
- * const modelProvider = vaultOpenAIProvider(OpenAI, { credential: vault.credential("production/openai/api-key") });
+ * const modelProvider = vaultOpenAIProvider(OpenAI, {
+ *   credential: createCredentialProvider(vault, "production/openai/api-key"),
+ * });
  * const runner = new Runner({ modelProvider });
  */
 export function vaultOpenAIProvider<Client>(
@@ -58,7 +61,7 @@ export function vaultOpenAIProvider<Client>(
   const { credential } = options;
   if (typeof credential !== "function") {
     throw new TypeError(
-      "vaultOpenAIProvider needs a credential: vault.credential(path, { token }) or a function returning the key",
+      "vaultOpenAIProvider needs a credential: createCredentialProvider(vault, path, { token }) from @agentsecretstore/client, or a function returning the key",
     );
   }
   const registry = options.registry ?? defaultSecretRegistry;

@@ -1,3 +1,4 @@
+import { createCredentialProvider } from "@agentsecretstore/client";
 import { type RunningVault, startVault } from "@agentsecretstore/testkit";
 import { Agent, Runner } from "@openai/agents";
 import OpenAI from "openai";
@@ -29,7 +30,7 @@ describe("vaultOpenAIProvider", () => {
   it("runs an agent with the model key from the vault, and recovers from a rotation after a 401", async () => {
     const registry = new SecretRegistry();
     const modelProvider = vaultOpenAIProvider(OpenAI, {
-      credential: vault.agent.credential(PATH),
+      credential: createCredentialProvider(vault.agent, PATH),
       registry,
       clientOptions: { baseURL: stub.baseURL, maxRetries: 0 },
       providerOptions: { useResponses: false },
@@ -55,6 +56,8 @@ describe("vaultOpenAIProvider", () => {
   });
 
   it("refuses to be made without a credential", () => {
-    expect(() => vaultOpenAIProvider(OpenAI, {} as never)).toThrow(/needs a credential/);
+    expect(() => vaultOpenAIProvider(OpenAI, {} as never)).toThrow(
+      /needs a credential: createCredentialProvider\(vault, path, \{ token \}\) from @agentsecretstore\/client/,
+    );
   });
 });
