@@ -1,10 +1,5 @@
 import { CREDENTIAL_PREFIXES } from "@agentsecretstore/protocol";
 import type { AgentVaultOptions } from "./agent-vault-options.js";
-import {
-  type CredentialProvider,
-  type CredentialProviderOptions,
-  createCredentialProvider,
-} from "./credential-provider.js";
 import { AgentVaultConfigurationError } from "./errors.js";
 import { brokerConnection } from "./internal/broker-connection.js";
 import type { HttpMethod } from "./internal/build-request.js";
@@ -254,17 +249,6 @@ export class AgentVault implements AsyncDisposable {
       pollWaitSeconds,
       signal: options.signal,
     });
-  }
-
-  /**
-   * A credential provider for the secret at `path`: a `() => Promise<string>` that fetches
-   * on first call, caches, refreshes after rotation or expiry, and never prints the value.
-   *
-   * @example
-   * const openai = new OpenAI({ apiKey: vault.credential("production/openai/api-key") });
-   */
-  credential(path: string, options?: CredentialProviderOptions): CredentialProvider {
-    return createCredentialProvider(this, path, options);
   }
 
   /**

@@ -17,7 +17,7 @@ export type SecretReader = {
   ): Promise<{ value: string; version: number; expiresAt: Date | null }>;
 };
 
-/** Options of {@link createCredentialProvider} (and `vault.credential(path, options)`). */
+/** Options of {@link createCredentialProvider}. */
 export type CredentialProviderOptions = {
   /**
    * Scoped token to read the secret with, instead of the vault client's own credential.
