@@ -119,4 +119,39 @@ describe("maskAuditContent", () => {
       1,
     ]);
   });
+
+  const plain = {
+    id: "evt_2",
+    at: "2026-01-15T10:00:00.000Z",
+    tenantId: "ten_1",
+    event: "secret.read",
+    actorType: "agent",
+    actorId: "agt_1",
+    tokenId: "tok_1",
+    path: "production/openai/api-key",
+    version: 1,
+    ip: "127.0.0.1",
+    outcome: "success",
+    requestId: "req_1",
+    detail: { kind: "value", uses: 3 },
+  };
+
+  it("gives an event that holds no credential back as it is", () => {
+    expect(maskAuditContent(plain)).toBe(plain);
+  });
+
+  it("masks a credential wherever it is alone: one field, a detail key, a detail value, any case", () => {
+    const secret = `AST_TOK_${"w".repeat(12)}`;
+    const cases = [
+      { ...plain, outcome: `x${secret}` },
+      { ...plain, detail: { [secret]: 1 } },
+      { ...plain, detail: { note: `glued${secret}` } },
+    ];
+    for (const event of cases) {
+      const masked = maskAuditContent(event);
+      expect(masked).not.toBe(event);
+      expect(JSON.stringify(masked)).not.toContain("w".repeat(12));
+      expect(JSON.stringify(masked)).toContain("AST_TOK_[redacted]");
+    }
+  });
 });

@@ -1,9 +1,13 @@
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   type AuditEventContent,
   type ChainedAuditEvent,
+  canonicalJson,
   GENESIS_HASH,
   hashAuditEvent,
+  hashedFields,
+  hashedText,
   verifyAuditChain,
 } from "./hash-chain.js";
 
@@ -84,6 +88,67 @@ describe("hashAuditEvent", () => {
       hashAuditEvent(KEY, GENESIS_HASH, { ...withoutDetail, detail: null as never }),
     );
   });
+
+  it("gives the hashes vaults already hold: the bytes hashed never change", () => {
+    const golden: AuditEventContent = {
+      id: "evt_golden",
+      at: "2026-01-15T10:30:00.000Z",
+      tenantId: "ten_test",
+      event: "secret.read",
+      actorType: "agent",
+      actorId: "agt_1",
+      tokenId: null,
+      path: "production/openai/api-key",
+      version: 3,
+      ip: "127.0.0.1",
+      outcome: "success",
+      requestId: "req_1",
+    };
+    // Computed with the general canonical JSON (keys sorted at run time) before the hot path
+    // wrote the fields out in order: a chain written by either verifies under the other.
+    expect(hashAuditEvent(KEY, GENESIS_HASH, golden)).toBe(
+      "32e74bc73700f22883855b3681293b9fd970bb3a910f69246100d372c1b75465",
+    );
+    const detail = { reason: "tier", 'é"q': "ü\u2028", uses: 2, ok: true, none: null };
+    expect(hashAuditEvent(KEY, GENESIS_HASH, { ...golden, detail })).toBe(
+      "aa7125c014b4a35549f9fea2e736934307755d664e34f2f7001938e7168715f5",
+    );
+    expect(hashAuditEvent(null, GENESIS_HASH, golden)).toBe(
+      "03b6ba0ebfd0c1316b3cadf673e4c827ea7d0d196474c3069c4965dcb2253833",
+    );
+  });
+
+  const text = fc.string({ unit: "binary", maxLength: 12 });
+  const optionalText = fc.option(text, { nil: undefined });
+  const nullableText = fc.oneof(text, fc.constant(null), fc.constant(undefined));
+  const eventContent = fc.record(
+    {
+      id: optionalText,
+      at: optionalText,
+      tenantId: optionalText,
+      event: optionalText,
+      actorType: optionalText,
+      actorId: nullableText,
+      tokenId: nullableText,
+      path: nullableText,
+      version: fc.oneof(fc.integer(), fc.constant(null), fc.constant(undefined)),
+      ip: nullableText,
+      outcome: optionalText,
+      requestId: nullableText,
+      detail: fc.option(
+        fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null))),
+        { nil: undefined },
+      ),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<AuditEventContent>;
+
+  test.prop([eventContent])(
+    "hashes the text the general canonical JSON gives, for any content",
+    (event) => {
+      expect(hashedText(event)).toBe(canonicalJson(hashedFields(event)));
+    },
+  );
 
   it("ignores the stored hash columns of a row passed in whole", () => {
     const event = content(2);

@@ -1,4 +1,7 @@
-import { maskCredentials as maskCredentialsIn } from "@agentsecretstore/protocol";
+import {
+  credentialPattern,
+  maskCredentials as maskCredentialsIn,
+} from "@agentsecretstore/protocol";
 import type { AuditEventContent } from "./hash-chain.js";
 
 /** The marker errors and log lines use too (vault/vault-error.ts). */
@@ -20,6 +23,8 @@ const GENERATED_FIELDS = new Set<keyof AuditEventContent>(["id", "at", "tenantId
  * (AuditStore.appendMany), so that no caller can forget it; the hash covers the masked event.
  */
 export function maskAuditContent(content: AuditEventContent): AuditEventContent {
+  // Almost every event holds no credential: it is returned as it is, with no copy made.
+  if (!holdsCredential(content)) return content;
   const masked: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(content)) {
     masked[field] =
@@ -36,4 +41,26 @@ export function maskAuditContent(content: AuditEventContent): AuditEventContent 
     );
   }
   return masked as AuditEventContent;
+}
+
+/** The credential pattern without `g`, so that `test` keeps no `lastIndex` between calls. */
+const CREDENTIAL = new RegExp(credentialPattern().source, "i");
+
+/** Whether any text {@link maskAuditContent} masks holds a credential-shaped substring. */
+function holdsCredential(content: AuditEventContent): boolean {
+  for (const field in content) {
+    const value = content[field as keyof AuditEventContent];
+    if (
+      typeof value === "string" &&
+      !GENERATED_FIELDS.has(field as keyof AuditEventContent) &&
+      CREDENTIAL.test(value)
+    ) {
+      return true;
+    }
+  }
+  for (const key in content.detail) {
+    const value = content.detail[key];
+    if (CREDENTIAL.test(key) || (typeof value === "string" && CREDENTIAL.test(value))) return true;
+  }
+  return false;
 }
