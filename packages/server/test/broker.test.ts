@@ -420,16 +420,26 @@ describe("the credential broker", () => {
   it("audits every call as secret.used without headers, bodies, queries, the value or the token", async () => {
     const issued = await token("secrets:use:production/openai/*");
     expect((await call(issued.body.token, "openai/v1/models?secret-query=1")).status).toBe(200);
-    // The event is recorded once the answer has been streamed, so it may follow the answer.
+    // The call's start is committed before it goes upstream; its end once the answer has been
+    // streamed, so that event may follow the answer.
     const ofThisCall = (event: unknown) =>
       (event as { token_id?: string }).token_id === issued.body.token_id;
+    const ended = (event: unknown) =>
+      ofThisCall(event) && (event as { outcome?: string }).outcome !== "started";
     let events = await auditEvents(server, "secret.used");
-    for (let tries = 0; !events.some(ofThisCall); tries += 1) {
-      expect(tries, "the secret.used event of the call").toBeLessThan(100);
+    for (let tries = 0; !events.some(ended); tries += 1) {
+      expect(tries, "the secret.used event of the call's end").toBeLessThan(100);
       await new Promise((resolve) => setTimeout(resolve, 50));
       events = await auditEvents(server, "secret.used");
     }
-    const last = events.find(ofThisCall);
+    const ofCall = events.filter(ofThisCall);
+    expect(ofCall.map((event) => event.outcome).sort()).toEqual(["started", "success"]);
+    expect(ofCall.find((event) => event.outcome === "started")?.detail).toEqual({
+      route: "openai",
+      method: "GET",
+      upstream_path: "/v1/models",
+    });
+    const last = events.find(ended);
     expect(last?.outcome).toBe("success");
     expect(last?.detail).toMatchObject({
       route: "openai",

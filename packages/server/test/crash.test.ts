@@ -4,6 +4,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -27,7 +29,11 @@ afterEach(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startChild(folder: string, writerThread: boolean): Promise<Started> {
+async function startChild(
+  folder: string,
+  writerThread: boolean,
+  options: Record<string, unknown> = {},
+): Promise<Started> {
   const child = spawn(
     process.execPath,
     ["--conditions=source", "--import", "tsx", "test/fixtures/start-server.ts", folder],
@@ -40,6 +46,7 @@ async function startChild(folder: string, writerThread: boolean): Promise<Starte
         ASS_TEST_SERVER_OPTIONS: JSON.stringify({
           rateLimits: UNTHROTTLED,
           sqliteWriterThread: writerThread,
+          ...options,
         }),
       },
     },
@@ -125,5 +132,81 @@ describe.each([
     second.child.kill("SIGTERM");
     await once(second.child, "exit");
     expect(second.child.exitCode).toBe(0);
+  });
+});
+
+describe("a kill -9 while a brokered call streams", () => {
+  let upstream: Server | undefined;
+  afterEach(() => {
+    upstream?.closeAllConnections();
+    upstream?.close();
+  });
+
+  it("leaves the call in the audit log: secret.used started, committed before anything went upstream", {
+    timeout: 120_000,
+  }, async () => {
+    // An upstream that answers its first event at once and then holds the stream open.
+    let reached = false;
+    upstream = createServer((_request, response) => {
+      reached = true;
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: first\n\n");
+    });
+    upstream.listen(0, "127.0.0.1");
+    await once(upstream, "listening");
+    const { port } = upstream.address() as AddressInfo;
+    const broker = {
+      routes: [
+        {
+          name: "stream",
+          upstream: `http://127.0.0.1:${port}`,
+          secretPath: "crash/broker/key",
+          header: "Authorization: Bearer {value}",
+        },
+      ],
+    };
+    dataDir = await mkdtemp(join(tmpdir(), "ass-crash-broker-"));
+    const first = await startChild(dataDir, false, { broker });
+    const adminKey = first.adminKey ?? "";
+    expect(
+      await put(first.baseUrl, adminKey, "crash/broker/key", "crash-broker-canary-value"),
+    ).toBe(201);
+    const minted = await fetch(`${first.baseUrl}/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${first.agentKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ scope: "secrets:use:crash/broker/*", ttl_seconds: 600 }),
+    });
+    const { token, token_id: tokenId } = (await minted.json()) as {
+      token: string;
+      token_id: string;
+    };
+    const answer = await fetch(`${first.baseUrl}/broker/stream/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(answer.status).toBe(200);
+    const reader = (answer.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("data: first");
+    expect(reached).toBe(true);
+    first.child.kill("SIGKILL");
+    await once(first.child, "exit");
+    await reader.read().catch(() => undefined);
+
+    const second = await startChild(dataDir, false, { broker });
+    const audit = await fetch(`${second.baseUrl}/audit?event=secret.used&limit=50`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    const { items } = (await audit.json()) as {
+      items: { token_id: string; outcome: string; path: string; detail: unknown }[];
+    };
+    const ofTheCall = items.filter((event) => event.token_id === tokenId);
+    // The call's end was never reached: only its start is on record, with what it was.
+    expect(ofTheCall.map((event) => event.outcome)).toEqual(["started"]);
+    expect(ofTheCall[0]).toMatchObject({
+      path: "crash/broker/key",
+      detail: { route: "stream", method: "GET", upstream_path: "/events" },
+    });
+    expect(JSON.stringify(items)).not.toContain("crash-broker-canary-value");
+    second.child.kill("SIGTERM");
+    await once(second.child, "exit");
   });
 });

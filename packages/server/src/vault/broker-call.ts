@@ -7,7 +7,13 @@ import {
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit-event.js";
 import { type CallApprovalRequest, requireCallApproval } from "./call-approval.js";
-import { consumeTokenUse, denyScope, mayDo, requireApprovedToken } from "./guard.js";
+import {
+  completeAction,
+  consumeTokenUse,
+  denyScope,
+  mayDo,
+  requireApprovedToken,
+} from "./guard.js";
 import { isExpired } from "./secret-fields.js";
 import { withIntegrityCheck } from "./secret-integrity.js";
 import { openValue } from "./secret-values.js";
@@ -61,9 +67,10 @@ export type ForwardOutcome = {
  * broker"): the guard's order as for a read — scope `use` on the route's secret (which `read`
  * and `*` imply), the token's approval, the secret's tier (a sensitive secret needs an approved
  * token, or a person's approval for an agent key) — then one token use, committed before
- * anything goes upstream, so `max_uses` counts calls exactly. `forward` gets the value and
- * streams the call; every call is audited `secret.used` with its route, method, path without
- * query, upstream status, byte counts and duration (a call that failed upstream, `failure`).
+ * anything goes upstream, so `max_uses` counts calls exactly, together with a `secret.used`
+ * event `started` (route, method, path without query). `forward` gets the value and streams the
+ * call; its end is audited `secret.used` again with the upstream status, byte counts and duration
+ * (a call that failed upstream, `failure`).
  */
 export function brokerCall(
   context: VaultContext,
@@ -112,10 +119,18 @@ async function brokerCallChecked(
   if (call.approval === "per_call" || secret.approval === "per_call") {
     await requireCallApproval(context, { principal, origin }, path, tier, call.callApproval);
   }
-  await consumeTokenUse(context, origin, principal);
+  const facts = { route: call.route, method: call.method, upstream_path: call.path };
+  // The call is on record before anything goes upstream, in the commit that spends the token's
+  // use: a server killed while the call streams still leaves it in the audit log.
+  await completeAction(
+    context,
+    origin,
+    principal,
+    { event: "secret.used", outcome: "started", path, version: stored.version, detail: facts },
+    secret.id,
+  );
   const value = await openValue(context, path, stored);
   const started = performance.now();
-  const facts = { route: call.route, method: call.method, upstream_path: call.path };
   let outcome: ForwardOutcome;
   try {
     outcome = await forward(value);
@@ -129,25 +144,18 @@ async function brokerCallChecked(
     });
     throw error;
   }
-  await recordAudit(
-    context,
-    origin,
-    principal,
-    principal.tenantId,
-    {
-      event: "secret.used",
-      outcome: "success",
-      path,
-      version: stored.version,
-      detail: {
-        ...facts,
-        status: outcome.status,
-        bytes_sent: outcome.bytesSent,
-        bytes_received: outcome.bytesReceived,
-        duration_ms: Math.round(performance.now() - started),
-      },
+  await recordAudit(context, origin, principal, principal.tenantId, {
+    event: "secret.used",
+    outcome: "success",
+    path,
+    version: stored.version,
+    detail: {
+      ...facts,
+      status: outcome.status,
+      bytes_sent: outcome.bytesSent,
+      bytes_received: outcome.bytesReceived,
+      duration_ms: Math.round(performance.now() - started),
     },
-    secret.id,
-  );
+  });
   return outcome;
 }
