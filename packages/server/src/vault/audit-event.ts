@@ -9,7 +9,8 @@ import type { VaultContext } from "./vault-context.js";
 /** What a route says about an event; who, when, where from and which request are filled in. */
 export type AuditFacts = {
   event: string;
-  outcome: "success" | "denied" | "pending" | "failure";
+  /** `started`: an action whose end is recorded by a second event (a brokered call). */
+  outcome: "success" | "denied" | "pending" | "failure" | "started";
   path?: string | null;
   version?: number | null;
   detail?: AuditDetail;
