@@ -11,6 +11,9 @@ const form = document.getElementById("filters");
 const formAlert = form.querySelector("[role=alert]");
 const pageError = document.getElementById("page-error");
 
+/** Outcomes shown as refusals; success, started (a brokered call's first event) and pending are not. */
+const REFUSED_OUTCOMES = new Set(["denied", "failure"]);
+
 let events = [];
 let cursor = null;
 
@@ -58,7 +61,7 @@ function render() {
           element("td", {}, element("code", {}, event.event)),
           element(
             "td",
-            { class: event.outcome === "success" ? "" : "status-denied" },
+            { class: REFUSED_OUTCOMES.has(event.outcome) ? "status-denied" : "" },
             event.outcome,
           ),
           element(

@@ -18,6 +18,7 @@ export function auditPage(session: PageSession): string {
     "secret.updated",
     "secret.rotated",
     "secret.deleted",
+    "secret.used",
     "token.issued",
     "token.revoked",
     "token.denied",

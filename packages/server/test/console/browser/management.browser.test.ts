@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // page.evaluate() bodies run in the browser: they see the DOM.
 import { describe, expect, it } from "vitest";
+import { startUpstreamStub } from "../../helpers/upstream-stub.js";
 import {
   keepScreenshot,
   signInThroughPage,
@@ -115,5 +116,63 @@ describe("tokens, agents and admins, audit in a real browser", { timeout: 90_000
       await keepScreenshot(page, "audit");
       await context.close();
     });
+  });
+
+  it("shows a brokered call's start and end on the audit page, and only a refusal as one", async () => {
+    const upstream = await startUpstreamStub();
+    const broker = {
+      routes: [
+        {
+          name: "stub",
+          upstream: upstream.origin,
+          secretPath: "team/stub/key",
+          header: "Authorization: Bearer {value}",
+        },
+      ],
+    };
+    try {
+      await withConsoleServer({ broker }, async (server) => {
+        const stored = await server.call(server.adminKey, "PUT", "/v1/secrets/team/stub/key", {
+          value: "console-broker-fixture-value",
+        });
+        expect(stored.status).toBe(201);
+        const mint = async (scope: string) => {
+          const minted = await server.call(server.agentKey, "POST", "/v1/tokens", {
+            scope,
+            ttl_seconds: 600,
+          });
+          return (minted.body as { token: string }).token;
+        };
+        const allowed = await fetch(`${server.baseUrl}/v1/broker/stub/x`, {
+          headers: { authorization: `Bearer ${await mint("secrets:use:team/stub/*")}` },
+        });
+        expect(allowed.status).toBe(200);
+        await allowed.arrayBuffer();
+        const refused = await fetch(`${server.baseUrl}/v1/broker/stub/x`, {
+          headers: { authorization: `Bearer ${await mint("secrets:use:team/other/*")}` },
+        });
+        expect(refused.status).toBe(403);
+        await refused.arrayBuffer();
+        const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+        const page = await signInThroughPage(context, server, server.adminKey);
+        await page.getByRole("link", { name: "Audit" }).click();
+        await page.getByLabel("Event").fill("secret.used");
+        await page.getByRole("button", { name: "Apply filters" }).click();
+        await expect.poll(() => page.locator("#events tbody tr").count()).toBe(3);
+        const outcomes = await page
+          .locator("#events tbody tr td:nth-child(3)")
+          .evaluateAll((cells) =>
+            cells.map(
+              (cell) => `${cell.textContent}${cell.className ? ` (${cell.className})` : ""}`,
+            ),
+          );
+        // Newest first: the refusal, then the call's end, then its start.
+        expect(outcomes).toEqual(["denied (status-denied)", "success", "started"]);
+        await keepScreenshot(page, "audit-broker");
+        await context.close();
+      });
+    } finally {
+      await upstream.close();
+    }
   });
 });
