@@ -33,6 +33,7 @@ describe("GET /v1/health", () => {
       time: "2026-01-15T10:00:00.000Z",
       version,
       database: "ok",
+      master_key: "ok",
     });
   });
 
@@ -60,6 +61,7 @@ describe("GET /v1/health", () => {
       time: expect.any(String),
       version,
       database: "unavailable",
+      master_key: "ok",
     });
 
     proxy = await startProxy(new URL(TEST_POSTGRES_URL), port);

@@ -239,6 +239,59 @@ describe("master-key rotation", () => {
     }
   });
 
+  it("makes an instance that missed it answer 503 UNAVAILABLE, not an integrity failure, and say so in its health", async () => {
+    const vault = await newVault();
+    // It never re-reads the keyring on its own, so it misses the rotation's bridge.
+    const missed = await createServer({
+      masterKey: vault.masterKey,
+      database: vault.database,
+      rateLimits: UNTHROTTLED,
+      keyringRefreshSeconds: 3600,
+    });
+    servers.push(missed);
+    const { adminKey, agentKey } = await populate(missed);
+    expect((await missed.inject({ method: "GET", url: "/v1/health" })).json()).toMatchObject({
+      status: "ok",
+      master_key: "ok",
+    });
+    const result = await rotateMasterKey(vault.rotation);
+    expect(result.retired).toBe(true);
+
+    const read = await call(missed, agentKey, "GET", "/v1/secrets/app/key3");
+    expect(read.statusCode, read.body).toBe(503);
+    expect(read.json().error.code).toBe("UNAVAILABLE");
+    const write = await call(missed, agentKey, "PUT", "/v1/secrets/app/after", {
+      value: "canary-value-after",
+    });
+    expect(write.statusCode, write.body).toBe(503);
+    expect(write.json().error.code).toBe("UNAVAILABLE");
+    const health = await missed.inject({ method: "GET", url: "/v1/health" });
+    expect(health.statusCode).toBe(503);
+    expect(health.json()).toMatchObject({
+      status: "unavailable",
+      database: "ok",
+      master_key: "missing",
+    });
+    // Nothing was altered: no integrity failure is reported, and the chain verifies.
+    const failures = await call(missed, adminKey, "GET", "/v1/audit?event=secret.integrity_failed");
+    expect(failures.json().items).toEqual([]);
+
+    const newKey = newKeyOf(await readFile(result.newKeyFile, "utf8"));
+    const restarted = await serve(vault, newKey);
+    expect((await restarted.inject({ method: "GET", url: "/v1/health" })).json()).toMatchObject({
+      status: "ok",
+      master_key: "ok",
+    });
+    await expectAllReadable(restarted, adminKey);
+    expect(
+      (
+        await call(restarted, agentKey, "PUT", "/v1/secrets/app/after", {
+          value: "canary-value-after",
+        })
+      ).statusCode,
+    ).toBe(201);
+  });
+
   it("is finished by running it again after a kill -9 in the middle, while the server keeps reading", async () => {
     const vault = await newVault();
     const app = await serve(vault);

@@ -41,6 +41,7 @@ export function bridgeLabel(keyId: string, bridgeKeyId: string): string {
 export class MasterKeyring implements UnwrapKeys {
   private readonly keys = new Map<string, Buffer>();
   private current: string;
+  #missingCurrentKeyId: string | null = null;
 
   private constructor(
     readonly vaultKey: Buffer,
@@ -119,7 +120,22 @@ export class MasterKeyring implements UnwrapKeys {
   absorb(rows: readonly KeyringRow[]): void {
     learnBridges(this.keys, rows);
     const current = rows.find((row) => row.state === "current");
-    if (current !== undefined && this.keys.has(current.keyId)) this.current = current.keyId;
+    if (current === undefined) return;
+    if (this.keys.has(current.keyId)) {
+      this.current = current.keyId;
+      this.#missingCurrentKeyId = null;
+    } else {
+      this.#missingCurrentKeyId = current.keyId;
+    }
+  }
+
+  /**
+   * The id of the key the database last named current (at the last {@link absorb}) when this
+   * process could not learn it: it missed a rotation, and cannot seal or open what that key
+   * holds. `null` while it holds the current key. Readiness reports it.
+   */
+  get missingCurrentKeyId(): string | null {
+    return this.#missingCurrentKeyId;
   }
 
   /** The keyring row of a new vault (or of one adopted): the vault key wrapped under `masterKey`. */

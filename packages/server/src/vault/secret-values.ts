@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { openSecretValue, SealedValueError, sealSecretValue } from "../crypto/envelope.js";
+import {
+  openSecretValue,
+  SealedValueError,
+  sealedKeyId,
+  sealSecretValue,
+} from "../crypto/envelope.js";
 import { SecretIntegrityError } from "../store/secret-integrity-error.js";
 import type { SecretVersionRecord } from "../store/secrets-store.js";
 import type { Stores } from "../store/stores.js";
@@ -25,17 +30,25 @@ export async function currentSealingKey(stores: Stores, context: VaultContext): 
     keyring.absorb(await stores.keyring.list());
   }
   const key = currentId === undefined ? keyring.currentKey : keyring.keyFor(currentId);
-  if (key === undefined) {
-    context.log.error(
-      { current_key_id: currentId },
-      "the vault's current master key is not held by this instance: restart it with the key from the rotation",
-    );
-    throw new VaultError(
-      "INTERNAL",
-      "This server instance does not hold the vault's current master key; an operator must restart it with the current key. Quote the x-request-id",
-    );
-  }
+  if (key === undefined) throw masterKeyNotHeld(context, currentId ?? "unknown");
   return key;
+}
+
+/**
+ * 503 UNAVAILABLE for a request that needs a master key of this vault (named in its keyring) that
+ * this instance does not hold: it missed a rotation. Nothing is wrong with the data, so no
+ * integrity failure is reported; another instance, or this one restarted with the current key,
+ * answers.
+ */
+function masterKeyNotHeld(context: VaultContext, keyId: string): VaultError {
+  context.log.error(
+    { key_id: keyId },
+    "this instance does not hold a master key of the vault's keyring (it missed a rotation): restart it with the current key",
+  );
+  return new VaultError(
+    "UNAVAILABLE",
+    "This server instance does not hold the vault's current master key; retry (another instance may answer), and an operator must restart this one with the current key",
+  );
 }
 
 /**
@@ -77,8 +90,24 @@ export async function openValue(
     } catch (error) {
       if (!(error instanceof SealedValueError) || error.reason !== "unknown-key") throw error;
       // Re-wrapped by a rotation another process runs: learn its key through the keyring.
-      context.keyring.absorb(await context.data.keyring.list());
-      return openSecretValue(context.keyring, binding, version.sealed);
+      const rows = await context.data.keyring.list();
+      context.keyring.absorb(rows);
+      try {
+        return openSecretValue(context.keyring, binding, version.sealed);
+      } catch (retried) {
+        const keyId = sealedKeyId(version.sealed);
+        const ofThisVault = rows.some((row) => row.keyId === keyId);
+        // A key the vault's keyring names but this instance cannot reach: it missed a rotation.
+        // A key id the vault never had is an altered value, refused below.
+        if (
+          retried instanceof SealedValueError &&
+          retried.reason === "unknown-key" &&
+          ofThisVault
+        ) {
+          throw masterKeyNotHeld(context, keyId ?? "unknown");
+        }
+        throw retried;
+      }
     }
   } catch (error) {
     if (!(error instanceof SealedValueError)) throw error;

@@ -40,7 +40,7 @@ const DESCRIPTIONS: Record<number, string> = {
   429: "RATE_LIMITED: details retry_after (seconds); headers Retry-After and RateLimit-Limit, -Remaining, -Reset",
   500: "INTERNAL: nothing internal is disclosed",
   502: "UPSTREAM_FAILED: a broker route's upstream could not be reached or broke off; details route",
-  503: "RATE_LIMITED: the instance holds all the long-polls it may (details retry_after, header Retry-After); INTERNAL while shutting down",
+  503: "UNAVAILABLE: this instance does not hold the vault's current master key (it missed a rotation; another instance may answer); RATE_LIMITED: the instance holds all the long-polls it may (details retry_after, header Retry-After); INTERNAL while shutting down",
   504: "UPSTREAM_TIMEOUT: a broker route's upstream did not answer in time; details route",
 };
 
@@ -63,5 +63,8 @@ export function errorResponses(...statuses: number[]): Record<number, z.ZodType>
   return responses;
 }
 
-/** The errors every authenticated route can answer with (429: its rate limits). */
-export const AUTHENTICATED_ERRORS = [400, 401, 403, 413, 429, 500] as const;
+/**
+ * The errors every authenticated route can answer with (429: its rate limits; 503: shutting down,
+ * or an instance without the vault's current master key).
+ */
+export const AUTHENTICATED_ERRORS = [400, 401, 403, 413, 429, 500, 503] as const;
