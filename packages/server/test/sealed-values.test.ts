@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "../src/create-server.js";
-import { openSecretValue, SealedValueError } from "../src/crypto/envelope.js";
+import { openSecretValue, SealedValueError, sealSecretValue } from "../src/crypto/envelope.js";
 import { deriveKey } from "../src/crypto/keys.js";
 import { createDatabase } from "../src/db/create-database.js";
 import { createDataAccess } from "../src/store/stores.js";
@@ -77,5 +77,44 @@ describe("sealed values at rest", () => {
       headers: bearer(agentKey),
     });
     expect(untouched.json().value).toBe("canary-value-victim");
+  });
+
+  it("refuses a value sealed under a key the vault's keyring never had as 423 INTEGRITY_FAILED, not as a missed rotation", async () => {
+    const config = await freshDatabaseConfig({ shared: true });
+    const masterKey = randomBytes(32);
+    app = await createServer({ masterKey, database: config });
+    const agentKey = app.firstStart?.agentKey ?? "";
+    const tenantId = app.firstStart?.tenantId ?? "";
+    await app.inject({
+      method: "PUT",
+      url: "/v1/secrets/forged/key",
+      headers: bearer(agentKey),
+      payload: { value: "canary-value-forged" },
+    });
+    const database = createDatabase(config);
+    const data = createDataAccess(database, {
+      auditKey: deriveKey(masterKey, "audit"),
+      metadataKey: deriveKey(masterKey, "secret-metadata"),
+    });
+    const secret = await data.secrets.findByPath(tenantId, "forged/key");
+    if (!secret) throw new Error("seed failed");
+    // Well formed and bound to the right row, but under a master key of someone else's.
+    const binding = { tenantId, path: "forged/key", version: 1, secretId: secret.id };
+    const forged = sealSecretValue(randomBytes(32), binding, "canary-value-planted");
+    await database.db
+      .updateTable("secret_versions")
+      .set({ sealed: forged.toString("base64") })
+      .where("secret_id", "=", secret.id)
+      .execute();
+    await data.close();
+
+    const response = await app.inject({
+      method: "GET",
+      url: "/v1/secrets/forged/key",
+      headers: bearer(agentKey),
+    });
+    expect(response.statusCode).toBe(423);
+    expect(response.json().error.code).toBe("INTEGRITY_FAILED");
+    expect(response.body).not.toContain("canary-value");
   });
 });
