@@ -1,5 +1,5 @@
 import type { Secret } from "@agentsecretstore/client";
-import type { CallTarget } from "./vault-tool-state.js";
+import type { CallTarget } from "./call-target.js";
 
 // A value read ahead is kept only for the tool call that asked for it, which follows at once.
 const KEEP_MS = 60_000;

@@ -14,14 +14,9 @@ import type {
 } from "../vault-tools-options.js";
 import { AccessGrants } from "./access-grants.js";
 import { CallApprovals } from "./call-approvals.js";
+import type { CallTarget } from "./call-target.js";
 import { ReadAhead } from "./read-ahead.js";
 import { type OutcomeSubject, outcomeOfVaultError, pendingOutcome } from "./vault-error-outcome.js";
-
-/** Which client and credential one vault call goes out with. */
-export interface CallTarget {
-  readonly vault: VaultClient;
-  readonly options: { token?: string | undefined; signal?: AbortSignal | undefined };
-}
 
 /** The settings every tool reads, with their defaults applied. */
 export interface ResolvedOptions {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandContext } from "../command-context.js";
-import { serverPackage } from "./server-command.js";
+import { serverPackage } from "./server-package.js";
 
 type BackupOptions = { dataDir: string };
 

@@ -1,7 +1,7 @@
 import type { EffectiveConfig } from "@agentsecretstore/server";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { serverPackage } from "./server-command.js";
+import { serverPackage } from "./server-package.js";
 
 /**
  * `ass server recover-admin`: the offline break-glass for a lost admin key. It takes the server's

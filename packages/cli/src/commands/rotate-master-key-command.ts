@@ -2,7 +2,7 @@ import type { EffectiveConfig } from "@agentsecretstore/server";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
-import { serverPackage } from "./server-command.js";
+import { serverPackage } from "./server-package.js";
 
 /**
  * `ass server rotate-master-key`: rotates the master key beside running servers (the server

@@ -6,6 +6,7 @@ import type { CliIo } from "../cli-io.js";
 import { collect } from "../parse-options.js";
 import { registerRecoverAdminCommand } from "./recover-admin-command.js";
 import { registerRotateMasterKeyCommand } from "./rotate-master-key-command.js";
+import { serverPackage } from "./server-package.js";
 
 /** `ass server`: runs the vault until the signal in `io` aborts (SIGTERM/SIGINT in the binary). */
 export function registerServerCommand(program: Command, io: CliIo): void {
@@ -50,14 +51,6 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .action(async (options: Record<string, unknown>) =>
       serve(options, await loadConfig(options), io),
     );
-}
-
-/**
- * The server package, loaded when a server command runs: every other command starts without it
- * (Fastify, the database drivers and the console weigh about a second of start-up).
- */
-export function serverPackage() {
-  return import("@agentsecretstore/server");
 }
 
 /** The effective configuration for the server command's parsed options (a mistake: exit code 2). */

@@ -13,10 +13,10 @@ import type { Stores } from "../store/stores.js";
 import type { Origin } from "./actor.js";
 import { type ApprovalView, fieldsFor, policyStateOf } from "./approval-view.js";
 import { appendAudit } from "./audit-event.js";
+import { enqueueApprovalEvent } from "./enqueue-approval-event.js";
 import type { Principal } from "./principal.js";
 import type { VaultContext } from "./vault-context.js";
 import { VaultError } from "./vault-error.js";
-import { enqueueApprovalEvent } from "./webhook-outbox.js";
 
 /** A committed change, to tell long-polls and the webhook about once the transaction is over. */
 export type ApprovalAnnouncement = { view: ApprovalView; type: WebhookEventType };
