@@ -1,15 +1,24 @@
 import type { Kysely } from "kysely";
 import type { KeyringRow } from "../crypto/keyring.js";
+import { PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 
 export type { KeyringRow };
 
 /** The `master_keys` table: which master keys the vault knows, and the vault key wrapped under each. */
 export class KeyringStore {
+  readonly #preparedFor: object;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: { rowLocks: boolean },
-  ) {}
+    private readonly options: {
+      rowLocks: boolean;
+      /** What prepared queries are kept under (db/prepared-query.ts); one of its own by default. */
+      preparedFor?: object;
+    },
+  ) {
+    this.#preparedFor = options.preparedFor ?? {};
+  }
 
   async list(): Promise<KeyringRow[]> {
     const rows = await this.db
@@ -26,12 +35,8 @@ export class KeyringStore {
    * and its re-wrapping then sees the value that write sealed.
    */
   async currentKeyId(options: { lock: boolean } = { lock: false }): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("master_keys")
-      .select("key_id")
-      .where("state", "=", "current")
-      .$if(options.lock && this.options.rowLocks, (query) => query.forShare())
-      .executeTakeFirst();
+    const query = options.lock && this.options.rowLocks ? CURRENT_KEY_ID_SHARED : CURRENT_KEY_ID;
+    const [row] = await query.execute(this.#preparedFor, this.db);
     return row?.key_id;
   }
 
@@ -90,3 +95,15 @@ function toRow(row: Database["master_keys"]): KeyringRow {
     bridgeKeyId: row.bridge_key_id,
   };
 }
+
+/** The current key's id (every write asks); the write's form share-locks it (PostgreSQL). */
+const currentKeyIdQuery = (shared: boolean) =>
+  new PreparedQuery(0, (db: Kysely<Database>) =>
+    db
+      .selectFrom("master_keys")
+      .select("key_id")
+      .where("state", "=", "current")
+      .$if(shared, (query) => query.forShare()),
+  );
+const CURRENT_KEY_ID = currentKeyIdQuery(false);
+const CURRENT_KEY_ID_SHARED = currentKeyIdQuery(true);

@@ -109,6 +109,81 @@ const TOUCH_ACCESSED = new PreparedQuery(
       .where("id", "=", secretId),
 );
 
+/** A secret's row by path; the write's form locks it until commit (`FOR UPDATE`, PostgreSQL). */
+const secretByPath = (forUpdate: boolean) =>
+  new PreparedQuery(2, (db: Kysely<Database>, tenantId: string, path: string) =>
+    db
+      .selectFrom("secrets")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("path", "=", path)
+      .$if(forUpdate, (query) => query.forUpdate()),
+  );
+const SECRET_BY_PATH = secretByPath(false);
+const SECRET_BY_PATH_FOR_UPDATE = secretByPath(true);
+
+/** What a write changes in a secret's row (the new version, metadata and their MAC). */
+const UPDATE_SECRET = new PreparedQuery(
+  12,
+  (
+    db: Kysely<Database>,
+    currentVersion: number,
+    tier: Tier,
+    secretType: string,
+    description: string | null,
+    tags: string,
+    expiresAt: string | null,
+    updatedAt: string,
+    metaMac: string,
+    allowedDestinations: string | null,
+    approval: "per_call" | null,
+    tenantId: string,
+    id: string,
+  ) =>
+    db
+      .updateTable("secrets")
+      .set({
+        current_version: currentVersion,
+        tier,
+        secret_type: secretType,
+        description,
+        tags,
+        expires_at: expiresAt,
+        updated_at: updatedAt,
+        meta_mac: metaMac,
+        allowed_destinations: allowedDestinations,
+        approval,
+      })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", id),
+);
+
+/** A new version's row. */
+const INSERT_VERSION = new PreparedQuery(
+  8,
+  (
+    db: Kysely<Database>,
+    secretId: string,
+    tenantId: string,
+    version: number,
+    tier: Tier,
+    sealed: string,
+    createdAt: string,
+    retiredAt: string | null,
+    metaMac: string,
+  ) =>
+    db.insertInto("secret_versions").values({
+      secret_id: secretId,
+      tenant_id: tenantId,
+      version,
+      tier,
+      sealed,
+      created_at: createdAt,
+      retired_at: retiredAt,
+      meta_mac: metaMac,
+    }),
+);
+
 /** A secret and one given version of it, in one statement. */
 const SECRET_WITH_VERSION = new PreparedQuery(
   3,
@@ -184,12 +259,7 @@ export class SecretsStore {
   }
 
   async findByPath(tenantId: string, path: string): Promise<SecretRecord | undefined> {
-    const row = await this.db
-      .selectFrom("secrets")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .where("path", "=", path)
-      .executeTakeFirst();
+    const [row] = await SECRET_BY_PATH.execute(this.options.preparedFor, this.db, tenantId, path);
     return row && this.toSecret(row);
   }
 
@@ -200,13 +270,8 @@ export class SecretsStore {
    * (SQLite runs one write transaction at a time anyway.)
    */
   async findByPathForWrite(tenantId: string, path: string): Promise<SecretRecord | undefined> {
-    const row = await this.db
-      .selectFrom("secrets")
-      .selectAll()
-      .where("tenant_id", "=", tenantId)
-      .where("path", "=", path)
-      .$if(this.options.rowLocks, (query) => query.forUpdate())
-      .executeTakeFirst();
+    const query = this.options.rowLocks ? SECRET_BY_PATH_FOR_UPDATE : SECRET_BY_PATH;
+    const [row] = await query.execute(this.options.preparedFor, this.db, tenantId, path);
     return row && this.toSecret(row);
   }
 
@@ -237,23 +302,22 @@ export class SecretsStore {
 
   /** Writes the secret's new metadata (all of it, as `secret` holds it) and its MAC in one statement. */
   async update(secret: SecretRecord): Promise<void> {
-    await this.db
-      .updateTable("secrets")
-      .set({
-        current_version: secret.currentVersion,
-        tier: secret.tier,
-        secret_type: secret.secretType,
-        description: secret.description,
-        tags: JSON.stringify(secret.tags),
-        expires_at: secret.expiresAt,
-        updated_at: secret.updatedAt,
-        meta_mac: secretMetadataMac(this.options.metadataKey, macFactsOf(secret)),
-        allowed_destinations: destinationsColumn(secret.allowedDestinations),
-        approval: secret.approval,
-      })
-      .where("tenant_id", "=", secret.tenantId)
-      .where("id", "=", secret.id)
-      .execute();
+    await UPDATE_SECRET.execute(
+      this.options.preparedFor,
+      this.db,
+      secret.currentVersion,
+      secret.tier,
+      secret.secretType,
+      secret.description,
+      JSON.stringify(secret.tags),
+      secret.expiresAt,
+      secret.updatedAt,
+      secretMetadataMac(this.options.metadataKey, macFactsOf(secret)),
+      destinationsColumn(secret.allowedDestinations),
+      secret.approval,
+      secret.tenantId,
+      secret.id,
+    );
   }
 
   async touchAccessed(tenantId: string, secretId: string, at: string): Promise<void> {
@@ -275,22 +339,21 @@ export class SecretsStore {
   }
 
   async insertVersion(version: SecretVersionRecord): Promise<void> {
-    await this.db
-      .insertInto("secret_versions")
-      .values({
-        secret_id: version.secretId,
-        tenant_id: version.tenantId,
-        version: version.version,
-        tier: version.tier,
-        sealed: version.sealed.toString("base64"),
-        created_at: version.createdAt,
-        retired_at: version.retiredAt,
-        meta_mac: versionMetadataMac(this.options.metadataKey, {
-          ...version,
-          sealedFormat: sealedFormatOf(version.sealed),
-        }),
-      })
-      .execute();
+    await INSERT_VERSION.execute(
+      this.options.preparedFor,
+      this.db,
+      version.secretId,
+      version.tenantId,
+      version.version,
+      version.tier,
+      version.sealed.toString("base64"),
+      version.createdAt,
+      version.retiredAt,
+      versionMetadataMac(this.options.metadataKey, {
+        ...version,
+        sealedFormat: sealedFormatOf(version.sealed),
+      }),
+    );
   }
 
   async findVersion(

@@ -81,7 +81,7 @@ function bindStores(
     idempotency: new IdempotencyStore(executor),
     consoleSessions: new ConsoleSessionStore(executor),
     webhooks: new WebhookStore(executor),
-    keyring: new KeyringStore(executor, { rowLocks: engine.rowLocks }),
+    keyring: new KeyringStore(executor, { rowLocks: engine.rowLocks, preparedFor }),
   };
 }
 
