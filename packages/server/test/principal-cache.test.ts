@@ -1,4 +1,4 @@
-// The principal cache on the read routes: whatever changes a credential (a revocation, a deleted
+// The principal cache on the read and secret-write routes: whatever changes a credential (a revocation, a deleted
 // agent or admin) stops its next read, on the instance that made the change and on another
 // instance whose cache has not heard of it (the commit that answers a read confirms the principal).
 import { randomBytes } from "node:crypto";
@@ -151,5 +151,78 @@ describe("the principal cache", () => {
     const after = await getWith(second, agent.agentKey, READ);
     expect(after.statusCode).toBe(401);
     expect(after.body).not.toContain("canary-value");
+  });
+
+  // Writes take the cached principal too: the guard's token use, committed before anything is
+  // written, confirms it against the database.
+  const WRITE = "production/app/written";
+
+  it("stops a write by an agent deleted on another instance, and nothing is written", async () => {
+    const { first, second } = await twoInstances();
+    const agent = await createAgent(first, ["secrets:*:production/*"]);
+    const before = await putSecret(second, agent.agentKey, WRITE, { value: "canary-value-w1" });
+    expect(before.statusCode).toBe(201);
+    const deleted = await first.app.inject({
+      method: "DELETE",
+      url: `/v1/agents/${agent.agentId}`,
+      headers: bearer(first.adminKey),
+    });
+    expect(deleted.statusCode).toBe(204);
+    const after = await putSecret(second, agent.agentKey, WRITE, { value: "canary-value-w2" });
+    expect(after.statusCode).toBe(401);
+    const deletion = await second.app.inject({
+      method: "DELETE",
+      url: `/v1/secrets/${WRITE}`,
+      headers: bearer(agent.agentKey),
+    });
+    expect(deletion.statusCode).toBe(401);
+    const read = await getWith(first, first.adminKey, `/v1/secrets/${WRITE}`);
+    expect(read.json()).toMatchObject({ version: 1, value: "canary-value-w1" });
+  });
+
+  it("stops a write by a token revoked on another instance", async () => {
+    const { first, second } = await twoInstances();
+    const token = await requestToken(first, first.agentKey, {
+      scope: "secrets:write:production/*",
+    });
+    expect(
+      (await putSecret(second, token.body.token, WRITE, { value: "canary-value-t1" })).statusCode,
+    ).toBe(201);
+    const revoked = await first.app.inject({
+      method: "DELETE",
+      url: `/v1/tokens/${token.body.token_id}`,
+      headers: bearer(first.adminKey),
+    });
+    expect(revoked.statusCode).toBe(204);
+    const rotation = await second.app.inject({
+      method: "POST",
+      url: `/v1/secrets/${WRITE}/rotate`,
+      headers: bearer(token.body.token),
+      payload: { new_value: "canary-value-t2" },
+    });
+    expect(rotation.statusCode).toBe(401);
+    const read = await getWith(first, first.adminKey, `/v1/secrets/${WRITE}`);
+    expect(read.json()).toMatchObject({ version: 1, value: "canary-value-t1" });
+  });
+
+  it("stops a write with an agent key rotated away on another instance", async () => {
+    const { first, second } = await twoInstances();
+    const agent = await createAgent(first, ["secrets:*:production/*"]);
+    expect(
+      (await putSecret(second, agent.agentKey, WRITE, { value: "canary-value-k1" })).statusCode,
+    ).toBe(201);
+    const rotated = await first.app.inject({
+      method: "POST",
+      url: `/v1/agents/${agent.agentId}/rotate-key`,
+      headers: bearer(first.adminKey),
+    });
+    expect(rotated.statusCode).toBe(200);
+    const newKey = rotated.json().api_key as string;
+    expect(
+      (await putSecret(second, agent.agentKey, WRITE, { value: "canary-value-k2" })).statusCode,
+    ).toBe(401);
+    expect((await putSecret(second, newKey, WRITE, { value: "canary-value-k3" })).statusCode).toBe(
+      200,
+    );
   });
 });

@@ -15,7 +15,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /**
      * The route may take its principal from the principal cache: every way it answers ends in a
-     * commit that confirms the principal (the hot read routes).
+     * commit that confirms the principal (the hot read routes, and the secret writes: their guard
+     * spends the token use, which confirms it, before anything is written).
      */
     cachedPrincipal?: boolean;
   }

@@ -12,6 +12,8 @@ export function registerSecretImportRoute(app: VaultApp, context: VaultContext):
   app.post(
     "/v1/secrets/import",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Import .env text into a namespace (all keys or none)",
         description:

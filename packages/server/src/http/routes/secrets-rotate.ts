@@ -21,6 +21,8 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
   app.post(
     "/v1/secrets/*",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Rotate: POST /v1/secrets/{path}/rotate",
         description:
@@ -43,6 +45,8 @@ export function registerSecretRotateRoutes(app: VaultApp, context: VaultContext)
   app.patch(
     "/v1/secrets/*",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Legacy rotate: PATCH /v1/secrets/{path} with value and grace_period_seconds",
         description:

@@ -25,6 +25,8 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
   app.put(
     "/v1/secrets/*",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Create a secret (201) or add a version (200)",
         description:
@@ -63,6 +65,8 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
   app.post(
     "/v1/secrets",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Legacy create: path in the body; 409 CONFLICT when a secret exists there",
         tags: TAGS,
@@ -90,6 +94,8 @@ export function registerSecretWriteRoutes(app: VaultApp, context: VaultContext):
   app.delete(
     "/v1/secrets/*",
     {
+      // Every answer past the schema ends in guardedWrite, whose token use confirms the principal.
+      config: { cachedPrincipal: true },
       schema: {
         summary: "Delete a secret and destroy every version of it",
         description:
