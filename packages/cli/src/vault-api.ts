@@ -18,8 +18,10 @@ export function getFromVault(
   path: string,
   credential: string | undefined,
   signal?: AbortSignal,
+  /** Statuses besides 2xx whose body is the answer (503 from `/health`: "unavailable", and why). */
+  accept: readonly number[] = [],
 ): Promise<Record<string, unknown>> {
-  return callVault(baseUrl, "GET", path, credential, undefined, signal);
+  return callVault(baseUrl, "GET", path, credential, undefined, signal, accept);
 }
 
 /**
@@ -33,6 +35,7 @@ export async function callVault(
   credential: string | undefined,
   body?: Record<string, unknown>,
   signal?: AbortSignal,
+  accept: readonly number[] = [],
 ): Promise<Record<string, unknown>> {
   const description = `${method} /v1${path}`;
   let response: Response;
@@ -58,7 +61,7 @@ export async function callVault(
   }
   const requestId = response.headers.get("x-request-id");
   const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.ok) return answer;
+  if (response.ok || accept.includes(response.status)) return answer;
   const error = (answer.error ?? {}) as { code?: string; message?: string };
   const options = {
     code: error.code ?? `HTTP_${response.status}`,

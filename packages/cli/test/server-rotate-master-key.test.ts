@@ -65,3 +65,44 @@ it("ass server rotate-master-key rotates beside the running server, which keeps 
     if (restarted) await restarted.exited;
   }
 }, 120_000);
+
+it("an instance paused through the whole rotation answers 503 once resumed, and ass status says why", async () => {
+  const dataDir = join(folder, "data");
+  const server = spawnAss(["server", "--port", "0", "--data-dir", dataDir]);
+  try {
+    const keys = await eventually(() => {
+      const lines = parseDotenv(server.stdout());
+      return lines.ASS_BASE_URL ? lines : undefined;
+    }, 30_000);
+    const base = keys.ASS_BASE_URL ?? "";
+    const agent = { authorization: `Bearer ${keys.ASS_AGENT_KEY}` };
+    const put = await fetch(`${base}/secrets/app/key`, {
+      method: "PUT",
+      headers: { ...agent, "content-type": "application/json" },
+      body: JSON.stringify({ value: "canary-value-paused" }),
+    });
+    expect(put.status).toBe(201);
+    const env = { ASS_BASE_URL: base, ASS_AGENT_KEY: keys.ASS_AGENT_KEY };
+    const before = spawnAss(["status"], env);
+    expect(await before.exited).toBe(0);
+
+    // Stopped (a frozen VM, a debugger) while the rotation bridges, re-wraps and retires.
+    server.child.kill("SIGSTOP");
+    const rotation = spawnAss(["server", "rotate-master-key", "--data-dir", dataDir]);
+    expect(await rotation.exited).toBe(0);
+    server.child.kill("SIGCONT");
+
+    const read = await fetch(`${base}/secrets/app/key`, { headers: agent });
+    expect(read.status).toBe(503);
+    expect(((await read.json()) as { error: { code: string } }).error.code).toBe("UNAVAILABLE");
+    const status = spawnAss(["status"], env);
+    expect(await status.exited).toBe(1);
+    expect(status.stdout()).toContain("unavailable");
+    expect(status.stderr()).toContain("does not hold the vault's current master key");
+    expect(status.stdout() + status.stderr()).not.toContain("canary-value");
+  } finally {
+    server.child.kill("SIGCONT");
+    server.child.kill("SIGTERM");
+    await server.exited;
+  }
+}, 120_000);

@@ -1,5 +1,6 @@
 import { escapeUnsafeText } from "@agentsecretstore/protocol";
 import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
 import type { CliIo } from "../cli-io.js";
 import { type CommandContext, commandContext } from "../command-context.js";
 import {
@@ -7,7 +8,7 @@ import {
   CREDENTIAL_SOURCES,
   type ResolvedCredential,
 } from "../credentials/resolve-credential.js";
-import { describeFailure } from "../exit-codes.js";
+import { describeFailure, ExitCode } from "../exit-codes.js";
 import { PACKAGE_VERSION } from "../package-version.js";
 import { getFromVault } from "../vault-api.js";
 
@@ -52,13 +53,14 @@ export function registerIdentityCommands(program: Command, io: CliIo): void {
   program
     .command("status")
     .description(
-      "Check the vault: its address, health and version, and which credential secret and admin commands use.",
+      "Check the vault: its address, health and version, and which credential secret and admin commands use. Exits 1 when the vault answers but is not ready, saying why.",
     )
     .action(async (_options: unknown, command: Command) => {
       const context = commandContext(io, command);
       const baseUrl = context.baseUrl();
       const started = Date.now();
-      const health = await getFromVault(baseUrl, "/health", undefined, io.signal);
+      // 503 is the health answer too: "unavailable", with what is not ready.
+      const health = await getFromVault(baseUrl, "/health", undefined, io.signal, [503]);
       const latencyMs = Date.now() - started;
       const set = CREDENTIAL_KINDS.filter((kind) => io.env[CREDENTIAL_SOURCES[kind].variable]);
       const secretsAs = set.length > 0 ? await identify(context, "secrets") : null;
@@ -70,23 +72,24 @@ export function registerIdentityCommands(program: Command, io: CliIo): void {
         secrets_credential: secretsAs,
         admin_credential: adminAs,
       };
+      const unready = notReady(health);
       if (context.json) {
         context.printDone("", data);
-        return;
-      }
-      const version = typeof health.version === "string" ? `, server ${health.version}` : "";
-      context.printDetails(
-        [
+      } else {
+        const version = typeof health.version === "string" ? `, server ${health.version}` : "";
+        const state = context.out.paint(String(health.status), unready === "" ? "green" : "red");
+        context.printDetails(
           [
-            "vault",
-            `${baseUrl} (${context.out.paint(String(health.status), "green")}${version}, ${latencyMs} ms)`,
+            ["vault", `${baseUrl} (${state}${version}, ${latencyMs} ms)`],
+            ["cli", PACKAGE_VERSION],
+            ["secret commands as", describeIdentity(secretsAs)],
+            ["admin commands as", describeIdentity(adminAs)],
           ],
-          ["cli", PACKAGE_VERSION],
-          ["secret commands as", describeIdentity(secretsAs)],
-          ["admin commands as", describeIdentity(adminAs)],
-        ],
-        data,
-      );
+          data,
+        );
+      }
+      if (unready !== "")
+        throw new CliError(`the vault is not ready: ${unready}.`, ExitCode.FAILURE);
     });
 }
 
@@ -160,4 +163,15 @@ function approvalText(context: CommandContext, me: Me): string {
   }
   if (me.approval_status === "denied") return context.out.paint("denied", "red");
   return me.approval_status ?? "-";
+}
+
+/** What a `/health` answer says is not ready ("" when it is): the database, the master key. */
+function notReady(health: Record<string, unknown>): string {
+  if (health.status === "ok") return "";
+  const reasons = [
+    health.database === "unavailable" && "its database does not answer",
+    health.master_key === "missing" &&
+      "this instance does not hold the vault's current master key (it missed a rotation: restart it with the current key)",
+  ].filter((reason): reason is string => typeof reason === "string");
+  return reasons.length > 0 ? reasons.join("; ") : `it answered status ${String(health.status)}`;
 }
