@@ -35,7 +35,7 @@ export async function currentSealingKey(stores: Stores, context: VaultContext): 
 }
 
 /**
- * 503 UNAVAILABLE for a request that needs a master key of this vault (named in its keyring) that
+ * `UNAVAILABLE` for a request that needs a master key of this vault (named in its keyring) that
  * this instance does not hold: it missed a rotation. Nothing is wrong with the data, so no
  * integrity failure is reported; another instance, or this one restarted with the current key,
  * answers.
