@@ -4,8 +4,7 @@ import { AgentVaultConfigurationError } from "./errors.js";
 import { brokerConnection } from "./internal/broker-connection.js";
 import type { HttpMethod } from "./internal/build-request.js";
 import { ClientCore } from "./internal/client-core.js";
-import { checkNumber, invalid, scopeFields } from "./internal/option-checks.js";
-import { pollApproval } from "./internal/poll-approval.js";
+import { invalid, scopeFields } from "./internal/option-checks.js";
 import type { PipelineRequest } from "./internal/request-pipeline.js";
 import {
   missingCredentialError,
@@ -16,7 +15,6 @@ import { secretWriteFields } from "./internal/secret-write-fields.js";
 import { encodeIdSegment, encodeSecretPath } from "./internal/url-path.js";
 import { grantAccess } from "./internal/vault-access.js";
 import {
-  toApprovalRequest,
   toRotationResult,
   toScopedToken,
   toSecret,
@@ -24,7 +22,6 @@ import {
   toSecretPage,
   toTokenRecord,
 } from "./internal/wire-mappers.js";
-import type { ApprovalRequest } from "./models/approval-request.js";
 import type { BrokerConnection } from "./models/broker-connection.js";
 import type { RotationResult } from "./models/rotation-result.js";
 import type { ScopedToken } from "./models/scoped-token.js";
@@ -38,17 +35,13 @@ import type {
   RequestTokenOptions,
   RotateSecretOptions,
   SetSecretOptions,
-  WaitForApprovalOptions,
 } from "./request-options.js";
 import type { SecretCacheStore } from "./secret-cache-store.js";
 import { SecretList } from "./secret-list.js";
 
-const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
-const DEFAULT_POLL_WAIT_SECONDS = 25;
-
 /**
  * The Agent Secret Store client: read and write secrets, mint and revoke scoped tokens,
- * rotate, wait for approvals. Every failure is an `AgentVaultError` subclass; every value
+ * rotate (`waitForApproval(vault, id)` waits for a person's decision). Every failure is an `AgentVaultError` subclass; every value
  * it returns redacts itself when printed.
  *
  * @example
@@ -84,7 +77,11 @@ export class AgentVault implements AsyncDisposable {
       );
     }
     this.#cache = cache;
-    grantAccess(this, { call: (...call) => this.#call(...call), cache });
+    grantAccess(this, {
+      call: (...call) => this.#call(...call),
+      cache,
+      timeout: this.#core.timeout,
+    });
   }
 
   /**
@@ -173,7 +170,7 @@ export class AgentVault implements AsyncDisposable {
   /**
    * Mints a scoped, short-lived token (for a subagent). When its scopes need a person's
    * approval this does not throw: the token comes back with `approvalStatus: "pending"` and
-   * an `approvalRequestId` to pass to {@link waitForApproval}.
+   * an `approvalRequestId` to pass to `waitForApproval(vault, id)`.
    */
   async requestToken(options: RequestTokenOptions): Promise<ScopedToken> {
     const body = await this.#call("POST", "/tokens", options, {
@@ -215,40 +212,6 @@ export class AgentVault implements AsyncDisposable {
     }
     const tokenId = typeof tokenOrId === "string" ? tokenOrId : tokenOrId.tokenId;
     await this.#call("DELETE", `/tokens/${encodeIdSegment(tokenId, "tokenId")}`, options);
-  }
-
-  /**
-   * Long-polls an approval request until a person decides it (and, for a critical secret,
-   * its delay has passed). Resolves with the decided request: check `status`.
-   *
-   * @throws AgentVaultApprovalTimeoutError when `options.timeout` passes first
-   */
-  async waitForApproval(
-    approvalRequestId: string,
-    options: WaitForApprovalOptions = {},
-  ): Promise<ApprovalRequest> {
-    const path = `/approvals/${encodeIdSegment(approvalRequestId, "approvalRequestId")}`;
-    const pollWaitSeconds = checkNumber(
-      options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS,
-      "pollWaitSeconds",
-      0,
-      true,
-    );
-    const poll = async (waitSeconds: number, signal: AbortSignal) =>
-      toApprovalRequest(
-        await this.#call("GET", path, options, {
-          query: { wait: waitSeconds },
-          signal,
-          // The server holds the request up to waitSeconds; the attempt's limit comes on top.
-          timeout: waitSeconds * 1000 + this.#core.timeout,
-        }),
-      );
-    return pollApproval(poll, {
-      approvalRequestId,
-      timeout: checkNumber(options.timeout ?? DEFAULT_APPROVAL_TIMEOUT_MS, "timeout", 0),
-      pollWaitSeconds,
-      signal: options.signal,
-    });
   }
 
   /**

@@ -96,7 +96,7 @@ export class AgentVaultRateLimitError extends AgentVaultError {
 
 /**
  * 202 on a read: a person has to approve access first. Wait with
- * `vault.waitForApproval(error.approvalRequestId)` and read again.
+ * `waitForApproval(vault, error.approvalRequestId)` and read again.
  */
 export class AgentVaultApprovalPendingError extends AgentVaultError {
   override readonly name: string = "AgentVaultApprovalPendingError";

@@ -60,3 +60,5 @@ export type {
 export type { OnWait, RetryWait } from "./retry-wait.js";
 export type { SecretCacheKey, SecretCacheStore } from "./secret-cache-store.js";
 export { SecretList } from "./secret-list.js";
+export type { ApprovalWaiting } from "./wait-for-approval.js";
+export { waitForApproval } from "./wait-for-approval.js";

@@ -14,6 +14,7 @@ import type { ApprovalRequest } from "./models/approval-request.js";
 import type { ApprovalStatus } from "./models/approval-status.js";
 import { ScopedToken } from "./models/scoped-token.js";
 import { Orchestrator, type TokenIssuer, type TokenRequest } from "./orchestrator.js";
+import type { ApprovalWaiting } from "./wait-for-approval.js";
 
 const BASE_URL = "http://127.0.0.1:7070/v1";
 const SCOPE = "secrets:read:production/openai/*";
@@ -37,7 +38,7 @@ function approval(id: string, status: ApprovalStatus): ApprovalRequest {
 }
 
 /** An in-memory vault that mints fake tokens and records every call. */
-class FakeIssuer implements TokenIssuer {
+class FakeIssuer implements TokenIssuer, ApprovalWaiting {
   readonly baseUrl = BASE_URL;
   readonly requests: TokenRequest[] = [];
   readonly revoked: string[] = [];

@@ -1,3 +1,4 @@
+import type { AgentVault } from "./agent-vault.js";
 import {
   AgentVaultApprovalTimeoutError,
   AgentVaultAuthError,
@@ -11,6 +12,7 @@ import { INSPECT_CUSTOM, REDACTED } from "./internal/redact.js";
 import type { ApprovalRequest } from "./models/approval-request.js";
 import { ApprovalStatus } from "./models/approval-status.js";
 import { ScopedToken } from "./models/scoped-token.js";
+import { type ApprovalWaiting, waitForApproval } from "./wait-for-approval.js";
 
 /** What {@link TokenIssuer.requestToken} is asked for (a subset of `AgentVault`'s options). */
 export type TokenRequest = {
@@ -24,20 +26,22 @@ export type TokenRequest = {
 };
 
 /**
- * The part of `AgentVault` an {@link Orchestrator} uses: it mints, waits for approvals and
- * revokes with the vault client's own credential (an agent key, or a scoped token for
- * child tokens).
+ * The part of `AgentVault` an {@link Orchestrator} uses: it mints and revokes with the vault
+ * client's own credential (an agent key, or a scoped token for child tokens), and waits for
+ * approvals with `waitForApproval` (see {@link OrchestratorVault}).
  */
 export type TokenIssuer = {
   /** The vault's API base URL, handed to subagents as `ASS_BASE_URL`. */
   readonly baseUrl: string;
   requestToken(options: TokenRequest): Promise<ScopedToken>;
   revokeToken(tokenOrId: string, options?: { signal?: AbortSignal }): Promise<void>;
-  waitForApproval(
-    approvalRequestId: string,
-    options?: { timeout?: number; signal?: AbortSignal },
-  ): Promise<ApprovalRequest>;
 };
+
+/**
+ * What an {@link Orchestrator} is built on: an `AgentVault`, or another {@link TokenIssuer}
+ * (a wrapper, a test double) that waits for approvals with a `waitForApproval` method of its own.
+ */
+export type OrchestratorVault = TokenIssuer & (AgentVault | ApprovalWaiting);
 
 /** Options of {@link Orchestrator.mint}. One of `scope` and `scopes` is required. */
 export type MintOptions = {
@@ -187,7 +191,7 @@ function redactedEnv(token: string, baseUrl: string): SubagentEnv {
  * // leaving the block revokes every token minted here
  */
 export class Orchestrator {
-  readonly #vault: TokenIssuer;
+  readonly #vault: OrchestratorVault;
   readonly #defaults: Omit<MintOptions, "signal">;
   readonly #baseUrl: string | undefined;
   // Names are reserved before the request goes out, so two concurrent mint("a") cannot both win.
@@ -196,7 +200,7 @@ export class Orchestrator {
   // Mints still in flight; revokeAll waits for them so that none slips past the end of a run.
   readonly #minting = new Set<Promise<unknown>>();
 
-  constructor(vault: TokenIssuer, options: OrchestratorOptions = {}) {
+  constructor(vault: OrchestratorVault, options: OrchestratorOptions = {}) {
     this.#vault = vault;
     this.#defaults = options.defaults ?? {};
     this.#baseUrl = options.baseUrl;
@@ -345,7 +349,7 @@ export class Orchestrator {
     if (signal !== undefined) waitOptions.signal = signal;
     let approval: ApprovalRequest;
     try {
-      approval = await this.#vault.waitForApproval(approvalRequestId, waitOptions);
+      approval = await waitForApproval(this.#vault, approvalRequestId, waitOptions);
     } catch (error) {
       // A pending token left behind would come alive if someone approved it later.
       await this.#revokeQuietly(token.tokenId);

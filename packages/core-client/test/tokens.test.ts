@@ -1,12 +1,16 @@
 import nock from "nock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  type AgentVault,
   AgentVaultAbortError,
   AgentVaultApprovalTimeoutError,
   AgentVaultAuthError,
+  AgentVaultConfigurationError,
   AgentVaultError,
   AgentVaultValidationError,
+  type ApprovalRequest,
   ScopedToken,
+  waitForApproval,
 } from "../src/index.js";
 import { useNock } from "./support/nock-setup.js";
 import {
@@ -207,7 +211,7 @@ describe("waitForApproval", () => {
       });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const logger = capturingLogger();
-    const waiting = testVault({ logger }).waitForApproval("apr_1");
+    const waiting = waitForApproval(testVault({ logger }), "apr_1");
     await untilAttempts(logger, 1);
     // This mock answers at once instead of holding the poll, so the client paces itself.
     await vi.advanceTimersByTimeAsync(1000);
@@ -233,11 +237,11 @@ describe("waitForApproval", () => {
       .reply(200, { ...approved, eligible_at: "2026-01-15T10:35:00.000Z" });
     const logger = capturingLogger();
     let settled = false;
-    const waiting = testVault({ logger })
-      .waitForApproval("apr_1", { timeout: 600_000 })
-      .finally(() => {
+    const waiting = waitForApproval(testVault({ logger }), "apr_1", { timeout: 600_000 }).finally(
+      () => {
         settled = true;
-      });
+      },
+    );
     await untilAttempts(logger, 1);
     await vi.advanceTimersByTimeAsync(299_000);
     expect(settled).toBe(false);
@@ -251,7 +255,7 @@ describe("waitForApproval", () => {
       .get("/v1/approvals/apr_1")
       .query(true)
       .reply(200, { ...pending, status: "denied" });
-    expect((await testVault().waitForApproval("apr_1")).status).toBe("denied");
+    expect((await waitForApproval(testVault(), "apr_1")).status).toBe("denied");
   });
 
   it("never asks the server to wait longer than the time left", async () => {
@@ -259,13 +263,13 @@ describe("waitForApproval", () => {
       .get("/v1/approvals/apr_1")
       .query({ wait: "2" })
       .reply(200, { ...pending, status: "approved" });
-    await testVault().waitForApproval("apr_1", { timeout: 2_500, pollWaitSeconds: 25 });
+    await waitForApproval(testVault(), "apr_1", { timeout: 2_500, pollWaitSeconds: 25 });
   });
 
   it("throws ApprovalTimeoutError when the timeout passes first", async () => {
     nock(ORIGIN).get("/v1/approvals/apr_1").query(true).reply(200, pending);
     const error = await rejectionOf(
-      testVault().waitForApproval("apr_1", { timeout: 50, pollWaitSeconds: 0 }),
+      waitForApproval(testVault(), "apr_1", { timeout: 50, pollWaitSeconds: 0 }),
     );
     expect(error).toBeInstanceOf(AgentVaultApprovalTimeoutError);
     expect(error).toBeInstanceOf(AgentVaultError);
@@ -278,8 +282,27 @@ describe("waitForApproval", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const error = await rejectionOf(
-      testVault().waitForApproval("apr_1", { signal: controller.signal, pollWaitSeconds: 0 }),
+      waitForApproval(testVault(), "apr_1", { signal: controller.signal, pollWaitSeconds: 0 }),
     );
     expect(error).toBeInstanceOf(AgentVaultAbortError);
+  });
+
+  it("calls the waitForApproval method of a client that has its own (a wrapper, a test double)", async () => {
+    const asked: string[] = [];
+    const own = {
+      waitForApproval: async (id: string) => {
+        asked.push(id);
+        return { ...pending, status: "approved" as const, id } as unknown as ApprovalRequest;
+      },
+    };
+    expect((await waitForApproval(own, "apr_9")).status).toBe("approved");
+    expect(asked).toEqual(["apr_9"]);
+  });
+
+  it("refuses anything else with a configuration error, sending nothing", async () => {
+    const notAVault = { baseUrl: `${ORIGIN}/v1` } as unknown as AgentVault;
+    const error = await rejectionOf(waitForApproval(notAVault, "apr_1"));
+    expect(error).toBeInstanceOf(AgentVaultConfigurationError);
+    expect((error as AgentVaultConfigurationError).code).toBe("INVALID_OPTION");
   });
 });

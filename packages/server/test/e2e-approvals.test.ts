@@ -9,6 +9,7 @@ import {
   AgentVaultPermissionError,
   AgentVaultRateLimitError,
   ApprovalStatus,
+  waitForApproval,
 } from "@agentsecretstore/client";
 import { VaultAdmin } from "@agentsecretstore/client/admin";
 import { afterEach, describe, expect, it } from "vitest";
@@ -91,7 +92,7 @@ describe("approvals through the client", () => {
     expect(queue.map((request) => request.id)).toEqual([approvalRequestId]);
 
     // A generous wait: the answer must come with the decision, long before it runs out.
-    const waited = subagent.waitForApproval(approvalRequestId, { timeout: 60_000 });
+    const waited = waitForApproval(subagent, approvalRequestId, { timeout: 60_000 });
     const decided = await test.admin.approve(approvalRequestId, { comment: "ok for the run" });
     expect(decided.status).toBe(ApprovalStatus.APPROVED);
     const approved = await waited;
@@ -143,7 +144,7 @@ describe("approvals through the client", () => {
     await test.vault.setSecret("prod/db/password", "canary-value-e2e-d", { tier: "sensitive" });
     const token = await test.vault.requestToken({ scope: "secrets:read:prod/db/*" });
     const subagent = tokenVault(test, token.value);
-    const waited = subagent.waitForApproval(token.approvalRequestId ?? "", { timeout: 60_000 });
+    const waited = waitForApproval(subagent, token.approvalRequestId ?? "", { timeout: 60_000 });
     await test.admin.deny(token.approvalRequestId ?? "", { comment: "no" });
     expect((await waited).status).toBe(ApprovalStatus.DENIED);
     const refused = await subagent.getSecret("prod/db/password").catch((error: unknown) => error);

@@ -6,6 +6,7 @@ import {
   AgentVaultPermissionError,
   type ApprovalRequest,
   type ApprovalStatus,
+  type ApprovalWaiting,
   type RotationResult,
   ScopedToken,
   Secret,
@@ -16,7 +17,8 @@ import { scopeCovers } from "@agentsecretstore/protocol";
 
 /**
  * The part of `AgentVault` the fake plays: what the vault tools call (agent-tools' `VaultClient`
- * has the same shape).
+ * has the same shape), with a `waitForApproval` method of its own, which the client's
+ * `waitForApproval(vault, id)` calls.
  */
 export type FakeVaultClient = Pick<
   AgentVault,
@@ -26,9 +28,9 @@ export type FakeVaultClient = Pick<
   | "getMetadata"
   | "requestToken"
   | "rotateSecret"
-  | "waitForApproval"
   | "revokeToken"
->;
+> &
+  ApprovalWaiting;
 
 type Stored = { value: string; version: number; tier: SecretTier; description: string | null };
 type Call = { method: string; subject: string | undefined; token: string | undefined };

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from "@agentsecretstore/client";
+import { type ApprovalRequest, waitForApproval } from "@agentsecretstore/client";
 import type { VaultToolCallContext } from "../vault-tool-context.js";
 import type { VaultToolOutcome, VaultToolStatus } from "../vault-tool-outcome.js";
 import type { VaultToolState } from "./vault-tool-state.js";
@@ -29,7 +29,7 @@ export async function checkApproval(
   const target = state.target(context);
   let request: ApprovalRequest | undefined;
   try {
-    request = await target.vault.waitForApproval(approvalRequestId, {
+    request = await waitForApproval(target.vault, approvalRequestId, {
       ...target.options,
       timeout: waitMs > 0 ? waitMs : state.options.approvalCheckTimeout,
       // Without a wait, ask once and answer: a tool call must not hang on a person.

@@ -132,7 +132,7 @@ describe("errorFromResponse: details become fields", () => {
     const older = failed(202, { code: "APPROVAL_PENDING", approval_id: "apr_2" });
     expect((current as AgentVaultApprovalPendingError).approvalRequestId).toBe("apr_1");
     expect((older as AgentVaultApprovalPendingError).approvalRequestId).toBe("apr_2");
-    expect(current.message).toContain('waitForApproval("apr_1")');
+    expect(current.message).toContain('waitForApproval(vault, "apr_1")');
   });
 
   it("gives a 400 its issues", () => {

@@ -100,7 +100,7 @@ const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
       const approvalRequestId = text(pick(details, ...APPROVAL_REQUEST_ID_NAMES));
       return [
         { approvalRequestId },
-        approvalRequestId !== null && `wait with vault.waitForApproval("${approvalRequestId}")`,
+        approvalRequestId !== null && `wait with waitForApproval(vault, "${approvalRequestId}")`,
       ];
     },
   ],

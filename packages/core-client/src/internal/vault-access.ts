@@ -4,7 +4,7 @@ import type { HttpMethod } from "./build-request.js";
 import type { PipelineRequest } from "./request-pipeline.js";
 
 /**
- * What the client's own subpath functions (`importSecrets` from `…/import`) reach inside an
+ * What the client's own functions (`waitForApproval`, `importSecrets` from `…/import`) reach inside an
  * `AgentVault`: its one call path and its cache. Kept in a WeakMap, never on the instance,
  * so that it is not public API.
  */
@@ -17,6 +17,8 @@ export interface VaultAccess {
     request?: Partial<PipelineRequest>,
   ): Promise<unknown>;
   readonly cache: SecretCacheStore | undefined;
+  /** The per-attempt time limit, in ms (the `timeout` option). */
+  readonly timeout: number;
 }
 
 const accesses = new WeakMap<object, VaultAccess>();

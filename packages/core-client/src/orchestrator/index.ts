@@ -5,6 +5,7 @@ export type {
   MintedToken,
   MintOptions,
   OrchestratorOptions,
+  OrchestratorVault,
   SubagentEnv,
   TokenIssuer,
   TokenRequest,

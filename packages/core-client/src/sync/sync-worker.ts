@@ -5,7 +5,8 @@ import { AgentVault } from "../agent-vault.js";
 import { importSecrets } from "../import-secrets.js";
 import type { Logger } from "../logger.js";
 import type { SecretMetadata } from "../models/secret-metadata.js";
-import type { ImportSecretsOptions } from "../request-options.js";
+import type { ImportSecretsOptions, WaitForApprovalOptions } from "../request-options.js";
+import { waitForApproval } from "../wait-for-approval.js";
 import { decodeResult, encodeError, encodeResult } from "./sync-codec.js";
 import {
   DONE,
@@ -78,7 +79,7 @@ async function invoke(vault: AgentVault, method: SyncMethod, args: unknown[]): P
     case "revokeToken":
       return vault.revokeToken(...(args as Parameters<AgentVault["revokeToken"]>));
     case "waitForApproval":
-      return vault.waitForApproval(...(args as Parameters<AgentVault["waitForApproval"]>));
+      return waitForApproval(vault, ...(args as [string, WaitForApprovalOptions?]));
   }
 }
 
