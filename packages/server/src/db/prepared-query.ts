@@ -1,5 +1,13 @@
 import type { Compilable, CompiledQuery, Kysely } from "kysely";
+import type { DirectStatements } from "./direct-statements.js";
 import type { Database } from "./schema.js";
+
+/**
+ * What a database's prepared queries are kept under (the same object for the database and its
+ * transactions), and, on SQLite's main-thread connection, how they run without Kysely's
+ * executor (direct-statements.ts). `{}` runs them through Kysely.
+ */
+export type PreparedOwner = { readonly direct?: DirectStatements | undefined };
 
 /**
  * A hot query built and compiled by Kysely once per database, then run with new parameters
@@ -24,7 +32,7 @@ export class PreparedQuery<Params extends readonly unknown[], Row> {
    * Runs the query on `db` (the database or a transaction of it); `owner` is what the compiled
    * form is kept under: the same object for every executor of one database.
    */
-  async execute(owner: object, db: Kysely<Database>, ...params: Params): Promise<Row[]> {
+  async execute(owner: PreparedOwner, db: Kysely<Database>, ...params: Params): Promise<Row[]> {
     let compiled = this.#compiled.get(owner);
     if (compiled === undefined) {
       compiled = this.#compile(db);
@@ -32,6 +40,8 @@ export class PreparedQuery<Params extends readonly unknown[], Row> {
     }
     const fixed = compiled.query.parameters;
     const parameters = compiled.order.map((index, at) => (index < 0 ? fixed[at] : params[index]));
+    const direct = owner.direct?.execute(compiled.query.sql, parameters, db.isTransaction);
+    if (direct !== undefined) return (await direct) as Row[];
     const result = await db.executeQuery<Row>({ ...compiled.query, parameters });
     return result.rows;
   }
@@ -86,7 +96,7 @@ export class PreparedQueriesBySize<Row> {
    * in the order the query of its size expects. Rows of all chunks, in order.
    */
   async executeChunked<Item>(
-    owner: object,
+    owner: PreparedOwner,
     db: Kysely<Database>,
     list: readonly Item[],
     paramsOf: (chunk: readonly Item[]) => readonly unknown[],

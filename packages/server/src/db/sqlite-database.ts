@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from "kysely";
 import { columnTypesFor } from "./column-types.js";
 import type { DatabaseEngine } from "./database-engine.js";
 import { isSqliteConflict } from "./database-errors.js";
+import { registerDirectStatements } from "./direct-statements.js";
 import { DurableSqliteDialect, type StatementLog } from "./durable-sqlite-dialect.js";
 import { queryCountingConfig } from "./query-counter.js";
 import type { Database } from "./schema.js";
@@ -47,10 +48,12 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Datab
     const sqlite = new BetterSqlite3(options.filename);
     sqlite.pragma("foreign_keys = ON");
     const prepare = statementCache(sqlite);
-    return new Kysely<Database>({
+    const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare } }),
       ...queryCountingConfig(),
     });
+    registerDirectStatements(db, { sqlite, prepareLogged: prepare, prepare, wal: undefined });
+    return db;
   }
   if (options.writerThread !== true) {
     const sqlite = new BetterSqlite3(options.filename);
@@ -70,13 +73,17 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): Kysely<Datab
       else statements.wrote = true;
       return statement;
     };
+    const wal = new WalSync(options.filename);
     const dialect = new DurableSqliteDialect(
       { database: { close: () => sqlite.close(), prepare } },
       sqlite,
       statements,
-      new WalSync(options.filename),
+      wal,
     );
-    return new Kysely<Database>({ dialect, ...queryCountingConfig() });
+    const db = new Kysely<Database>({ dialect, ...queryCountingConfig() });
+    // Hot prepared queries skip Kysely's executor (direct-statements.ts says when that is safe).
+    registerDirectStatements(db, { sqlite, prepareLogged: prepare, prepare: cached, wal });
+    return db;
   }
   let prepareReader: ((sql: string) => BetterSqlite3.Statement) | undefined;
   const dialect = new ThreadedSqliteDialect({

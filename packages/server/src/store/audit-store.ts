@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { type AuditEventContent, GENESIS_HASH, hashAuditEvent } from "../audit/hash-chain.js";
 import { maskAuditContent } from "../audit/mask-audit-content.js";
-import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
+import { type PreparedOwner, PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn } from "./json-column.js";
 
@@ -41,7 +41,7 @@ export class AuditStore {
       lockChainHead: boolean;
       chainKey: Buffer;
       /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
-      preparedFor: object;
+      preparedFor: PreparedOwner;
     },
   ) {}
 

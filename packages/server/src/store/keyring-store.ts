@@ -1,20 +1,20 @@
 import type { Kysely } from "kysely";
 import type { KeyringRow } from "../crypto/keyring.js";
-import { PreparedQuery } from "../db/prepared-query.js";
+import { type PreparedOwner, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 
 export type { KeyringRow };
 
 /** The `master_keys` table: which master keys the vault knows, and the vault key wrapped under each. */
 export class KeyringStore {
-  readonly #preparedFor: object;
+  readonly #preparedFor: PreparedOwner;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: {
       rowLocks: boolean;
       /** What prepared queries are kept under (db/prepared-query.ts); one of its own by default. */
-      preparedFor?: object;
+      preparedFor?: PreparedOwner;
     },
   ) {
     this.#preparedFor = options.preparedFor ?? {};

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
+import { type PreparedOwner, PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
@@ -28,7 +28,7 @@ export class PrincipalsStore {
     private readonly db: Kysely<Database>,
     private readonly options: {
       /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
-      preparedFor: object;
+      preparedFor: PreparedOwner;
     } = { preparedFor: {} },
   ) {}
 

@@ -2,7 +2,7 @@ import type { DestinationBinding, Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
 import { sealedFormatOf } from "../crypto/envelope.js";
 import { macMatches, secretMetadataMac, versionMetadataMac } from "../crypto/metadata-mac.js";
-import { PreparedQuery } from "../db/prepared-query.js";
+import { type PreparedOwner, PreparedQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { parseJsonColumn, parseStringRecord } from "./json-column.js";
 import { SecretIntegrityError } from "./secret-integrity-error.js";
@@ -67,7 +67,7 @@ export type SecretsStoreOptions = {
   /** The key of the metadata MACs: `deriveKey(masterKey, "secret-metadata")`. */
   metadataKey: Buffer;
   /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
-  preparedFor: object;
+  preparedFor: PreparedOwner;
 };
 
 /** The version columns a value read takes along with the secret's row. */

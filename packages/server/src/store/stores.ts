@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { DatabaseEngine, VaultDatabase } from "../db/database-engine.js";
+import { directStatementsOf } from "../db/direct-statements.js";
+import type { PreparedOwner } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import { ApprovalsStore } from "./approvals-store.js";
 import { AuditStore } from "./audit-store.js";
@@ -62,7 +64,7 @@ function bindStores(
   executor: Kysely<Database>,
   engine: DatabaseEngine,
   options: DataAccessOptions,
-  preparedFor: object,
+  preparedFor: PreparedOwner,
 ): Stores {
   return {
     secrets: new SecretsStore(executor, {
@@ -96,7 +98,7 @@ export function createDataAccess(
 ): DataAccess {
   const { db, engine } = database;
   // The database's prepared queries are kept under this: its transactions speak its dialect.
-  const preparedFor = {};
+  const preparedFor: PreparedOwner = { direct: directStatementsOf(db) };
   return {
     ...bindStores(db, engine, accessOptions, preparedFor),
     async transaction(work, options = {}) {

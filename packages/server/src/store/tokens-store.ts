@@ -1,6 +1,6 @@
 import type { Tier } from "@agentsecretstore/protocol";
 import type { Kysely } from "kysely";
-import { PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
+import { type PreparedOwner, PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database, TokensTable } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
 
@@ -76,7 +76,7 @@ export class TokensStore {
     private readonly db: Kysely<Database>,
     private readonly options: {
       /** What prepared queries are kept under: one object per database (db/prepared-query.ts). */
-      preparedFor: object;
+      preparedFor: PreparedOwner;
     },
   ) {}
 
