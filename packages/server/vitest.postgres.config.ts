@@ -18,6 +18,8 @@ export default mergeConfig(
         "test/crash.test.ts",
         // backupSqlite / restoreSqlite copy the SQLite file; PostgreSQL has pg_dump (README).
         "test/backup.test.ts",
+        // SQLite's own connection handling (its durable commits, writer thread, direct statements).
+        "src/db/{direct-statements,wal-sync,threaded-sqlite-dialect}.test.ts",
         // These start server processes on PostgreSQL themselves; once is enough.
         "test/multi-instance/**",
         // The benchmark harness runs its own PostgreSQL rows; its smoke test runs once.
