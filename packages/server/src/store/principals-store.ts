@@ -22,6 +22,23 @@ export type AdminRecord = {
   createdAt: string;
 };
 
+/** A live agent or admin by its key's hash: every request made with a key that is not cached. */
+const AGENT_BY_KEY_HASH = new PreparedQuery(1, (db: Kysely<Database>, keyHash: string) =>
+  db
+    .selectFrom("agents")
+    .selectAll()
+    .where("key_hash", "=", keyHash)
+    .where("deleted_at", "is", null),
+);
+// The admins' twin (one builder over both tables would type each row as both tables' columns).
+const ADMIN_BY_KEY_HASH = new PreparedQuery(1, (db: Kysely<Database>, keyHash: string) =>
+  db
+    .selectFrom("admins")
+    .selectAll()
+    .where("key_hash", "=", keyHash)
+    .where("deleted_at", "is", null),
+);
+
 /** Tenants, agents and admins: the principals that hold long-lived keys (stored as HMACs only). */
 export class PrincipalsStore {
   constructor(
@@ -99,12 +116,7 @@ export class PrincipalsStore {
   async findAgentByKeyHash(
     keyHash: string,
   ): Promise<(AgentRecord & { keyHash: string }) | undefined> {
-    const row = await this.db
-      .selectFrom("agents")
-      .selectAll()
-      .where("key_hash", "=", keyHash)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
+    const [row] = await AGENT_BY_KEY_HASH.execute(this.options.preparedFor, this.db, keyHash);
     return row && { ...toAgent(row), keyHash: row.key_hash };
   }
 
@@ -154,12 +166,7 @@ export class PrincipalsStore {
   async findAdminByKeyHash(
     keyHash: string,
   ): Promise<(AdminRecord & { keyHash: string }) | undefined> {
-    const row = await this.db
-      .selectFrom("admins")
-      .selectAll()
-      .where("key_hash", "=", keyHash)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
+    const [row] = await ADMIN_BY_KEY_HASH.execute(this.options.preparedFor, this.db, keyHash);
     return row && { ...toAdmin(row), keyHash: row.key_hash };
   }
 

@@ -109,6 +109,16 @@ const TOUCH_ACCESSED = new PreparedQuery(
       .where("id", "=", secretId),
 );
 
+/** The live secrets above the standard tier (a token mint weighs its scopes against them). */
+const LIVE_GATED = new PreparedQuery(2, (db: Kysely<Database>, tenantId: string, nowIso: string) =>
+  db
+    .selectFrom("secrets")
+    .select(["path", "tier"])
+    .where("tenant_id", "=", tenantId)
+    .where("tier", "!=", "standard")
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)])),
+);
+
 /** A secret's row by path; the write's form locks it until commit (`FOR UPDATE`, PostgreSQL). */
 const secretByPath = (forUpdate: boolean) =>
   new PreparedQuery(2, (db: Kysely<Database>, tenantId: string, path: string) =>
@@ -469,13 +479,7 @@ export class SecretsStore {
    * read of it checks the row and refuses (the read decides, not the token's issue).
    */
   async listGated(tenantId: string, nowIso: string): Promise<{ path: string; tier: Tier }[]> {
-    return this.db
-      .selectFrom("secrets")
-      .select(["path", "tier"])
-      .where("tenant_id", "=", tenantId)
-      .where("tier", "!=", "standard")
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
-      .execute();
+    return LIVE_GATED.execute(this.options.preparedFor, this.db, tenantId, nowIso);
   }
 
   /** The row as a record, once its MAC matched. */

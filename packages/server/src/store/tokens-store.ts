@@ -1,5 +1,5 @@
 import type { Tier } from "@agentsecretstore/protocol";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { type PreparedOwner, PreparedQueriesBySize, PreparedQuery } from "../db/prepared-query.js";
 import type { Database, TokensTable } from "../db/schema.js";
 import { parseStringArray } from "./json-column.js";
@@ -39,7 +39,6 @@ const CONSUME_USE = new PreparedQuery(
       .returning("uses"),
 );
 
-/** `count` uses of a live token (the group commit runs it once per unlimited token). */
 /** The group commit's check that cached tokens are still live, per list size (≤ 16 ids). */
 const LIVE_TOKENS = new PreparedQueriesBySize<{ id: string }>(
   16,
@@ -57,6 +56,7 @@ const LIVE_TOKENS = new PreparedQueriesBySize<{ id: string }>(
     ),
 );
 
+/** `count` uses of a live token (the group commit runs it once per unlimited token). */
 const ADD_USES = new PreparedQuery(
   4,
   (db: Kysely<Database>, tenantId: string, tokenId: string, count: number, nowIso: string) =>
@@ -70,6 +70,41 @@ const ADD_USES = new PreparedQuery(
       .returning("id"),
 );
 
+/** The columns of a token's row, in the order {@link INSERT_TOKEN} takes their values. */
+const TOKEN_COLUMNS = [
+  "id",
+  "tenant_id",
+  "token_hash",
+  "issuer_type",
+  "issuer_id",
+  "parent_token_id",
+  "scopes",
+  "description",
+  "allowed_ips",
+  "max_uses",
+  "uses",
+  "ttl_seconds",
+  "expires_at",
+  "revoked_at",
+  "approval_status",
+  "approval_request_id",
+  "approved_tier",
+  "created_at",
+] as const satisfies readonly (keyof TokensTable)[];
+
+/** A new token's row (every mint). */
+const INSERT_TOKEN = new PreparedQuery(
+  TOKEN_COLUMNS.length,
+  (db: Kysely<Database>, ...values: unknown[]) =>
+    db
+      .insertInto("tokens")
+      .values(
+        Object.fromEntries(TOKEN_COLUMNS.map((column, at) => [column, values[at]])) as Insertable<
+          Database["tokens"]
+        >,
+      ),
+);
+
 /** Scoped tokens. Counting uses is one atomic statement, exact under races (docs/security.md). */
 export class TokensStore {
   constructor(
@@ -81,29 +116,31 @@ export class TokensStore {
   ) {}
 
   async insert(token: TokenRecord & { tokenHash: string }): Promise<void> {
-    await this.db
-      .insertInto("tokens")
-      .values({
-        id: token.id,
-        tenant_id: token.tenantId,
-        token_hash: token.tokenHash,
-        issuer_type: token.issuerType,
-        issuer_id: token.issuerId,
-        parent_token_id: token.parentTokenId,
-        scopes: JSON.stringify(token.scopes),
-        description: token.description,
-        allowed_ips: token.allowedIps === null ? null : JSON.stringify(token.allowedIps),
-        max_uses: token.maxUses,
-        uses: token.uses,
-        ttl_seconds: token.ttlSeconds,
-        expires_at: token.expiresAt,
-        revoked_at: token.revokedAt,
-        approval_status: token.approvalStatus,
-        approval_request_id: token.approvalRequestId,
-        approved_tier: token.approvedTier,
-        created_at: token.createdAt,
-      })
-      .execute();
+    const row: Required<Insertable<TokensTable>> = {
+      id: token.id,
+      tenant_id: token.tenantId,
+      token_hash: token.tokenHash,
+      issuer_type: token.issuerType,
+      issuer_id: token.issuerId,
+      parent_token_id: token.parentTokenId,
+      scopes: JSON.stringify(token.scopes),
+      description: token.description,
+      allowed_ips: token.allowedIps === null ? null : JSON.stringify(token.allowedIps),
+      max_uses: token.maxUses,
+      uses: token.uses,
+      ttl_seconds: token.ttlSeconds,
+      expires_at: token.expiresAt,
+      revoked_at: token.revokedAt,
+      approval_status: token.approvalStatus,
+      approval_request_id: token.approvalRequestId,
+      approved_tier: token.approvedTier,
+      created_at: token.createdAt,
+    };
+    await INSERT_TOKEN.execute(
+      this.options.preparedFor,
+      this.db,
+      ...TOKEN_COLUMNS.map((column) => row[column]),
+    );
   }
 
   async findByHash(tokenHash: string): Promise<(TokenRecord & { tokenHash: string }) | undefined> {
