@@ -107,6 +107,17 @@ describe("errorFromResponse: details become fields", () => {
     expect(error.message).toContain('no secret at "production/db" with version 3');
   });
 
+  it("does not repeat a 404's path when the server's message states it", () => {
+    const error = failed(404, {
+      code: "SECRET_NOT_FOUND",
+      message: "No secret at production/db",
+      path: "production/db",
+    }) as AgentVaultNotFoundError;
+    expect(error.path).toBe("production/db");
+    expect(error.message.match(/no secret at/gi)).toHaveLength(1);
+    expect(error.message).toContain("No secret at production/db. Check the path");
+  });
+
   it("gives a 412 the current version", () => {
     const error = failed(412, {
       code: "PRECONDITION_FAILED",

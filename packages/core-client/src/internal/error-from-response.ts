@@ -65,7 +65,9 @@ const NOT_FOUND: Kind = [
     const version = numberOrNull(details.version);
     return [
       { path, version },
+      // Our server's message says it already; a server that gave none gets it stated.
       path !== null &&
+        details.message === undefined &&
         `no secret at "${path}"${version === null ? "" : ` with version ${version}`}`,
     ];
   },
